@@ -1,0 +1,688 @@
+package audittest
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Defaults of the Cisco fake.
+const (
+	// DefaultCiscoEvents is the size of the data set a Cisco fake serves
+	// when CiscoOptions.Events is nil.
+	DefaultCiscoEvents = 2000
+
+	// CiscoDefaultClientID and CiscoDefaultAPIKey are the credentials a
+	// Cisco fake expects when CiscoOptions leaves them empty.
+	CiscoDefaultClientID = "demo-client-id"
+	CiscoDefaultAPIKey   = "demo-api-key"
+
+	// CiscoDefaultLimit is the page size when a request sends no limit, and
+	// CiscoMaxLimit the largest page a request gets. The real API's values
+	// are UNCONFIRMED: Cisco does not document them; 500 is what community
+	// collectors use.
+	CiscoDefaultLimit = 500
+	CiscoMaxLimit     = 500
+
+	// CiscoDefaultRateLimit is the hourly quota the fake announces in its
+	// rate-limit headers (the document's example shows 3000; the real quota
+	// is UNCONFIRMED).
+	CiscoDefaultRateLimit = 3000
+
+	// CiscoHeaderStyleXRateLimit spells the rate-limit headers as the
+	// audit_logs document does: x-ratelimit-limit, x-ratelimit-remaining,
+	// x-ratelimit-reset (seconds) and x-ratelimit-resetdate.
+	CiscoHeaderStyleXRateLimit = "x-ratelimit"
+	// CiscoHeaderStyleXRateDashLimit spells them as Cisco's API overview
+	// does: X-Rate-Limit-Limit, X-Rate-Limit-Remaining and
+	// X-Rate-Limit-Reset (seconds); there is no reset date in this style.
+	CiscoHeaderStyleXRateDashLimit = "x-rate-limit"
+)
+
+// ciscoDefaultEnd is the time of the newest event of the default data set.
+func ciscoDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
+
+// Versions the Cisco API prints in its bodies: v1.2.0 on the audit_logs
+// responses of the document, v0.1.0 on the one error envelope Cisco
+// documents (the overview's 401).
+const (
+	ciscoVersion      = "v1.2.0"
+	ciscoErrorVersion = "v0.1.0"
+)
+
+// ciscoParams are the query parameters of GET /v1/audit_logs: the seven of
+// the document plus offset, which the document's next links carry.
+func ciscoParams() []string {
+	return []string{
+		"audit_log_type", "limit", "audit_log_id", "event",
+		"start_time", "end_time", "audit_log_user", "offset",
+	}
+}
+
+// CiscoOptions configures a Cisco fake. The zero value serves the default
+// data set with the default credentials.
+type CiscoOptions struct {
+	// ClientID and APIKey are the HTTP Basic credentials the fake accepts
+	// (user = client id, password = API key). Empty means
+	// CiscoDefaultClientID and CiscoDefaultAPIKey.
+	ClientID, APIKey string
+
+	// Events is the data set: audit log records as raw JSON objects, in any
+	// order. The fake serves them newest first by created_at, records of the
+	// same second in the order given, each byte for byte as given (so a test
+	// can plant an odd record). A record whose created_at is missing or not
+	// RFC 3339 sorts last and counts as the zero time for time filters.
+	//
+	// nil serves GenerateCiscoEvents(DefaultCiscoEvents, 1,
+	// 2024-06-19T12:00:00Z); an empty, non-nil slice serves no events.
+	Events []json.RawMessage
+
+	// Faults configures fault injection; see Faults.
+	Faults Faults
+
+	// BasePath, such as "/prefix", puts every route under a path prefix;
+	// URL includes it. A non-empty prefix makes a client's path-joining
+	// mistakes show.
+	BasePath string
+
+	// DefaultLimit is the page size when a request sends no limit; 0 means
+	// CiscoDefaultLimit (500, UNCONFIRMED for the real API).
+	DefaultLimit int
+
+	// MaxLimit is the largest page served; a larger limit is clamped to it
+	// (items_per_page then reports MaxLimit) rather than refused. 0 means
+	// CiscoMaxLimit (500, UNCONFIRMED for the real API).
+	MaxLimit int
+
+	// RateLimit is the quota the rate-limit headers announce; 0 means
+	// CiscoDefaultRateLimit. The remaining quota counts down by one per
+	// request but never reaches 0; only FaultRateLimit sends 0.
+	RateLimit int
+
+	// HeaderStyle chooses the spelling of the rate-limit headers:
+	// CiscoHeaderStyleXRateLimit (the default, as in the audit_logs
+	// document) or CiscoHeaderStyleXRateDashLimit (as in Cisco's API
+	// overview). Other values mean the default.
+	HeaderStyle string
+}
+
+// Cisco is a fake of the Cisco Secure Endpoint (formerly AMP for Endpoints)
+// audit log API, built from Cisco's GET /v1/audit_logs document
+// (https://api-docs.amp.cisco.com/api_actions/details?api_action=GET+%2Fv1%2Faudit_logs&api_host=api.amp.cisco.com&api_resource=AuditLog&api_version=v1).
+//
+// It serves, under URL():
+//
+//   - GET /v1/audit_logs with HTTP Basic authentication, the parameters
+//     audit_log_type, audit_log_id, event and audit_log_user (exact match),
+//     start_time and end_time (RFC 3339, both inclusive), limit and offset;
+//     newest first; the document's envelope with metadata.links.self and
+//     metadata.links.next (absolute URLs that keep the request's query as
+//     sent and set offset) and metadata.results; the rate-limit headers and
+//     a weak ETag as in the document's example.
+//   - GET /v1/audit_log_types, the audit_log_type values of the data set.
+//     Its real response is not in the document: the shape served here,
+//     {"data":[{"name":"Agent"},...]} inside the usual envelope, is a guess.
+//
+// Failures use Cisco's error envelope,
+// {"version":"v0.1.0","data":{},"errors":[{"error_code":401,"description":"Unauthorized","details":["Unknown API key or Client ID"]}]}:
+// 401 for missing or wrong credentials; 400 for an unknown parameter, a
+// parameter given twice or empty, a limit that is not a positive integer, an
+// offset that is not a non-negative integer, or a time that is not RFC 3339
+// (the details name the parameter; audit_log_id is not checked to be a
+// GUID, as Computer records use 20-hex-digit connector GUIDs); 404 for
+// other paths; 405 for methods
+// other than GET. Being stricter than the real API on repeated and empty
+// parameters is deliberate: it makes a client's query-building mistakes show.
+//
+// Offsets index the current data set, as offsets do: events added during a
+// walk shift later pages, and a client sees some events twice.
+//
+// All methods are safe for concurrent use.
+type Cisco struct {
+	srv *server
+
+	clientID, apiKey string
+	defaultLimit     int
+	maxLimit         int
+	rateLimit        int
+	headerStyle      string
+	start            time.Time
+
+	mu      sync.RWMutex
+	events  []ciscoEvent // newest first; ties by seq
+	nextSeq int
+}
+
+// ciscoEvent is one record of the data set with the fields the API filters
+// and sorts on.
+type ciscoEvent struct {
+	raw       json.RawMessage
+	event     string
+	typ       string
+	id        string
+	user      string
+	createdAt time.Time
+	seq       int
+}
+
+// NewCisco starts a Cisco fake on a loopback port. The caller must call
+// Close. It never fails: unset options take their defaults and invalid ones
+// are clamped.
+func NewCisco(opts CiscoOptions) *Cisco {
+	c := &Cisco{
+		clientID:     opts.ClientID,
+		apiKey:       opts.APIKey,
+		defaultLimit: opts.DefaultLimit,
+		maxLimit:     opts.MaxLimit,
+		rateLimit:    opts.RateLimit,
+		headerStyle:  opts.HeaderStyle,
+		start:        time.Now(),
+	}
+	if c.clientID == "" {
+		c.clientID = CiscoDefaultClientID
+	}
+	if c.apiKey == "" {
+		c.apiKey = CiscoDefaultAPIKey
+	}
+	if c.maxLimit <= 0 {
+		c.maxLimit = CiscoMaxLimit
+	}
+	if c.defaultLimit <= 0 {
+		c.defaultLimit = CiscoDefaultLimit
+	}
+	c.defaultLimit = min(c.defaultLimit, c.maxLimit)
+	if c.rateLimit <= 0 {
+		c.rateLimit = CiscoDefaultRateLimit
+	}
+	if c.headerStyle != CiscoHeaderStyleXRateDashLimit {
+		c.headerStyle = CiscoHeaderStyleXRateLimit
+	}
+	events := opts.Events
+	if events == nil {
+		events = GenerateCiscoEvents(DefaultCiscoEvents, 1, ciscoDefaultEnd())
+	}
+	c.addLocked(events)
+	c.srv = newServer(serverConfig{
+		basePath:   opts.BasePath,
+		faults:     opts.Faults,
+		handler:    http.HandlerFunc(c.route),
+		writeError: c.writeFault,
+	})
+	return c
+}
+
+// StartCisco is NewCisco for tests: it closes the fake when tb's test ends.
+func StartCisco(tb testing.TB, opts CiscoOptions) *Cisco {
+	tb.Helper()
+	c := NewCisco(opts)
+	tb.Cleanup(c.Close)
+	return c
+}
+
+// URL returns the base URL of the fake including its base path and without
+// a trailing slash, such as "http://127.0.0.1:40261/prefix". Requests go to
+// URL()+"/v1/audit_logs".
+func (c *Cisco) URL() string { return c.srv.url() }
+
+// Close shuts the fake down. Later calls do nothing.
+func (c *Cisco) Close() { c.srv.close() }
+
+// Requests returns a copy of the requests received so far, in arrival order.
+func (c *Cisco) Requests() []RecordedRequest { return c.srv.requests() }
+
+// Stats returns the counters of the fake.
+func (c *Cisco) Stats() Stats { return c.srv.stats() }
+
+// SetFaults replaces the fault configuration. The script starts over with
+// the next request and the random generator is reseeded.
+//
+// Connections a client kept alive from before stay open: if f can reset
+// connections, call the client transport's CloseIdleConnections first, or
+// the transport may hide the first reset by resending the request (see
+// Faults).
+func (c *Cisco) SetFaults(f Faults) { c.srv.setFaults(f) }
+
+// ClientID returns the client id the fake accepts.
+func (c *Cisco) ClientID() string { return c.clientID }
+
+// APIKey returns the API key the fake accepts.
+func (c *Cisco) APIKey() string { return c.apiKey }
+
+// Events returns a copy of the whole data set in the order the API returns
+// it: newest first by created_at, records of the same second in the order
+// they were given or added.
+func (c *Cisco) Events() []json.RawMessage {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	out := make([]json.RawMessage, len(c.events))
+	for i, e := range c.events {
+		out[i] = slices.Clone(e.raw)
+	}
+	return out
+}
+
+// Add adds events to the data set, as when new audit records arrive between
+// two syncs. Records are copied; see CiscoOptions.Events for the rules.
+func (c *Cisco) Add(events ...json.RawMessage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.addLocked(events)
+}
+
+func (c *Cisco) addLocked(events []json.RawMessage) {
+	for _, raw := range events {
+		c.events = append(c.events, parseCiscoEvent(raw, c.nextSeq))
+		c.nextSeq++
+	}
+	slices.SortFunc(c.events, func(a, b ciscoEvent) int {
+		if c := b.createdAt.Compare(a.createdAt); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
+}
+
+func parseCiscoEvent(raw json.RawMessage, seq int) ciscoEvent {
+	e := ciscoEvent{raw: slices.Clone(raw), seq: seq}
+	// Raw members, so that a member of an unexpected type spoils only
+	// itself: it matches no filter.
+	var m struct {
+		Event        json.RawMessage `json:"event"`
+		AuditLogType json.RawMessage `json:"audit_log_type"`
+		AuditLogID   json.RawMessage `json:"audit_log_id"`
+		AuditLogUser json.RawMessage `json:"audit_log_user"`
+		CreatedAt    json.RawMessage `json:"created_at"`
+	}
+	if json.Unmarshal(raw, &m) != nil {
+		return e
+	}
+	e.event = rawString(m.Event)
+	e.typ = rawString(m.AuditLogType)
+	e.id = rawString(m.AuditLogID)
+	e.user = rawString(m.AuditLogUser)
+	if t, err := time.Parse(time.RFC3339Nano, rawString(m.CreatedAt)); err == nil {
+		e.createdAt = t.UTC()
+	}
+	return e
+}
+
+// rawString returns the string a JSON value holds, or "" if it is not a
+// string.
+func rawString(v json.RawMessage) string {
+	if len(v) < 2 || v[0] != '"' {
+		return ""
+	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		return string(v[1 : len(v)-1])
+	}
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// route dispatches a request whose path is relative to the base path.
+func (c *Cisco) route(w http.ResponseWriter, r *http.Request) {
+	var serve func(http.ResponseWriter, *http.Request)
+	switch r.URL.Path {
+	case "/v1/audit_logs":
+		serve = c.serveAuditLogs
+	case "/v1/audit_log_types":
+		serve = c.serveAuditLogTypes
+	default:
+		writeCiscoError(w, http.StatusNotFound, "no such resource: "+r.URL.Path)
+		return
+	}
+	if r.Method != http.MethodGet {
+		w.Header().Set("Allow", http.MethodGet)
+		writeCiscoError(w, http.StatusMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path+"; use GET")
+		return
+	}
+	if !c.authorized(r) {
+		writeCiscoError(w, http.StatusUnauthorized, "Unknown API key or Client ID")
+		return
+	}
+	serve(w, r)
+}
+
+func (c *Cisco) authorized(r *http.Request) bool {
+	id, key, ok := r.BasicAuth()
+	if !ok {
+		return false
+	}
+	idOK := subtle.ConstantTimeCompare([]byte(id), []byte(c.clientID)) == 1
+	keyOK := subtle.ConstantTimeCompare([]byte(key), []byte(c.apiKey)) == 1
+	return idOK && keyOK
+}
+
+// ciscoQuery is a validated query of GET /v1/audit_logs.
+type ciscoQuery struct {
+	filters    [4]ciscoFilter // audit_log_type, audit_log_id, event, audit_log_user
+	start, end time.Time
+	hasStart   bool
+	hasEnd     bool
+	limit      int
+	offset     int
+}
+
+// parseCiscoQuery validates a query string and returns the problems found,
+// one detail each, in a stable order.
+func (c *Cisco) parseCiscoQuery(raw string) (ciscoQuery, []string) {
+	q := ciscoQuery{limit: c.defaultLimit}
+	values, err := url.ParseQuery(raw)
+	if err != nil {
+		return q, []string{"the query string does not parse: " + err.Error()}
+	}
+	params := ciscoParams()
+	var details []string
+	var unknown []string
+	for k := range values {
+		if !slices.Contains(params, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		details = append(details, "unknown parameter "+strconv.Quote(k)+"; the parameters are "+strings.Join(params, ", "))
+	}
+	for _, k := range params {
+		vs, ok := values[k]
+		if !ok {
+			continue
+		}
+		if len(vs) > 1 {
+			details = append(details, k+" is given "+strconv.Itoa(len(vs))+" times; give it once")
+			continue
+		}
+		v := vs[0]
+		if v == "" {
+			details = append(details, k+" is empty; leave it out or give a value")
+			continue
+		}
+		switch k {
+		case "limit":
+			n, err := strconv.Atoi(v)
+			if err != nil || n <= 0 {
+				details = append(details, "limit must be a positive integer, got "+strconv.Quote(v))
+				continue
+			}
+			q.limit = min(n, c.maxLimit)
+		case "offset":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				details = append(details, "offset must be a non-negative integer, got "+strconv.Quote(v))
+				continue
+			}
+			q.offset = n
+		case "start_time", "end_time":
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				d := k + " must be an ISO 8601 time such as 2015-10-01T00:00:00+00:00, got " + strconv.Quote(v)
+				if strings.Contains(v, " ") {
+					d += " (a '+' in the query must be encoded as %2B)"
+				}
+				details = append(details, d)
+				continue
+			}
+			if k == "start_time" {
+				q.start, q.hasStart = t, true
+			} else {
+				q.end, q.hasEnd = t, true
+			}
+		case "audit_log_type":
+			q.filters[0] = ciscoFilter{v, true}
+		case "audit_log_id":
+			q.filters[1] = ciscoFilter{v, true}
+		case "event":
+			q.filters[2] = ciscoFilter{v, true}
+		case "audit_log_user":
+			q.filters[3] = ciscoFilter{v, true}
+		}
+	}
+	return q, details
+}
+
+// ciscoFilter is an equality filter; set is false when the request does not
+// filter on it.
+type ciscoFilter struct {
+	value string
+	set   bool
+}
+
+func (e *ciscoEvent) matches(f *[4]ciscoFilter) bool {
+	return (!f[0].set || e.typ == f[0].value) &&
+		(!f[1].set || e.id == f[1].value) &&
+		(!f[2].set || e.event == f[2].value) &&
+		(!f[3].set || e.user == f[3].value)
+}
+
+func (c *Cisco) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
+	q, details := c.parseCiscoQuery(r.URL.RawQuery)
+	if len(details) > 0 {
+		writeCiscoError(w, http.StatusBadRequest, details...)
+		return
+	}
+
+	var (
+		total int
+		page  []json.RawMessage
+		tag   []byte // what the ETag digests: the records' sequence numbers, then the links and counts
+	)
+	c.mu.RLock()
+	evs := c.events
+	// The data set is sorted newest first: the time window is a range of it.
+	lo, hi := 0, len(evs)
+	if q.hasEnd {
+		lo = sort.Search(len(evs), func(i int) bool { return !evs[i].createdAt.After(q.end) })
+	}
+	if q.hasStart {
+		hi = sort.Search(len(evs), func(i int) bool { return evs[i].createdAt.Before(q.start) })
+	}
+	for i := lo; i < hi; i++ {
+		if !evs[i].matches(&q.filters) {
+			continue
+		}
+		if total >= q.offset && len(page) < q.limit {
+			page = append(page, evs[i].raw)
+			tag = binary.AppendUvarint(tag, uint64(evs[i].seq))
+		}
+		total++
+	}
+	c.mu.RUnlock()
+
+	self := c.absURL(r, "/v1/audit_logs", r.URL.RawQuery)
+	next := ""
+	if q.offset+len(page) < total {
+		next = c.absURL(r, "/v1/audit_logs", withOffset(r.URL.RawQuery, q.offset+q.limit))
+	}
+
+	size := 256 + 2*len(self) + len(page)
+	for _, raw := range page {
+		size += len(raw)
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	b.WriteString(`{"version":"` + ciscoVersion + `","metadata":{"links":{"self":`)
+	b.Write(mustJSON(self))
+	if next != "" {
+		b.WriteString(`,"next":`)
+		b.Write(mustJSON(next))
+	}
+	b.WriteString(`},"results":{"total":`)
+	b.WriteString(strconv.Itoa(total))
+	b.WriteString(`,"current_item_count":`)
+	b.WriteString(strconv.Itoa(len(page)))
+	b.WriteString(`,"index":`)
+	b.WriteString(strconv.Itoa(q.offset))
+	b.WriteString(`,"items_per_page":`)
+	b.WriteString(strconv.Itoa(q.limit))
+	b.WriteString(`}},"data":[`)
+	for i, raw := range page {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(raw)
+	}
+	b.WriteString(`]}`)
+	tag = append(tag, self...)
+	tag = append(tag, next...)
+	tag = strconv.AppendInt(tag, int64(total), 10)
+	c.writeOK(w, b.Bytes(), tag)
+}
+
+func (c *Cisco) serveAuditLogTypes(w http.ResponseWriter, r *http.Request) {
+	c.mu.RLock()
+	seen := map[string]bool{}
+	var types []string
+	for _, e := range c.events {
+		if e.typ != "" && !seen[e.typ] {
+			seen[e.typ] = true
+			types = append(types, e.typ)
+		}
+	}
+	c.mu.RUnlock()
+	sort.Strings(types)
+	data := make([]any, len(types))
+	for i, t := range types {
+		data[i] = object{{"name", t}}
+	}
+	body := mustJSON(object{
+		{"version", ciscoVersion},
+		{"metadata", object{
+			{"links", object{{"self", c.absURL(r, "/v1/audit_log_types", r.URL.RawQuery)}}},
+			{"results", object{
+				{"total", len(types)},
+				{"current_item_count", len(types)},
+				{"index", 0},
+				{"items_per_page", len(types)},
+			}},
+		}},
+		{"data", data},
+	})
+	c.writeOK(w, body, body)
+}
+
+// writeOK sends a 200 with the document's headers. The weak ETag digests
+// tag, which identifies the body: the body itself, or for audit_logs pages
+// the sequence numbers of their records (records never change once added)
+// plus the links and counts, which is much cheaper to hash than the body.
+func (c *Cisco) writeOK(w http.ResponseWriter, body, tag []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	c.setRateHeaders(h, max(c.rateLimit-c.srv.requestCount(), 1), c.windowReset())
+	sum := sha256.Sum256(tag)
+	h.Set("Etag", `W/"`+hex.EncodeToString(sum[:16])+`"`)
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// windowReset returns the time left in the current hourly window; windows
+// start when the fake does.
+func (c *Cisco) windowReset() time.Duration {
+	elapsed := time.Since(c.start)
+	return time.Hour - elapsed%time.Hour
+}
+
+// setRateHeaders writes the rate-limit headers in the configured style.
+func (c *Cisco) setRateHeaders(h http.Header, remaining int, reset time.Duration) {
+	secs := ceilSeconds(reset)
+	switch c.headerStyle {
+	case CiscoHeaderStyleXRateDashLimit:
+		h.Set("X-Rate-Limit-Limit", strconv.Itoa(c.rateLimit))
+		h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
+		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(secs, 10))
+	default:
+		h.Set("X-Ratelimit-Limit", strconv.Itoa(c.rateLimit))
+		h.Set("X-Ratelimit-Remaining", strconv.Itoa(remaining))
+		h.Set("X-Ratelimit-Reset", strconv.FormatInt(secs, 10))
+		resetAt := time.Now().UTC().Add(time.Duration(secs) * time.Second)
+		h.Set("X-Ratelimit-Resetdate", resetAt.Format(time.RFC3339))
+	}
+}
+
+// writeFault writes the error responses of the shared server: injected
+// faults and paths outside the base path.
+func (c *Cisco) writeFault(w http.ResponseWriter, _ *http.Request, status int, retryAfter time.Duration) {
+	switch status {
+	case http.StatusTooManyRequests:
+		c.setRateHeaders(w.Header(), 0, retryAfter)
+		// The details text is invented: the document shows no 429 body.
+		writeCiscoError(w, status, "API rate limit exceeded; retry after "+strconv.FormatInt(ceilSeconds(retryAfter), 10)+" seconds")
+	case http.StatusServiceUnavailable:
+		writeCiscoError(w, status, "The service is temporarily unavailable")
+	case http.StatusInternalServerError:
+		writeCiscoError(w, status, "Internal server error")
+	default:
+		writeCiscoError(w, status, "no such resource")
+	}
+}
+
+// writeCiscoError writes Cisco's error envelope.
+func writeCiscoError(w http.ResponseWriter, status int, details ...string) {
+	if details == nil {
+		details = []string{}
+	}
+	body := mustJSON(object{
+		{"version", ciscoErrorVersion},
+		{"data", object{}},
+		{"errors", []any{object{
+			{"error_code", status},
+			{"description", http.StatusText(status)},
+			{"details", details},
+		}}},
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// absURL returns the absolute URL of path (relative to the base path) on the
+// host the request was sent to, with rawQuery as given.
+func (c *Cisco) absURL(r *http.Request, path, rawQuery string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	u := scheme + "://" + r.Host + c.srv.basePath + path
+	if rawQuery != "" {
+		u += "?" + rawQuery
+	}
+	return u
+}
+
+// withOffset returns rawQuery with its offset parameter set to offset: in
+// place when present, appended otherwise, every other parameter kept as
+// sent. This is how the document's next links read
+// ("?audit_log_type=User&limit=5" → "?audit_log_type=User&limit=5&offset=5").
+func withOffset(rawQuery string, offset int) string {
+	pair := "offset=" + strconv.Itoa(offset)
+	if rawQuery == "" {
+		return pair
+	}
+	parts := strings.Split(rawQuery, "&")
+	replaced := false
+	for i, p := range parts {
+		k, _, _ := strings.Cut(p, "=")
+		if key, err := url.QueryUnescape(k); err == nil && key == "offset" {
+			parts[i] = pair
+			replaced = true
+		}
+	}
+	if !replaced {
+		parts = append(parts, pair)
+	}
+	return strings.Join(parts, "&")
+}

@@ -1,0 +1,253 @@
+package audittest
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Fault is one kind of failure a fake server can inject into a response.
+//
+// Faults are what real audit-log APIs do to collectors: throttle them, fall
+// over, drop connections, and cut responses short. A fake injects them either
+// from a script (exactly these faults on the first requests) or at random with
+// fixed probabilities and a seed, so that every run of a test sees the same
+// faults in the same places.
+type Fault int
+
+const (
+	// FaultNone serves the request normally.
+	FaultNone Fault = iota
+	// FaultRateLimit answers 429 Too Many Requests with a Retry-After header,
+	// the vendor's rate-limit headers (remaining quota 0, reset after
+	// Faults.RetryAfter) and the vendor's error body.
+	FaultRateLimit
+	// FaultUnavailable answers 503 Service Unavailable with the vendor's
+	// error body.
+	FaultUnavailable
+	// FaultReset resets the TCP connection (RST) before any byte of the
+	// response is sent. A client sees a connection error such as
+	// "connection reset by peer".
+	FaultReset
+	// FaultTruncate sends the status line and headers of the response the
+	// fake would have sent, with its full Content-Length, then only about half
+	// of the body, and closes the connection. A client sees
+	// io.ErrUnexpectedEOF while reading the body.
+	FaultTruncate
+	// FaultServerError answers 500 Internal Server Error with the vendor's
+	// error body.
+	FaultServerError
+	// FaultMalformed answers 200 OK with a complete body (its Content-Length
+	// is right) that is not valid JSON: the response the fake would have sent
+	// with a NUL byte inserted in the middle.
+	FaultMalformed
+
+	numFaults // keep last
+)
+
+// String returns the fault's name in snake case, such as "rate_limit", or
+// "Fault(N)" for a value that names no fault.
+func (f Fault) String() string {
+	switch f {
+	case FaultNone:
+		return "none"
+	case FaultRateLimit:
+		return "rate_limit"
+	case FaultUnavailable:
+		return "unavailable"
+	case FaultReset:
+		return "reset"
+	case FaultTruncate:
+		return "truncate"
+	case FaultServerError:
+		return "server_error"
+	case FaultMalformed:
+		return "malformed"
+	}
+	return "Fault(" + strconv.Itoa(int(f)) + ")"
+}
+
+// valid reports whether f names a fault.
+func (f Fault) valid() bool { return f >= 0 && f < numFaults }
+
+// Faults configures the faults a fake server injects. The zero value injects
+// none.
+//
+// Each request that Faults applies to (see OnlyPaths) is decided in arrival
+// order: the first len(Script) of them get the scripted fault; every later one
+// draws a single random number from a generator seeded with Seed and gets
+// FaultRateLimit with probability RateLimit, FaultUnavailable with probability
+// Unavailable, and so on, or no fault with the remaining probability. The same
+// Seed and the same sequence of requests therefore give the same faults.
+//
+// While Faults can reset connections (Reset > 0 or a FaultReset in Script),
+// every response of the server carries "Connection: close", so each request
+// arrives on a fresh connection. Without that, Go's http.Transport would
+// silently resend an idempotent request whose reused keep-alive connection
+// is reset before the first response byte, and the client would never see
+// the fault.
+type Faults struct {
+	// RateLimit, Unavailable, Reset, Truncate, ServerError and Malformed are
+	// the probabilities, per request, of FaultRateLimit, FaultUnavailable,
+	// FaultReset, FaultTruncate, FaultServerError and FaultMalformed. Each
+	// must be within [0, 1] and their sum at most 1 (see Validate); the
+	// servers clamp out-of-range values and scale the set down to a sum of 1.
+	RateLimit, Unavailable, Reset, Truncate, ServerError, Malformed float64
+
+	// Seed seeds the generator the probabilities draw from.
+	Seed int64
+
+	// Script lists the faults of the first len(Script) requests, in arrival
+	// order, before any probability applies. FaultNone in the script serves
+	// that request normally; values that name no fault count as FaultNone.
+	Script []Fault
+
+	// RetryAfter is the wait a FaultRateLimit response asks for: sent as
+	// Retry-After in whole seconds, rounded up (0 sends "0"), and as the
+	// vendor's rate-limit reset header.
+	RetryAfter time.Duration
+
+	// OnlyPaths, when not empty, restricts injection to requests whose path,
+	// relative to the server's base path, is one of these (for example
+	// "/v1/audit_logs"). Requests to other paths are served normally and do
+	// not count toward Script.
+	OnlyPaths []string
+}
+
+// Validate reports whether the probabilities of f are each within [0, 1]
+// and sum to at most 1, and whether Script and RetryAfter hold valid values.
+// Servers accept any Faults and clamp it; Validate is for callers that want
+// a mistake reported instead.
+func (f Faults) Validate() error {
+	sum := 0.0
+	for _, p := range f.probs() {
+		if math.IsNaN(p.p) || p.p < 0 || p.p > 1 {
+			return fmt.Errorf("audittest: Faults: probability of %s is %v; want a value within [0, 1]", p.f, p.p)
+		}
+		sum += p.p
+	}
+	if sum > 1+1e-9 {
+		return fmt.Errorf("audittest: Faults: probabilities sum to %v; want at most 1", sum)
+	}
+	for i, s := range f.Script {
+		if !s.valid() {
+			return fmt.Errorf("audittest: Faults: Script[%d] is %v, which names no fault", i, s)
+		}
+	}
+	if f.RetryAfter < 0 {
+		return fmt.Errorf("audittest: Faults: RetryAfter is %v; want 0 or more", f.RetryAfter)
+	}
+	return nil
+}
+
+type faultProb struct {
+	f Fault
+	p float64
+}
+
+func (f Faults) probs() []faultProb {
+	return []faultProb{
+		{FaultRateLimit, f.RateLimit},
+		{FaultUnavailable, f.Unavailable},
+		{FaultReset, f.Reset},
+		{FaultTruncate, f.Truncate},
+		{FaultServerError, f.ServerError},
+		{FaultMalformed, f.Malformed},
+	}
+}
+
+// RetryAfterSeconds returns RetryAfter in whole seconds, rounded up; never
+// negative.
+func (f Faults) RetryAfterSeconds() int64 {
+	return ceilSeconds(f.RetryAfter)
+}
+
+func ceilSeconds(d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return int64((d + time.Second - 1) / time.Second)
+}
+
+// canReset reports whether f may reset a connection.
+func (f Faults) canReset() bool {
+	return f.Reset > 0 || slices.Contains(f.Script, FaultReset)
+}
+
+// clone returns a deep copy of f.
+func (f Faults) clone() Faults {
+	f.Script = slices.Clone(f.Script)
+	f.OnlyPaths = slices.Clone(f.OnlyPaths)
+	return f
+}
+
+// faultPicker decides the fault of each request. It is not safe for
+// concurrent use; the server serializes calls to pick.
+type faultPicker struct {
+	cfg     Faults
+	cum     []faultProb // cumulative, clamped and normalized probabilities
+	rng     *rand.Rand
+	decided int // requests decided so far (those OnlyPaths admits)
+}
+
+func newFaultPicker(cfg Faults) *faultPicker {
+	cfg = cfg.clone()
+	p := &faultPicker{cfg: cfg}
+	probs := cfg.probs()
+	sum := 0.0
+	for i := range probs {
+		v := probs[i].p
+		if math.IsNaN(v) || v < 0 {
+			v = 0
+		}
+		if v > 1 {
+			v = 1
+		}
+		probs[i].p = v
+		sum += v
+	}
+	scale := 1.0
+	if sum > 1 {
+		scale = 1 / sum
+	}
+	acc := 0.0
+	for _, fp := range probs {
+		if fp.p == 0 {
+			continue
+		}
+		acc += fp.p * scale
+		p.cum = append(p.cum, faultProb{fp.f, acc})
+	}
+	// PCG with a fixed second word: the seed alone determines the sequence.
+	p.rng = rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15))
+	return p
+}
+
+// pick returns the fault for the next request to path (relative to the base
+// path).
+func (p *faultPicker) pick(path string) Fault {
+	if len(p.cfg.OnlyPaths) > 0 && !slices.Contains(p.cfg.OnlyPaths, path) {
+		return FaultNone
+	}
+	n := p.decided
+	p.decided++
+	if n < len(p.cfg.Script) {
+		if f := p.cfg.Script[n]; f.valid() {
+			return f
+		}
+		return FaultNone
+	}
+	if len(p.cum) == 0 {
+		return FaultNone
+	}
+	x := p.rng.Float64()
+	for _, c := range p.cum {
+		if x < c.p {
+			return c.f
+		}
+	}
+	return FaultNone
+}

@@ -1,0 +1,318 @@
+package audittest
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxRecordedBody caps the request body a server reads and records.
+const maxRecordedBody = 32 << 20
+
+// errorWriter writes a vendor's error response with the given status. For
+// 429 it also writes the vendor's rate-limit headers, announcing a reset
+// after retryAfter; the server has already set Retry-After.
+type errorWriter func(w http.ResponseWriter, r *http.Request, status int, retryAfter time.Duration)
+
+// serverConfig is what a vendor fake gives the shared server.
+type serverConfig struct {
+	// basePath prefixes every route, such as "/prefix"; "" for none.
+	basePath string
+	faults   Faults
+	// handler serves the vendor's routes. It sees request paths relative to
+	// basePath.
+	handler http.Handler
+	// writeError writes the vendor's error responses: 404 for paths outside
+	// basePath and the injected 429, 500 and 503.
+	writeError errorWriter
+}
+
+// server is the part every fake shares: an httptest.Server under an optional
+// base path that records requests, counts them and injects faults before the
+// vendor's handler sees a request. All its methods are safe for concurrent
+// use.
+type server struct {
+	ts         *httptest.Server
+	basePath   string
+	handler    http.Handler
+	writeError errorWriter
+
+	mu     sync.Mutex
+	picker *faultPicker
+	rec    recorder
+
+	closeOnce sync.Once
+}
+
+// newServer starts a server. The caller must call close.
+func newServer(cfg serverConfig) *server {
+	s := &server{
+		basePath:   cleanBasePath(cfg.basePath),
+		handler:    cfg.handler,
+		writeError: cfg.writeError,
+		picker:     newFaultPicker(cfg.faults),
+	}
+	s.ts = httptest.NewUnstartedServer(s)
+	// Resets and truncations make net/http log about broken connections;
+	// a fake must stay quiet (the CLI's --demo mode runs one).
+	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.ts.Start()
+	return s
+}
+
+// cleanBasePath turns "", "/", "prefix/" and "/prefix" into "" or "/prefix".
+func cleanBasePath(p string) string {
+	p = strings.Trim(p, "/")
+	if p == "" {
+		return ""
+	}
+	return "/" + p
+}
+
+// url returns the base URL of the fake, with the base path and no trailing
+// slash, such as "http://127.0.0.1:40261/prefix".
+func (s *server) url() string { return s.ts.URL + s.basePath }
+
+// close shuts the server down; later calls do nothing.
+func (s *server) close() { s.closeOnce.Do(s.ts.Close) }
+
+func (s *server) requests() []RecordedRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rec.requests()
+}
+
+func (s *server) stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rec.snapshot()
+}
+
+// requestCount returns the number of requests received so far.
+func (s *server) requestCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rec.stats.Requests
+}
+
+// setFaults replaces the fault configuration; the script starts over and the
+// generator is reseeded.
+func (s *server) setFaults(f Faults) {
+	p := newFaultPicker(f)
+	s.mu.Lock()
+	s.picker = p
+	s.mu.Unlock()
+}
+
+// ServeHTTP records the request, decides its fault and serves it.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	var body []byte
+	if r.Body != nil {
+		body, _ = io.ReadAll(io.LimitReader(r.Body, maxRecordedBody))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	rel, inBase := s.strip(r.URL)
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		query = nil
+	}
+
+	s.mu.Lock()
+	fault := s.picker.pick(rel.Path)
+	closeConn := s.picker.cfg.canReset()
+	retryAfter := s.picker.cfg.RetryAfter
+	idx := s.rec.add(RecordedRequest{
+		Method:   r.Method,
+		Path:     r.URL.Path,
+		RawQuery: r.URL.RawQuery,
+		Query:    query,
+		Header:   r.Header.Clone(),
+		Body:     body,
+		Fault:    fault,
+	})
+	s.mu.Unlock()
+
+	inner := s.inner(r, rel, inBase)
+	status := s.serve(w, r, inner, fault, closeConn, retryAfter)
+
+	s.mu.Lock()
+	s.rec.done(idx, status)
+	s.mu.Unlock()
+}
+
+// strip returns u relative to the base path, and whether u lies under it.
+func (s *server) strip(u *url.URL) (*url.URL, bool) {
+	rel := *u
+	if s.basePath == "" {
+		return &rel, true
+	}
+	p, ok := cutBase(u.Path, s.basePath)
+	if !ok {
+		return &rel, false
+	}
+	rel.Path = p
+	rel.RawPath = ""
+	if u.RawPath != "" {
+		if rp, ok := cutBase(u.RawPath, s.basePath); ok {
+			rel.RawPath = rp
+		}
+	}
+	return &rel, true
+}
+
+func cutBase(p, base string) (string, bool) {
+	if p == base {
+		return "/", true
+	}
+	if rest, ok := strings.CutPrefix(p, base); ok && strings.HasPrefix(rest, "/") {
+		return rest, true
+	}
+	return "", false
+}
+
+// inner returns the handler that produces the normal response to r: the
+// vendor's handler on the path relative to the base path, or the vendor's
+// 404 for a path outside it.
+func (s *server) inner(r *http.Request, rel *url.URL, inBase bool) func(http.ResponseWriter) {
+	if !inBase {
+		return func(w http.ResponseWriter) { s.writeError(w, r, http.StatusNotFound, 0) }
+	}
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.URL = rel
+	return func(w http.ResponseWriter) { s.handler.ServeHTTP(w, r2) }
+}
+
+// serve writes the response to r with fault applied and returns the status
+// sent (0 for a reset connection).
+func (s *server) serve(w http.ResponseWriter, r *http.Request, inner func(http.ResponseWriter), fault Fault, closeConn bool, retryAfter time.Duration) int {
+	if closeConn {
+		w.Header().Set("Connection", "close")
+	}
+	switch fault {
+	case FaultRateLimit:
+		w.Header().Set("Retry-After", strconv.FormatInt(ceilSeconds(retryAfter), 10))
+		s.writeError(w, r, http.StatusTooManyRequests, retryAfter)
+		return http.StatusTooManyRequests
+	case FaultUnavailable:
+		s.writeError(w, r, http.StatusServiceUnavailable, retryAfter)
+		return http.StatusServiceUnavailable
+	case FaultServerError:
+		s.writeError(w, r, http.StatusInternalServerError, retryAfter)
+		return http.StatusInternalServerError
+	case FaultReset:
+		resetConn(w)
+		return 0
+	case FaultTruncate:
+		rec := httptest.NewRecorder()
+		inner(rec)
+		full := rec.Body.Bytes()
+		declared := len(full)
+		if declared == 0 {
+			declared = 1 // nothing to cut: promise a byte that never comes
+		}
+		writeRaw(w, rec.Code, rec.Header(), full[:len(full)/2], declared)
+		return rec.Code
+	case FaultMalformed:
+		rec := httptest.NewRecorder()
+		inner(rec)
+		full := rec.Body.Bytes()
+		half := len(full) / 2
+		// A NUL byte is invalid anywhere in JSON, inside strings too.
+		bad := make([]byte, 0, len(full)+1)
+		bad = append(bad, full[:half]...)
+		bad = append(bad, 0)
+		bad = append(bad, full[half:]...)
+		h := w.Header()
+		for k, vs := range rec.Header() {
+			if k == "Content-Length" || k == "Etag" {
+				continue
+			}
+			h[k] = vs
+		}
+		h.Set("Content-Length", strconv.Itoa(len(bad)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(bad)
+		return http.StatusOK
+	default:
+		sw := &statusWriter{ResponseWriter: w}
+		inner(sw)
+		return sw.statusCode()
+	}
+}
+
+// resetConn closes the client's connection with a TCP RST before any byte of
+// a response is written.
+func resetConn(w http.ResponseWriter) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		// Not hijackable (never the case for httptest's HTTP/1.1 server):
+		// ask net/http to abort the connection instead.
+		panic(http.ErrAbortHandler)
+	}
+	if l, ok := conn.(interface{ SetLinger(int) error }); ok {
+		_ = l.SetLinger(0) // close sends RST instead of FIN
+	}
+	_ = conn.Close()
+}
+
+// writeRaw takes over the connection, writes a status line, h with a
+// Content-Length of declared, and body, then closes the connection.
+func writeRaw(w http.ResponseWriter, status int, h http.Header, body []byte, declared int) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler) // see resetConn
+	}
+	defer conn.Close()
+	h = h.Clone()
+	h.Del("Transfer-Encoding")
+	h.Set("Content-Length", strconv.Itoa(declared))
+	h.Set("Connection", "close")
+	if h.Get("Date") == "" {
+		h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	}
+	bw := bufio.NewWriter(conn)
+	_, _ = bw.WriteString("HTTP/1.1 " + strconv.Itoa(status) + " " + http.StatusText(status) + "\r\n")
+	_ = h.Write(bw)
+	_, _ = bw.WriteString("\r\n")
+	_, _ = bw.Write(body)
+	_ = bw.Flush()
+}
+
+// statusWriter remembers the status a handler sends.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *statusWriter) statusCode() int {
+	if w.status == 0 {
+		return http.StatusOK // a handler that writes nothing sends 200
+	}
+	return w.status
+}
