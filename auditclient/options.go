@@ -1,0 +1,200 @@
+package auditclient
+
+import (
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"golang.org/x/time/rate"
+)
+
+// Option changes a Config. Every vendor package's NewClient takes these
+// shared options after its credentials; New validates the result, so a bad
+// option is reported as a *ConfigError before anything is sent.
+type Option func(*Config)
+
+// ApplyOptions applies opts to cfg in order, skipping nil ones.
+func ApplyOptions(cfg *Config, opts ...Option) {
+	if cfg == nil {
+		return
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(cfg)
+		}
+	}
+}
+
+// WithBaseURL sets the API base URL: an absolute http or https URL, which
+// may end in a path prefix ("https://host/prefix"). Requests, redirects and
+// next links are only ever sent to its scheme, host and port. Use it for a
+// vendor's regional host, a proxy, or a fake (audittest) server.
+func WithBaseURL(u string) Option { return func(c *Config) { c.BaseURL = u } }
+
+// WithHTTPClient sets the *http.Client requests go through. The client is
+// not modified: a copy is made whose Transport is wrapped by the rate
+// limiter and credentials, and whose CheckRedirect refuses other origins.
+func WithHTTPClient(hc *http.Client) Option { return func(c *Config) { c.HTTPClient = hc } }
+
+// WithRetryPolicy sets the retry policy; zero fields take the defaults.
+func WithRetryPolicy(p RetryPolicy) Option { return func(c *Config) { c.Retry = p } }
+
+// WithRateLimit sets the client-side rate limit, in requests per second,
+// and its burst. rate.Inf disables the limit. A zero r or burst keeps the
+// vendor's default for it.
+func WithRateLimit(r rate.Limit, burst int) Option {
+	return func(c *Config) {
+		if r != 0 {
+			c.RateLimit = r
+		}
+		if burst != 0 {
+			c.Burst = burst
+		}
+	}
+}
+
+// WithLogger sets the logger: Debug for every attempt, Warn for every
+// retry. No header and no credential is ever logged. nil discards.
+func WithLogger(l *slog.Logger) Option { return func(c *Config) { c.Logger = l } }
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *Config) { c.UserAgent = ua } }
+
+// WithMaxResponseBytes caps the size of a response body; a larger body
+// fails with a *DecodeError wrapping ErrResponseTooLarge. Default 64 MiB.
+func WithMaxResponseBytes(n int64) Option { return func(c *Config) { c.MaxResponseBytes = n } }
+
+// Defaults of Config.
+const (
+	DefaultMaxResponseBytes int64 = 64 << 20
+	// maxErrorBody is how much of an error body is read.
+	maxErrorBody = 1 << 20
+)
+
+// settings is a validated Config with the defaults filled in.
+type settings struct {
+	Config
+	base *url.URL
+}
+
+// validate checks cfg and fills in its defaults.
+func (cfg Config) validate() (*settings, error) {
+	v := strings.TrimSpace(cfg.Vendor)
+	bad := func(opt, val, reason string) error {
+		return &ConfigError{Vendor: v, Option: opt, Value: val, Reason: reason}
+	}
+	if v == "" || !validHeaderValue(v) {
+		return nil, bad("Vendor", strconv.Quote(cfg.Vendor), "must be a non-empty name such as \"cisco\"")
+	}
+	cfg.Vendor = v
+
+	base, err := parseBaseURL(cfg.BaseURL)
+	if err != nil {
+		val := strconv.Quote(cfg.BaseURL)
+		if u, perr := url.Parse(cfg.BaseURL); perr == nil {
+			val = strconv.Quote(RedactURL(u))
+		} else {
+			val = "" // may hold credentials we cannot strip
+		}
+		return nil, bad("BaseURL (WithBaseURL)", val, err.Error())
+	}
+
+	switch {
+	case math.IsNaN(float64(cfg.RateLimit)) || cfg.RateLimit < 0:
+		return nil, bad("RateLimit (WithRateLimit)", strconv.FormatFloat(float64(cfg.RateLimit), 'g', -1, 64),
+			"must be a positive number of requests per second, rate.Inf for no limit, or 0 for the default")
+	case cfg.RateLimit == 0:
+		cfg.RateLimit = DefaultRateLimit
+	}
+	switch {
+	case cfg.Burst < 0:
+		return nil, bad("Burst (WithRateLimit)", strconv.Itoa(cfg.Burst), "must be at least 1, or 0 for the default (10)")
+	case cfg.Burst == 0:
+		cfg.Burst = DefaultBurst
+	}
+	switch {
+	case cfg.MaxResponseBytes < 0:
+		return nil, bad("MaxResponseBytes (WithMaxResponseBytes)", strconv.FormatInt(cfg.MaxResponseBytes, 10),
+			"must be a positive number of bytes, or 0 for the default (64 MiB)")
+	case cfg.MaxResponseBytes == 0:
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	switch {
+	case !validHeaderValue(cfg.UserAgent):
+		return nil, bad("UserAgent (WithUserAgent)", strconv.Quote(cfg.UserAgent), "must not contain control characters")
+	case cfg.UserAgent == "":
+		cfg.UserAgent = DefaultUserAgent
+	}
+	for name, vals := range cfg.Header {
+		if !validHeaderName(name) {
+			return nil, bad("Header", strconv.Quote(name), "is not a valid HTTP header name")
+		}
+		for _, val := range vals {
+			if !validHeaderValue(val) {
+				return nil, bad("Header", strconv.Quote(name), "has a value with a control character")
+			}
+		}
+	}
+	cfg.Header = cfg.Header.Clone()
+
+	cfg.Retry = cfg.Retry.withDefaults()
+	if err := cfg.Retry.validate(v); err != nil {
+		return nil, err
+	}
+	if cfg.Retry.Budget == nil {
+		cfg.Retry.Budget = NewRetryBudget(DefaultRetryBudgetCapacity, DefaultRetryCost, DefaultRetryTimeoutCost)
+	}
+	if a, ok := cfg.Auth.(validator); ok {
+		if err := a.validate(); err != nil {
+			return nil, bad("Auth", "", err.Error())
+		}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ErrorParser == nil {
+		cfg.ErrorParser = parseGenericError
+	}
+	return &settings{Config: cfg, base: base}, nil
+}
+
+// parseBaseURL checks a base URL: absolute http(s), a host, no credentials,
+// query or fragment.
+func parseBaseURL(s string) (*url.URL, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, errorString("is required: an absolute http or https URL such as https://api.example.com")
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return nil, errorString("is not a URL: an absolute http or https URL such as https://api.example.com is expected")
+	}
+	switch {
+	case u.Scheme == "" || u.Opaque != "":
+		return nil, errorString("must be an absolute URL with a scheme and host, such as https://api.example.com")
+	case !strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https"):
+		return nil, errorString("the scheme must be http or https")
+	case u.Host == "" || u.Hostname() == "":
+		return nil, errorString("must have a host")
+	case u.User != nil:
+		return nil, errorString("must not carry credentials (user:password@); pass them as the vendor's credentials")
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, errorString("must not have a query; query parameters belong to each request")
+	case u.Fragment != "":
+		return nil, errorString("must not have a fragment")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, errorString("has an invalid port")
+		}
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	return u, nil
+}
+
+type errorString string
+
+func (e errorString) Error() string { return string(e) }

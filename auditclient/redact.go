@@ -1,0 +1,187 @@
+package auditclient
+
+import (
+	"encoding/base64"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Redacted replaces every secret the client redacts.
+const Redacted = "REDACTED"
+
+// RedactURL returns u as a string that is safe to log: the userinfo (user and
+// password) is dropped, the fragment too, and the value of every query
+// parameter whose name looks secret (token, key, api_key, apikey, secret,
+// password, signature, sig, access_token, auth, session, code, credential and
+// names built on them, such as X-Amz-Signature or sessionId) becomes
+// REDACTED. Other parameters are kept as they were encoded. A nil u gives "".
+func RedactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	r := *u
+	r.User = nil
+	r.Fragment, r.RawFragment = "", ""
+	r.RawQuery = redactQuery(r.RawQuery)
+	r.ForceQuery = false
+	return r.String()
+}
+
+// redactQuery masks the values of secret-looking parameters in an encoded
+// query, keeping the order and encoding of the others.
+func redactQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	parts := strings.Split(raw, "&")
+	for i, p := range parts {
+		k, _, _ := strings.Cut(p, "=")
+		name, err := url.QueryUnescape(k)
+		if err != nil {
+			name = k
+		}
+		if secretParam(name) {
+			parts[i] = k + "=" + Redacted
+		}
+	}
+	return strings.Join(parts, "&")
+}
+
+// secretWords are parameter-name words whose values are secret.
+var secretWords = []string{
+	"token", "key", "apikey", "secret", "password", "passwd", "pwd",
+	"signature", "sig", "auth", "session", "code", "credential",
+	"credentials", "accesstoken", "jwt", "otp", "cookie",
+}
+
+// secretParam reports whether a query parameter name looks secret. The name
+// is split into words at every non-alphanumeric character; a word that is,
+// starts with or ends with a secret word (apiKey, sessionId,
+// X-Amz-Signature) makes the name secret. It errs on the side of redacting.
+func secretParam(name string) bool {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	})
+	for _, w := range words {
+		for _, s := range secretWords {
+			if w == s {
+				return true
+			}
+			if len(s) >= 4 && (strings.HasPrefix(w, s) || strings.HasSuffix(w, s)) {
+				return true
+			}
+		}
+		if strings.HasSuffix(w, "key") {
+			return true
+		}
+	}
+	return false
+}
+
+// redactor replaces the secrets of a client's Auth, and their encoded forms,
+// with REDACTED. The secrets are asked for each time, since a refreshing
+// token changes; the replacer is rebuilt only when they do.
+type redactor struct {
+	auth   Auth
+	static bool // the secrets never change: build the replacer once
+
+	once sync.Once
+	mu   sync.Mutex
+	key  string
+	repl *strings.Replacer
+}
+
+func newRedactor(a Auth) *redactor {
+	r := &redactor{auth: a}
+	switch a.(type) {
+	case *basicAuth, *staticHeader, *bearerToken:
+		r.static = true
+	}
+	return r
+}
+
+// replacer returns the replacer for the current secrets, or nil if there
+// are none.
+func (r *redactor) replacer() *strings.Replacer {
+	if r == nil || r.auth == nil {
+		return nil
+	}
+	if r.static {
+		r.once.Do(func() { r.repl = buildReplacer(r.auth.Secrets()) })
+		return r.repl
+	}
+	secrets := r.auth.Secrets()
+	key := strings.Join(secrets, "\x00")
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.repl == nil || key != r.key {
+		r.key, r.repl = key, buildReplacer(secrets)
+	}
+	return r.repl
+}
+
+// buildReplacer replaces every form of every secret, longest first so that
+// "user:password" goes before "user"; nil if there is nothing to replace.
+func buildReplacer(secrets []string) *strings.Replacer {
+	var forms []string
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		forms = append(forms, secretForms(s)...)
+	}
+	slices.SortFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	forms = slices.Compact(forms)
+	if len(forms) == 0 {
+		return nil
+	}
+	pairs := make([]string, 0, 2*len(forms))
+	for _, f := range forms {
+		pairs = append(pairs, f, Redacted)
+	}
+	return strings.NewReplacer(pairs...)
+}
+
+// secretForms are the ways s can appear in a message: as is, base64 encoded
+// (as in an Authorization: Basic header), and URL escaped.
+func secretForms(s string) []string {
+	b := []byte(s)
+	forms := []string{
+		s,
+		base64.StdEncoding.EncodeToString(b),
+		base64.RawStdEncoding.EncodeToString(b),
+		base64.URLEncoding.EncodeToString(b),
+		base64.RawURLEncoding.EncodeToString(b),
+		url.QueryEscape(s),
+		url.PathEscape(s),
+	}
+	out := forms[:0]
+	for _, f := range forms {
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// String returns s with every secret replaced.
+func (r *redactor) String(s string) string {
+	if rp := r.replacer(); rp != nil {
+		return rp.Replace(s)
+	}
+	return s
+}
+
+// Bytes returns b with every secret replaced.
+func (r *redactor) Bytes(b []byte) []byte {
+	rp := r.replacer()
+	if rp == nil {
+		return b
+	}
+	return []byte(rp.Replace(string(b)))
+}
+
+// URL returns the redacted form of u: RedactURL, then the secrets.
+func (r *redactor) URL(u *url.URL) string { return r.String(RedactURL(u)) }
