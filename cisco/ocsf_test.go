@@ -1,0 +1,166 @@
+package cisco_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/auditkit/auditkit/cisco"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
+
+func decode(t *testing.T, s string) cisco.AuditLog {
+	t.Helper()
+	var a cisco.AuditLog
+	if err := json.Unmarshal([]byte(s), &a); err != nil {
+		t.Fatalf("decode %s: %v", s, err)
+	}
+	return a
+}
+
+func TestToOCSFClassification(t *testing.T) {
+	const head = `"audit_log_id":"373031bf-6e67-40e5-9fc2-ffea680a2ebd","audit_log_user":"admin@example.com","created_at":"2024-06-19T10:16:22Z"`
+	tests := []struct {
+		rec      string
+		class    ocsf.ClassUID
+		activity ocsf.ActivityID
+		status   ocsf.StatusID
+	}{
+		{`{"event":"login","audit_log_type":"User",` + head + `}`, ocsf.ClassAuthentication, ocsf.AuthenticationLogon, ocsf.StatusSuccess},
+		{`{"event":"sso_login","audit_log_type":"User",` + head + `}`, ocsf.ClassAuthentication, ocsf.AuthenticationLogon, ocsf.StatusSuccess},
+		{`{"event":"failed_login","audit_log_type":"User",` + head + `}`, ocsf.ClassAuthentication, ocsf.AuthenticationLogon, ocsf.StatusFailure},
+		{`{"event":"logout","audit_log_type":"User",` + head + `}`, ocsf.ClassAuthentication, ocsf.AuthenticationLogoff, ocsf.StatusSuccess},
+		{`{"event":"create","audit_log_type":"User",` + head + `,"new_attributes":{"email":"new@example.com"}}`, ocsf.ClassAccountChange, ocsf.AccountChangeCreate, 0},
+		{`{"event":"delete","audit_log_type":"User",` + head + `}`, ocsf.ClassAccountChange, ocsf.AccountChangeDelete, 0},
+		{`{"event":"update","audit_log_type":"User",` + head + `,"old_attributes":{"encrypted_password":"[FILTERED]"},"new_attributes":{"encrypted_password":"[FILTERED]"}}`, ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, 0},
+		{`{"event":"update","audit_log_type":"User",` + head + `,"old_attributes":{"two_factor_enabled":false},"new_attributes":{"two_factor_enabled":true}}`, ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorEnable, 0},
+		{`{"event":"update","audit_log_type":"User",` + head + `,"old_attributes":{"two_factor_enabled":true},"new_attributes":{"two_factor_enabled":false}}`, ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorDisable, 0},
+		{`{"event":"update","audit_log_type":"User",` + head + `,"old_attributes":{"locked_at":null},"new_attributes":{"locked_at":"2024-06-19T10:16:22Z"}}`, ocsf.ClassAccountChange, ocsf.AccountChangeLock, 0},
+		{`{"event":"update","audit_log_type":"User",` + head + `,"old_attributes":{"role":"user"},"new_attributes":{"role":"admin"}}`, ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges, 0},
+		{`{"event":"update","audit_log_type":"User",` + head + `,"old_attributes":{"admin":true},"new_attributes":{"admin":false}}`, ocsf.ClassUserAccess, ocsf.UserAccessRevokePrivileges, 0},
+		{`{"event":"update","audit_log_type":"User",` + head + `,"old_attributes":{"first_name":"A"},"new_attributes":{"first_name":"B"}}`, ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, 0},
+		{`{"event":"create","audit_log_type":"Computer",` + head + `,"new_attributes":{"name":"Demo"}}`, ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, 0},
+		{`{"event":"update","audit_log_type":"Group",` + head + `}`, ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, 0},
+		{`{"event":"delete","audit_log_type":"Policy",` + head + `}`, ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, 0},
+		{`{"event":"move","audit_log_type":"Computer",` + head + `}`, ocsf.ClassEntityManagement, ocsf.ActivityOther, 0},
+	}
+	for _, tt := range tests {
+		a := decode(t, tt.rec)
+		ev := cisco.ToOCSF(a)
+		if ev.Class != tt.class || ev.Activity != tt.activity || ev.Status != tt.status {
+			t.Errorf("%s %s: got class %d activity %d status %d, want %d %d %d", a.AuditLogType, a.Event, ev.Class, ev.Activity, ev.Status, tt.class, tt.activity, tt.status)
+		}
+		if tt.activity == ocsf.ActivityOther && ev.ActivityLabel != a.Event {
+			t.Errorf("Other activity must carry the source's label %q, got %q", a.Event, ev.ActivityLabel)
+		}
+		if err := ocsf.Validate(ev); err != nil {
+			t.Errorf("%s %s: %v", a.AuditLogType, a.Event, err)
+		}
+		if ev.RawData != tt.rec {
+			t.Errorf("raw_data = %s, want the record as sent", ev.RawData)
+		}
+	}
+}
+
+func TestToOCSFKeepsOldAndNewAttributes(t *testing.T) {
+	a := decode(t, `{"event":"update","audit_log_type":"ApplicationBlockingList","audit_log_id":"e773a9eb-296c-40df-98d8-bed46322589d","audit_log_user":"16db5cf986eec6f44422","created_at":"2022-03-18T10:55:35Z","old_attributes":{"sha":""},"new_attributes":{"sha":"273d33fd0a8b205e4af47bbc8ba2f314e68ca5da5ecd6d41dad8f287d6a305ae"}}`)
+	ev := cisco.ToOCSF(a)
+	if ev.Entity == nil || ev.Entity.UID != a.AuditLogID || ev.Entity.Type != "ApplicationBlockingList" || !reflect.DeepEqual(ev.Entity.Data, a.OldAttributes) {
+		t.Errorf("entity = %+v", ev.Entity)
+	}
+	if ev.EntityResult == nil || !reflect.DeepEqual(ev.EntityResult.Data, a.NewAttributes) {
+		t.Errorf("entity_result = %+v", ev.EntityResult)
+	}
+	if ev.Actor == nil || ev.Actor.User == nil || ev.Actor.User.UID != "16db5cf986eec6f44422" || ev.Actor.User.TypeID != 3 {
+		t.Errorf("a connector acting for itself: actor = %+v", ev.Actor)
+	}
+	if ev.Metadata.UID != a.UID() || ev.Metadata.OriginalTime != "2022-03-18T10:55:35Z" || ev.Metadata.Product.Name != "Cisco Secure Endpoint" {
+		t.Errorf("metadata = %+v", ev.Metadata)
+	}
+	if ev.Time.UnixMilli() != 1647600935000 {
+		t.Errorf("time = %v", ev.Time)
+	}
+}
+
+func TestUIDIsContentDigest(t *testing.T) {
+	a := decode(t, `{"event":"login","audit_log_type":"User","audit_log_id":"x","audit_log_user":"a@b.c","created_at":"2022-02-23T20:43:09Z"}`)
+	b := decode(t, `{ "audit_log_user":"a@b.c", "created_at":"2022-02-23T20:43:09Z","event":"login","audit_log_type":"User","audit_log_id":"x"}`)
+	c := decode(t, `{"event":"login","audit_log_type":"User","audit_log_id":"x","audit_log_user":"b@b.c","created_at":"2022-02-23T20:43:09Z"}`)
+	if a.UID() != b.UID() {
+		t.Error("the same record with other spacing and key order must have the same uid")
+	}
+	if a.UID() == c.UID() {
+		t.Error("records of different users in the same second must have different uids")
+	}
+	if len(a.UID()) != 32 {
+		t.Errorf("uid %q", a.UID())
+	}
+}
+
+func TestDecodeRejectsMalformedRecords(t *testing.T) {
+	for _, s := range []string{`[]`, `null`, `{"created_at":"yesterday"}`, `{"event":1,"created_at":"2022-02-23T20:43:09Z"}`, `{}`, `{"created_at":"2022-02-23T20:43:09Z","old_attributes":[1]}`} {
+		var a cisco.AuditLog
+		if err := json.Unmarshal([]byte(s), &a); err == nil {
+			t.Errorf("%s decoded without error", s)
+		}
+	}
+}
+
+// Golden files: every record of the document's examples and of vendors.md's
+// fixture, mapped. Regenerate with: go test ./cisco -run TestGolden -update
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/doc/*.json")
+	files = append(files, "testdata/fixture_vendors_md.json")
+	for _, f := range files {
+		if strings.HasSuffix(f, "requests.json") {
+			continue
+		}
+		name := strings.TrimSuffix(filepath.Base(f), ".json")
+		t.Run(name, func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var page cisco.AuditLogPage
+			if err := json.Unmarshal(b, &page); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			for _, rec := range page.Data {
+				ev := cisco.ToOCSF(rec)
+				if err := ocsf.Validate(ev); err != nil {
+					t.Errorf("%s: %v", rec.UID(), err)
+				}
+				j, err := json.MarshalIndent(ev, "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				out.Write(j)
+				out.WriteByte('\n')
+			}
+			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,409 @@
+package cisco_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/cisco"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+func fmtAll(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }
+
+// faultyFake is the fault mix the issue asks for: 20% 429, 10% 503, 5%
+// connection resets and 5% truncated bodies, over 2,000 events. The first
+// four requests get one fault of each kind, so every kind is exercised
+// whatever the seed draws.
+func faultyFake(t *testing.T, seed int64) *audittest.Cisco {
+	t.Helper()
+	return audittest.StartCisco(t, audittest.CiscoOptions{
+		Events: audittest.GenerateCiscoEvents(2000, 42, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
+		Faults: audittest.Faults{
+			RateLimit: 0.20, Unavailable: 0.10, Reset: 0.05, Truncate: 0.05, Seed: seed,
+			Script: []audittest.Fault{audittest.FaultReset, audittest.FaultRateLimit, audittest.FaultTruncate, audittest.FaultUnavailable},
+		},
+	})
+}
+
+// fakeClient talks to a fake with fast retries and no client-side limit.
+func fakeClient(t *testing.T, fake *audittest.Cisco, opts ...auditclient.Option) *cisco.Client {
+	t.Helper()
+	base := []auditclient.Option{
+		auditclient.WithBaseURL(fake.URL()),
+		auditclient.WithRateLimit(rate.Inf, 1),
+		auditclient.WithRetryPolicy(auditclient.RetryPolicy{
+			MaxAttempts: 25,
+			BaseDelay:   time.Millisecond,
+			MaxDelay:    20 * time.Millisecond,
+			Budget:      auditclient.NewRetryBudget(100000, 5, 10),
+		}),
+	}
+	c, err := cisco.NewClient(fake.ClientID(), fake.APIKey(), append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// compact returns JSON without insignificant space, for comparing records.
+func compact(t *testing.T, raw []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatalf("bad JSON %s: %v", raw, err)
+	}
+	return b.String()
+}
+
+// want is the fake's data set as the walk must yield it, record by record.
+func want(t *testing.T, fake *audittest.Cisco) []string {
+	var out []string
+	for _, r := range fake.Events() {
+		out = append(out, compact(t, r))
+	}
+	return out
+}
+
+// collect walks it to the end (or n events) and returns the raw records.
+func collect(t *testing.T, it auditclient.Iterator, n int) []string {
+	t.Helper()
+	var out []string
+	for (n < 0 || len(out) < n) && it.Next() {
+		ev := it.Event()
+		if err := ocsf.Validate(ev); err != nil {
+			t.Fatalf("event %d does not validate: %v", len(out), err)
+		}
+		out = append(out, compact(t, []byte(ev.RawData)))
+	}
+	return out
+}
+
+// diff reports losses and duplicates of got against want, in order.
+func diff(t *testing.T, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%d events, want %d", len(got), len(want))
+	}
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			t.Fatalf("event %d = %s\nwant %s", i, got[i], want[i])
+		}
+	}
+}
+
+func TestFaultInjectedWalk(t *testing.T) {
+	fake := faultyFake(t, 7)
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 100}, nil)
+	defer it.Close()
+	got := collect(t, it, -1)
+	if err := it.Err(); err != nil {
+		t.Fatalf("walk failed: %v", err)
+	}
+	w := want(t, fake)
+	diff(t, got, w)
+	st, cs := fake.Stats(), c.HTTP().Stats()
+	seen := map[string]int{}
+	for _, g := range got {
+		seen[g]++
+	}
+	dups := 0
+	for _, n := range seen {
+		dups += n - 1
+	}
+	// The data set has deliberate identical twins; count them in the reference too.
+	refSeen := map[string]int{}
+	for _, r := range w {
+		refSeen[r]++
+	}
+	refDups := 0
+	for _, n := range refSeen {
+		refDups += n - 1
+	}
+	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client retries=%d duplicates=%d (twins in data %d) losses=%d",
+		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Retries, dups-refDups, refDups, len(w)-len(got))
+	if st.Injected[audittest.FaultRateLimit] == 0 || st.Injected[audittest.FaultUnavailable] == 0 ||
+		st.Injected[audittest.FaultReset] == 0 || st.Injected[audittest.FaultTruncate] == 0 {
+		t.Errorf("not every fault kind was injected: %v", st.Injected)
+	}
+	if cs.Retries == 0 {
+		t.Error("client counted no retries")
+	}
+}
+
+func TestResumeFromCheckpointAt777(t *testing.T) {
+	fake := faultyFake(t, 11)
+	w := want(t, fake)
+
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 100}, nil)
+	first := collect(t, it, 777)
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	cpJSON, err := json.Marshal(it.Checkpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.Close()
+	if bytes.Contains(cpJSON, []byte(fake.APIKey())) || bytes.Contains(cpJSON, []byte(fake.ClientID())) {
+		t.Fatalf("checkpoint holds a credential: %s", cpJSON)
+	}
+
+	cp, err := auditclient.ParseCheckpoint(cpJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Position == nil || cp.Position.Skip != 77 {
+		t.Errorf("checkpoint position %+v, want the 78th record of the page at offset 700", cp.Position)
+	}
+	c2 := fakeClient(t, fake)
+	it2 := c2.Events(context.Background(), &cisco.ListOptions{Limit: 100}, cp)
+	defer it2.Close()
+	rest := collect(t, it2, -1)
+	if err := it2.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("resume at 777: first=%d rest=%d total=%d want=%d checkpoint=%s", len(first), len(rest), len(first)+len(rest), len(w), cpJSON)
+	diff(t, append(first, rest...), w)
+	if !it2.Checkpoint().Complete() {
+		t.Error("checkpoint after the end is not complete")
+	}
+}
+
+// Resuming from a checkpoint taken after every event of a walk (a few
+// hundred points) yields exactly the rest each time.
+func TestResumeFromEveryPageBoundary(t *testing.T) {
+	events := audittest.GenerateCiscoEvents(230, 3, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC))
+	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: events})
+	w := want(t, fake)
+	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
+		c := fakeClient(t, fake)
+		it := c.Events(context.Background(), &cisco.ListOptions{Limit: 50}, nil)
+		first := collect(t, it, at)
+		cp := it.Checkpoint()
+		it.Close()
+		it2 := c.Events(context.Background(), &cisco.ListOptions{Limit: 50}, cp)
+		rest := collect(t, it2, -1)
+		if err := it2.Err(); err != nil {
+			t.Fatal(err)
+		}
+		it2.Close()
+		if len(first)+len(rest) != len(w) {
+			t.Errorf("resume at %d: %d + %d events, want %d", at, len(first), len(rest), len(w))
+			continue
+		}
+		diff(t, append(first, rest...), w)
+	}
+}
+
+// A completed walk's checkpoint makes the next walk yield only the events
+// that arrived since, including new ones in the very second of the last
+// event seen (which must not be lost) while those already seen there are
+// not repeated.
+func TestIncrementalSync(t *testing.T) {
+	end := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(300, 5, end)})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 40}, nil)
+	first := collect(t, it, -1)
+	if it.Err() != nil || len(first) != 300 {
+		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
+	}
+	cp := it.Checkpoint()
+	it.Close()
+	if !cp.Complete() || cp.HighWater.IsZero() || len(cp.Boundary) == 0 {
+		t.Fatalf("checkpoint after a full walk: %+v", cp)
+	}
+	hw := cp.HighWater
+	newEvents := []json.RawMessage{
+		json.RawMessage(fmt.Sprintf(`{"event":"login","audit_log_type":"User","audit_log_id":"11111111-2222-4333-8444-555555555555","audit_log_user":"late@example.com","created_at":%q}`, hw.Format(time.RFC3339))),
+		json.RawMessage(fmt.Sprintf(`{"event":"update","audit_log_type":"Policy","audit_log_id":"22222222-2222-4333-8444-555555555555","audit_log_user":"admin@example.com","created_at":%q,"old_attributes":{"name":"a"},"new_attributes":{"name":"b"}}`, hw.Add(time.Second).Format(time.RFC3339))),
+		json.RawMessage(fmt.Sprintf(`{"event":"logout","audit_log_type":"User","audit_log_id":"33333333-2222-4333-8444-555555555555","audit_log_user":"admin@example.com","created_at":%q}`, hw.Add(time.Hour).Format(time.RFC3339))),
+	}
+	fake.Add(newEvents...)
+	it2 := c.Events(context.Background(), &cisco.ListOptions{Limit: 40}, cp)
+	second := collect(t, it2, -1)
+	if err := it2.Err(); err != nil {
+		t.Fatal(err)
+	}
+	it2.Close()
+	if len(second) != len(newEvents) {
+		t.Fatalf("incremental walk yielded %d events, want the %d new ones: %v", len(second), len(newEvents), second)
+	}
+	for i, raw := range []json.RawMessage{newEvents[2], newEvents[1], newEvents[0]} { // newest first
+		if second[i] != compact(t, raw) {
+			t.Errorf("incremental event %d = %s, want %s", i, second[i], raw)
+		}
+	}
+	// A third walk finds nothing new.
+	it3 := c.Events(context.Background(), &cisco.ListOptions{Limit: 40}, it2.Checkpoint())
+	if third := collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
+		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
+	}
+}
+
+func TestCheckpointOfOtherQueryRefused(t *testing.T) {
+	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(20, 1, time.Now())})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &cisco.ListOptions{AuditLogType: "User"}, nil)
+	collect(t, it, 1)
+	cp := it.Checkpoint()
+	it.Close()
+	before := len(fake.Requests())
+	it2 := c.Events(context.Background(), &cisco.ListOptions{AuditLogType: "Computer"}, cp)
+	if it2.Next() || !errors.Is(it2.Err(), auditclient.ErrCheckpointMismatch) {
+		t.Errorf("other filters: Err = %v", it2.Err())
+	}
+	other := cp.Clone()
+	other.Vendor = "automox"
+	it3 := c.Events(context.Background(), &cisco.ListOptions{AuditLogType: "User"}, other)
+	if it3.Next() || !errors.Is(it3.Err(), auditclient.ErrCheckpointMismatch) {
+		t.Errorf("other vendor: Err = %v", it3.Err())
+	}
+	if after := len(fake.Requests()); after != before {
+		t.Errorf("%d requests sent with a refused checkpoint", after-before)
+	}
+}
+
+func TestCancelMidWalk(t *testing.T) {
+	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(2000, 9, time.Now())})
+	c := fakeClient(t, fake)
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	it := c.Events(ctx, &cisco.ListOptions{Limit: 100}, nil)
+	n := 0
+	for it.Next() {
+		n++
+		if n == 150 {
+			cancel()
+		}
+	}
+	if !errors.Is(it.Err(), context.Canceled) {
+		t.Errorf("Err = %v, want context.Canceled", it.Err())
+	}
+	if n != 150 {
+		t.Errorf("%d events after cancel at 150", n-150)
+	}
+	it.Close()
+	c.HTTP().CloseIdleConnections()
+	waitGoroutines(t, before)
+}
+
+// waitGoroutines fails when goroutines started by the test are still running.
+func waitGoroutines(t *testing.T, before int) {
+	t.Helper()
+	var now int
+	for range 200 {
+		now = runtime.NumGoroutine()
+		if now <= before {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<16)
+	buf = buf[:runtime.Stack(buf, true)]
+	t.Errorf("goroutines: %d before, %d after\n%s", before, now, buf)
+}
+
+// A next link to another host is refused, and that host receives nothing.
+func TestForeignNextLinkRefused(t *testing.T) {
+	var evil atomic.Int64
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		evil.Add(1)
+		w.Write([]byte(`{"data":[]}`))
+	}))
+	defer other.Close()
+	page := func(next string) string {
+		return `{"version":"v1.2.0","metadata":{"links":{"self":"x","next":"` + next + `"},"results":{"total":4,"current_item_count":2,"index":0,"items_per_page":2}},"data":[` +
+			`{"event":"login","audit_log_type":"User","audit_log_id":"373031bf-6e67-40e5-9fc2-ffea680a2ebd","audit_log_user":"a@example.com","created_at":"2022-02-23T20:43:09Z"},` +
+			`{"event":"login","audit_log_type":"User","audit_log_id":"373031bf-6e67-40e5-9fc2-ffea680a2ebd","audit_log_user":"b@example.com","created_at":"2022-02-23T20:43:08Z"}]}`
+	}
+	for _, next := range []string{other.URL + "/v1/audit_logs?offset=2", strings.Replace(other.URL, "http://", "https://", 1) + "/v1/audit_logs?offset=2"} {
+		home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte(page(next)))
+		}))
+		c, err := cisco.NewClient(testClientID, testAPIKey, auditclient.WithBaseURL(home.URL), auditclient.WithRateLimit(rate.Inf, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		it := c.Events(context.Background(), nil, nil)
+		n := 0
+		for it.Next() {
+			n++
+		}
+		if n != 2 || !errors.Is(it.Err(), auditclient.ErrForeignHost) {
+			t.Errorf("next %s: %d events, Err = %v; want 2 events then ErrForeignHost", next, n, it.Err())
+		}
+		if it.Err() != nil && strings.Contains(it.Err().Error(), testAPIKey) {
+			t.Errorf("error leaks the key: %v", it.Err())
+		}
+		it.Close()
+		home.Close()
+	}
+	if evil.Load() != 0 {
+		t.Errorf("the other host received %d requests", evil.Load())
+	}
+}
+
+// The NDJSON of a whole walk passes the reference validator.
+func TestWalkPassesReferenceValidator(t *testing.T) {
+	validator := filepath.Join("..", "..", "shared", "ocsf", "validate.py")
+	if _, err := os.Stat(validator); err != nil {
+		t.Skipf("reference validator not found at %s (it lives in ../shared beside the repository)", validator)
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed")
+	}
+	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(2000, 42, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC))})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 500}, nil)
+	defer it.Close()
+	var ndjson bytes.Buffer
+	classes := map[ocsf.ClassUID]int{}
+	for ev, err := range it.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		classes[ev.Class]++
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ndjson.Write(b)
+		ndjson.WriteByte('\n')
+	}
+	cmd := exec.Command(python, validator)
+	cmd.Stdin = &ndjson
+	out, err := cmd.CombinedOutput()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	last := lines[len(lines)-1]
+	t.Logf("validate.py: %s; classes %v", last, classes)
+	if err != nil || last != "2000 passed, 0 failed" {
+		t.Errorf("validate.py: %v\n%s", err, out)
+	}
+	for _, cl := range []ocsf.ClassUID{ocsf.ClassAuthentication, ocsf.ClassAccountChange, ocsf.ClassEntityManagement} {
+		if classes[cl] == 0 {
+			t.Errorf("the generated data produced no %d events: %v", cl, classes)
+		}
+	}
+}
