@@ -190,16 +190,17 @@ func (s *stream[T]) Next() bool {
 		}
 		if s.idx < len(s.page.Items) {
 			rec := s.page.Items[s.idx]
-			s.idx++
 			t, uid := s.src.Key(rec)
-			s.last = uid
 			if s.drop(t, uid) {
+				s.idx, s.last = s.idx+1, uid
 				continue
 			}
 			ev, err := s.src.Map(rec)
 			if err != nil {
+				// Not consumed: a walk resumed from the checkpoint retries it.
 				return s.fail(fmt.Errorf("%s: record %s at %s: %w", s.src.Vendor, uid, t.Format(time.RFC3339), err))
 			}
+			s.idx, s.last = s.idx+1, uid
 			s.ev = ev
 			s.advance(t, uid)
 			return true

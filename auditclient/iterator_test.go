@@ -368,6 +368,15 @@ func TestIteratorAllAndErrors(t *testing.T) {
 	if count != 5 || len(errs) != 1 || !errors.Is(errs[0], boom) {
 		t.Errorf("%d events then %v; want 5 events then the mapping error once", count, errs)
 	}
+	// The checkpoint after the error resumes at the record that failed.
+	it := auditclient.NewIterator(context.Background(), src, nil)
+	walk(t, it, -1)
+	cp := it.Checkpoint()
+	src.Map = s.source(auditclient.Window{}, t0).Map
+	rest := walk(t, auditclient.NewIterator(context.Background(), src, cp), -1)
+	if want := names(s.list(auditclient.Window{}))[5:]; !slices.Equal(rest, want) {
+		t.Errorf("resumed after the error: %v, want %v", rest, want)
+	}
 	if it := auditclient.Emptied(boom); it.Next() || it.Err() != boom || it.Close() != nil {
 		t.Error("Emptied")
 	}

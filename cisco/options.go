@@ -57,6 +57,7 @@ type OptionError struct {
 	Allowed string // what is allowed
 }
 
+// Error names the option, the value and what is allowed.
 func (e *OptionError) Error() string {
 	return fmt.Sprintf("cisco: option %s=%q is not allowed: %s", e.Option, e.Value, e.Allowed)
 }

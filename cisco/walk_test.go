@@ -3,9 +3,11 @@ package cisco_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -404,6 +406,42 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 	for _, cl := range []ocsf.ClassUID{ocsf.ClassAuthentication, ocsf.ClassAccountChange, ocsf.ClassEntityManagement} {
 		if classes[cl] == 0 {
 			t.Errorf("the generated data produced no %d events: %v", cl, classes)
+		}
+	}
+}
+
+// No credential reaches a log line (Debug level, every attempt and retry) or
+// an error, through a fault-injected walk and a 401.
+func TestNoCredentialInLogsOrErrors(t *testing.T) {
+	fake := faultyFake(t, 3)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := fakeClient(t, fake, auditclient.WithLogger(logger))
+	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 200}, nil)
+	if n := len(collect(t, it, -1)); n != 2000 || it.Err() != nil {
+		t.Fatalf("%d events, %v", n, it.Err())
+	}
+	it.Close()
+
+	bad, err := cisco.NewClient(fake.ClientID(), "wrong-key-0d9e8f", auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = bad.ListPage(context.Background(), nil)
+	if !errors.Is(err, auditclient.ErrUnauthorized) {
+		t.Fatalf("wrong key: %v", err)
+	}
+	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
+		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
+	}
+	secrets := []string{fake.APIKey(), fake.ClientID(), "wrong-key-0d9e8f",
+		base64.StdEncoding.EncodeToString([]byte(fake.ClientID() + ":" + fake.APIKey())),
+		base64.StdEncoding.EncodeToString([]byte(fake.ClientID() + ":wrong-key-0d9e8f"))}
+	for _, s := range secrets {
+		for where, text := range map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": fmtAll(c)} {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds the credential %q", where, s)
+			}
 		}
 	}
 }

@@ -83,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	out := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
 	it := client.Events(ctx, opts, nil)
 	defer it.Close()
 	n := 0
