@@ -180,7 +180,7 @@ func TestIteratorIncrementalAndResumeInside(t *testing.T) {
 			t.Fatalf("high water %v boundary %v, want %v and the 3 records of that second", cp.HighWater, cp.Boundary, t0)
 		}
 		newRecs := []rec{
-			{T: t0, UID: "r0"},           // an identical twin of a record seen at the high-water second
+			{T: t0, UID: "r0"}, // an identical twin of a record seen at the high-water second
 			{T: t0, UID: "new-same-second"},
 			{T: t0.Add(time.Second), UID: "new-1"},
 			{T: t0.Add(2 * time.Second), UID: "new-2"},
