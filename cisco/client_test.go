@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -19,6 +18,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
 )
 
@@ -44,11 +44,13 @@ func mocked(t *testing.T, opts ...auditclient.Option) (*cisco.Client, *httpmock.
 	return c, mt
 }
 
+// docExample is one of the document's example responses, verbatim (kept in
+// package audittest, which the fake serves them from too).
 func docExample(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", "doc", name+".json"))
-	if err != nil {
-		t.Fatal(err)
+	b, ok := audittest.CiscoDocExamples()[name]
+	if !ok {
+		t.Fatalf("no document example %q", name)
 	}
 	return b
 }
@@ -109,14 +111,7 @@ func TestListPageSendsExactQuery(t *testing.T) {
 // The document's own example requests, built from options, match the
 // document's query parameters exactly.
 func TestDocumentRequestsFromOptions(t *testing.T) {
-	var reqs []struct{ Name, Request string }
-	b, err := os.ReadFile("testdata/doc/requests.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &reqs); err != nil {
-		t.Fatal(err)
-	}
+	reqs := audittest.CiscoDocExampleRequests()
 	opts := map[string]*cisco.ListOptions{
 		"list":              nil,
 		"by_audit_log_type": {AuditLogType: "User", Limit: 5},
@@ -129,19 +124,23 @@ func TestDocumentRequestsFromOptions(t *testing.T) {
 	if len(reqs) != len(opts) {
 		t.Fatalf("%d example requests, %d option sets", len(reqs), len(opts))
 	}
-	for _, r := range reqs {
+	for name, request := range reqs {
 		c, mt := mocked(t)
 		var got url.Values
 		mt.RegisterResponder("GET", "https://api.amp.cisco.com/v1/audit_logs", func(req *http.Request) (*http.Response, error) {
 			got = req.URL.Query()
-			return httpmock.NewBytesResponse(200, docExample(t, r.Name)), nil
+			return httpmock.NewBytesResponse(200, docExample(t, name)), nil
 		})
-		if _, err := c.ListPage(context.Background(), opts[r.Name]); err != nil {
-			t.Fatalf("%s: %v", r.Name, err)
+		o, ok := opts[name]
+		if !ok {
+			t.Fatalf("no options for the document's example %q", name)
 		}
-		u, _ := url.Parse("https://api.amp.cisco.com" + r.Request)
+		if _, err := c.ListPage(context.Background(), o); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		u, _ := url.Parse("https://api.amp.cisco.com" + request)
 		if !reflect.DeepEqual(got, u.Query()) && !(len(got) == 0 && len(u.Query()) == 0) {
-			t.Errorf("%s: query %v, document has %v", r.Name, got, u.Query())
+			t.Errorf("%s: query %v, document has %v", name, got, u.Query())
 		}
 	}
 }

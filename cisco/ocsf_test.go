@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
 
+	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
 	"github.com/auditkit/auditkit/ocsf"
 )
@@ -113,21 +113,21 @@ func TestDecodeRejectsMalformedRecords(t *testing.T) {
 	}
 }
 
-// Golden files: every record of the document's examples and of vendors.md's
+// Golden files: every record of the document's examples (audittest keeps
+// them verbatim) and of vendors.md's
 // fixture, mapped. Regenerate with: go test ./cisco -run TestGolden -update
 func TestGolden(t *testing.T) {
-	files, _ := filepath.Glob("testdata/doc/*.json")
-	files = append(files, "testdata/fixture_vendors_md.json")
-	for _, f := range files {
-		if strings.HasSuffix(f, "requests.json") {
-			continue
-		}
-		name := strings.TrimSuffix(filepath.Base(f), ".json")
+	inputs := map[string][]byte{}
+	for name, body := range audittest.CiscoDocExamples() {
+		inputs[name] = body
+	}
+	fixture, err := os.ReadFile("testdata/fixture_vendors_md.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs["fixture_vendors_md"] = fixture
+	for name, b := range inputs {
 		t.Run(name, func(t *testing.T) {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var page cisco.AuditLogPage
 			if err := json.Unmarshal(b, &page); err != nil {
 				t.Fatal(err)
