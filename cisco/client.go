@@ -1,6 +1,7 @@
 package cisco
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -199,7 +200,7 @@ func (c *Client) AuditLogTypes(ctx context.Context) ([]AuditLogType, error) {
 				return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: c.api.BaseURL().JoinPath("v1/audit_log_types").String(),
 					Err: fmt.Errorf("audit_log_types entry %s is neither a string nor an object", raw)}
 			}
-			t.Name = cmpOr(obj.Name, obj.AuditLogType)
+			t.Name = cmp.Or(obj.Name, obj.AuditLogType)
 		}
 		out = append(out, t)
 	}
@@ -281,11 +282,4 @@ func parseError(status int, body []byte) auditclient.ErrorDetails {
 	}
 	d.Message = strings.Join(msgs, "; ")
 	return d
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
