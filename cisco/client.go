@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -216,12 +217,32 @@ func (c *Client) firstLink(opts *ListOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	u, err := c.api.ResolveURL("v1/audit_logs")
-	if err != nil {
-		return "", err
+	return "v1/audit_logs?" + v.Encode(), nil
+}
+
+// relative turns a next link into a reference relative to the client's base
+// URL ("v1/audit_logs?offset=500&..."), so that the resume positions a
+// checkpoint keeps stay valid when the base URL changes host or port (a
+// region's alias, a proxy, a restarted fake). A link to another origin, or
+// outside the base path, is returned as it is; fetching it is refused.
+func (c *Client) relative(link string) string {
+	u, err := url.Parse(link)
+	if err != nil || !u.IsAbs() {
+		return link
 	}
-	u.RawQuery = v.Encode()
-	return u.String(), nil
+	base := c.api.BaseURL()
+	if !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) || u.User != nil {
+		return link
+	}
+	prefix := strings.TrimSuffix(base.Path, "/") + "/"
+	rest, ok := strings.CutPrefix(u.Path, prefix)
+	if !ok || u.RawPath != "" {
+		return link
+	}
+	if u.RawQuery != "" {
+		rest += "?" + u.RawQuery
+	}
+	return rest
 }
 
 // pager walks next links from link; err, when set, ends it before any request.
@@ -234,7 +255,7 @@ func (c *Client) pager(ctx context.Context, link string, err error) *pagination.
 		if err != nil {
 			return nil, "", err
 		}
-		next := p.Metadata.Links.Next
+		next := c.relative(p.Metadata.Links.Next)
 		if len(p.Data) == 0 {
 			next = "" // an empty page ends the walk whatever the links say
 		}
@@ -242,8 +263,8 @@ func (c *Client) pager(ctx context.Context, link string, err error) *pagination.
 	}, pagination.Options{})
 }
 
-// fetch gets one page by its absolute link. The client refuses a link to
-// another scheme or host before sending anything.
+// fetch gets one page by its link, relative to the base URL or absolute. The
+// client refuses a link to another scheme or host before sending anything.
 func (c *Client) fetch(ctx context.Context, link string) (*AuditLogPage, error) {
 	var p AuditLogPage
 	if _, err := c.api.Get(ctx, link, nil, &p); err != nil {

@@ -483,3 +483,31 @@ func TestWalkUnderBasePath(t *testing.T) {
 		}
 	}
 }
+
+// A checkpoint keeps its position relative to the base URL, so a walk
+// stopped against one host resumes against another serving the same data (a
+// restarted fake on a new port here; a proxy or a region alias in real life).
+func TestResumeAgainstAnotherBaseURL(t *testing.T) {
+	events := audittest.GenerateCiscoEvents(600, 5, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC))
+	one := audittest.StartCisco(t, audittest.CiscoOptions{Events: events})
+	two := audittest.StartCisco(t, audittest.CiscoOptions{Events: events})
+	w := want(t, one)
+
+	it := fakeClient(t, one).Events(context.Background(), &cisco.ListOptions{Limit: 100}, nil)
+	first := collect(t, it, 250)
+	cp := it.Checkpoint()
+	it.Close()
+	if cp.Position == nil || strings.Contains(cp.Position.Token, "127.0.0.1") || !strings.HasPrefix(cp.Position.Token, "v1/audit_logs?") {
+		t.Fatalf("position %+v: want a reference relative to the base URL", cp.Position)
+	}
+	it2 := fakeClient(t, two).Events(context.Background(), &cisco.ListOptions{Limit: 100}, cp)
+	defer it2.Close()
+	rest := collect(t, it2, -1)
+	if err := it2.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if r := two.Requests(); len(r) == 0 || r[0].Query.Get("offset") != "200" {
+		t.Errorf("second fake's first request: %v, want the page at offset 200", r)
+	}
+	diff(t, append(first, rest...), w)
+}
