@@ -1,0 +1,598 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+// checkpointEvery bounds the events written between two checkpoints, should
+// a vendor send very large pages.
+const checkpointEvery = 1000
+
+// userAgent is the User-Agent the CLI sends.
+const userAgent = "auditkit-cli"
+
+const pullUsage = `Usage: auditkit pull VENDOR [flags]
+
+Pulls VENDOR's audit events and writes them as NDJSON, one event per line:
+OCSF 1.1.0 events by default, or the vendor's records as sent (--format raw).
+Credentials come from the environment only; "auditkit vendors" lists them.
+
+Flags:
+  --demo                 pull from a built-in fake of VENDOR's API (no credentials needed)
+  --base-url URL         API base (default: the vendor's public host)
+  --since T, --until T   RFC 3339 time, or a duration back from now (24h, 90m, 7d)
+  --format ocsf|raw      ocsf (default) or the vendor's record as sent
+  --filter NAME=VALUE    a documented parameter of VENDOR (repeatable; see auditkit vendors)
+  --page-size N          records per request (default: the vendor's)
+  --max-events N         stop after writing N events (resume later with --checkpoint)
+  --output FILE          append to FILE instead of stdout
+  --checkpoint FILE      resume from FILE if it exists; kept in step with the output and
+                         replaced atomically; with --output, exactly once even after SIGKILL
+  --rate-limit R         client-side requests per second (default: the vendor's)
+  --log-level L          debug, info, warn (default) or error; logs go to stderr
+  --quiet                no progress line and no summary on stderr
+  --demo-faults          with --demo: the fake injects 429s, 503s, resets and cut bodies
+Vendor settings (not credentials):
+`
+
+// pullFlags are the flags of "auditkit pull".
+type pullFlags struct {
+	baseURL, since, until, format string
+	output, checkpoint, logLevel  string
+	pageSize, maxEvents           int
+	rateLimit                     float64
+	filters                       []nameValue
+	settings                      map[string]string
+	demo, demoFaults, quiet       bool
+}
+
+func pullFlagSet(f *pullFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("auditkit pull", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.StringVar(&f.baseURL, "base-url", "", "")
+	fs.StringVar(&f.since, "since", "", "")
+	fs.StringVar(&f.until, "until", "", "")
+	fs.StringVar(&f.format, "format", "ocsf", "")
+	fs.StringVar(&f.output, "output", "", "")
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "")
+	fs.StringVar(&f.logLevel, "log-level", "warn", "")
+	fs.IntVar(&f.pageSize, "page-size", 0, "")
+	fs.IntVar(&f.maxEvents, "max-events", 0, "")
+	fs.Float64Var(&f.rateLimit, "rate-limit", 0, "")
+	fs.BoolVar(&f.demo, "demo", false, "")
+	fs.BoolVar(&f.demoFaults, "demo-faults", false, "")
+	fs.BoolVar(&f.quiet, "quiet", false, "")
+	fs.Func("filter", "", func(s string) error {
+		name, value, ok := strings.Cut(s, "=")
+		if !ok || name == "" {
+			return fmt.Errorf("want NAME=VALUE, got %q", s)
+		}
+		f.filters = append(f.filters, nameValue{Name: name, Value: value})
+		return nil
+	})
+	f.settings = map[string]string{}
+	for _, s := range settingFlags {
+		fs.Func(s.Name, s.Usage, func(v string) error {
+			f.settings[s.Name] = v
+			return nil
+		})
+	}
+	return fs
+}
+
+// parseArgs parses flags and positional arguments in any order.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// usageError is a mistake of the user's: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{fmt.Sprintf(format, a...)} }
+
+func pull(ctx context.Context, args []string, e *env) int {
+	var f pullFlags
+	fs := pullFlagSet(&f)
+	pos, err := parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(e.stdout, pullUsage)
+		for _, s := range settingFlags {
+			fmt.Fprintf(e.stdout, "  --%-20s %s\n", s.Name+" "+strings.ToUpper(s.Name), s.Usage)
+		}
+		fmt.Fprintf(e.stdout, "\nVendors: %s\n", vendorNames())
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "auditkit: pull: %v (see auditkit pull -h)\n", err)
+		return exitUsage
+	}
+	if len(pos) != 1 {
+		fmt.Fprintf(e.stderr, "auditkit: pull takes one vendor, one of: %s (see auditkit pull -h)\n", vendorNames())
+		return exitUsage
+	}
+	v, ok := lookupVendor(pos[0])
+	if !ok {
+		fmt.Fprintf(e.stderr, "auditkit: unknown vendor %q; the vendors are: %s\n", pos[0], vendorNames())
+		return exitUsage
+	}
+	p := &puller{v: v, f: &f, e: e}
+	err = p.run(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintf(p.stderr(), "auditkit: %s: %s\n", v.Name, oneLine(strings.TrimPrefix(err.Error(), v.Name+": ")))
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return exitFailure
+}
+
+// oneLine folds a message onto one line.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// puller is one "auditkit pull".
+type puller struct {
+	v    *vendor
+	f    *pullFlags
+	e    *env
+	prog *progress
+}
+
+func (p *puller) stderr() io.Writer {
+	if p.prog != nil {
+		return p.prog
+	}
+	return p.e.stderr
+}
+
+// config checks the flags and builds the vendor's pullConfig (without
+// Resume). It sends nothing.
+func (p *puller) config(now time.Time) (*pullConfig, error) {
+	f, v := p.f, p.v
+	cfg := &pullConfig{
+		BaseURL:   f.baseURL,
+		PageSize:  f.pageSize,
+		Settings:  map[string]string{},
+		Getenv:    p.e.getenv,
+		UserAgent: userAgent,
+	}
+	var err error
+	if cfg.Since, err = parseTime("since", f.since, now); err != nil {
+		return nil, err
+	}
+	if cfg.Until, err = parseTime("until", f.until, now); err != nil {
+		return nil, err
+	}
+	if !cfg.Since.IsZero() && !cfg.Until.IsZero() && cfg.Since.After(cfg.Until) {
+		return nil, usagef("--since %s is after --until %s", cfg.Since.Format(time.RFC3339), cfg.Until.Format(time.RFC3339))
+	}
+	switch f.format {
+	case "ocsf", "raw":
+	default:
+		return nil, usagef("--format %q: want ocsf or raw", f.format)
+	}
+	if f.pageSize < 0 {
+		return nil, usagef("--page-size %d: want a positive number (or 0 for the vendor's default)", f.pageSize)
+	}
+	if f.maxEvents < 0 {
+		return nil, usagef("--max-events %d: want a positive number (or 0 for no limit)", f.maxEvents)
+	}
+	if f.rateLimit < 0 {
+		return nil, usagef("--rate-limit %v: want requests per second, > 0", f.rateLimit)
+	}
+	if f.rateLimit > 0 {
+		cfg.ClientOptions = append(cfg.ClientOptions, auditclient.WithRateLimit(rate.Limit(f.rateLimit), 1))
+	}
+	for _, fv := range f.filters {
+		if !hasFilter(v, fv.Name) {
+			return nil, usagef("unknown filter %q; %s's filters are: %s", fv.Name, v.Name, filterNames(v))
+		}
+		cfg.Filters = append(cfg.Filters, fv)
+	}
+	names := make([]string, 0, len(f.settings))
+	for name := range f.settings {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !containsString(v.Settings, name) {
+			if len(v.Settings) == 0 {
+				return nil, usagef("--%s is not a setting of %s, which takes none", name, v.Name)
+			}
+			return nil, usagef("--%s is not a setting of %s; its settings are: --%s", name, v.Name, strings.Join(v.Settings, ", --"))
+		}
+		cfg.Settings[name] = f.settings[name]
+	}
+	if f.demoFaults && !f.demo {
+		return nil, usagef("--demo-faults needs --demo")
+	}
+	if f.demo && f.baseURL != "" {
+		return nil, usagef("--demo and --base-url exclude each other: --demo pulls from a built-in fake")
+	}
+	if f.output != "" && f.checkpoint != "" && sameFile(f.output, f.checkpoint) {
+		return nil, usagef("--output and --checkpoint name the same file %s", f.output)
+	}
+	return cfg, nil
+}
+
+func hasFilter(v *vendor, name string) bool {
+	for _, f := range v.Filters {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sameFile(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	return err1 == nil && err2 == nil && aa == bb
+}
+
+// parseTime reads --since or --until: an RFC 3339 time, or a duration back
+// from now ("24h", "90m", "7d").
+func parseTime(flagName, s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
+	}
+	if d, ok := parseAgo(s); ok {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, usagef("--%s %q: want an RFC 3339 time such as 2024-06-19T12:00:00Z, or a duration back from now such as 24h, 90m or 7d", flagName, s)
+}
+
+func parseAgo(s string) (time.Duration, bool) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 || n > 100000 {
+			return 0, false
+		}
+		return time.Duration(n) * 24 * time.Hour, true
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, false
+	}
+	return d, true
+}
+
+// run is the pull: everything after the vendor was found.
+func (p *puller) run(ctx context.Context) error {
+	f, v := p.f, p.v
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(f.logLevel)); err != nil {
+		return usagef("--log-level %q: want debug, info, warn or error", f.logLevel)
+	}
+	cfg, err := p.config(time.Now())
+	if err != nil {
+		return err
+	}
+	p.prog = newProgress(v.Name, p.e.stderr, !f.quiet && p.e.isTerminal())
+	logger := slog.New(slog.NewTextHandler(p.prog, &slog.HandlerOptions{Level: level}))
+	cfg.Logger = logger
+
+	// The checkpoint file, checked against this pull before anything else.
+	var outPath string
+	if f.output != "" {
+		if outPath, err = filepath.Abs(f.output); err != nil {
+			return err
+		}
+	}
+	var prev *state
+	if f.checkpoint != "" {
+		if prev, err = readState(f.checkpoint); err != nil {
+			return usagef("%v", err)
+		}
+		removeStaleTemps(f.checkpoint)
+		if prev != nil {
+			if err := p.checkState(prev, outPath); err != nil {
+				return err
+			}
+			cfg.Resume = prev.Checkpoint
+		}
+	}
+
+	// --demo: start the fake and point the pull at it.
+	var demoURL string
+	if f.demo {
+		d, err := v.Demo(demoConfig{Now: time.Now().UTC().Truncate(time.Hour), Faults: f.demoFaults})
+		if err != nil {
+			return fmt.Errorf("starting the demo fake: %w", err)
+		}
+		if d.Close != nil {
+			defer d.Close()
+		}
+		demoURL = d.BaseURL
+		cfg.BaseURL = d.BaseURL
+		real := cfg.Getenv
+		cfg.Getenv = func(k string) string {
+			if v, ok := d.Env[k]; ok {
+				return v
+			}
+			return real(k)
+		}
+		for k, val := range d.Settings {
+			if _, given := cfg.Settings[k]; !given {
+				cfg.Settings[k] = val
+			}
+		}
+		cfg.ClientOptions = append(d.ClientOptions, cfg.ClientOptions...)
+		logger.Info("demo fake started", "vendor", v.Name, "url", demoURL)
+	}
+
+	// Open the walk: nothing is sent yet, so every error is the user's.
+	op, err := v.Open(ctx, cfg)
+	if err != nil {
+		msg := err.Error()
+		for _, ev := range v.Env {
+			if strings.Contains(msg, ev.Name+" is not set") {
+				msg += " (credentials come from the environment only; see auditkit vendors, or try --demo)"
+				break
+			}
+		}
+		return &usageError{msg}
+	}
+	if op.Close != nil {
+		defer op.Close()
+	}
+	it := op.Events
+	defer it.Close()
+	if err := it.Err(); err != nil {
+		if errors.Is(err, auditclient.ErrCheckpointMismatch) || errors.Is(err, auditclient.ErrCheckpointInvalid) {
+			return usagef("checkpoint %s does not fit this pull: %v; use another checkpoint file, or the flags it was taken with", f.checkpoint, err)
+		}
+		return &usageError{err.Error()}
+	}
+
+	// The sink: the output file, cut back to the checkpoint's length.
+	var out *sink
+	if outPath != "" {
+		var length int64
+		if prev != nil {
+			length = prev.Output.Length
+		}
+		if out, err = openOutput(outPath, prev != nil, length); err != nil {
+			return err
+		}
+		defer out.close()
+	} else {
+		out = &sink{w: p.e.stdout}
+	}
+
+	w := &walk{p: p, it: it, out: out, outPath: outPath, demoURL: demoURL}
+	if f.checkpoint != "" && prev == nil {
+		// Before any event is written: a run killed before its first
+		// checkpoint resumes from here and cuts back what it wrote.
+		if err := w.save(); err != nil {
+			return err
+		}
+	}
+	p.prog.begin(op.Stats)
+	return w.run(ctx)
+}
+
+// checkState refuses a checkpoint taken by another kind of pull.
+func (p *puller) checkState(st *state, outPath string) error {
+	f, v := p.f, p.v
+	name := f.checkpoint
+	if st.Vendor != v.Name {
+		return usagef("checkpoint %s is of a %s pull, not %s; use another checkpoint file", name, st.Vendor, v.Name)
+	}
+	if st.Format != f.format {
+		return usagef("checkpoint %s is of a pull with --format %s, not %s; use another checkpoint file", name, st.Format, f.format)
+	}
+	switch {
+	case st.Output == nil && outPath != "":
+		return usagef("checkpoint %s is of a pull to stdout, not to --output %s; use another checkpoint file", name, f.output)
+	case st.Output != nil && outPath == "":
+		return usagef("checkpoint %s is of a pull to --output %s, not to stdout; give that --output or another checkpoint file", name, st.Output.Path)
+	case st.Output != nil && st.Output.Path != outPath:
+		return usagef("checkpoint %s is of a pull to --output %s, not %s; give that --output or another checkpoint file", name, st.Output.Path, outPath)
+	}
+	switch {
+	case st.Demo && !f.demo:
+		return usagef("checkpoint %s is of a --demo pull; use another checkpoint file for the real API", name)
+	case !st.Demo && f.demo:
+		return usagef("checkpoint %s is not of a --demo pull; use another checkpoint file with --demo", name)
+	}
+	if st.Checkpoint.Vendor != v.Name {
+		return usagef("checkpoint %s holds a checkpoint of %s, not %s", name, st.Checkpoint.Vendor, v.Name)
+	}
+	return nil
+}
+
+// walk writes the events of one pull and keeps the checkpoint in step.
+type walk struct {
+	p       *puller
+	it      auditclient.Iterator
+	out     *sink
+	outPath string
+	demoURL string
+
+	written   int64 // events written in this run
+	sinceSave int64 // events written since the last checkpoint
+	pages     int64 // pages as of the last checkpoint
+	enc       bytes.Buffer
+}
+
+func (w *walk) run(ctx context.Context) error {
+	f, prog := w.p.f, w.p.prog
+	var note string
+	var walkErr error
+	for {
+		if f.maxEvents > 0 && w.written >= int64(f.maxEvents) {
+			note = fmt.Sprintf("stopped at --max-events %d", f.maxEvents)
+			break
+		}
+		if !w.it.Next() {
+			walkErr = w.it.Err()
+			break
+		}
+		line, err := w.encode(w.it.Event())
+		if err != nil {
+			// The iterator has moved past an event that is not written:
+			// keep the last checkpoint, which comes before it (with
+			// --output, a resumed run cuts back what followed it).
+			w.out.flush()
+			prog.finish(true, "")
+			return err
+		}
+		if err := w.out.line(line); err != nil {
+			prog.finish(true, "")
+			return fmt.Errorf("writing events: %w", err)
+		}
+		w.written++
+		w.sinceSave++
+		prog.events.Store(w.written)
+		pages := w.pages
+		if pr, ok := auditclient.ProgressOf(w.it); ok {
+			pages = pr.Pages
+			prog.pages.Store(pages)
+		}
+		if pages != w.pages || w.sinceSave >= checkpointEvery {
+			w.pages = pages
+			if err := w.save(); err != nil {
+				prog.finish(true, "")
+				return err
+			}
+		}
+	}
+	if pr, ok := auditclient.ProgressOf(w.it); ok {
+		prog.pages.Store(pr.Pages)
+	}
+	// Whatever ended the walk, what was written is saved with its checkpoint.
+	if err := w.save(); err != nil {
+		prog.finish(true, "")
+		return err
+	}
+	interrupted := walkErr != nil && ctx.Err() != nil && errors.Is(walkErr, ctx.Err())
+	switch {
+	case interrupted:
+		note = "interrupted"
+	case walkErr != nil:
+		note = "failed"
+	}
+	prog.finish(f.quiet, note)
+	switch {
+	case interrupted:
+		if f.checkpoint != "" {
+			return fmt.Errorf("interrupted after %d events; run again with the same flags to resume from %s", w.written, f.checkpoint)
+		}
+		return fmt.Errorf("interrupted after %d events", w.written)
+	case walkErr != nil:
+		return walkErr
+	}
+	return nil
+}
+
+// encode renders ev as one NDJSON line.
+func (w *walk) encode(ev ocsf.Event) ([]byte, error) {
+	w.enc.Reset()
+	if w.p.f.format == "raw" {
+		if ev.RawData == "" {
+			return nil, errors.New("an event has no raw_data: --format raw cannot write it")
+		}
+		if err := json.Compact(&w.enc, []byte(ev.RawData)); err != nil {
+			return nil, fmt.Errorf("an event's raw_data is not JSON: %v", err)
+		}
+		return w.enc.Bytes(), nil
+	}
+	enc := json.NewEncoder(&w.enc)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(ev); err != nil {
+		return nil, fmt.Errorf("encoding an event: %v", err)
+	}
+	return bytes.TrimSuffix(w.enc.Bytes(), []byte("\n")), nil
+}
+
+// save writes the output's buffered lines out (and syncs them when the
+// output is a file), and replaces the checkpoint file with the checkpoint
+// that counts them: the checkpoint never counts an event that is not
+// written and flushed. The new checkpoint is prepared (written and synced
+// beside the old one) before the lines are written and put in place right
+// after, so that a kill between the two, which repeats the lines on stdout
+// after a resume, has the shortest window.
+func (w *walk) save() error {
+	w.sinceSave = 0
+	f := w.p.f
+	var next *pendingFile
+	if f.checkpoint != "" {
+		st := state{
+			Auditkit:   stateVersion,
+			Vendor:     w.p.v.Name,
+			Format:     f.format,
+			Demo:       w.demoURL != "",
+			Checkpoint: w.it.Checkpoint(),
+		}
+		if w.outPath != "" {
+			// The length once the buffered lines are written.
+			st.Output = &outputState{Path: w.outPath, Length: w.out.n + int64(len(w.out.buf))}
+		}
+		data, err := json.MarshalIndent(&st, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encoding the checkpoint: %w", err)
+		}
+		if next, err = prepareFile(f.checkpoint, append(data, '\n')); err != nil {
+			return fmt.Errorf("writing the checkpoint: %w", err)
+		}
+	}
+	if err := w.out.flush(); err != nil {
+		if next != nil {
+			next.discard()
+		}
+		return fmt.Errorf("writing events: %w", err)
+	}
+	if next != nil {
+		if err := next.commit(); err != nil {
+			return fmt.Errorf("writing the checkpoint: %w", err)
+		}
+	}
+	return nil
+}
