@@ -1,0 +1,546 @@
+package audittest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Defaults of the NPrinting fake.
+const (
+	// DefaultNPrintingEvents is the size of the data set an NPrinting fake
+	// serves when NPrintingOptions.Events is nil.
+	DefaultNPrintingEvents = 2000
+
+	// NPrintingDefaultToken is the JWT an NPrinting fake accepts when
+	// NPrintingOptions.Token is empty. The fake compares it as an opaque
+	// string; it does not verify a signature.
+	NPrintingDefaultToken = "demo-nprinting-jwt"
+
+	// NPrintingDefaultNTLMToken is the NTLM message the fake's login
+	// accepts, as "Authorization: NTLM <token>", when
+	// NPrintingOptions.NTLMToken is empty.
+	NPrintingDefaultNTLMToken = "demo-ntlm-authenticate"
+
+	// NPrintingDefaultLimit is the page size when a request sends no limit
+	// (the document: "Default is 50"). NPrintingMaxLimit is the largest page
+	// the fake serves; the real maximum is UNCONFIRMED.
+	NPrintingDefaultLimit = 50
+	NPrintingMaxLimit     = 1000
+
+	// NPrintingSessionCookie and NPrintingXSRFCookie are the cookies the
+	// fake's NTLM login sets (the names Qlik's own NPrinting CLI reads).
+	NPrintingSessionCookie = "NPWEBCONSOLE_SESSION"
+	NPrintingXSRFCookie    = "NPWEBCONSOLE_XSRF-TOKEN"
+)
+
+// nprintingDefaultEnd is the time of the newest event of the default data set.
+func nprintingDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
+
+// nprintingTimeLayout is the document's format of start and end.
+const nprintingTimeLayout = "2006-01-02T15:04:05Z"
+
+// nprintingParams are the query parameters of GET /api/v1/audit/events.
+func nprintingParams() []string {
+	return []string{"offset", "limit", "start", "end", "appId", "userId", "targetId", "target", "dataType"}
+}
+
+var nprintingUUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// NPrintingOptions configures an NPrinting fake. The zero value serves the
+// default data set with the default credentials.
+type NPrintingOptions struct {
+	// Token is the JWT the fake accepts as "Authorization: Bearer <Token>".
+	// Empty means NPrintingDefaultToken.
+	Token string
+
+	// NTLMToken is what GET /api/v1/login/ntlm accepts as
+	// "Authorization: NTLM <NTLMToken>" (the fake does not run a real NTLM
+	// handshake). Empty means NPrintingDefaultNTLMToken.
+	NTLMToken string
+
+	// Events is the data set: audit events as raw JSON objects, in any
+	// order. The fake serves them newest first by eventTime, events of the
+	// same time in the order given, each byte for byte as given. An event
+	// whose eventTime is missing or not ISO 8601 sorts last and counts as the
+	// zero time for time filters.
+	//
+	// nil serves GenerateNPrintingEvents(DefaultNPrintingEvents, 1,
+	// 2024-06-19T12:00:00Z); an empty, non-nil slice serves no events.
+	Events []json.RawMessage
+
+	// Faults configures fault injection; see Faults.
+	Faults Faults
+
+	// BasePath, such as "/prefix", puts every route under a path prefix;
+	// URL includes it.
+	BasePath string
+
+	// DefaultLimit is the page size when a request sends no limit; 0 means
+	// NPrintingDefaultLimit (50, as documented).
+	DefaultLimit int
+
+	// MaxLimit is the largest page served; a larger limit is clamped to it
+	// (data.limit then reports MaxLimit). 0 means NPrintingMaxLimit.
+	MaxLimit int
+}
+
+// NPrinting is a fake of the Qlik NPrinting audit events API, built from
+// NPrinting's GET /audit/events document
+// (https://help.qlik.com/en-US/nprinting/February2024/APIs/NP+API/index.html?page=10).
+//
+// It serves, under URL():
+//
+//   - GET /api/v1/audit/events with JWT bearer authentication (or the
+//     session cookie of an NTLM login), the parameters offset, limit, start
+//     and end (yyyy-MM-ddTHH:mm:ssZ, both inclusive), appId, userId and
+//     targetId (UUIDs, compared case-insensitively), target and dataType
+//     (exact, case-insensitive; target matches the record's target);
+//     newest first; the document's envelope
+//     {"data":{"totalItems","offset","limit","items"}}.
+//   - GET and POST /api/v1/login/ntlm: with "Authorization: NTLM
+//     <NTLMToken>" it answers 200 and sets the NPWEBCONSOLE_SESSION and
+//     NPWEBCONSOLE_XSRF-TOKEN cookies; otherwise 401 with
+//     "WWW-Authenticate: NTLM". ExpireSessions ends every session.
+//
+// Failures use the body NPrinting's web engine sends,
+// {"code":401,"message":"..."} (the audit endpoint's own error body is
+// UNCONFIRMED): 401 for a missing or wrong token or session; 400 for an
+// unknown parameter, a parameter given twice or empty, an offset or limit
+// that is not a non-negative or positive integer, a time not in the
+// document's format, or an id that is not a UUID; 404 for other paths; 405
+// for other methods. Being stricter than the real API on repeated and empty
+// parameters is deliberate: it makes a client's query-building mistakes
+// show. Injected 429s carry Retry-After only: NPrinting documents no
+// rate-limit headers.
+//
+// Offsets index the current data set, as offsets do: events added during a
+// walk shift later pages.
+//
+// All methods are safe for concurrent use.
+type NPrinting struct {
+	srv *server
+
+	token, ntlmToken string
+	defaultLimit     int
+	maxLimit         int
+
+	mu       sync.RWMutex
+	events   []nprintingEvent // newest first; ties by seq
+	nextSeq  int
+	sessions map[string]bool
+	logins   int
+}
+
+// nprintingEvent is one record of the data set with the members the API
+// filters and sorts on.
+type nprintingEvent struct {
+	raw                                    json.RawMessage
+	appID, userID, targetID, target, dtype string
+	at                                     time.Time
+	seq                                    int
+}
+
+// NewNPrinting starts an NPrinting fake on a loopback port. The caller must
+// call Close. It never fails: unset options take their defaults and invalid
+// ones are clamped.
+func NewNPrinting(opts NPrintingOptions) *NPrinting {
+	n := &NPrinting{
+		token:        opts.Token,
+		ntlmToken:    opts.NTLMToken,
+		defaultLimit: opts.DefaultLimit,
+		maxLimit:     opts.MaxLimit,
+		sessions:     map[string]bool{},
+	}
+	if n.token == "" {
+		n.token = NPrintingDefaultToken
+	}
+	if n.ntlmToken == "" {
+		n.ntlmToken = NPrintingDefaultNTLMToken
+	}
+	if n.maxLimit <= 0 {
+		n.maxLimit = NPrintingMaxLimit
+	}
+	if n.defaultLimit <= 0 {
+		n.defaultLimit = NPrintingDefaultLimit
+	}
+	n.defaultLimit = min(n.defaultLimit, n.maxLimit)
+	events := opts.Events
+	if events == nil {
+		events = GenerateNPrintingEvents(DefaultNPrintingEvents, 1, nprintingDefaultEnd())
+	}
+	n.addLocked(events)
+	n.srv = newServer(serverConfig{
+		basePath:   opts.BasePath,
+		faults:     opts.Faults,
+		handler:    http.HandlerFunc(n.route),
+		writeError: n.writeFault,
+	})
+	return n
+}
+
+// StartNPrinting is NewNPrinting for tests: it closes the fake when tb's
+// test ends.
+func StartNPrinting(tb testing.TB, opts NPrintingOptions) *NPrinting {
+	tb.Helper()
+	n := NewNPrinting(opts)
+	tb.Cleanup(n.Close)
+	return n
+}
+
+// URL returns the base URL of the fake (the "server" of an NPrinting client)
+// including its base path and without a trailing slash. Requests go to
+// URL()+"/api/v1/audit/events".
+func (n *NPrinting) URL() string { return n.srv.url() }
+
+// Close shuts the fake down. Later calls do nothing.
+func (n *NPrinting) Close() { n.srv.close() }
+
+// Requests returns a copy of the requests received so far, in arrival order.
+func (n *NPrinting) Requests() []RecordedRequest { return n.srv.requests() }
+
+// Stats returns the counters of the fake.
+func (n *NPrinting) Stats() Stats { return n.srv.stats() }
+
+// SetFaults replaces the fault configuration (see Cisco.SetFaults).
+func (n *NPrinting) SetFaults(f Faults) { n.srv.setFaults(f) }
+
+// Token returns the JWT the fake accepts.
+func (n *NPrinting) Token() string { return n.token }
+
+// NTLMToken returns what the NTLM login accepts after "Authorization: NTLM ".
+func (n *NPrinting) NTLMToken() string { return n.ntlmToken }
+
+// Logins returns the number of successful NTLM logins so far.
+func (n *NPrinting) Logins() int {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	return n.logins
+}
+
+// ExpireSessions ends every NTLM session: requests with their cookies get
+// 401 until the client logs in again.
+func (n *NPrinting) ExpireSessions() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	clear(n.sessions)
+}
+
+// Events returns a copy of the whole data set in the order the API returns
+// it: newest first by eventTime, events of the same time in the order they
+// were given or added.
+func (n *NPrinting) Events() []json.RawMessage {
+	n.mu.RLock()
+	defer n.mu.RUnlock()
+	out := make([]json.RawMessage, len(n.events))
+	for i, e := range n.events {
+		out[i] = slices.Clone(e.raw)
+	}
+	return out
+}
+
+// Add adds events to the data set, as when new audit events arrive between
+// two syncs. Records are copied; see NPrintingOptions.Events for the rules.
+func (n *NPrinting) Add(events ...json.RawMessage) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.addLocked(events)
+}
+
+func (n *NPrinting) addLocked(events []json.RawMessage) {
+	for _, raw := range events {
+		n.events = append(n.events, parseNPrintingEvent(raw, n.nextSeq))
+		n.nextSeq++
+	}
+	slices.SortFunc(n.events, func(a, b nprintingEvent) int {
+		if c := b.at.Compare(a.at); c != 0 {
+			return c
+		}
+		return a.seq - b.seq
+	})
+}
+
+func parseNPrintingEvent(raw json.RawMessage, seq int) nprintingEvent {
+	e := nprintingEvent{raw: slices.Clone(raw), seq: seq}
+	var m struct {
+		AppID     json.RawMessage `json:"appId"`
+		UserID    json.RawMessage `json:"userId"`
+		TargetID  json.RawMessage `json:"targetId"`
+		Target    json.RawMessage `json:"target"`
+		DataType  json.RawMessage `json:"dataType"`
+		EventTime json.RawMessage `json:"eventTime"`
+	}
+	if json.Unmarshal(raw, &m) != nil {
+		return e
+	}
+	e.appID = strings.ToLower(rawString(m.AppID))
+	e.userID = strings.ToLower(rawString(m.UserID))
+	e.targetID = strings.ToLower(rawString(m.TargetID))
+	e.target = strings.ToLower(rawString(m.Target))
+	e.dtype = strings.ToLower(rawString(m.DataType))
+	if t, err := time.Parse(time.RFC3339Nano, rawString(m.EventTime)); err == nil {
+		e.at = t.UTC()
+	}
+	return e
+}
+
+// route dispatches a request whose path is relative to the base path.
+func (n *NPrinting) route(w http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/api/v1/audit/events":
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", http.MethodGet)
+			writeNPrintingError(w, http.StatusMethodNotAllowed, "The requested resource does not support http method '"+r.Method+"'.")
+			return
+		}
+		if !n.authorized(r) {
+			writeNPrintingError(w, http.StatusUnauthorized, "Authorization has been denied for this request.")
+			return
+		}
+		n.serveEvents(w, r)
+	case "/api/v1/login/ntlm":
+		if r.Method != http.MethodGet && r.Method != http.MethodPost {
+			w.Header().Set("Allow", "GET, POST")
+			writeNPrintingError(w, http.StatusMethodNotAllowed, "The requested resource does not support http method '"+r.Method+"'.")
+			return
+		}
+		n.serveNTLMLogin(w, r)
+	default:
+		writeNPrintingError(w, http.StatusNotFound, "No resource was found that matches the request URI "+r.URL.Path+".")
+	}
+}
+
+func (n *NPrinting) authorized(r *http.Request) bool {
+	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return subtle.ConstantTimeCompare([]byte(tok), []byte(n.token)) == 1
+	}
+	if c, err := r.Cookie(NPrintingSessionCookie); err == nil {
+		n.mu.RLock()
+		defer n.mu.RUnlock()
+		return n.sessions[c.Value]
+	}
+	return false
+}
+
+func (n *NPrinting) serveNTLMLogin(w http.ResponseWriter, r *http.Request) {
+	msg, ok := strings.CutPrefix(r.Header.Get("Authorization"), "NTLM ")
+	if !ok || subtle.ConstantTimeCompare([]byte(msg), []byte(n.ntlmToken)) != 1 {
+		w.Header().Add("WWW-Authenticate", "NTLM")
+		w.Header().Add("WWW-Authenticate", "Negotiate")
+		writeNPrintingError(w, http.StatusUnauthorized, "Windows authentication failed.")
+		return
+	}
+	session, xsrf := randomHex(16), randomHex(16)
+	n.mu.Lock()
+	n.sessions[session] = true
+	n.logins++
+	n.mu.Unlock()
+	http.SetCookie(w, &http.Cookie{Name: NPrintingSessionCookie, Value: session, Path: "/", HttpOnly: true})
+	http.SetCookie(w, &http.Cookie{Name: NPrintingXSRFCookie, Value: xsrf, Path: "/"})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(`{"data":{}}`))
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// nprintingQuery is a validated query of GET /api/v1/audit/events.
+type nprintingQuery struct {
+	offset, limit          int
+	start, end             time.Time
+	hasStart, hasEnd       bool
+	appID, userID, target  string
+	targetID, dtype        string
+	hasApp, hasUser        bool
+	hasTargetID, hasTarget bool
+	hasType                bool
+}
+
+// parseQuery validates a query string and returns the problems found, one
+// message each, in a stable order.
+func (n *NPrinting) parseQuery(raw string) (nprintingQuery, []string) {
+	q := nprintingQuery{limit: n.defaultLimit}
+	values, err := url.ParseQuery(raw)
+	if err != nil {
+		return q, []string{"The query string does not parse: " + err.Error()}
+	}
+	params := nprintingParams()
+	var problems, unknown []string
+	for k := range values {
+		if !slices.Contains(params, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		problems = append(problems, "Unknown parameter "+strconv.Quote(k)+"; the parameters are "+strings.Join(params, ", ")+".")
+	}
+	for _, k := range params {
+		vs, ok := values[k]
+		if !ok {
+			continue
+		}
+		if len(vs) > 1 {
+			problems = append(problems, "The parameter "+k+" is given "+strconv.Itoa(len(vs))+" times.")
+			continue
+		}
+		v := vs[0]
+		if v == "" {
+			problems = append(problems, "The parameter "+k+" is empty.")
+			continue
+		}
+		switch k {
+		case "offset":
+			i, err := strconv.Atoi(v)
+			if err != nil || i < 0 {
+				problems = append(problems, "The value '"+v+"' is not valid for offset: a non-negative integer is expected.")
+				continue
+			}
+			q.offset = i
+		case "limit":
+			i, err := strconv.Atoi(v)
+			if err != nil || i <= 0 {
+				problems = append(problems, "The value '"+v+"' is not valid for limit: a positive integer is expected.")
+				continue
+			}
+			q.limit = min(i, n.maxLimit)
+		case "start", "end":
+			t, err := time.Parse(nprintingTimeLayout, v)
+			if err != nil || len(v) != len(nprintingTimeLayout) {
+				p := "The value '" + v + "' is not valid for " + k + ": the format is yyyy-MM-ddTHH:mm:ssZ in UTC, e.g. 2020-09-15T11:59:08Z."
+				problems = append(problems, p)
+				continue
+			}
+			if k == "start" {
+				q.start, q.hasStart = t, true
+			} else {
+				q.end, q.hasEnd = t, true
+			}
+		case "appId", "userId", "targetId":
+			if !nprintingUUID.MatchString(v) {
+				problems = append(problems, "The value '"+v+"' is not valid for "+k+": a UUID is expected.")
+				continue
+			}
+			v = strings.ToLower(v)
+			switch k {
+			case "appId":
+				q.appID, q.hasApp = v, true
+			case "userId":
+				q.userID, q.hasUser = v, true
+			default:
+				q.targetID, q.hasTargetID = v, true
+			}
+		case "target":
+			q.target, q.hasTarget = strings.ToLower(v), true
+		case "dataType":
+			q.dtype, q.hasType = strings.ToLower(v), true
+		}
+	}
+	return q, problems
+}
+
+func (e *nprintingEvent) matches(q *nprintingQuery) bool {
+	return (!q.hasApp || e.appID == q.appID) &&
+		(!q.hasUser || e.userID == q.userID) &&
+		(!q.hasTargetID || e.targetID == q.targetID) &&
+		(!q.hasTarget || e.target == q.target) &&
+		(!q.hasType || e.dtype == q.dtype)
+}
+
+func (n *NPrinting) serveEvents(w http.ResponseWriter, r *http.Request) {
+	q, problems := n.parseQuery(r.URL.RawQuery)
+	if len(problems) > 0 {
+		writeNPrintingError(w, http.StatusBadRequest, strings.Join(problems, " "))
+		return
+	}
+	var (
+		total int
+		page  []json.RawMessage
+	)
+	n.mu.RLock()
+	evs := n.events
+	lo, hi := 0, len(evs)
+	if q.hasEnd {
+		lo = sort.Search(len(evs), func(i int) bool { return !evs[i].at.After(q.end) })
+	}
+	if q.hasStart {
+		hi = sort.Search(len(evs), func(i int) bool { return evs[i].at.Before(q.start) })
+	}
+	for i := lo; i < hi; i++ {
+		if !evs[i].matches(&q) {
+			continue
+		}
+		if total >= q.offset && len(page) < q.limit {
+			page = append(page, evs[i].raw)
+		}
+		total++
+	}
+	n.mu.RUnlock()
+
+	size := 96
+	for _, raw := range page {
+		size += len(raw) + 1
+	}
+	var b bytes.Buffer
+	b.Grow(size)
+	b.WriteString(`{"data":{"totalItems":`)
+	b.WriteString(strconv.Itoa(total))
+	b.WriteString(`,"offset":`)
+	b.WriteString(strconv.Itoa(q.offset))
+	b.WriteString(`,"limit":`)
+	b.WriteString(strconv.Itoa(q.limit))
+	b.WriteString(`,"items":[`)
+	for i, raw := range page {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(raw)
+	}
+	b.WriteString(`]}}`)
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(b.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b.Bytes())
+}
+
+// writeFault writes the error responses of the shared server: injected
+// faults and paths outside the base path. NPrinting documents no rate-limit
+// headers; the shared server has set Retry-After on a 429.
+func (n *NPrinting) writeFault(w http.ResponseWriter, _ *http.Request, status int, _ time.Duration) {
+	switch status {
+	case http.StatusTooManyRequests:
+		writeNPrintingError(w, status, "Too many requests.") // invented: NPrinting documents no 429
+	case http.StatusServiceUnavailable:
+		writeNPrintingError(w, status, "The service is unavailable.")
+	case http.StatusInternalServerError:
+		writeNPrintingError(w, status, "An error has occurred.")
+	default:
+		writeNPrintingError(w, status, "No resource was found that matches the request URI.")
+	}
+}
+
+// writeNPrintingError writes NPrinting's error body,
+// {"code":403,"message":"User has no rights to access the resource"}.
+func writeNPrintingError(w http.ResponseWriter, status int, message string) {
+	body := mustJSON(object{{"code", status}, {"message", message}})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,551 @@
+package nprinting
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/ocsf"
+	"github.com/auditkit/auditkit/pagination"
+)
+
+// Vendor is the name this package gives errors, logs and checkpoints.
+const Vendor = "nprinting"
+
+// DefaultPort is the port of the NPrinting web engine's API, used when a
+// server given without a scheme has no port.
+const DefaultPort = "4993"
+
+// DefaultRateLimit is the client-side request rate, per second, used unless
+// auditclient.WithRateLimit says otherwise. NPrinting documents no rate limit
+// (UNCONFIRMED; it is an on-premises product): 5 requests a second is gentle
+// on a customer's own server while keeping a walk's concurrent pages fed.
+const DefaultRateLimit = 5
+
+// auditPath is the path of the endpoint under the server's base URL.
+const auditPath = "api/v1/audit/events"
+
+// ntlmLoginPath is the NTLM login of the NPrinting API.
+const ntlmLoginPath = "api/v1/login/ntlm"
+
+// Client reads the audit events of one Qlik NPrinting server. It is safe for
+// concurrent use.
+type Client struct {
+	api *auditclient.Client
+}
+
+// NewClient returns a client of the NPrinting server at serverURL that
+// authenticates with a JWT: "Authorization: Bearer <token>" (JWT
+// authentication is enabled under Admin › Settings › Authentication; the
+// token's configured attribute names an NPrinting user whose role has audit
+// rights).
+//
+// serverURL is the server's base URL, such as
+// "https://nprinting.example.com:4993"; a bare host ("nprinting.example.com"
+// or "nprinting.example.com:4993") means https on that port, or on
+// DefaultPort. A trailing "/api/v1" is dropped, so the API base also works.
+// auditclient.WithBaseURL, when given, replaces it. The servers often use
+// self-signed certificates: see WithRootCAsPEM and TLSClient (certificate
+// verification is never turned off).
+//
+// Options set the HTTP client, retry policy, rate limit and logger. The
+// token never appears in an error, a log line or %v output.
+func NewClient(serverURL, token string, opts ...auditclient.Option) (*Client, error) {
+	token = strings.TrimSpace(token)
+	if len(token) >= 6 && strings.EqualFold(token[:6], "bearer") && (len(token) == 6 || token[6] == ' ') {
+		token = strings.TrimSpace(token[6:]) // given with its scheme
+	}
+	if token == "" {
+		return nil, errors.New("nprinting: NewClient: the JWT is empty (NPRINTING_TOKEN)")
+	}
+	return newClient(serverURL, auditclient.BearerToken(token), nil, opts)
+}
+
+// NTLM is the hook for Windows authentication: it returns a RoundTripper
+// that runs the NTLM handshake for the requests it is given, and sends them
+// through next (the transport the client would use otherwise, with its TLS
+// settings).
+//
+// auditkit ships no NTLM implementation and takes no dependency for it.
+// Plug in a third-party one, for example github.com/Azure/go-ntlmssp, whose
+// Negotiator answers an NTLM challenge with the credentials of the
+// request's basic auth:
+//
+//	hook := func(next http.RoundTripper) http.RoundTripper {
+//		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+//			r = r.Clone(r.Context())
+//			r.SetBasicAuth(`CORP\svc-audit`, password)
+//			return ntlmssp.Negotiator{RoundTripper: next}.RoundTrip(r)
+//		})
+//	}
+type NTLM func(next http.RoundTripper) http.RoundTripper
+
+// NewNTLMClient returns a client that logs in with Windows authentication
+// instead of a JWT: it calls GET /api/v1/login/ntlm through the hook ntlm
+// before the first request, and sends the session cookies that the login
+// sets (NPWEBCONSOLE_SESSION, NPWEBCONSOLE_XSRF-TOKEN) with every request,
+// the XSRF token also as X-XSRF-TOKEN. Every request goes through the hook,
+// which typically acts only when the server asks for NTLM. A 401 logs in
+// again once; a login that fails is an *auditclient.APIError.
+//
+// serverURL and opts are as for NewClient. The cookies never appear in an
+// error, a log line or %v output.
+func NewNTLMClient(serverURL string, ntlm NTLM, opts ...auditclient.Option) (*Client, error) {
+	if ntlm == nil {
+		return nil, errors.New("nprinting: NewNTLMClient: the NTLM hook is nil; pass a func wrapping an NTLM RoundTripper")
+	}
+	c := &Client{}
+	login := &ntlmLogin{client: c}
+	auth := &ntlmAuth{inner: auditclient.RefreshingToken(auditclient.TokenSourceFunc(login.token), "Cookie", "")}
+	c2, err := newClient(serverURL, auth, func(cfg *auditclient.Config) error {
+		hc := cfg.HTTPClient
+		if hc == nil {
+			hc = defaultHTTPClient()
+		}
+		cp := *hc
+		next := hc.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		cp.Transport = ntlm(next)
+		if cp.Transport == nil {
+			return errors.New("nprinting: NewNTLMClient: the NTLM hook returned a nil RoundTripper")
+		}
+		cfg.HTTPClient = &cp
+		cfg.Header.Set("X-Requested-With", "XMLHttpRequest") // NPrinting answers 401 rather than a login page
+		return nil
+	}, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.api = c2.api
+	return c, nil
+}
+
+// newClient builds the client; adjust, when set, changes the configuration
+// after the caller's options.
+func newClient(serverURL string, auth auditclient.Auth, adjust func(*auditclient.Config) error, opts []auditclient.Option) (*Client, error) {
+	cfg := auditclient.Config{
+		Vendor:      Vendor,
+		BaseURL:     normalizeServer(serverURL),
+		Auth:        auth,
+		RateLimit:   DefaultRateLimit,
+		Burst:       DefaultRateLimit,
+		ErrorParser: parseError,
+		Header:      http.Header{"Accept": {"application/json"}},
+	}
+	auditclient.ApplyOptions(&cfg, opts...)
+	if strings.TrimSpace(cfg.BaseURL) == "" {
+		return nil, errors.New("nprinting: NewClient: the server URL is empty; pass the NPrinting server, e.g. https://nprinting.example.com:4993")
+	}
+	cfg.Header = cfg.Header.Clone()
+	if cfg.Header == nil {
+		cfg.Header = http.Header{}
+	}
+	if adjust != nil {
+		if err := adjust(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	api, err := auditclient.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{api: api}, nil
+}
+
+// normalizeServer turns the forms of a server address into a base URL:
+// "host" and "host:port" become https URLs (port DefaultPort by default),
+// and a trailing /api/v1 is dropped.
+func normalizeServer(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	if !strings.Contains(s, "://") {
+		host, rest, _ := strings.Cut(s, "/")
+		if !strings.Contains(host, ":") || strings.HasSuffix(host, "]") {
+			host += ":" + DefaultPort
+		}
+		s = "https://" + host
+		if rest != "" {
+			s += "/" + rest
+		}
+	}
+	s = strings.TrimRight(s, "/")
+	if strings.HasSuffix(strings.ToLower(s), "/api/v1") {
+		s = s[:len(s)-len("/api/v1")]
+	}
+	return s
+}
+
+// HTTP returns the underlying auditclient.Client, for its Stats.
+func (c *Client) HTTP() *auditclient.Client { return c.api }
+
+// String describes the client without any credential.
+func (c *Client) String() string { return "nprinting.Client(" + c.api.BaseURL().String() + ")" }
+
+// AuditEventList is the data of one response: the page's items and the
+// paging counts (the document's AuditEventListResponse.data).
+type AuditEventList struct {
+	// TotalItems is the number of events that match the query.
+	TotalItems int `json:"totalItems"`
+	// Offset and Limit echo the page's position and size.
+	Offset int `json:"offset"`
+	Limit  int `json:"limit"`
+	// Items are the events of the page.
+	Items []AuditEvent `json:"items"`
+}
+
+// AuditEventListResponse is one response of GET /api/v1/audit/events.
+type AuditEventListResponse struct {
+	Data AuditEventList `json:"data"`
+}
+
+// ListPage fetches one page of GET /api/v1/audit/events with opts as given
+// (the server's defaults for what is unset: offset 0, limit 50).
+func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventListResponse, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	return c.fetch(ctx, opts)
+}
+
+// Pages walks the pages of GET /api/v1/audit/events from opts.Offset, with
+// limit opts.Limit (DefaultPageSize when 0). Once the first page has told
+// data.totalItems, up to four later pages are fetched at once, and still
+// returned in order. Records whose id was on the page before are dropped
+// (offsets over a live log can show a record twice). The options are sent
+// as given: unlike Events, the window is not pinned.
+func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditEvent] {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := o.Validate(); err != nil {
+		return pagination.Offset(ctx, func(context.Context, int, int) ([]AuditEvent, int, error) { return nil, 0, err }, 1, pagination.Options{Prefetch: -1})
+	}
+	return c.pager(ctx, o, strconv.Itoa(o.Offset))
+}
+
+// List walks every record of GET /api/v1/audit/events, page after page (see
+// Pages). An error is yielded once and ends the walk.
+func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditEvent, error] {
+	return c.Pages(ctx, opts).All()
+}
+
+// Events walks the audit events as OCSF events (see ToOCSF), in the order
+// the server sends them, resuming from resume when it is not nil.
+//
+// opts.Start and opts.End are the window; a zero End is pinned to the walk's
+// start (to the second) so that events arriving meanwhile cannot shift the
+// offsets of later pages; they are collected by the next, incremental walk
+// from the checkpoint. Pages are fetched several at once once the total is
+// known, yielded in order, and de-duplicated by id. opts.Offset must be 0.
+// Bad options end the walk before any request, with an *OptionError from
+// Err.
+func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := o.Validate(); err != nil {
+		return auditclient.Emptied(err)
+	}
+	if o.Offset != 0 {
+		return auditclient.Emptied(&OptionError{"offset", strconv.Itoa(o.Offset), "0 with Events, which pages by itself and resumes from checkpoints"})
+	}
+	src := auditclient.Source[AuditEvent]{
+		Vendor: Vendor,
+		Query:  auditclient.Fingerprint(Vendor, o.filters()),
+		Window: auditclient.Window{Since: o.Start, Until: o.End},
+		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[AuditEvent] {
+			q := o
+			q.Start, q.End = w.Since, w.Until
+			if token == "" {
+				token = "0"
+			}
+			return c.pager(ctx, q, token)
+		},
+		Key:    func(e AuditEvent) (time.Time, string) { return e.EventTime, e.UID() },
+		Map:    func(e AuditEvent) (ocsf.Event, error) { return ToOCSF(e), nil },
+		Now:    func() time.Time { return time.Now().UTC().Truncate(time.Second) },
+		Logger: c.api.Logger(),
+	}
+	return auditclient.NewIterator(ctx, src, resume)
+}
+
+// pager walks offsets from start (a decimal offset token) with o's filters
+// and window.
+func (c *Client) pager(ctx context.Context, o ListOptions, start string) *pagination.Pager[AuditEvent] {
+	limit := o.Limit
+	if limit == 0 {
+		limit = DefaultPageSize
+	}
+	first, err := strconv.Atoi(start)
+	if err != nil {
+		first = -1 // pagination.Offset reports the bad token
+	}
+	dd := &dedupe{first: first, pages: map[int]*seenPage{}}
+	log := c.api.Logger()
+	return pagination.Offset(ctx, func(ctx context.Context, offset, limit int) ([]AuditEvent, int, error) {
+		q := o
+		q.Offset, q.Limit = offset, limit
+		resp, err := c.fetch(ctx, &q)
+		if err != nil {
+			dd.publish(offset, nil)
+			return nil, 0, err
+		}
+		items, dropped, err := dd.filter(ctx, offset, limit, resp.Data.Items)
+		if err != nil {
+			return nil, 0, err
+		}
+		if dropped > 0 {
+			log.LogAttrs(ctx, slog.LevelDebug, "nprinting: dropped records already on the page before",
+				slog.Int("offset", offset), slog.Int("dropped", dropped))
+		}
+		return items, resp.Data.TotalItems, nil
+	}, limit, pagination.Options{Start: start})
+}
+
+// fetch gets one page.
+func (c *Client) fetch(ctx context.Context, opts *ListOptions) (*AuditEventListResponse, error) {
+	v, err := opts.values()
+	if err != nil {
+		return nil, err
+	}
+	var p AuditEventListResponse
+	if _, err := c.api.Get(ctx, auditPath, v, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// dedupe drops, from each page of a walk, the records whose id was on the
+// page before it: offsets over a live log show a record twice when one
+// arrives before it during the walk. Pages are fetched concurrently; each
+// waits, after its own request, for the ids of the page before it, so
+// memory holds the ids of the pages in flight only.
+type dedupe struct {
+	first int // offset of the walk's first page
+	mu    sync.Mutex
+	pages map[int]*seenPage
+}
+
+type seenPage struct {
+	done chan struct{} // closed once ids is set
+	ids  map[string]struct{}
+	set  bool
+}
+
+func (d *dedupe) page(offset int) *seenPage {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	p, ok := d.pages[offset]
+	if !ok {
+		p = &seenPage{done: make(chan struct{})}
+		d.pages[offset] = p
+	}
+	return p
+}
+
+// publish records the ids of the page at offset (nil when its fetch failed).
+func (d *dedupe) publish(offset int, ids map[string]struct{}) {
+	p := d.page(offset)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !p.set {
+		p.ids, p.set = ids, true
+		close(p.done)
+	}
+}
+
+// filter returns items without the records of the page before (which lies
+// at offset-limit: every page after the first is fetched with the walk's
+// step as its limit), and without repeats within the page. A page made only
+// of records already seen keeps its last one, since an empty page would end
+// the walk.
+func (d *dedupe) filter(ctx context.Context, offset, limit int, items []AuditEvent) ([]AuditEvent, int, error) {
+	ids := make(map[string]struct{}, len(items))
+	var prev map[string]struct{}
+	if offset != d.first && offset-limit >= d.first {
+		p := d.page(offset - limit)
+		select {
+		case <-p.done:
+		case <-ctx.Done():
+			d.publish(offset, nil)
+			return nil, 0, ctx.Err()
+		}
+		prev = p.ids
+		d.mu.Lock()
+		delete(d.pages, offset-limit)
+		d.mu.Unlock()
+	}
+	out := items[:0:0]
+	for i := range items {
+		uid := items[i].UID()
+		_, before := prev[uid]
+		_, again := ids[uid]
+		ids[uid] = struct{}{}
+		if before || again {
+			continue
+		}
+		out = append(out, items[i])
+	}
+	if len(out) == 0 && len(items) > 0 {
+		out = append(out, items[len(items)-1])
+	}
+	d.publish(offset, ids)
+	return out, len(items) - len(out), nil
+}
+
+// parseError reads NPrinting's error body, {"code":403,"message":"User has
+// no rights to access the resource"} (the shape NPrinting's web engine
+// sends, as seen in Qlik's knowledge base; the audit endpoint's own error
+// body is UNCONFIRMED). ASP.NET's {"Message":"...","MessageDetail":"..."}
+// and a plain-text body are read too.
+func parseError(_ int, body []byte) auditclient.ErrorDetails {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(body, &m) != nil {
+		s := strings.TrimSpace(string(body))
+		if s == "" || s[0] == '<' || s[0] == '{' || s[0] == '[' {
+			return auditclient.ErrorDetails{}
+		}
+		line, _, _ := strings.Cut(s, "\n")
+		if len(line) > 256 {
+			line = line[:256]
+		}
+		return auditclient.ErrorDetails{Message: line}
+	}
+	get := func(keys ...string) string {
+		for k, v := range m {
+			for _, want := range keys {
+				if strings.EqualFold(k, want) {
+					var s string
+					if json.Unmarshal(v, &s) == nil {
+						return strings.TrimSpace(s)
+					}
+					if n := strings.TrimSpace(string(v)); n != "" && n != "null" && n[0] != '{' && n[0] != '[' {
+						return n
+					}
+				}
+			}
+		}
+		return ""
+	}
+	d := auditclient.ErrorDetails{
+		Code:    get("code", "errorCode", "error_code"),
+		Message: get("message", "error", "title"),
+	}
+	for _, k := range []string{"messageDetail", "exceptionMessage", "detail", "details"} {
+		if s := get(k); s != "" {
+			d.Details = append(d.Details, s)
+		}
+	}
+	return d
+}
+
+// defaultHTTPClient is the client used when the caller gives none: a pooled
+// transport of its own, as auditclient uses.
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	return &http.Client{Transport: t}
+}
+
+// ntlmLogin is the token source of an NTLM client: it calls the login and
+// returns the session cookies as a Cookie header value.
+type ntlmLogin struct {
+	client *Client
+}
+
+// sessionCookies are the cookies of an NPrinting web session.
+var sessionCookies = []string{"NPWEBCONSOLE_SESSION", "NPWEBCONSOLE_XSRF-TOKEN"}
+
+func (l *ntlmLogin) token(ctx context.Context) (auditclient.Token, error) {
+	api := l.client.api
+	if api == nil {
+		return auditclient.Token{}, errors.New("nprinting: the client is not ready")
+	}
+	resp, err := api.Do(ctx, &auditclient.Request{Method: http.MethodGet, URL: ntlmLoginPath, NoAuth: true}, nil)
+	if err != nil {
+		return auditclient.Token{}, err
+	}
+	cookies := (&http.Response{Header: resp.Header}).Cookies()
+	var parts []string
+	for _, ck := range cookies {
+		if ck.Value == "" || ck.MaxAge < 0 {
+			continue
+		}
+		parts = append(parts, ck.Name+"="+ck.Value)
+	}
+	if len(parts) == 0 {
+		return auditclient.Token{}, errors.New("nprinting: " + ntlmLoginPath + " answered " + strconv.Itoa(resp.StatusCode) + " but set no session cookie (" + strings.Join(sessionCookies, ", ") + ")")
+	}
+	return auditclient.Token{Value: strings.Join(parts, "; ")}, nil
+}
+
+// cookieValue returns the value of cookie name in a Cookie header value.
+func cookieValue(header, name string) string {
+	for _, part := range strings.Split(header, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok && k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// ntlmAuth sends the session cookies of an NTLM login (through a
+// RefreshingToken, which logs in again after a 401) and echoes the XSRF
+// cookie in X-XSRF-TOKEN, as the NPrinting web console does (harmless on
+// GET). Every cookie value is a secret, alone and in the Cookie header.
+type ntlmAuth struct{ inner auditclient.Auth }
+
+func (a *ntlmAuth) Apply(ctx context.Context, req *http.Request) error {
+	if err := a.inner.Apply(ctx, req); err != nil {
+		return err
+	}
+	if v := cookieValue(req.Header.Get("Cookie"), "NPWEBCONSOLE_XSRF-TOKEN"); v != "" {
+		if u, err := url.QueryUnescape(v); err == nil {
+			v = u
+		}
+		req.Header.Set("X-XSRF-TOKEN", v)
+	}
+	return nil
+}
+
+func (a *ntlmAuth) Secrets() []string {
+	var out []string
+	for _, s := range a.inner.Secrets() {
+		out = append(out, s)
+		for _, part := range strings.Split(s, ";") {
+			if _, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok && len(v) >= 4 {
+				out = append(out, v)
+				if u, err := url.QueryUnescape(v); err == nil && u != v {
+					out = append(out, u)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Invalidate drops the session; the next request logs in again.
+func (a *ntlmAuth) Invalidate() {
+	if inv, ok := a.inner.(auditclient.Invalidator); ok {
+		inv.Invalidate()
+	}
+}
+
+// String prints no secret.
+func (a *ntlmAuth) String() string   { return "nprinting.NTLMSession{" + auditclient.Redacted + "}" }
+func (a *ntlmAuth) GoString() string { return a.String() }

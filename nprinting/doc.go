@@ -1,0 +1,58 @@
+// Package nprinting reads the audit events of a Qlik NPrinting server
+// through GET /api/v1/audit/events, and maps them to OCSF.
+//
+// API reference: https://help.qlik.com/en-US/nprinting/February2024/APIs/NP+API/index.html?page=10
+// (marked "under development. Do not rely on it"; treat schema drift as
+// likely: unknown members are kept, and members of an unexpected type do
+// not fail a walk).
+//
+// # Server, authentication and TLS
+//
+// NPrinting is installed on the customer's own server; its API listens on
+// port 4993 (DefaultPort), so there is no default host: NewClient takes the
+// server's base URL ("https://nprinting.example.com:4993"). NewClient
+// authenticates with a JWT ("Authorization: Bearer <token>"; JWT
+// authentication is enabled under Admin › Settings › Authentication).
+// NewNTLMClient logs in with Windows authentication through
+// GET /api/v1/login/ntlm and then sends the session cookies; it takes the
+// NTLM handshake as a hook (NTLM), since auditkit ships no NTLM
+// implementation. The calling user needs a role with audit rights.
+//
+// These servers often use self-signed certificates. WithRootCAsPEM (or
+// CertPoolFromPEM and TLSClient) makes the client trust exactly the given
+// CAs or certificate; verification is never skipped.
+//
+// # Paging, order and identity
+//
+// The API pages by offset and limit and tells data.totalItems with every
+// page. Events pins the window's end (end, to the second) at the walk's
+// start, so the total holds; once the first page has told it, up to four
+// further pages are fetched at once, and they are yielded in order. Offsets
+// over a live log can still show a record twice, so every walk drops the
+// records whose id was on the page before. The end of data is a page that
+// reaches totalItems, or an empty page.
+//
+// Every event carries an id (a UUID), its uid; checkpoints keep, beside the
+// latest eventTime seen, the ids seen at that very time, so a resumed or
+// incremental walk neither loses nor repeats events that share a timestamp.
+// start and end have one-second resolution while eventTime has
+// milliseconds: start is sent rounded down and end rounded up, and events
+// outside the window are dropped on this side.
+//
+// # Errors and rate limits
+//
+// Errors are parsed from NPrinting's {"code":403,"message":"..."} body into
+// *auditclient.APIError (the shape NPrinting's web engine sends; for this
+// endpoint UNCONFIRMED). The document names 400 for a malformed query; 401
+// means the token or session was refused. No rate limit is documented (an
+// on-premises product); DefaultRateLimit is a gentle client-side default.
+//
+// # Unconfirmed
+//
+// The document does not say: the largest limit (MaxLimit is 1000), the sort
+// order (the audittest fake sends newest first), whether end is inclusive,
+// whether target matches the record's target or targetName, the values of
+// source, target, action and dataType (ToOCSF classifies by words in
+// them), the error body, or the login's cookie names (those of Qlik's own
+// NPrinting CLI are used).
+package nprinting

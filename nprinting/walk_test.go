@@ -1,0 +1,652 @@
+package nprinting_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/nprinting"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+var dataEnd = time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+
+// faultyFake is the fault mix the issue asks for: 20% 429, 10% 503, 5%
+// connection resets and 5% truncated bodies, over 2,000 events. The first
+// four requests get one fault of each kind, so every kind is exercised
+// whatever the seed draws.
+func faultyFake(t *testing.T, seed int64) *audittest.NPrinting {
+	t.Helper()
+	return audittest.StartNPrinting(t, audittest.NPrintingOptions{
+		Events: audittest.GenerateNPrintingEvents(2000, 42, dataEnd),
+		Faults: audittest.Faults{
+			RateLimit: 0.20, Unavailable: 0.10, Reset: 0.05, Truncate: 0.05, Seed: seed,
+			Script: []audittest.Fault{audittest.FaultReset, audittest.FaultRateLimit, audittest.FaultTruncate, audittest.FaultUnavailable},
+		},
+	})
+}
+
+// fastOptions retry fast, without a client-side limit.
+func fastOptions(opts ...auditclient.Option) []auditclient.Option {
+	return append([]auditclient.Option{
+		auditclient.WithRateLimit(rate.Inf, 1),
+		auditclient.WithRetryPolicy(auditclient.RetryPolicy{
+			MaxAttempts: 25,
+			BaseDelay:   time.Millisecond,
+			MaxDelay:    20 * time.Millisecond,
+			Budget:      auditclient.NewRetryBudget(100000, 5, 10),
+		}),
+	}, opts...)
+}
+
+// fakeClient talks to a fake with fast retries and no client-side limit.
+func fakeClient(t testing.TB, fake *audittest.NPrinting, opts ...auditclient.Option) *nprinting.Client {
+	t.Helper()
+	c, err := nprinting.NewClient(fake.URL(), fake.Token(), fastOptions(opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// compact returns JSON without insignificant space, for comparing records.
+func compact(t testing.TB, raw []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatalf("bad JSON %s: %v", raw, err)
+	}
+	return b.String()
+}
+
+// want is the fake's data set as the walk must yield it, record by record.
+func want(t testing.TB, fake *audittest.NPrinting) []string {
+	var out []string
+	for _, r := range fake.Events() {
+		out = append(out, compact(t, r))
+	}
+	return out
+}
+
+// collect walks it to the end (or n events) and returns the raw records.
+func collect(t testing.TB, it auditclient.Iterator, n int) []string {
+	t.Helper()
+	var out []string
+	for (n < 0 || len(out) < n) && it.Next() {
+		ev := it.Event()
+		if err := ocsf.Validate(ev); err != nil {
+			t.Fatalf("event %d does not validate: %v", len(out), err)
+		}
+		out = append(out, compact(t, []byte(ev.RawData)))
+	}
+	return out
+}
+
+// tally compares got and want as multisets: extra counts events yielded
+// more often than the data holds them, lost those yielded less often.
+func tally(got, want []string) (extra, lost int) {
+	count := map[string]int{}
+	for _, g := range got {
+		count[g]++
+	}
+	for _, w := range want {
+		count[w]--
+	}
+	for _, n := range count {
+		if n > 0 {
+			extra += n
+		} else {
+			lost -= n
+		}
+	}
+	return extra, lost
+}
+
+// diff reports losses and duplicates of got against want, in order.
+func diff(t testing.TB, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%d events, want %d", len(got), len(want))
+	}
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			t.Fatalf("event %d = %s\nwant %s", i, got[i], want[i])
+		}
+	}
+}
+
+func TestFaultInjectedWalk(t *testing.T) {
+	fake := faultyFake(t, 7)
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, nil)
+	defer it.Close()
+	got := collect(t, it, -1)
+	if err := it.Err(); err != nil {
+		t.Fatalf("walk failed: %v", err)
+	}
+	w := want(t, fake)
+	diff(t, got, w)
+	st, cs := fake.Stats(), c.HTTP().Stats()
+	extra, lost := tally(got, w)
+	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client requests=%d retries=%d duplicates=%d losses=%d",
+		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Requests, cs.Retries, extra, lost)
+	if extra != 0 || lost != 0 {
+		t.Errorf("%d duplicates, %d losses", extra, lost)
+	}
+	if st.Injected[audittest.FaultRateLimit] == 0 || st.Injected[audittest.FaultUnavailable] == 0 ||
+		st.Injected[audittest.FaultReset] == 0 || st.Injected[audittest.FaultTruncate] == 0 {
+		t.Errorf("not every fault kind was injected: %v", st.Injected)
+	}
+	if cs.Retries == 0 || st.Served != 20 {
+		t.Errorf("client retries %d, pages served %d (want 20)", cs.Retries, st.Served)
+	}
+	// Every request had the pinned end, a whole second in UTC.
+	var end string
+	for _, r := range fake.Requests() {
+		e := r.Query.Get("end")
+		if end == "" {
+			end = e
+		}
+		if e == "" || e != end || !strings.HasSuffix(e, "Z") || r.Query.Get("limit") != "100" {
+			t.Fatalf("request %v: end %q (first %q)", r, e, end)
+		}
+	}
+}
+
+// Once the first page has told the total, later pages are requested
+// several at once, and still yielded in order.
+func TestPagesFetchedConcurrently(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(1000, 2, dataEnd)})
+	var mu sync.Mutex
+	var inflight, peak int
+	gate := make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(gate) }) }
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inflight++
+		peak = max(peak, inflight)
+		if inflight >= 4 {
+			release()
+		}
+		mu.Unlock()
+		if r.URL.Query().Get("offset") != "" {
+			select { // hold later pages until four are in flight together
+			case <-gate:
+			case <-time.After(2 * time.Second):
+			}
+		}
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, fake.URL()+r.URL.RequestURI(), nil)
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			defer resp.Body.Close()
+			w.Header().Set("Content-Type", resp.Header.Get("Content-Type"))
+			w.WriteHeader(resp.StatusCode)
+			buf := new(bytes.Buffer)
+			buf.ReadFrom(resp.Body)
+			w.Write(buf.Bytes())
+		}
+		mu.Lock()
+		inflight--
+		mu.Unlock()
+	}))
+	defer proxy.Close()
+	c, err := nprinting.NewClient(proxy.URL, fake.Token(), fastOptions()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, nil)
+	defer it.Close()
+	got := collect(t, it, -1)
+	if it.Err() != nil {
+		t.Fatal(it.Err())
+	}
+	diff(t, got, want(t, fake))
+	mu.Lock()
+	defer mu.Unlock()
+	if peak < 4 {
+		t.Errorf("at most %d requests in flight at once, want 4", peak)
+	}
+}
+
+// Offsets over a live log show a record twice when records arrive during a
+// walk; every walk drops the records of the page before, whatever order
+// the concurrent pages come back in.
+func TestDuplicatesAcrossPagesDropped(t *testing.T) {
+	const n = 25
+	rec := func(i int) string {
+		return fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","eventTime":"2024-06-19T11:%02d:00.000+00:00","action":"View","target":"Report","source":"NewsStand","userName":"CORP\\u%d"}`, i, 59-i, i)
+	}
+	serve := func(overlap func(offset int) int) *httptest.Server {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+			lim, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+			if off == 5 {
+				time.Sleep(30 * time.Millisecond) // the second page comes back after later ones
+			}
+			from := off
+			if off > 0 {
+				from = off - overlap(off)
+			}
+			var items []string
+			for i := from; i < min(from+lim, n); i++ {
+				items = append(items, rec(i))
+			}
+			fmt.Fprintf(w, `{"data":{"totalItems":%d,"offset":%d,"limit":%d,"items":[%s]}}`, n, off, lim, strings.Join(items, ","))
+		}))
+		t.Cleanup(ts.Close)
+		return ts
+	}
+	walk := func(ts *httptest.Server) []string {
+		c, err := nprinting.NewClient(ts.URL, testToken, fastOptions()...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for e, err := range c.List(context.Background(), &nprinting.ListOptions{Limit: 5}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, e.ID[len(e.ID)-2:])
+		}
+		// Events de-duplicates the same way.
+		it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 5}, nil)
+		defer it.Close()
+		if got := collect(t, it, -1); len(got) != len(ids) || it.Err() != nil {
+			t.Errorf("Events yielded %d, List %d (%v)", len(got), len(ids), it.Err())
+		}
+		return ids
+	}
+
+	// Each page repeats the last two records of the page before.
+	ids := walk(serve(func(int) int { return 2 }))
+	wantIDs := make([]string, 0, n)
+	for i := range n - 2 { // the last two lie past the total the first page told
+		wantIDs = append(wantIDs, fmt.Sprintf("%02d", i))
+	}
+	if strings.Join(ids, ",") != strings.Join(wantIDs, ",") {
+		t.Errorf("shifted pages: ids %v\nwant %v", ids, wantIDs)
+	}
+
+	// A page made only of records already seen does not end the walk.
+	ids = walk(serve(func(off int) int {
+		if off == 5 {
+			return 5
+		}
+		return 0
+	}))
+	if len(ids) != n-4 || ids[len(ids)-1] != "24" {
+		t.Errorf("a repeated page ended the walk or lost records: %v", ids)
+	}
+}
+
+func TestResumeFromCheckpointAt777(t *testing.T) {
+	fake := faultyFake(t, 11)
+	w := want(t, fake)
+
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, nil)
+	first := collect(t, it, 777)
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	cpJSON, err := json.Marshal(it.Checkpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.Close()
+	if bytes.Contains(cpJSON, []byte(fake.Token())) {
+		t.Fatalf("checkpoint holds the token: %s", cpJSON)
+	}
+	cp, err := auditclient.ParseCheckpoint(cpJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Position == nil || cp.Position.Token != "700" || cp.Position.Skip != 77 {
+		t.Errorf("checkpoint position %+v, want the 78th record of the page at offset 700", cp.Position)
+	}
+	c2 := fakeClient(t, fake)
+	it2 := c2.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, cp)
+	defer it2.Close()
+	rest := collect(t, it2, -1)
+	if err := it2.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("resume at 777: first=%d rest=%d total=%d want=%d checkpoint=%s", len(first), len(rest), len(first)+len(rest), len(w), cpJSON)
+	diff(t, append(first, rest...), w)
+	if !it2.Checkpoint().Complete() {
+		t.Error("checkpoint after the end is not complete")
+	}
+}
+
+// Resuming from a checkpoint taken at many points of a walk yields exactly
+// the rest each time.
+func TestResumeFromEveryPageBoundary(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(230, 3, dataEnd)})
+	w := want(t, fake)
+	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
+		c := fakeClient(t, fake)
+		it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, nil)
+		first := collect(t, it, at)
+		cp := it.Checkpoint()
+		it.Close()
+		it2 := c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, cp)
+		rest := collect(t, it2, -1)
+		if err := it2.Err(); err != nil {
+			t.Fatal(err)
+		}
+		it2.Close()
+		diff(t, append(first, rest...), w)
+	}
+}
+
+// A completed walk's checkpoint makes the next walk yield only the events
+// that arrived since, including new ones at the very millisecond of the
+// last event seen (not lost) while those already seen there are not
+// repeated.
+func TestIncrementalSync(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(300, 5, dataEnd)})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 40}, nil)
+	first := collect(t, it, -1)
+	if it.Err() != nil || len(first) != 300 {
+		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
+	}
+	cp := it.Checkpoint()
+	it.Close()
+	if !cp.Complete() || !cp.HighWater.Equal(dataEnd) || len(cp.Boundary) == 0 {
+		t.Fatalf("checkpoint after a full walk: %+v", cp)
+	}
+	at := func(d time.Duration) string {
+		return cp.HighWater.Add(d).UTC().Format("2006-01-02T15:04:05.000") + "+00:00"
+	}
+	newEvents := []json.RawMessage{
+		json.RawMessage(`{"id":"11111111-2222-4333-8444-555555555555","eventTime":"` + at(0) + `","userId":null,"userName":"CORP\\late","ipAddress":"10.0.0.1","source":"WebConsole","target":"User","action":"Login","description":"Authentication succeeded","data":"{}","dataType":"Authentication"}`),
+		json.RawMessage(`{"id":"22222222-2222-4333-8444-555555555555","eventTime":"` + at(1500*time.Millisecond) + `","userName":"CORP\\admin","source":"WebConsole","target":"Task","targetId":"91c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e","action":"Update","data":{"enabled":false},"dataType":"PublishTask"}`),
+		json.RawMessage(`{"id":"33333333-2222-4333-8444-555555555555","eventTime":"` + at(time.Hour) + `","userName":"CORP\\admin","source":"WebConsole","target":"User","action":"Logout","data":"{}"}`),
+	}
+	fake.Add(newEvents...)
+	it2 := c.Events(context.Background(), &nprinting.ListOptions{Limit: 40}, cp)
+	second := collect(t, it2, -1)
+	if err := it2.Err(); err != nil {
+		t.Fatal(err)
+	}
+	it2.Close()
+	if len(second) != len(newEvents) {
+		t.Fatalf("incremental walk yielded %d events, want the %d new ones: %v", len(second), len(newEvents), second)
+	}
+	for i, raw := range []json.RawMessage{newEvents[2], newEvents[1], newEvents[0]} { // newest first
+		if second[i] != compact(t, raw) {
+			t.Errorf("incremental event %d = %s, want %s", i, second[i], raw)
+		}
+	}
+	// The incremental walk asked from the high-water mark's second on.
+	last := fake.Requests()[len(fake.Requests())-1]
+	if s := last.Query.Get("start"); s != "2024-06-19T12:00:00Z" {
+		t.Errorf("incremental start %q", s)
+	}
+	it3 := c.Events(context.Background(), &nprinting.ListOptions{Limit: 40}, it2.Checkpoint())
+	if third := collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
+		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
+	}
+}
+
+func TestCheckpointOfOtherQueryRefused(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(50, 1, dataEnd)})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &nprinting.ListOptions{Target: "User"}, nil)
+	collect(t, it, 1)
+	cp := it.Checkpoint()
+	it.Close()
+	before := len(fake.Requests())
+	it2 := c.Events(context.Background(), &nprinting.ListOptions{Target: "Task"}, cp)
+	if it2.Next() || !errors.Is(it2.Err(), auditclient.ErrCheckpointMismatch) {
+		t.Errorf("other filters: Err = %v", it2.Err())
+	}
+	other := cp.Clone()
+	other.Vendor = "cisco"
+	it3 := c.Events(context.Background(), &nprinting.ListOptions{Target: "User"}, other)
+	if it3.Next() || !errors.Is(it3.Err(), auditclient.ErrCheckpointMismatch) {
+		t.Errorf("other vendor: Err = %v", it3.Err())
+	}
+	if after := len(fake.Requests()); after != before {
+		t.Errorf("%d requests sent with a refused checkpoint", after-before)
+	}
+	// The same filters with another page size or window resume fine.
+	it4 := c.Events(context.Background(), &nprinting.ListOptions{Target: "User", Limit: 7, End: dataEnd}, cp)
+	defer it4.Close()
+	collect(t, it4, -1)
+	if it4.Err() != nil {
+		t.Errorf("same filters: %v", it4.Err())
+	}
+}
+
+func TestCancelMidWalk(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(2000, 9, dataEnd)})
+	c := fakeClient(t, fake)
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	it := c.Events(ctx, &nprinting.ListOptions{Limit: 100}, nil)
+	n := 0
+	for it.Next() {
+		n++
+		if n == 150 {
+			cancel()
+		}
+	}
+	if !errors.Is(it.Err(), context.Canceled) {
+		t.Errorf("Err = %v, want context.Canceled", it.Err())
+	}
+	if n != 150 {
+		t.Errorf("%d events after cancel at 150", n-150)
+	}
+	it.Close()
+	c.HTTP().CloseIdleConnections()
+	waitGoroutines(t, before)
+}
+
+// waitGoroutines fails when goroutines started by the test are still running.
+func waitGoroutines(t *testing.T, before int) {
+	t.Helper()
+	var now int
+	for range 200 {
+		now = runtime.NumGoroutine()
+		if now <= before {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<16)
+	buf = buf[:runtime.Stack(buf, true)]
+	t.Errorf("goroutines: %d before, %d after\n%s", before, now, buf)
+}
+
+// Every filter the document lists, through the client and the fake,
+// selects exactly the records that match it.
+func TestFiltersAgainstFake(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{BasePath: "/gateway", Events: audittest.GenerateNPrintingEvents(1500, 6, dataEnd)})
+	type rec struct {
+		AppID, UserID, TargetID, Target, DataType, EventTime string
+	}
+	var recs []rec
+	for _, raw := range fake.Events() {
+		var r struct {
+			AppID, UserID, TargetID, Target, DataType *string
+			EventTime                                 string
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatal(err)
+		}
+		s := func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		}
+		recs = append(recs, rec{s(r.AppID), s(r.UserID), s(r.TargetID), s(r.Target), s(r.DataType), r.EventTime})
+	}
+	pick := func(f func(rec) string) string { // the most common non-empty value
+		count := map[string]int{}
+		best := ""
+		for _, r := range recs {
+			if v := f(r); v != "" {
+				count[v]++
+				if count[v] > count[best] {
+					best = v
+				}
+			}
+		}
+		return best
+	}
+	tm := func(s string) time.Time { t, _ := time.Parse(time.RFC3339Nano, s); return t }
+	from, to := dataEnd.Add(-30*time.Hour), dataEnd.Add(-6*time.Hour)
+	app, user := pick(func(r rec) string { return r.AppID }), pick(func(r rec) string { return r.UserID })
+	tid := pick(func(r rec) string { return r.TargetID })
+	tests := []struct {
+		name  string
+		opts  nprinting.ListOptions
+		match func(rec) bool
+	}{
+		{"appId", nprinting.ListOptions{AppID: strings.ToUpper(app)}, func(r rec) bool { return r.AppID == app }},
+		{"userId", nprinting.ListOptions{UserID: user}, func(r rec) bool { return r.UserID == user }},
+		{"targetId", nprinting.ListOptions{TargetID: tid}, func(r rec) bool { return r.TargetID == tid }},
+		{"target", nprinting.ListOptions{Target: "Report"}, func(r rec) bool { return r.Target == "Report" }},
+		{"dataType", nprinting.ListOptions{DataType: "Authentication"}, func(r rec) bool { return r.DataType == "Authentication" }},
+		{"start and end", nprinting.ListOptions{Start: from, End: to}, func(r rec) bool { return !tm(r.EventTime).Before(from) && !tm(r.EventTime).After(to) }},
+		{"target and userId", nprinting.ListOptions{Target: "User", UserID: user}, func(r rec) bool { return r.Target == "User" && r.UserID == user }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantN := 0
+			for _, r := range recs {
+				if tt.match(r) {
+					wantN++
+				}
+			}
+			if wantN == 0 || wantN == len(recs) {
+				t.Fatalf("the data set does not exercise the filter: %d of %d match", wantN, len(recs))
+			}
+			c := fakeClient(t, fake)
+			tt.opts.Limit = 100
+			it := c.Events(context.Background(), &tt.opts, nil)
+			defer it.Close()
+			got := 0
+			for it.Next() {
+				var r struct{ Target string }
+				_ = json.Unmarshal([]byte(it.Event().RawData), &r)
+				got++
+			}
+			if it.Err() != nil || got != wantN {
+				t.Errorf("%d events (%v), want %d", got, it.Err(), wantN)
+			}
+		})
+	}
+	for _, r := range fake.Requests() {
+		if !strings.HasPrefix(r.Path, "/gateway/api/v1/audit/events") {
+			t.Errorf("request outside the base path: %v", r)
+		}
+	}
+}
+
+// The NDJSON of a whole walk passes the reference validator.
+func TestWalkPassesReferenceValidator(t *testing.T) {
+	validator := filepath.Join("..", "..", "shared", "ocsf", "validate.py")
+	if _, err := os.Stat(validator); err != nil {
+		t.Skipf("reference validator not found at %s (it lives in ../shared beside the repository)", validator)
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed")
+	}
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(3000, 42, dataEnd)})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 500}, nil)
+	defer it.Close()
+	var ndjson bytes.Buffer
+	classes := map[string]int{}
+	for ev, err := range it.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		classes[fmt.Sprintf("%d %s", ev.TypeUID(), ocsf.ActivityCaption(ev.Class, ev.Activity))]++
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ndjson.Write(b)
+		ndjson.WriteByte('\n')
+	}
+	cmd := exec.Command(python, validator)
+	cmd.Stdin = &ndjson
+	out, err := cmd.CombinedOutput()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	last := lines[len(lines)-1]
+	t.Logf("validate.py: %s; type_uid counts %v", last, classes)
+	if err != nil || last != "3000 passed, 0 failed" {
+		t.Errorf("validate.py: %v\n%s", err, out)
+	}
+	for _, prefix := range []string{"3001", "3002", "3004", "3005", "3006", "6003"} {
+		found := false
+		for k := range classes {
+			found = found || strings.HasPrefix(k, prefix)
+		}
+		if !found {
+			t.Errorf("the generated data produced no %s events: %v", prefix, classes)
+		}
+	}
+}
+
+// No credential reaches a log line (Debug level, every attempt and retry) or
+// an error, through a fault-injected walk and a 401.
+func TestNoCredentialInLogsOrErrors(t *testing.T) {
+	fake := faultyFake(t, 3)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := fakeClient(t, fake, auditclient.WithLogger(logger))
+	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 200}, nil)
+	if n := len(collect(t, it, -1)); n != 2000 || it.Err() != nil {
+		t.Fatalf("%d events, %v", n, it.Err())
+	}
+	it.Close()
+
+	const wrong = "eyJ3cm9uZyI6dHJ1ZX0.wrong-jwt-0d9e8f"
+	bad, err := nprinting.NewClient(fake.URL(), wrong, auditclient.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = bad.ListPage(context.Background(), nil)
+	var api *auditclient.APIError
+	if !errors.Is(err, auditclient.ErrUnauthorized) || !errors.As(err, &api) || api.Message != "Authorization has been denied for this request." {
+		t.Fatalf("wrong token: %v", err)
+	}
+	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
+		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
+	}
+	for _, s := range []string{fake.Token(), wrong} {
+		for where, text := range map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": fmtAll(c) + fmtAll(bad)} {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds the credential %q", where, s)
+			}
+		}
+	}
+}
