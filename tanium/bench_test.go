@@ -1,0 +1,197 @@
+package tanium_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/tanium"
+)
+
+// The walk benchmarks read the same 2,000 entries of about 170 objects from
+// the same fake, one request per object, on loopback. Compare:
+//
+//	go test -run '^$' -bench 'Walk' -benchmem ./tanium/
+//
+// BenchmarkWalkPlainHTTP is the baseline: a hand-written loop with net/http
+// and encoding/json that reads the objects one after the other and decodes
+// entries as raw JSON; BenchmarkWalkPlainHTTPTyped decodes them into a
+// plain struct of the schema's members. The SDK's walks fetch
+// ListOptions.Concurrency histories at once (default 4); the Sequential
+// variants fetch one at a time, like the baselines.
+func benchFake(b *testing.B) (*audittest.Tanium, *tanium.ListOptions) {
+	b.Helper()
+	fake := audittest.NewTanium(audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(2000, 42, testEnd)})
+	b.Cleanup(fake.Close)
+	return fake, &tanium.ListOptions{Objects: parse(b, fake.ObjectList()), HistorySize: 1000}
+}
+
+func BenchmarkWalkPlainHTTP(b *testing.B) { plainWalk[json.RawMessage](b) }
+
+func BenchmarkWalkPlainHTTPTyped(b *testing.B) { plainWalk[plainEntry](b) }
+
+type plainEntry struct {
+	ObjectID         int64  `json:"object_id"`
+	Details          string `json:"details"`
+	CreationTime     string `json:"creation_time"`
+	ModificationTime string `json:"modification_time"`
+	LastModifiedBy   string `json:"last_modified_by"`
+	ModifierUserID   int64  `json:"modifier_user_id"`
+	ModUser          *struct {
+		ID          int64  `json:"id"`
+		Name        string `json:"name"`
+		Domain      string `json:"domain"`
+		DisplayName string `json:"display_name"`
+	} `json:"mod_user"`
+	Type *int `json:"type"`
+}
+
+// BenchmarkWalkLatency* put 5 ms of latency in front of every request (a
+// proxy that waits before forwarding), as a Tanium Server across a network
+// has: there the concurrency pays, where on loopback the walk is bound by
+// the CPU it shares with the fake.
+func BenchmarkWalkLatencyPlainHTTP(b *testing.B) {
+	_, opts, base := latencyFake(b)
+	hc := &http.Client{}
+	for b.Loop() {
+		n := 0
+		for _, o := range opts.Objects {
+			req, _ := http.NewRequest("GET", base+"/api/v2/audit_logs/"+string(o.Type)+"s/"+o.ID, nil)
+			req.Header.Set("session", "token-"+audittest.TaniumDefaultAPIToken)
+			req.Header.Set("tanium-options", `{"audit_history_size":1000}`)
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var page struct {
+				Data struct{ Entries []json.RawMessage }
+			}
+			err = json.NewDecoder(resp.Body).Decode(&page)
+			resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(page.Data.Entries)
+		}
+		if n != 2000 {
+			b.Fatalf("%d entries", n)
+		}
+	}
+}
+
+func BenchmarkWalkLatencyEventsSequential(b *testing.B) { latencyEvents(b, 1) }
+func BenchmarkWalkLatencyEvents(b *testing.B)           { latencyEvents(b, 0) }
+func BenchmarkWalkLatencyEvents16(b *testing.B)         { latencyEvents(b, 16) }
+
+// latencyFake is benchFake behind a proxy that delays every request.
+func latencyFake(b *testing.B) (*audittest.Tanium, *tanium.ListOptions, string) {
+	fake, opts := benchFake(b)
+	target, _ := url.Parse(fake.URL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(5 * time.Millisecond)
+		proxy.ServeHTTP(w, r)
+	}))
+	b.Cleanup(srv.Close)
+	return fake, opts, srv.URL
+}
+
+func latencyEvents(b *testing.B, conc int) {
+	fake, opts, base := latencyFake(b)
+	opts.Concurrency = conc
+	c, err := tanium.NewClient(fake.APIToken(), auditclient.WithBaseURL(base), auditclient.WithRateLimit(rate.Inf, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		it := c.Events(context.Background(), opts, nil)
+		n := 0
+		for it.Next() {
+			n++
+		}
+		if it.Err() != nil || n != 2000 {
+			b.Fatalf("%d events, %v", n, it.Err())
+		}
+		it.Close()
+	}
+}
+
+// plainWalk reads every object's history with net/http and encoding/json,
+// decoding entries as R.
+func plainWalk[R any](b *testing.B) {
+	fake, opts := benchFake(b)
+	hc := &http.Client{}
+	for b.Loop() {
+		n := 0
+		for _, o := range opts.Objects {
+			req, _ := http.NewRequest("GET", fake.URL()+"/api/v2/audit_logs/"+string(o.Type)+"s/"+o.ID, nil)
+			req.Header.Set("session", "token-"+fake.APIToken())
+			req.Header.Set("tanium-options", `{"audit_history_size":1000}`)
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var page struct {
+				Data struct{ Entries []R }
+			}
+			err = json.NewDecoder(resp.Body).Decode(&page)
+			resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(page.Data.Entries)
+		}
+		if n != 2000 {
+			b.Fatalf("%d entries", n)
+		}
+	}
+}
+
+func benchList(b *testing.B, conc int) {
+	fake, opts := benchFake(b)
+	opts.Concurrency = conc
+	c := fakeClient(b, fake)
+	for b.Loop() {
+		n := 0
+		for _, err := range c.List(context.Background(), opts) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 2000 {
+			b.Fatalf("%d entries", n)
+		}
+	}
+}
+
+func benchEvents(b *testing.B, conc int) {
+	fake, opts := benchFake(b)
+	opts.Concurrency = conc
+	c := fakeClient(b, fake)
+	for b.Loop() {
+		it := c.Events(context.Background(), opts, nil)
+		n := 0
+		for it.Next() {
+			n++
+		}
+		if it.Err() != nil || n != 2000 {
+			b.Fatalf("%d events, %v", n, it.Err())
+		}
+		it.Close()
+	}
+}
+
+func BenchmarkWalkListSequential(b *testing.B)   { benchList(b, 1) }
+func BenchmarkWalkList(b *testing.B)             { benchList(b, 0) }
+func BenchmarkWalkEventsSequential(b *testing.B) { benchEvents(b, 1) }
+func BenchmarkWalkEvents(b *testing.B)           { benchEvents(b, 0) }

@@ -1,0 +1,82 @@
+// Package tanium reads the audit histories of Tanium Server objects through
+// the platform REST API, GET /api/v2/audit_logs/{type}s/{id}, and maps their
+// entries to OCSF.
+//
+// # What this endpoint can and cannot do
+//
+// Tanium publishes no paged audit-event endpoint: there is no "give me every
+// audit event since T" call. What the platform REST API has is a per-object
+// audit history: for one object (a user, a sensor, a package, ...) the last
+// N changes made to it, N being set by the request header
+// tanium-options: {"audit_history_size": N} (the server's default is 1).
+// This package wraps that: a walk over a list of objects you name
+// (ListOptions.Objects, TYPE:ID pairs, see ParseObjects), one request per
+// object, yielding each history entry once. It follows that:
+//
+//   - It sees only the objects you list. Objects created since you made the
+//     list, and changes to objects you did not list, are not seen; logins
+//     and other events that change no object are not in these histories.
+//   - Entries older than the history depth are out of reach: the server
+//     returns only the last HistorySize entries of each object.
+//   - An incremental walk (from a completed checkpoint) sees the entries
+//     that arrived since the last one only if fewer than HistorySize
+//     arrived in between for each object; beyond that, the oldest of them
+//     are lost. Walk often enough, or with a depth large enough, for the
+//     rate at which your objects change.
+//   - The time window (Since, Until) is applied by this package to the
+//     entries received: the endpoint takes no time filter, so a narrow
+//     window costs as many requests as a wide one.
+//
+// For a complete audit trail, Tanium's documented route is Tanium Connect's
+// "Tanium Audit Source" export to a SIEM; this package is for reading the
+// history of known objects from Go.
+//
+// # Authentication
+//
+// Every request carries the API token in the header
+// session: token-<API token> (a token that already begins with "token-"
+// is sent as it is). The token never appears in errors, logs or %v output.
+// Tanium rejects a token used from an IP address outside its trusted list
+// with 401.
+//
+// # Paging, ordering and resuming
+//
+// There is no paging: one object's history is one response, one page of
+// the walk. The walk goes through the objects in the order given, the
+// entries of each in the order the server sends them (the fake sends them
+// newest first; the real order is UNCONFIRMED). Up to
+// ListOptions.Concurrency histories are fetched at once, ahead of the
+// consumer, within the client's rate limit, and still yielded in order.
+// A checkpoint's position is the index of the object being read and the
+// number of its entries consumed, so a resumed walk continues at the right
+// object; a checkpoint taken with another list of objects is refused.
+//
+// # Identity
+//
+// History entries carry no id of their own (Tanium Connect's export adds
+// audit_row_id; the REST schema has none). Entry.UID is therefore a digest
+// of the object and the entry's stable members (see Entry.UID), and
+// checkpoints keep, beside the time of the newest entry seen, the uids seen
+// at that very time.
+//
+// # Rate limits and errors
+//
+// Tanium documents no rate limit for this API (UNCONFIRMED); DefaultRateLimit
+// is a gentle client-side default, and 429 and 503 answers are retried after
+// the time the server asks for. Errors come back as JSON with a text member,
+// {"text":"..."}, parsed into *auditclient.APIError; an object that does not
+// exist is a 404 (see ListOptions.SkipNotFound).
+//
+// # Unconfirmed
+//
+// No official Tanium reference documents this route (vendors.md §6). The
+// route, the header, the object types and the response shape
+// {"data":{"id","type","start_time","end_time","entries":[...]}} come from
+// Tanium's own open-source Python client pytan3 (Rest.api_get_audit_logs)
+// and its SOAP schema; the entry members from that schema and Tanium
+// Connect's audit reference; the error body from the Cortex XSOAR Tanium
+// integration. Not confirmed: the order of entries, the largest history
+// size the server honours (MaxHistorySize is a client-side bound), rate
+// limits, and the type names CreateObject and UpdateObject (DeleteObject is
+// Connect's). Validate against your own server before relying on it.
+package tanium

@@ -1,0 +1,236 @@
+package tanium_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/ocsf"
+	"github.com/auditkit/auditkit/tanium"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
+
+// decode reads an entry of object o.
+func decode(t *testing.T, o tanium.Object, s string) tanium.Entry {
+	t.Helper()
+	e := tanium.Entry{Object: o}
+	if err := json.Unmarshal([]byte(s), &e); err != nil {
+		t.Fatalf("decode %s: %v", s, err)
+	}
+	return e
+}
+
+const modUser = `"last_modified_by":"CORP\\alice.nguyen","modifier_user_id":3,"mod_user":{"id":3,"name":"alice.nguyen","domain":"CORP","display_name":"Alice Nguyen"}`
+
+func TestToOCSFClassification(t *testing.T) {
+	rec := func(typ string, details string) string {
+		return `{"object_id":12,"details":"` + details + `","creation_time":"2024-06-01T10:00:00Z","modification_time":"2024-06-19T10:16:22Z",` + modUser + `,"type":` + typ + `}`
+	}
+	tests := []struct {
+		object   tanium.ObjectType
+		rec      string
+		class    ocsf.ClassUID
+		activity ocsf.ActivityID
+		label    string
+	}{
+		{tanium.User, rec("0", `name=dev.patel\ndomain=CORP`), ocsf.ClassAccountChange, ocsf.AccountChangeCreate, ""},
+		{tanium.User, rec("2", `name=dev.patel`), ocsf.ClassAccountChange, ocsf.AccountChangeDelete, ""},
+		{tanium.User, rec("1", `name=dev.patel\npassword=********`), ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, ""},
+		{tanium.User, rec("1", `name=dev.patel\nlocked_out=1`), ocsf.ClassAccountChange, ocsf.AccountChangeLock, ""},
+		{tanium.User, rec("1", `name=dev.patel\nlocked_out=0`), ocsf.ClassAccountChange, ocsf.ActivityOther, "Update"},
+		{tanium.User, rec("1", `name=dev.patel\nroles=Administrator`), ocsf.ClassAccountChange, ocsf.ActivityOther, "Update"},
+		{tanium.User, rec("1", `free text, not key=value pairs`), ocsf.ClassAccountChange, ocsf.ActivityOther, "Update"},
+		{tanium.User, rec("7", ``), ocsf.ClassAccountChange, ocsf.ActivityOther, "Type(7)"},
+		{tanium.UserGroup, rec("0", `name=SecOps`), ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, ""},
+		{tanium.UserGroup, rec("1", `name=SecOps\nusers=4`), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ""},
+		{tanium.UserGroup, rec("2", `name=SecOps`), ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, ""},
+		{tanium.Sensor, rec("0", `name=Chrome Version`), ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, ""},
+		{tanium.Sensor, rec("1", `name=Chrome Version\nmax_age_seconds=900`), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ""},
+		{tanium.Package, rec("2", `name=Install Chrome`), ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, ""},
+		{tanium.SystemSetting, rec("1", `name=session_expiration_seconds\nvalue=600`), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ""},
+		{tanium.Group, rec("3", ``), ocsf.ClassEntityManagement, ocsf.ActivityOther, "Type(3)"},
+		{tanium.Dashboard, `{"object_id":12,"modification_time":"2024-06-19T10:16:22Z"}`, ocsf.ClassEntityManagement, ocsf.ActivityOther, "Unknown"},
+	}
+	for _, tt := range tests {
+		o := tanium.Object{Type: tt.object, ID: "12"}
+		e := decode(t, o, tt.rec)
+		ev := tanium.ToOCSF(e)
+		if ev.Class != tt.class || ev.Activity != tt.activity {
+			t.Errorf("%s %s: got class %d activity %d, want %d %d", tt.object, tt.rec, ev.Class, ev.Activity, tt.class, tt.activity)
+		}
+		if ev.ActivityLabel != tt.label {
+			t.Errorf("%s %s: activity label %q, want %q", tt.object, tt.rec, ev.ActivityLabel, tt.label)
+		}
+		if err := ocsf.Validate(ev); err != nil {
+			t.Errorf("%s %s: %v", tt.object, tt.rec, err)
+		}
+		if ev.RawData != tt.rec {
+			t.Errorf("raw_data = %s, want the entry as sent", ev.RawData)
+		}
+		if ev.Metadata.UID != e.UID() || ev.Metadata.Product.Name != "Tanium" || ev.Metadata.Product.VendorName != "Tanium" ||
+			ev.Metadata.OriginalTime != "2024-06-19T10:16:22Z" || ev.Time.UnixMilli() != 1718792182000 {
+			t.Errorf("metadata %+v time %v", ev.Metadata, ev.Time)
+		}
+		if ev.Actor == nil || ev.Actor.User == nil || (strings.Contains(tt.rec, "mod_user") && (ev.Actor.User.UID != "3" || ev.Actor.User.Name != "alice.nguyen" ||
+			ev.Actor.User.Domain != "CORP" || ev.Actor.User.FullName != "Alice Nguyen")) {
+			t.Errorf("actor %+v", ev.Actor)
+		}
+		switch tt.class {
+		case ocsf.ClassAccountChange:
+			if ev.User == nil || ev.User.UID != "12" || (strings.HasPrefix(tt.rec[strings.Index(tt.rec, `"details":"`)+11:], "name=dev.patel") && ev.User.Name != "dev.patel") {
+				t.Errorf("user %+v", ev.User)
+			}
+		case ocsf.ClassEntityManagement:
+			if ev.Entity == nil || ev.Entity.UID != "12" || ev.Entity.Type != string(tt.object) {
+				t.Errorf("entity %+v", ev.Entity)
+			}
+		}
+	}
+}
+
+// Every member of the entry lands somewhere: mapped, or in unmapped.
+func TestToOCSFKeepsEveryMember(t *testing.T) {
+	o := tanium.Object{Type: tanium.WhiteListedURL, ID: "1234"}
+	e := decode(t, o, string(audittest.TaniumDocExamples()["connect_entry"]))
+	ev := tanium.ToOCSF(e)
+	if ev.Class != ocsf.ClassEntityManagement || ev.Activity != ocsf.EntityManagementDelete || ev.Metadata.EventCode != "DeleteObject" {
+		t.Errorf("class %d activity %d code %s", ev.Class, ev.Activity, ev.Metadata.EventCode)
+	}
+	if ev.Entity.Name != "https://example.url.com" || ev.Entity.UID != "1234" || ev.EntityResult != nil {
+		t.Errorf("entity %+v result %+v", ev.Entity, ev.EntityResult)
+	}
+	want := map[string]any{
+		"audit_name": "https://example.url.com", "audit_row_id": float64(1234), "type_name": "DeleteObject",
+		"object_name": "https://example.url.com", "object_type_name": "white_listed_url_audit",
+		"last_modified_by": "user@example.url.com",
+	}
+	if !reflect.DeepEqual(ev.Unmapped, want) {
+		t.Errorf("unmapped %v\nwant %v", ev.Unmapped, want)
+	}
+	if ev.Actor.User.UID != "1234" || ev.Actor.User.Name != "user" || ev.Actor.User.Domain != "example" {
+		t.Errorf("actor %+v", ev.Actor.User)
+	}
+
+	// Without mod_user, last_modified_by and modifier_user_id make the actor;
+	// a creation time other than the event's and another object_id are kept.
+	e2 := decode(t, tanium.Object{Type: tanium.Sensor, ID: "7"}, `{"object_id":8,"details":"name=Chrome Version\nmax_age_seconds=600","creation_time":"2024-01-01T00:00:00Z","modification_time":"2024-06-19T10:16:22Z","last_modified_by":"CORP\\bjorn.larsen","modifier_user_id":5,"type":1}`)
+	ev2 := tanium.ToOCSF(e2)
+	if u := ev2.Actor.User; u.Name != "bjorn.larsen" || u.Domain != "CORP" || u.UID != "5" {
+		t.Errorf("actor %+v", u)
+	}
+	if ev2.Unmapped["creation_time"] != "2024-01-01T00:00:00Z" || ev2.Unmapped["object_id"] != int64(8) {
+		t.Errorf("unmapped %v", ev2.Unmapped)
+	}
+	data, _ := ev2.EntityResult.Data.(map[string]any)
+	if ev2.EntityResult.Name != "Chrome Version" || data["details"] != e2.Details ||
+		!reflect.DeepEqual(data["attributes"], map[string]string{"name": "Chrome Version", "max_age_seconds": "600"}) {
+		t.Errorf("entity_result %+v", ev2.EntityResult)
+	}
+	if ev2.Message != `CORP\bjorn.larsen updated sensor 7 (Chrome Version)` {
+		t.Errorf("message %q", ev2.Message)
+	}
+	// An e-mail address as last_modified_by fills email_addr.
+	e3 := decode(t, tanium.Object{Type: tanium.Sensor, ID: "7"}, `{"modification_time":"2024-06-19T10:16:22Z","last_modified_by":"ops@example.com","type":0}`)
+	if u := tanium.ToOCSF(e3).Actor.User; u.EmailAddr != "ops@example.com" || u.Name != "ops@example.com" {
+		t.Errorf("actor %+v", u)
+	}
+	// An entry built in code (no Raw) still has raw_data.
+	typ := tanium.EntryCreate
+	built := tanium.Entry{Object: o, ObjectID: 1234, Type: &typ, Details: "name=x"}
+	built.ModificationTime = e.ModificationTime
+	if ev := tanium.ToOCSF(built); !strings.Contains(ev.RawData, `"details":"name=x"`) || ocsf.Validate(ev) != nil {
+		t.Errorf("built entry: raw_data %s, %v", ev.RawData, ocsf.Validate(ev))
+	}
+}
+
+func TestUIDIsStable(t *testing.T) {
+	o := tanium.Object{Type: tanium.Sensor, ID: "7"}
+	base := `"object_id":7,"details":"name=a","creation_time":"2024-01-01T00:00:00Z","modification_time":"2024-06-19T10:16:22Z","last_modified_by":"x","modifier_user_id":3,"type":1`
+	a := decode(t, o, `{`+base+`,"mod_user":{"id":3,"name":"x","domain":"","display_name":"Old Name"}}`)
+	b := decode(t, o, `{"mod_user":{"id":3,"name":"x","domain":"","display_name":"New Name"}, `+base+`}`)
+	c := decode(t, o, `{`+strings.Replace(base, "name=a", "name=b", 1)+`}`)
+	d := decode(t, tanium.Object{Type: tanium.Package, ID: "7"}, `{`+base+`}`)
+	r1 := decode(t, o, `{`+base+`,"audit_row_id":1}`)
+	r2 := decode(t, o, `{`+base+`,"audit_row_id":2}`)
+	if a.UID() != b.UID() {
+		t.Error("the same entry in another member order, with its user renamed since, must keep its uid")
+	}
+	for name, other := range map[string]tanium.Entry{"other details": c, "other object type": d, "audit_row_id": r1} {
+		if other.UID() == a.UID() {
+			t.Errorf("%s: same uid", name)
+		}
+	}
+	if r1.UID() == r2.UID() {
+		t.Error("entries with different audit_row_ids share a uid")
+	}
+	if len(a.UID()) != 32 {
+		t.Errorf("uid %q", a.UID())
+	}
+}
+
+func TestEntryTypeNames(t *testing.T) {
+	for typ, name := range map[tanium.EntryType]string{0: "CreateObject", 1: "UpdateObject", 2: "DeleteObject", 9: "Type(9)", -1: "Type(-1)"} {
+		if typ.String() != name {
+			t.Errorf("%d: %q", typ, typ.String())
+		}
+	}
+}
+
+// Golden files: the examples there are (audittest keeps them verbatim),
+// mapped. Regenerate with: go test ./tanium -run TestGolden -update
+func TestGolden(t *testing.T) {
+	docs := audittest.TaniumDocExamples()
+	inputs := map[string]struct {
+		object tanium.Object
+		body   []byte
+	}{
+		"vendors_md_fixture": {tanium.Object{Type: tanium.SavedQuestion, ID: "42"}, docs["vendors_md_fixture"]},
+		"connect_entry": {tanium.Object{Type: tanium.WhiteListedURL, ID: "1234"},
+			[]byte(`{"data":{"id":1234,"type":"white_listed_url_audit","entries":[` + string(docs["connect_entry"]) + `]}}`)},
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			var resp struct{ Data tanium.AuditLog }
+			if err := json.Unmarshal(in.body, &resp); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			for _, e := range resp.Data.Entries {
+				e.Object = in.object
+				ev := tanium.ToOCSF(e)
+				if err := ocsf.Validate(ev); err != nil {
+					t.Errorf("%s: %v", e.UID(), err)
+				}
+				j, err := json.MarshalIndent(ev, "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				out.Write(j)
+				out.WriteByte('\n')
+			}
+			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
+			}
+		})
+	}
+}

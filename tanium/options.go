@@ -1,0 +1,254 @@
+package tanium
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ObjectType is a kind of Tanium object whose audit history the platform
+// REST API serves, spelled as in the route GET /api/v2/audit_logs/{type}s/{id}
+// without the plural s. The values are the fourteen REST types of
+// Tanium's pytan3 client (vendors.md §6); community evidence only
+// (UNCONFIRMED against an official reference).
+type ObjectType string
+
+// The object types of the audit history route.
+const (
+	ContentSet     ObjectType = "content_set"
+	ContentSetRole ObjectType = "content_set_role"
+	Dashboard      ObjectType = "dashboard"
+	DashboardGroup ObjectType = "dashboard_group"
+	Group          ObjectType = "group"
+	Package        ObjectType = "package" // the REST reference says package_spec; only packages routes (pytan3)
+	PluginSchedule ObjectType = "plugin_schedule"
+	SavedAction    ObjectType = "saved_action"
+	SavedQuestion  ObjectType = "saved_question"
+	Sensor         ObjectType = "sensor"
+	SystemSetting  ObjectType = "system_setting"
+	User           ObjectType = "user"
+	UserGroup      ObjectType = "user_group"
+	WhiteListedURL ObjectType = "white_listed_url"
+)
+
+// ObjectTypes returns every ObjectType, in the order vendors.md lists them.
+func ObjectTypes() []ObjectType {
+	return []ObjectType{
+		ContentSet, ContentSetRole, Dashboard, DashboardGroup, Group, Package,
+		PluginSchedule, SavedAction, SavedQuestion, Sensor, SystemSetting,
+		User, UserGroup, WhiteListedURL,
+	}
+}
+
+// Valid reports whether t is one of the ObjectTypes.
+func (t ObjectType) Valid() bool { return slices.Contains(ObjectTypes(), t) }
+
+// Route is the path segment of t in the audit history route: the type with
+// an s appended, as in "users" or "white_listed_urls".
+func (t ObjectType) Route() string { return string(t) + "s" }
+
+// Object names one Tanium object: its type and its id (a positive integer
+// in decimal, as Tanium object ids are).
+type Object struct {
+	Type ObjectType
+	ID   string
+}
+
+// String returns the object as TYPE:ID, the form ParseObjects reads.
+func (o Object) String() string { return string(o.Type) + ":" + o.ID }
+
+// Validate checks the type against ObjectTypes and the id; a bad value is an
+// *OptionError for the option "objects".
+func (o Object) Validate() error {
+	if !o.Type.Valid() {
+		return &OptionError{Option: "objects", Value: o.String(), Allowed: "an object type among " + typeList()}
+	}
+	if !validID(o.ID) {
+		return &OptionError{Option: "objects", Value: o.String(), Allowed: "a positive integer object id, as in user:12"}
+	}
+	return nil
+}
+
+// validID reports whether id is a positive decimal integer that fits an
+// int64 (Tanium object ids are xsd:int).
+func validID(id string) bool {
+	if id == "" || id[0] == '0' || len(id) > 19 {
+		return false
+	}
+	for _, c := range id {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	_, err := strconv.ParseInt(id, 10, 64)
+	return err == nil
+}
+
+func typeList() string {
+	names := make([]string, 0, len(ObjectTypes()))
+	for _, t := range ObjectTypes() {
+		names = append(names, string(t))
+	}
+	return strings.Join(names, ", ")
+}
+
+// ParseObjects reads a list of objects written TYPE:ID, separated by commas
+// (spaces around items are ignored), as in "user:12,sensor:7". An empty
+// item, an unknown type or a bad id is an *OptionError naming the item.
+// The same object twice is an error too: its history would be read twice.
+func ParseObjects(s string) ([]Object, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, &OptionError{Option: "objects", Value: s, Allowed: "one or more TYPE:ID separated by commas, as in user:12,sensor:7"}
+	}
+	var out []Object
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		typ, id, ok := strings.Cut(item, ":")
+		if !ok {
+			return nil, &OptionError{Option: "objects", Value: item, Allowed: "TYPE:ID, as in user:12 (types: " + typeList() + ")"}
+		}
+		o := Object{Type: ObjectType(strings.TrimSpace(typ)), ID: strings.TrimSpace(id)}
+		if err := o.Validate(); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	if err := checkDuplicates(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func checkDuplicates(objs []Object) error {
+	seen := make(map[Object]bool, len(objs))
+	for _, o := range objs {
+		if seen[o] {
+			return &OptionError{Option: "objects", Value: o.String(), Allowed: "each object once"}
+		}
+		seen[o] = true
+	}
+	return nil
+}
+
+// History sizes. The header's own default is 1 (pytan3; the SOAP schema
+// says the same); the server caps large values with its
+// max_soap_audit_entries_per_cache setting, whose value is UNCONFIRMED.
+const (
+	// DefaultHistorySize is the audit_history_size sent when
+	// ListOptions.HistorySize is 0.
+	DefaultHistorySize = 100
+	// MaxHistorySize is the largest audit_history_size this package sends,
+	// a client-side bound (the server's cap is UNCONFIRMED).
+	MaxHistorySize = 10000
+)
+
+// Concurrency of a walk: how many objects' histories are fetched at once.
+const (
+	// DefaultConcurrency is used when ListOptions.Concurrency is 0.
+	DefaultConcurrency = 4
+	// MaxConcurrency is the largest ListOptions.Concurrency.
+	MaxConcurrency = 32
+)
+
+// ListOptions say which audit histories to read. The endpoint has no query
+// parameters: the objects are path segments and the history size is the
+// tanium-options header. The time window is applied by this package, to
+// the entries received.
+type ListOptions struct {
+	// Objects are the objects whose histories to read, in this order;
+	// at least one, each once. One request per object.
+	Objects []Object
+	// HistorySize is the number of history entries asked per object, sent
+	// as tanium-options: {"audit_history_size": N}; 1..MaxHistorySize, 0
+	// for DefaultHistorySize. The server returns the last N entries of each
+	// object: older ones are out of reach.
+	HistorySize int
+	// Since and Until keep the entries whose time (modification_time, else
+	// creation_time) lies within them, both inclusive; zero for unbounded.
+	// They are applied client-side: the endpoint takes no time filter.
+	Since, Until time.Time
+	// Concurrency is how many objects' histories are fetched at once,
+	// ahead of the consumer, within the client's rate limit:
+	// 1..MaxConcurrency, 0 for DefaultConcurrency. Entries are yielded in
+	// the order of Objects whatever the concurrency.
+	Concurrency int
+	// SkipNotFound makes a walk pass over an object the server answers 404
+	// for (an id that does not exist) instead of ending with the error.
+	SkipNotFound bool
+}
+
+// OptionError is a ListOptions value that is not allowed. Nothing was sent.
+type OptionError struct {
+	Option  string // the option, e.g. "audit_history_size"
+	Value   string
+	Allowed string // what is allowed
+}
+
+// Error names the option, the value and what is allowed.
+func (e *OptionError) Error() string {
+	return fmt.Sprintf("tanium: option %s=%q is not allowed: %s", e.Option, e.Value, e.Allowed)
+}
+
+// Validate checks the options. It is called before any request is sent; a
+// bad value is an *OptionError.
+func (o *ListOptions) Validate() error {
+	if o == nil || len(o.Objects) == 0 {
+		return &OptionError{Option: "objects", Value: "", Allowed: "one or more objects (TYPE:ID, as in user:12)"}
+	}
+	for _, obj := range o.Objects {
+		if err := obj.Validate(); err != nil {
+			return err
+		}
+	}
+	if err := checkDuplicates(o.Objects); err != nil {
+		return err
+	}
+	if o.HistorySize < 0 || o.HistorySize > MaxHistorySize {
+		return &OptionError{Option: "audit_history_size", Value: strconv.Itoa(o.HistorySize),
+			Allowed: fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxHistorySize, DefaultHistorySize)}
+	}
+	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
+		return &OptionError{Option: "concurrency", Value: strconv.Itoa(o.Concurrency),
+			Allowed: fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxConcurrency, DefaultConcurrency)}
+	}
+	if !o.Since.IsZero() && !o.Until.IsZero() && o.Since.After(o.Until) {
+		return &OptionError{Option: "since", Value: o.Since.Format(time.RFC3339), Allowed: "a time no later than until " + o.Until.Format(time.RFC3339)}
+	}
+	return nil
+}
+
+func (o *ListOptions) historySize() int {
+	if o.HistorySize == 0 {
+		return DefaultHistorySize
+	}
+	return o.HistorySize
+}
+
+func (o *ListOptions) concurrency() int {
+	if o.Concurrency == 0 {
+		return DefaultConcurrency
+	}
+	return o.Concurrency
+}
+
+// filters are what a checkpoint's query fingerprint covers: the objects, in
+// order (a checkpoint's position is an index into them). The history size,
+// window and concurrency are left out, so that they may change between
+// incremental walks.
+func (o *ListOptions) filters() url.Values {
+	v := url.Values{}
+	names := make([]string, len(o.Objects))
+	for i, obj := range o.Objects {
+		names[i] = obj.String()
+	}
+	v.Set("objects", strings.Join(names, ","))
+	return v
+}
+
+// inWindow reports whether t lies within the options' window.
+func (o *ListOptions) inWindow(t time.Time) bool {
+	return (o.Since.IsZero() || !t.Before(o.Since)) && (o.Until.IsZero() || !t.After(o.Until))
+}

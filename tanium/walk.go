@@ -1,0 +1,102 @@
+package tanium
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/auditkit/auditkit/auditclient"
+)
+
+// histories fetches the histories of a list of objects for a NextToken
+// pager: the token of a page is the index of its object ("" for 0), and the
+// next token the index of the next object. Since the objects are known in
+// advance, fetch starts the requests of the next width-1 objects while it
+// waits for the one asked for, so up to width requests are in flight (each
+// still waits for the client's rate limiter). Pages are still returned in
+// order, each once: the pager asks for them one after the other.
+type histories struct {
+	c            *Client
+	objs         []Object
+	size         int
+	width        int
+	skipNotFound bool
+
+	mu      sync.Mutex
+	started map[int]*historySlot // started and not yet taken
+	next    int                  // lowest index never started
+}
+
+// historySlot is one object's fetch.
+type historySlot struct {
+	done chan struct{}
+	log  *AuditLog
+	err  error
+}
+
+// fetch returns the entries of the object at token and the token of the
+// next object ("" after the last).
+func (h *histories) fetch(ctx context.Context, token string) ([]Entry, string, error) {
+	i := 0
+	if token != "" {
+		n, err := strconv.Atoi(token)
+		if err != nil || n < 0 || n >= len(h.objs) || strconv.Itoa(n) != token {
+			return nil, "", fmt.Errorf("tanium: page token %q is not the index of one of the %d objects", token, len(h.objs))
+		}
+		i = n
+	}
+	slot := h.start(ctx, i)
+	select {
+	case <-slot.done:
+	case <-ctx.Done():
+		return nil, "", ctx.Err()
+	}
+	next := ""
+	if i+1 < len(h.objs) {
+		next = strconv.Itoa(i + 1)
+	}
+	if slot.err != nil {
+		if h.skipNotFound && errors.Is(slot.err, auditclient.ErrNotFound) {
+			return []Entry{}, next, nil
+		}
+		return nil, "", fmt.Errorf("tanium: audit history of %s: %w", h.objs[i], slot.err)
+	}
+	return slot.log.Entries, next, nil
+}
+
+// start returns the fetch of object i, starting it if need be, and starts
+// those of the objects after it up to the width. The fetches run under ctx,
+// the pager's context, which ends with the walk.
+func (h *histories) start(ctx context.Context, i int) *historySlot {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.started == nil {
+		h.started = make(map[int]*historySlot, h.width)
+	}
+	if h.next < i {
+		h.next = i // a walk resumed at i: nothing before it is wanted
+	}
+	slot, ok := h.started[i]
+	if !ok {
+		slot = h.launch(ctx, i)
+	}
+	delete(h.started, i)
+	h.next = max(h.next, i+1)
+	for ; h.next < len(h.objs) && h.next < i+h.width; h.next++ {
+		h.started[h.next] = h.launch(ctx, h.next)
+	}
+	return slot
+}
+
+// launch starts the fetch of object i. Called with mu held.
+func (h *histories) launch(ctx context.Context, i int) *historySlot {
+	s := &historySlot{done: make(chan struct{})}
+	obj := h.objs[i]
+	go func() {
+		defer close(s.done)
+		s.log, s.err = h.c.history(ctx, obj, h.size)
+	}()
+	return s
+}
