@@ -1,0 +1,134 @@
+package instavm_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/instavm"
+)
+
+// The walk benchmarks read the same 2,000 events from the same fake, 100
+// per page (20 round trips on loopback). Compare:
+//
+//	go test -run '^$' -bench 'Walk' -benchmem ./instavm/
+//
+// BenchmarkWalkPlainHTTP is the baseline: a hand-written loop with net/http
+// and encoding/json that follows next_cursor and decodes events as raw
+// JSON; BenchmarkWalkPlainHTTPTyped decodes them into a plain struct of the
+// document's fields, the work a hand-written client would do.
+func benchFake(b *testing.B) *audittest.Instavm {
+	b.Helper()
+	fake := audittest.NewInstavm(audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(2000, 42, dataEnd)})
+	b.Cleanup(fake.Close)
+	return fake
+}
+
+func BenchmarkWalkPlainHTTP(b *testing.B) { plainWalk[json.RawMessage](b) }
+
+func BenchmarkWalkPlainHTTPTyped(b *testing.B) { plainWalk[plainEvent](b) }
+
+type plainEvent struct {
+	ID            string          `json:"id"`
+	CreatedAt     string          `json:"created_at"`
+	UserID        *int64          `json:"user_id"`
+	ActorType     string          `json:"actor_type"`
+	ActorID       *string         `json:"actor_id"`
+	Source        string          `json:"source"`
+	EventGroup    string          `json:"event_group"`
+	EventType     string          `json:"event_type"`
+	Status        string          `json:"status"`
+	ResourceType  *string         `json:"resource_type"`
+	ResourceID    *string         `json:"resource_id"`
+	SessionID     *string         `json:"session_id"`
+	VMID          *string         `json:"vm_id"`
+	TaskID        *int64          `json:"task_id"`
+	RequestID     *string         `json:"request_id"`
+	CorrelationID *string         `json:"correlation_id"`
+	HTTPMethod    *string         `json:"http_method"`
+	Path          *string         `json:"path"`
+	HTTPStatus    *int            `json:"http_status"`
+	LatencyMS     *float64        `json:"latency_ms"`
+	IPAddress     *string         `json:"ip_address"`
+	UserAgent     *string         `json:"user_agent"`
+	NodeIP        *string         `json:"node_ip"`
+	WorkerID      *string         `json:"worker_id"`
+	EventPayload  json.RawMessage `json:"event_payload"`
+	ErrorMessage  *string         `json:"error_message"`
+}
+
+// plainWalk follows next_cursor with net/http and encoding/json, decoding
+// events as R.
+func plainWalk[R any](b *testing.B) {
+	fake := benchFake(b)
+	hc := &http.Client{}
+	for b.Loop() {
+		n := 0
+		cursor := ""
+		for {
+			q := url.Values{"limit": {"100"}}
+			if cursor != "" {
+				q.Set("cursor", cursor)
+			}
+			req, _ := http.NewRequest("GET", fake.URL()+"/v1/audit/events?"+q.Encode(), nil)
+			req.Header.Set("X-API-Key", fake.APIKey())
+			resp, err := hc.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var page struct {
+				Items      []R     `json:"items"`
+				NextCursor *string `json:"next_cursor"`
+			}
+			err = json.NewDecoder(resp.Body).Decode(&page)
+			resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(page.Items)
+			if page.NextCursor == nil {
+				break
+			}
+			cursor = *page.NextCursor
+		}
+		if n != 2000 {
+			b.Fatalf("%d events", n)
+		}
+	}
+}
+
+func BenchmarkWalkList(b *testing.B) {
+	fake := benchFake(b)
+	c := fakeClient(b, fake)
+	for b.Loop() {
+		n := 0
+		for _, err := range c.List(context.Background(), &instavm.ListOptions{Limit: 100}) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != 2000 {
+			b.Fatalf("%d events", n)
+		}
+	}
+}
+
+func BenchmarkWalkEvents(b *testing.B) {
+	fake := benchFake(b)
+	c := fakeClient(b, fake)
+	for b.Loop() {
+		it := c.Events(context.Background(), &instavm.ListOptions{Limit: 100}, nil)
+		n := 0
+		for it.Next() {
+			n++
+		}
+		if it.Err() != nil || n != 2000 {
+			b.Fatalf("%d events, %v", n, it.Err())
+		}
+		it.Close()
+	}
+}

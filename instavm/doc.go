@@ -1,0 +1,67 @@
+// Package instavm reads the audit events of an InstaVM account through
+// GET /v1/audit/events, and maps them to OCSF.
+//
+// API reference: https://instavm.io/docs/api/audit/get-v1-audit-events
+//
+// # Authentication
+//
+// The document lists the OAuth2PasswordBearer scheme (Authorization: Bearer)
+// and an optional X-API-Key header; InstaVM's guide sends API keys
+// ("instavm_sk_...", full account access) in X-API-Key. NewClient does that;
+// NewBearerClient sends a bearer token, NewClientWithAuth any
+// auditclient.Auth (a refreshing token, say). The host is DefaultBaseURL.
+//
+// # Paging and order
+//
+// The API pages by an opaque cursor: each response's next_cursor goes back
+// as the cursor parameter, until it is null (limit 1..200, default 50).
+// Pages and List follow it, fetching the next page while the current one is
+// consumed; an empty page also ends the walk. The document says nothing of
+// the order of the events (newest first is what vendors.md expects, and
+// what the audittest fake serves: UNCONFIRMED), and nothing here depends on
+// it.
+//
+// # No time filter: windows and incremental syncs
+//
+// The API cannot filter by time. ListOptions.Since and Until are applied by
+// the client, so every walk reads every page of its query. Events pins a
+// zero Until to the walk's start; a walk resumed from a checkpoint taken
+// mid-walk refetches the page of its cursor and skips what was consumed;
+// a walk from a complete checkpoint reads the stream again and yields only
+// the events after the newest one yielded before (ties at that very instant
+// resolved by id), so an incremental sync sends nothing twice, whatever the
+// order of the stream.
+//
+// Events created after a walk began are left out of its pages (they are
+// past its pinned end), and the first page is topped up to a full page
+// from the next: a walk resumed from a checkpoint in its first page finds
+// the same events there however many arrived in between. An event written
+// late, with a created_at inside a window already walked (clock skew
+// between InstaVM and this host, say), can make a resumed walk repeat
+// part of a page, and is missed by incremental walks, which start at the
+// newest event already yielded.
+//
+// # Identity
+//
+// Every event carries its own id (AuditEvent.UID), and created_at is a
+// date-time with sub-second precision; several events may still share it
+// (one request writing two events), which checkpoints handle.
+//
+// # Rate limits and errors
+//
+// InstaVM publishes no numbers nor headers for its rate limit (its SDK
+// documents a "Rate limit exceeded" error and advises exponential backoff):
+// DefaultRateLimit is a cautious 5 requests per second, UNCONFIRMED. 429,
+// 502, 503 and 504 are retried, honouring Retry-After. Errors are FastAPI's
+// {"detail": ...}: a string ("Not authenticated", "Invalid API key or
+// session expired") becomes the *auditclient.APIError's message; a 422's
+// list of {loc, msg, type} becomes a *ValidationError, which also unwraps to
+// the *auditclient.APIError and matches auditclient.ErrBadRequest.
+//
+// # Unconfirmed
+//
+// The vocabularies of event_group, event_type, status, source and
+// actor_type (the document lists no values; ToOCSF matches words and keeps
+// every value), the order of the stream, the rate limit, and the exact
+// bodies of 401 and 429 responses. The 422 shape is the document's.
+package instavm

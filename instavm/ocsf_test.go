@@ -1,0 +1,284 @@
+package instavm_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/instavm"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
+
+func decode(t *testing.T, s string) instavm.AuditEvent {
+	t.Helper()
+	var e instavm.AuditEvent
+	if err := json.Unmarshal([]byte(s), &e); err != nil {
+		t.Fatalf("decode %s: %v", s, err)
+	}
+	return e
+}
+
+// rec builds an event from the required fields and extra members.
+func rec(source, actorType, group, typ, status string, extra string) string {
+	s := `{"id":"aud_01HZX3K9Q2M7R8T5V6W4Y1Z0AB","created_at":"2025-05-14T08:31:12.482Z","user_id":4821,"actor_type":"` + actorType +
+		`","actor_id":"key_7f3c","source":"` + source + `","event_group":"` + group + `","event_type":"` + typ + `","status":"` + status + `"`
+	if extra != "" {
+		s += "," + extra
+	}
+	return s + "}"
+}
+
+func TestToOCSFClassification(t *testing.T) {
+	const user = `"resource_type":"user","resource_id":"4830"`
+	tests := []struct {
+		name     string
+		rec      string
+		class    ocsf.ClassUID
+		activity ocsf.ActivityID
+		status   ocsf.StatusID
+	}{
+		{"login", rec("dashboard", "user", "auth", "auth.login", "success", ""), ocsf.ClassAuthentication, ocsf.AuthenticationLogon, ocsf.StatusSuccess},
+		{"failed login", rec("dashboard", "user", "auth", "auth.login", "failure", ""), ocsf.ClassAuthentication, ocsf.AuthenticationLogon, ocsf.StatusFailure},
+		{"login through the API", rec("api", "api_key", "auth", "auth.login", "success", ""), ocsf.ClassAuthentication, ocsf.AuthenticationLogon, ocsf.StatusSuccess},
+		{"logout", rec("dashboard", "user", "auth", "auth.logout", "success", ""), ocsf.ClassAuthentication, ocsf.AuthenticationLogoff, ocsf.StatusSuccess},
+		{"sign_out", rec("dashboard", "user", "auth", "user.sign_out", "success", ""), ocsf.ClassAuthentication, ocsf.AuthenticationLogoff, ocsf.StatusSuccess},
+		{"API POST", rec("api", "api_key", "vm", "vm.create", "success", `"http_method":"POST"`), ocsf.ClassAPIActivity, ocsf.APIActivityCreate, ocsf.StatusSuccess},
+		{"API GET", rec("api", "api_key", "vm", "vm.list", "success", `"http_method":"GET"`), ocsf.ClassAPIActivity, ocsf.APIActivityRead, ocsf.StatusSuccess},
+		{"API PATCH", rec("api", "api_key", "vm", "vm.resize", "success", `"http_method":"PATCH"`), ocsf.ClassAPIActivity, ocsf.APIActivityUpdate, ocsf.StatusSuccess},
+		{"API DELETE", rec("api", "api_key", "vm", "vm.delete", "success", `"http_method":"DELETE"`), ocsf.ClassAPIActivity, ocsf.APIActivityDelete, ocsf.StatusSuccess},
+		{"API with no method: by verb", rec("sdk", "user", "vm", "vm.delete", "success", ""), ocsf.ClassAPIActivity, ocsf.APIActivityDelete, ocsf.StatusSuccess},
+		{"API key from the dashboard source", rec("dashboard", "api_key", "execution", "execution.run", "error", ""), ocsf.ClassAPIActivity, ocsf.ActivityOther, ocsf.StatusFailure},
+		{"API refused 429", rec("api", "api_key", "vm", "vm.create", "failure", `"http_method":"POST","http_status":429`), ocsf.ClassAPIActivity, ocsf.APIActivityCreate, ocsf.StatusFailure},
+		{"password change", rec("dashboard", "user", "user", "user.password_change", "success", user), ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, ocsf.StatusSuccess},
+		{"password reset", rec("dashboard", "user", "user", "user.password_reset", "success", user), ocsf.ClassAccountChange, ocsf.AccountChangePasswordReset, ocsf.StatusSuccess},
+		{"mfa enable", rec("dashboard", "user", "user", "user.mfa_enable", "success", user), ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorEnable, ocsf.StatusSuccess},
+		{"mfa disable", rec("dashboard", "user", "user", "user.mfa_disable", "success", user), ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorDisable, ocsf.StatusSuccess},
+		{"sign-up", rec("dashboard", "user", "user", "user.create", "success", user), ocsf.ClassAccountChange, ocsf.AccountChangeCreate, ocsf.StatusSuccess},
+		{"account deletion", rec("dashboard", "user", "account", "account.delete", "success", ""), ocsf.ClassAccountChange, ocsf.AccountChangeDelete, ocsf.StatusSuccess},
+		{"lock", rec("dashboard", "admin", "user", "user.lock", "success", user), ocsf.ClassAccountChange, ocsf.AccountChangeLock, ocsf.StatusSuccess},
+		{"unlock", rec("dashboard", "admin", "user", "user.unlock", "success", user), ocsf.ClassAccountChange, ocsf.AccountChangeEnable, ocsf.StatusSuccess},
+		{"disable", rec("dashboard", "admin", "user", "user.disable", "success", user), ocsf.ClassAccountChange, ocsf.AccountChangeDisable, ocsf.StatusSuccess},
+		{"role grant", rec("dashboard", "user", "user", "user.role_grant", "success", user+`,"event_payload":{"old_role":"member","new_role":"admin"}`), ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges, ocsf.StatusSuccess},
+		{"role revoke", rec("dashboard", "user", "user", "user.role_revoke", "success", user), ocsf.ClassUserAccess, ocsf.UserAccessRevokePrivileges, ocsf.StatusSuccess},
+		{"team member add", rec("dashboard", "user", "team", "team.member_add", "success", `"resource_type":"team","resource_id":"team_1","event_payload":{"member_user_id":4907}`), ocsf.ClassGroupManagement, ocsf.GroupManagementAddUser, ocsf.StatusSuccess},
+		{"team member remove", rec("dashboard", "user", "team", "team.member_remove", "success", `"resource_type":"team","resource_id":"team_1"`), ocsf.ClassGroupManagement, ocsf.GroupManagementRemoveUser, ocsf.StatusSuccess},
+		{"api key create", rec("dashboard", "user", "api_key", "api_key.create", "success", `"resource_type":"api_key","resource_id":"key_1"`), ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, ocsf.StatusSuccess},
+		{"api key revoke", rec("dashboard", "user", "api_key", "api_key.revoke", "success", `"resource_type":"api_key","resource_id":"key_1"`), ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, ocsf.StatusSuccess},
+		{"plan change", rec("dashboard", "user", "billing", "billing.plan_change", "success", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
+		{"system event", rec("system", "system", "vm", "vm.auto_stop", "success", `"vm_id":"vm_1"`), ocsf.ClassEntityManagement, ocsf.ActivityOther, ocsf.StatusSuccess},
+		{"unknown status", rec("system", "system", "snapshot", "snapshot.create", "pending", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, ocsf.StatusOther},
+		{"empty status", rec("system", "system", "vm", "vm.reboot", "", ""), ocsf.ClassEntityManagement, ocsf.ActivityOther, ocsf.StatusUnknown},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := decode(t, tt.rec)
+			ev := instavm.ToOCSF(e)
+			if ev.Class != tt.class || ev.Activity != tt.activity || ev.Status != tt.status {
+				t.Errorf("class %d activity %d status %d, want %d %d %d", ev.Class, ev.Activity, ev.Status, tt.class, tt.activity, tt.status)
+			}
+			if tt.activity == ocsf.ActivityOther && ev.ActivityLabel != e.EventType {
+				t.Errorf("Other activity must carry the source's label %q, got %q", e.EventType, ev.ActivityLabel)
+			}
+			if tt.status == ocsf.StatusOther && ev.StatusLabel != e.Status {
+				t.Errorf("Other status must carry the source's label %q, got %q", e.Status, ev.StatusLabel)
+			}
+			if err := ocsf.Validate(ev); err != nil {
+				t.Error(err)
+			}
+			if ev.RawData != tt.rec {
+				t.Errorf("raw_data = %s, want the record as sent", ev.RawData)
+			}
+			if ev.Metadata.UID != e.ID || ev.Metadata.EventCode != e.EventType || ev.Metadata.OriginalTime != "2025-05-14T08:31:12.482Z" ||
+				ev.Metadata.Product != (ocsf.Product{Name: "InstaVM", VendorName: "InstaVM"}) || ev.Time.UnixMilli() != 1747211472482 {
+				t.Errorf("metadata %+v time %v", ev.Metadata, ev.Time)
+			}
+		})
+	}
+}
+
+// The fully set example maps to 6003 with every attribute the issue names.
+func TestToOCSFAPIActivityFields(t *testing.T) {
+	var page instavm.AuditEventList
+	if err := json.Unmarshal(audittest.InstavmDocExamples()["schema_full"], &page); err != nil {
+		t.Fatal(err)
+	}
+	ev := instavm.ToOCSF(page.Items[0])
+	if ev.Class != ocsf.ClassAPIActivity || ev.Activity != ocsf.APIActivityCreate || ev.Status != ocsf.StatusFailure {
+		t.Fatalf("class %d activity %d status %d", ev.Class, ev.Activity, ev.Status)
+	}
+	wantAPI := &ocsf.API{Operation: "execution.run", Group: &ocsf.Group{Name: "execution"},
+		Request: &ocsf.APIRequest{UID: "req_7a6b5c4d3e"}, Response: &ocsf.APIResponse{Code: 200, ErrorMessage: "Execution timed out after 300 seconds"}}
+	if !reflect.DeepEqual(ev.API, wantAPI) {
+		t.Errorf("api = %+v", ev.API)
+	}
+	wantHTTP := &ocsf.HTTPRequest{HTTPMethod: "POST", URL: &ocsf.URL{Path: "/v1/execute"}, UserAgent: "instavm-python/0.9.2 (CPython 3.12.3; Linux)"}
+	if !reflect.DeepEqual(ev.HTTPRequest, wantHTTP) {
+		t.Errorf("http_request = %+v", ev.HTTPRequest)
+	}
+	if ev.SrcEndpoint == nil || ev.SrcEndpoint.IP != "203.0.113.41" || ev.DstEndpoint == nil || ev.DstEndpoint.IP != "10.0.2.17" {
+		t.Errorf("endpoints %+v %+v", ev.SrcEndpoint, ev.DstEndpoint)
+	}
+	wantActor := &ocsf.Actor{User: &ocsf.User{UID: "4821", CredentialUID: "key_7f3c"}, Session: &ocsf.Session{UID: "sess_1b2c3d"}}
+	if !reflect.DeepEqual(ev.Actor, wantActor) {
+		t.Errorf("actor = %+v %+v", ev.Actor.User, ev.Actor.Session)
+	}
+	wantRes := []ocsf.ResourceDetails{{UID: "88123", Type: "task"}, {UID: "vm_9a8b7c6d", Type: "vm"}}
+	if !reflect.DeepEqual(ev.Resources, wantRes) {
+		t.Errorf("resources = %+v", ev.Resources)
+	}
+	if ev.StatusCode != "200" || ev.StatusDetail != "Execution timed out after 300 seconds" || ev.Metadata.CorrelationUID != "corr_bb22" {
+		t.Errorf("status_code %q status_detail %q correlation %q", ev.StatusCode, ev.StatusDetail, ev.Metadata.CorrelationUID)
+	}
+	keys := slices.Sorted(func(yield func(string) bool) {
+		for k := range ev.Unmapped {
+			if !yield(k) {
+				return
+			}
+		}
+	})
+	if strings.Join(keys, ",") != "actor_type,event_payload,latency_ms,source,task_id,worker_id" {
+		t.Errorf("unmapped keys %v", keys)
+	}
+	if ev.Unmapped["latency_ms"] != 300012.57 || ev.Unmapped["task_id"] != int64(88123) || ev.Unmapped["worker_id"] != "worker-4" {
+		t.Errorf("unmapped %v", ev.Unmapped)
+	}
+	if p, _ := ev.Unmapped["event_payload"].(map[string]any); p == nil || p["exit_code"] != json.Number("124") || p["timed_out"] != true {
+		t.Errorf("payload %v", ev.Unmapped["event_payload"])
+	}
+	// A system event with no HTTP request and no address still has what
+	// 6003 requires when it comes through the API.
+	sys := page.Items[1]
+	sys.Source = "api"
+	sys.Raw = nil
+	if ev := instavm.ToOCSF(sys); ev.Class != ocsf.ClassAPIActivity || ev.SrcEndpoint == nil || ev.SrcEndpoint.Name != "api" || ocsf.Validate(ev) != nil {
+		t.Errorf("6003 without address: %+v %v", ev.SrcEndpoint, ocsf.Validate(ev))
+	}
+}
+
+func TestToOCSFAuthenticationFields(t *testing.T) {
+	e := decode(t, rec("dashboard", "user", "auth", "auth.login", "failure",
+		`"actor_id":"4821","session_id":"sess_1","ip_address":"198.51.100.20","user_agent":"Mozilla/5.0","http_method":"POST","path":"/auth/login","http_status":401,"request_id":"req_1","node_ip":"10.0.1.2","error_message":"Invalid email or password"`))
+	ev := instavm.ToOCSF(e)
+	if ev.User == nil || ev.User.UID != "4821" || ev.User.TypeID != 1 || ev.Service == nil || ev.Service.Name != "InstaVM" {
+		t.Errorf("user %+v service %+v", ev.User, ev.Service)
+	}
+	if ev.Session == nil || ev.Session.UID != "sess_1" || ev.SrcEndpoint.IP != "198.51.100.20" || ev.DstEndpoint.IP != "10.0.1.2" {
+		t.Errorf("session %+v endpoints %+v %+v", ev.Session, ev.SrcEndpoint, ev.DstEndpoint)
+	}
+	if ev.HTTPRequest == nil || ev.HTTPRequest.UID != "req_1" || ev.HTTPRequest.URL.Path != "/auth/login" || ev.StatusDetail != "Invalid email or password" || ev.StatusCode != "401" {
+		t.Errorf("http_request %+v detail %q", ev.HTTPRequest, ev.StatusDetail)
+	}
+	if len(ev.Unmapped) != 2 || ev.Unmapped["source"] != "dashboard" || ev.Unmapped["event_group"] != "auth" {
+		t.Errorf("unmapped %v", ev.Unmapped)
+	}
+}
+
+// Nothing is lost: every field of every generated event is either mapped
+// (its value appears in the OCSF event outside raw_data) or in unmapped.
+func TestToOCSFLosesNothing(t *testing.T) {
+	for _, raw := range audittest.GenerateInstavmEvents(400, 6, dataEnd) {
+		var e instavm.AuditEvent
+		if err := json.Unmarshal(raw, &e); err != nil {
+			t.Fatal(err)
+		}
+		ev := instavm.ToOCSF(e)
+		ev.RawData = ""
+		text, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fields map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &fields)
+		for k, v := range fields {
+			if string(v) == "null" || k == "created_at" {
+				continue
+			}
+			needle := strings.Trim(string(v), `"`)
+			if k == "event_payload" {
+				if !bytes.Contains(text, []byte(`"event_payload":`)) && !bytes.Contains(text, []byte(`"data":`)) {
+					t.Errorf("%s: event_payload lost", e.ID)
+				}
+				continue
+			}
+			if !bytes.Contains(text, []byte(needle)) {
+				t.Errorf("%s (%s): field %s = %s is nowhere in %s", e.ID, e.EventType, k, v, text)
+			}
+		}
+	}
+}
+
+// Golden files: every event of the document examples (the vendors.md
+// sample and the schema-built one), mapped. Regenerate with:
+// go test ./instavm -run TestGolden -update
+func TestGolden(t *testing.T) {
+	for name, body := range audittest.InstavmDocExamples() {
+		if name == "validation_error" {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			var page instavm.AuditEventList
+			if err := json.Unmarshal(body, &page); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			for _, e := range page.Items {
+				ev := instavm.ToOCSF(e)
+				if err := ocsf.Validate(ev); err != nil {
+					t.Errorf("%s: %v", e.UID(), err)
+				}
+				j, err := json.MarshalIndent(ev, "", "  ")
+				if err != nil {
+					t.Fatal(err)
+				}
+				out.Write(j)
+				out.WriteByte('\n')
+			}
+			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
+			}
+		})
+	}
+}
+
+// ToOCSF is pure: the same event maps to the same JSON every time (map
+// order included).
+func TestToOCSFDeterministic(t *testing.T) {
+	evs := audittest.GenerateInstavmEvents(50, 2, dataEnd)
+	var first []string
+	for round := range 3 {
+		for i, raw := range evs {
+			var e instavm.AuditEvent
+			_ = json.Unmarshal(raw, &e)
+			b, _ := json.Marshal(instavm.ToOCSF(e))
+			if round == 0 {
+				first = append(first, string(b))
+			} else if string(b) != first[i] {
+				t.Fatalf("event %d mapped differently", i)
+			}
+		}
+	}
+	sort.Strings(first)
+}
