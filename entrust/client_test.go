@@ -1,0 +1,674 @@
+package entrust_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/entrust"
+)
+
+const (
+	testAppID  = "3f1e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b"
+	testSecret = "shared-s3cr3t-9b1c-XYZ"
+	testBase   = "https://example.us.trustedauth.com"
+	pagedURL   = testBase + "/api/web/v2/reports/auditeventspaged"
+	siemURL    = pagedURL + "/siem"
+	authURL    = testBase + "/api/web/v1/adminapi/authenticate"
+)
+
+// recorded is one request the mock received.
+type recorded struct {
+	method, path string
+	header       http.Header
+	body         []byte
+}
+
+// mockAPI is an httpmock transport that answers the authenticate endpoint
+// with tokens tok-1, tok-2, ... whose lifetime (by the stated creationTime
+// and expirationTime) is lifetime, and the report endpoints with report.
+type mockAPI struct {
+	mt       *httpmock.MockTransport
+	lifetime time.Duration
+	// serverNow is the server's clock for creationTime (far from the
+	// local clock, to show that only the stated lifetime matters).
+	serverNow time.Time
+
+	mu     sync.Mutex
+	auths  int
+	reqs   []recorded
+	report func(r *http.Request, body []byte, n int) (*http.Response, error)
+	nrep   int
+}
+
+func (m *mockAPI) record(r *http.Request) []byte {
+	b, _ := io.ReadAll(r.Body)
+	m.reqs = append(m.reqs, recorded{r.Method, r.URL.Path, r.Header.Clone(), b})
+	return b
+}
+
+// reports returns the report requests received.
+func (m *mockAPI) reports() []recorded {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []recorded
+	for _, r := range m.reqs {
+		if strings.Contains(r.path, "/reports/") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (m *mockAPI) authCount() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.auths
+}
+
+func jsonResponse(status int, body string) *http.Response {
+	r := httpmock.NewStringResponse(status, body)
+	r.Header.Set("Content-Type", "application/json")
+	return r
+}
+
+// mocked returns a client on an httpmock transport, with retries off so
+// each call is one request (unless opts say otherwise).
+func mocked(t *testing.T, report func(r *http.Request, body []byte, n int) (*http.Response, error), opts ...auditclient.Option) (*entrust.Client, *mockAPI) {
+	t.Helper()
+	m := &mockAPI{mt: httpmock.NewMockTransport(), lifetime: 15 * time.Minute, serverNow: time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC), report: report}
+	m.mt.RegisterResponder("POST", authURL, func(r *http.Request) (*http.Response, error) {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.record(r)
+		m.auths++
+		created := m.serverNow
+		return jsonResponse(200, fmt.Sprintf(`{"authToken":"tok-%d","creationTime":%q,"expirationTime":%q}`,
+			m.auths, created.Format(time.RFC3339Nano), created.Add(m.lifetime).Format(time.RFC3339Nano))), nil
+	})
+	answer := func(r *http.Request) (*http.Response, error) {
+		m.mu.Lock()
+		body := m.record(r)
+		n := m.nrep
+		m.nrep++
+		f := m.report
+		m.mu.Unlock()
+		return f(r, body, n)
+	}
+	m.mt.RegisterResponder("POST", pagedURL, answer)
+	m.mt.RegisterResponder("POST", siemURL, answer)
+	base := []auditclient.Option{
+		auditclient.WithBaseURL(testBase),
+		auditclient.WithHTTPClient(&http.Client{Transport: m.mt}),
+		auditclient.WithRateLimit(rate.Inf, 1),
+		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}),
+	}
+	c, err := entrust.NewClient(testAppID, testSecret, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, m
+}
+
+func samplePage(t *testing.T) []byte {
+	t.Helper()
+	b, ok := audittest.EntrustDocExamples()["sample_page"]
+	if !ok {
+		t.Fatal("no sample page")
+	}
+	return b
+}
+
+func okSample(t *testing.T) func(*http.Request, []byte, int) (*http.Response, error) {
+	body := string(samplePage(t))
+	return func(*http.Request, []byte, int) (*http.Response, error) { return jsonResponse(200, body), nil }
+}
+
+// sameJSON reports whether two JSON texts are equal as values.
+func sameJSON(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal(a, &x); err != nil {
+		t.Fatalf("bad JSON %s: %v", a, err)
+	}
+	if err := json.Unmarshal(b, &y); err != nil {
+		t.Fatalf("bad JSON %s: %v", b, err)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+var (
+	since = time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	until = time.Date(2024, 6, 1, 1, 0, 0, 0, time.UTC)
+)
+
+// window is the body's eventTime conditions for since..until.
+const window = `{"name":"eventTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00"},{"name":"eventTime","operator":"LESS_THAN_OR_EQUAL","value":"2024-06-01T01:00:00"}`
+
+func TestListPageSendsExactBody(t *testing.T) {
+	type tc struct {
+		name string
+		opts *entrust.ListOptions
+		path string
+		want string
+	}
+	tests := []tc{
+		{"window", &entrust.ListOptions{Since: since, Until: until}, pagedURL,
+			`{"limit":100,"searchByAttributes":[` + window + `]}`},
+		{"limit", &entrust.ListOptions{Limit: 7, Since: since, Until: until}, pagedURL,
+			`{"limit":7,"searchByAttributes":[` + window + `]}`},
+		{"window rounded outwards to the second, in UTC", &entrust.ListOptions{
+			Since: time.Date(2024, 6, 1, 2, 0, 0, 999, time.FixedZone("CET", 7200)),
+			Until: time.Date(2024, 6, 1, 1, 0, 0, 1, time.UTC)}, pagedURL,
+			`{"limit":100,"searchByAttributes":[{"name":"eventTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00"},{"name":"eventTime","operator":"LESS_THAN_OR_EQUAL","value":"2024-06-01T01:00:01"}]}`},
+		{"eventTime filter instead of a window", &entrust.ListOptions{Filters: []entrust.Filter{entrust.EventTime(entrust.GreaterThan, since.Add(1500*time.Millisecond))}}, pagedURL,
+			`{"limit":100,"searchByAttributes":[{"name":"eventTime","operator":"GREATER_THAN","value":"2024-06-01T00:00:01"}]}`},
+		{"cursor sends only limit and cursor", &entrust.ListOptions{Limit: 50, Cursor: "eyJsYXN0IjoiN2UyYTRjNmQifQ==", Since: since,
+			OrderBy: &entrust.Order{Name: entrust.AttrOutcome}, Filters: []entrust.Filter{entrust.OutcomeIs(entrust.OutcomeFail)}}, pagedURL,
+			`{"limit":50,"cursor":"eyJsYXN0IjoiN2UyYTRjNmQifQ=="}`},
+		{"siem window", &entrust.ListOptions{SIEM: true, Since: since, Until: until}, siemURL,
+			`{"limit":100,"searchByAttributes":[{"name":"startTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00Z"},{"name":"endTime","operator":"LESS_THAN_OR_EQUAL","value":"2024-06-01T01:00:00Z"}]}`},
+		{"siem without since starts at the epoch", &entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.CategoryIs(entrust.CategoryAuthentication)}}, siemURL,
+			`{"limit":100,"searchByAttributes":[{"name":"category","operator":"EQUALS","value":"AUTHENTICATION"},{"name":"startTime","operator":"GREATER_THAN_OR_EQUAL","value":"1970-01-01T00:00:00Z"}]}`},
+		{"siem startTime filter", &entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.Where(entrust.AttrStartTime, entrust.GreaterThanOrEqual, "2024-06-01T00:00:00Z"), entrust.OutcomeIs(entrust.OutcomeSuccess)}}, siemURL,
+			`{"limit":100,"searchByAttributes":[{"name":"startTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00Z"},{"name":"outcome","operator":"EQUALS","value":"SUCCESS"}]}`},
+		{"subject", &entrust.ListOptions{Since: since, Until: until, Filters: []entrust.Filter{entrust.SubjectIs("5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c")}}, pagedURL,
+			`{"limit":100,"searchByAttributes":[{"name":"subject","operator":"EQUALS","value":"5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c"},` + window + `]}`},
+	}
+	// Every search attribute with every operator the document allows.
+	for _, a := range entrust.SearchAttributes(false) {
+		for _, op := range entrust.Operators(a, false) {
+			v := "x"
+			switch a {
+			case entrust.AttrEventTime:
+				v = "2018-08-04T18:15:30"
+			case entrust.AttrOutcome:
+				v = "FAIL"
+			case entrust.AttrCategory:
+				v = "MANAGEMENT"
+			case entrust.AttrSubject:
+				v = "5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c"
+			}
+			tests = append(tests, tc{fmt.Sprintf("%s %s", a, op),
+				&entrust.ListOptions{Since: since, Until: until, Filters: []entrust.Filter{entrust.Where(a, op, v)}}, pagedURL,
+				fmt.Sprintf(`{"limit":100,"searchByAttributes":[{"name":%q,"operator":%q,"value":%q},%s]}`, a, op, v, window)})
+		}
+	}
+	for _, a := range entrust.SortAttributes() {
+		for _, asc := range []bool{true, false} {
+			tests = append(tests, tc{fmt.Sprintf("order %s %v", a, asc),
+				&entrust.ListOptions{Since: since, Until: until, OrderBy: &entrust.Order{Name: a, Ascending: asc}}, pagedURL,
+				fmt.Sprintf(`{"limit":100,"orderByAttribute":{"name":%q,"ascending":%v},"searchByAttributes":[%s]}`, a, asc, window)})
+		}
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, m := mocked(t, okSample(t))
+			if _, err := c.ListPage(context.Background(), tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			if len(m.reqs) != 2 {
+				t.Fatalf("%d requests, want authenticate then the report", len(m.reqs))
+			}
+			auth, rep := m.reqs[0], m.reqs[1]
+			if auth.method != "POST" || auth.path != "/api/web/v1/adminapi/authenticate" || auth.header.Get("Authorization") != "" ||
+				string(auth.body) != `{"applicationId":"`+testAppID+`","sharedSecret":"`+testSecret+`","enableWebSession":false}` {
+				t.Errorf("authenticate request %s %s %q %s", auth.method, auth.path, auth.header.Get("Authorization"), auth.body)
+			}
+			if rep.method != "POST" || testBase+rep.path != tt.path {
+				t.Errorf("report request %s %s, want POST %s", rep.method, rep.path, tt.path)
+			}
+			if string(rep.body) != tt.want {
+				t.Errorf("body\n got %s\nwant %s", rep.body, tt.want)
+			}
+			if a := rep.header.Get("Authorization"); a != "tok-1" {
+				t.Errorf("Authorization = %q, want the raw token", a)
+			}
+			if rep.header.Get("Content-Type") != "application/json" || rep.header.Get("Accept") != "application/json" {
+				t.Errorf("headers %v", rep.header)
+			}
+		})
+	}
+}
+
+// With no bound on eventTime, the mandatory attribute is derived: eventTime
+// LESS_THAN_OR_EQUAL now.
+func TestMandatoryEventTimeDerived(t *testing.T) {
+	for _, opts := range []*entrust.ListOptions{nil, {Filters: []entrust.Filter{entrust.OutcomeIs(entrust.OutcomeSuccess)}}} {
+		c, m := mocked(t, okSample(t))
+		before := time.Now().UTC().Truncate(time.Second)
+		if _, err := c.ListPage(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		after := time.Now().UTC().Add(time.Second)
+		var body struct {
+			SearchByAttributes []entrust.Filter
+		}
+		if err := json.Unmarshal(m.reports()[0].body, &body); err != nil {
+			t.Fatal(err)
+		}
+		last := body.SearchByAttributes[len(body.SearchByAttributes)-1]
+		at, err := time.Parse("2006-01-02T15:04:05", last.Value)
+		if last.Name != entrust.AttrEventTime || last.Operator != entrust.LessThanOrEqual || err != nil || at.Before(before) || at.After(after) {
+			t.Errorf("derived condition %+v, want eventTime <= now", last)
+		}
+	}
+}
+
+// The SIEM example request of the research notes, built from options, is
+// the same JSON; so is its follow-up page.
+func TestSIEMExampleRequestsFromOptions(t *testing.T) {
+	reqs := audittest.EntrustDocExampleRequests()
+	c, m := mocked(t, okSample(t))
+	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{SIEM: true, Limit: 100, Since: since, Until: until}); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.reports()[0].body; !sameJSON(t, got, reqs["siem_first_page"]) {
+		t.Errorf("first page body %s\nthe example is %s", got, reqs["siem_first_page"])
+	}
+	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{SIEM: true, Limit: 100, Cursor: "<paging.nextCursor>"}); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.reports()[1].body; !sameJSON(t, got, reqs["siem_next_page"]) {
+		t.Errorf("next page body %s\nthe example is %s", got, reqs["siem_next_page"])
+	}
+}
+
+// Pages follows nextCursor, sending only limit and cursor after the first
+// page, and stops at a null cursor.
+func TestPagesFollowNextCursor(t *testing.T) {
+	pages := []string{
+		`{"results":[{"id":"a","eventTime":"2024-06-01T00:00:01Z"}],"paging":{"nextCursor":"c1"}}`,
+		`{"results":[{"id":"b","eventTime":"2024-06-01T00:00:02Z"}],"paging":{"nextCursor":"c2","prevCursor":"c0","limit":1}}`,
+		`{"results":[{"id":"c","eventTime":"2024-06-01T00:00:03Z"}],"paging":{"nextCursor":null}}`,
+	}
+	c, m := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
+		return jsonResponse(200, pages[n]), nil
+	})
+	var ids []string
+	for e, err := range c.List(context.Background(), &entrust.ListOptions{Limit: 1, Since: since, Until: until}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	if strings.Join(ids, "") != "abc" {
+		t.Errorf("ids %v", ids)
+	}
+	r := m.reports()
+	if len(r) != 3 || string(r[1].body) != `{"limit":1,"cursor":"c1"}` || string(r[2].body) != `{"limit":1,"cursor":"c2"}` {
+		t.Errorf("requests %d: %s | %s", len(r), r[1].body, r[2].body)
+	}
+	// Starting at a cursor.
+	c2, m2 := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
+		return jsonResponse(200, pages[2]), nil
+	})
+	p := c2.Pages(context.Background(), &entrust.ListOptions{Limit: 1, Cursor: "c2"})
+	page, err := p.NextPage(context.Background())
+	p.Close()
+	if err != nil || len(page.Items) != 1 || page.Token != "c2" || string(m2.reports()[0].body) != `{"limit":1,"cursor":"c2"}` {
+		t.Errorf("start at a cursor: %+v %v %s", page, err, m2.reports()[0].body)
+	}
+}
+
+// The sample page of the research notes decodes field by field.
+func TestDecodeSamplePage(t *testing.T) {
+	c, _ := mocked(t, okSample(t))
+	page, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Paging.NextCursor != "eyJsYXN0IjoiN2UyYTRjNmQifQ==" || len(page.Results) != 2 {
+		t.Fatalf("paging %+v, %d results", page.Paging, len(page.Results))
+	}
+	a, b := page.Results[0], page.Results[1]
+	wantA := entrust.AuditEvent{
+		ID: "0f6b2b0e-7d7a-4a6e-9a55-2f3c1d0e9b71", EventTime: time.Date(2024, 6, 1, 0, 5, 12, 345e6, time.UTC),
+		EventCategory: "AUTHENTICATION", EventOutcome: "FAIL", EventType: "AuthenticationDeniedEvent", EventVersion: "1",
+		Message: "authentication.denied.invalid.password", AccountID: "a6d1c2b3-4e5f-4a7b-8c9d-0e1f2a3b4c5d",
+		Subject: "5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c", SubjectName: "jdoe", SourceIP: "203.0.113.17",
+		ResourceID: "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f", ResourceName: "Corporate VPN",
+	}
+	wantB := entrust.AuditEvent{
+		ID: "7e2a4c6d-8f0b-4d1e-a3c5-e7f9a1b3c5d7", EventTime: time.Date(2024, 6, 1, 0, 7, 40, 1e6, time.UTC),
+		EventCategory: "MANAGEMENT", EventOutcome: "SUCCESS", EventType: "UserModifiedEvent", Message: "user.edit",
+		AccountID: "a6d1c2b3-4e5f-4a7b-8c9d-0e1f2a3b4c5d", Subject: "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",
+		SubjectName: "SIEM Collector API App", SourceIP: "198.51.100.4", EntityID: "5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c",
+		EntityName: "jdoe", EntityType: "USERS", EntityAction: "EDIT", RequiredPermission: "USERS:EDIT",
+	}
+	for i, pair := range [][2]entrust.AuditEvent{{a, wantA}, {b, wantB}} {
+		got, w := pair[0], pair[1]
+		if len(got.Raw) == 0 || got.Extra != nil || got.AuditDetails != nil {
+			t.Errorf("record %d: raw %d bytes, extra %v, auditDetails %s", i, len(got.Raw), got.Extra, got.AuditDetails)
+		}
+		if !got.EventTime.Equal(w.EventTime) {
+			t.Errorf("record %d eventTime %v, want %v", i, got.EventTime, w.EventTime)
+		}
+		gv, wv := reflect.ValueOf(got), reflect.ValueOf(w)
+		for f := range gv.NumField() {
+			name := gv.Type().Field(f).Name
+			if !gv.Type().Field(f).IsExported() || name == "Raw" || name == "EventTime" {
+				continue
+			}
+			if !reflect.DeepEqual(gv.Field(f).Interface(), wv.Field(f).Interface()) {
+				t.Errorf("record %d %s = %#v, want %#v", i, name, gv.Field(f).Interface(), wv.Field(f).Interface())
+			}
+		}
+		if got.UID() != w.ID {
+			t.Errorf("uid %q", got.UID())
+		}
+	}
+	// Raw is the record as sent.
+	var whole struct{ Results []json.RawMessage }
+	_ = json.Unmarshal(samplePage(t), &whole)
+	if !bytes.Equal(a.Raw, whole.Results[0]) {
+		t.Errorf("raw %s", a.Raw)
+	}
+}
+
+func TestDecodeUnknownFieldsAndVersions(t *testing.T) {
+	var e entrust.AuditEvent
+	err := json.Unmarshal([]byte(`{"id":"x","eventTime":"2018-08-04T18:15:30","eventVersion":2,"auditDetails":{"roleName":"Help \"Desk\""},"sessionId":"s-1","geo":{"country":"CA"}}`), &e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.EventVersion != "2" || !e.EventTime.Equal(time.Date(2018, 8, 4, 18, 15, 30, 0, time.UTC)) ||
+		string(e.AuditDetails) != `{"roleName":"Help \"Desk\""}` || string(e.Extra["sessionId"]) != `"s-1"` || string(e.Extra["geo"]) != `{"country":"CA"}` {
+		t.Errorf("decoded %+v", e)
+	}
+	for _, s := range []string{`[]`, `null`, `{}`, `{"eventTime":"yesterday"}`, `{"eventTime":"2018-08-04T18:15:30Z","id":1}`,
+		`{"eventTime":"2018-08-04T18:15:30Z","eventVersion":true}`, `{"eventTime":"2018-08-04T18:15:30Z"`, `"x"`} {
+		var e entrust.AuditEvent
+		if err := json.Unmarshal([]byte(s), &e); err == nil {
+			t.Errorf("%s decoded without error", s)
+		}
+	}
+	// A record without an id gets a stable digest.
+	var x, y entrust.AuditEvent
+	_ = json.Unmarshal([]byte(`{"eventTime":"2018-08-04T18:15:30Z","message":"m"}`), &x)
+	_ = json.Unmarshal([]byte(`{ "eventTime":"2018-08-04T18:15:30Z", "message":"m" }`), &y)
+	if x.UID() == "" || x.UID() != y.UID() {
+		t.Errorf("uids %q %q", x.UID(), y.UID())
+	}
+}
+
+func TestErrorBodies(t *testing.T) {
+	tests := []struct {
+		status   int
+		body     string
+		code     string
+		msg      string
+		details  []string
+		sentinel error
+	}{
+		{400, `{"errorCode":"INVALID_PARAMETER","errorMessage":"The search parameters are not valid","errorParms":["eventTime is a mandatory search attribute"]}`,
+			"INVALID_PARAMETER", "The search parameters are not valid", []string{"eventTime is a mandatory search attribute"}, auditclient.ErrBadRequest},
+		{401, `{"errorCode":"INVALID_TOKEN","errorMessage":"The authentication token is missing, invalid or expired","errorParms":[]}`,
+			"INVALID_TOKEN", "The authentication token is missing, invalid or expired", nil, auditclient.ErrUnauthorized},
+		{403, `{"errorCode":"PERMISSION_DENIED"}`, "PERMISSION_DENIED", "", nil, auditclient.ErrForbidden},
+		{404, `{"message":"Not Found"}`, "", "Not Found", nil, auditclient.ErrNotFound},
+		{429, `{"errorCode":"TOO_MANY_REQUESTS","errorMessage":"slow down"}`, "TOO_MANY_REQUESTS", "slow down", nil, auditclient.ErrRateLimited},
+		{503, `{"errorCode":503,"errorMessage":"unavailable","errorParms":["try later",7]}`, "503", "unavailable", []string{"try later", "7"}, auditclient.ErrServer},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
+			c, _ := mocked(t, func(*http.Request, []byte, int) (*http.Response, error) {
+				r := jsonResponse(tt.status, tt.body)
+				r.Header.Set("X-Request-Id", "req-1")
+				return r, nil
+			})
+			_, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since})
+			if !errors.Is(err, tt.sentinel) {
+				t.Fatalf("errors.Is(%v, %v) = false", err, tt.sentinel)
+			}
+			var api *auditclient.APIError
+			if !errors.As(err, &api) {
+				t.Fatalf("not an *APIError: %T %v", err, err)
+			}
+			if api.StatusCode != tt.status || api.Code != tt.code || api.Message != tt.msg || !reflect.DeepEqual(api.Details, tt.details) ||
+				api.Vendor != "entrust" || api.Method != "POST" || api.RequestID != "req-1" || !strings.HasSuffix(api.URL, "/api/web/v2/reports/auditeventspaged") {
+				t.Errorf("APIError = %+v", api)
+			}
+			if strings.Contains(fmtAll(err), testSecret) {
+				t.Errorf("error leaks the secret: %v", err)
+			}
+		})
+	}
+}
+
+// Wrong credentials: the authenticate call's 401 is the error, and the
+// secret is not in it even when the server echoes it.
+func TestAuthenticateFailure(t *testing.T) {
+	c, m := mocked(t, okSample(t))
+	m.mt.RegisterResponder("POST", authURL, func(r *http.Request) (*http.Response, error) {
+		m.mu.Lock()
+		m.record(r)
+		m.auths++
+		m.mu.Unlock()
+		return jsonResponse(401, `{"errorCode":"AUTHENTICATION_FAILED","errorMessage":"bad shared secret `+testSecret+`"}`), nil
+	})
+	_, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since})
+	var api *auditclient.APIError
+	if !errors.Is(err, auditclient.ErrUnauthorized) || !errors.As(err, &api) || api.Code != "AUTHENTICATION_FAILED" {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(fmtAll(err), testSecret) || bytes.Contains(api.Body, []byte(testSecret)) || !strings.Contains(api.Message, auditclient.Redacted) {
+		t.Errorf("secret not redacted: %v / %s", err, api.Body)
+	}
+	if len(m.reports()) != 0 {
+		t.Errorf("%d report requests sent without a token", len(m.reports()))
+	}
+	if err := c.Authenticate(context.Background()); !errors.Is(err, auditclient.ErrUnauthorized) {
+		t.Errorf("Authenticate: %v", err)
+	}
+}
+
+// The token's lifetime is what the server states (expirationTime −
+// creationTime), measured on the local clock whatever the server's clock
+// says: a 15-minute token serves many requests; one that lives less than
+// the margins is replaced before every request, with no 401.
+func TestTokenLifetimeFromResponse(t *testing.T) {
+	for _, tt := range []struct {
+		lifetime time.Duration
+		auths    int
+	}{{15 * time.Minute, 1}, {time.Hour, 1}, {50 * time.Second, 3}, {time.Second, 3}} {
+		c, m := mocked(t, okSample(t))
+		m.lifetime = tt.lifetime
+		for range 3 {
+			if _, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m.authCount() != tt.auths {
+			t.Errorf("lifetime %v: %d authentications for 3 requests, want %d", tt.lifetime, m.authCount(), tt.auths)
+		}
+	}
+}
+
+// A 401 in the middle of a walk: the client authenticates again and
+// repeats the same request (same cursor, body built afresh) with the new
+// token; the walk goes on.
+func TestUnauthorizedMidWalkRepeatsSameCursor(t *testing.T) {
+	pages := []string{
+		`{"results":[{"id":"a","eventTime":"2024-06-01T00:00:01Z"}],"paging":{"nextCursor":"c1"}}`,
+		`{"errorCode":"INVALID_TOKEN","errorMessage":"expired"}`,
+		`{"results":[{"id":"b","eventTime":"2024-06-01T00:00:02Z"}],"paging":{"nextCursor":null}}`,
+	}
+	c, m := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
+		if n == 1 {
+			return jsonResponse(401, pages[1]), nil
+		}
+		return jsonResponse(200, pages[min(n, 2)]), nil
+	})
+	var ids []string
+	for e, err := range c.List(context.Background(), &entrust.ListOptions{Limit: 1, Since: since, Until: until}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	r := m.reports()
+	if strings.Join(ids, "") != "ab" || len(r) != 3 || m.authCount() != 2 {
+		t.Fatalf("ids %v, %d reports, %d authentications", ids, len(r), m.authCount())
+	}
+	if string(r[1].body) != `{"limit":1,"cursor":"c1"}` || string(r[2].body) != string(r[1].body) {
+		t.Errorf("repeat body %s, first %s", r[2].body, r[1].body)
+	}
+	if r[1].header.Get("Authorization") != "tok-1" || r[2].header.Get("Authorization") != "tok-2" {
+		t.Errorf("tokens %q then %q", r[1].header.Get("Authorization"), r[2].header.Get("Authorization"))
+	}
+	if c.HTTP().Stats().Reauthenticated != 1 {
+		t.Errorf("stats %+v", c.HTTP().Stats())
+	}
+}
+
+// A retried request sends the whole body again.
+func TestRetryResendsBody(t *testing.T) {
+	c, m := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
+		if n == 0 {
+			return jsonResponse(503, `{"errorCode":"SERVICE_UNAVAILABLE"}`), nil
+		}
+		return jsonResponse(200, `{"results":[],"paging":{"nextCursor":null}}`), nil
+	}, auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}))
+	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{Limit: 9, Since: since, Until: until}); err != nil {
+		t.Fatal(err)
+	}
+	r := m.reports()
+	want := `{"limit":9,"searchByAttributes":[` + window + `]}`
+	if len(r) != 2 || string(r[0].body) != want || string(r[1].body) != want {
+		t.Errorf("%d attempts; bodies %s | %s", len(r), r[0].body, r[len(r)-1].body)
+	}
+}
+
+func TestBadOptionsSendNothing(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("é", n) }
+	uuid := "5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c"
+	tests := []struct {
+		opts   entrust.ListOptions
+		option string
+	}{
+		{entrust.ListOptions{Limit: -1}, "limit"},
+		{entrust.ListOptions{Limit: 101}, "limit"},
+		{entrust.ListOptions{Since: until, Until: since}, "Since"},
+		{entrust.ListOptions{Since: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)}, "Since"},
+		{entrust.ListOptions{OrderBy: &entrust.Order{Name: "eventType"}}, "orderByAttribute.name"},
+		{entrust.ListOptions{OrderBy: &entrust.Order{Name: "subject"}}, "orderByAttribute.name"},
+		{entrust.ListOptions{SIEM: true, OrderBy: &entrust.Order{Name: entrust.AttrEventTime}}, "orderByAttribute.name"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where("colour", entrust.Equals, "red")}}, "searchByAttributes.name"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrStartTime, entrust.GreaterThanOrEqual, "2024-06-01T00:00:00Z")}}, "searchByAttributes.name"},
+		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityType, entrust.Equals, "USERS")}}, "searchByAttributes.name"},
+		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.EventTime(entrust.GreaterThan, since)}}, "searchByAttributes.name"},
+		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.Where(entrust.AttrStartTime, entrust.GreaterThan, "2024-06-01T00:00:00Z")}}, "startTime.operator"},
+		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.Where(entrust.AttrEndTime, entrust.LessThan, "2024-06-01T00:00:00Z")}}, "endTime.operator"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventTime, entrust.Equals, "2018-08-04T18:15:30")}}, "eventTime.operator"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventTime, entrust.GreaterThan, "2018-08-04")}}, "eventTime"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventTime, entrust.GreaterThan, "2018-08-04T18:15:30+02:00")}}, "eventTime"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventTime, entrust.GreaterThan, "2018-13-04T18:15:30")}}, "eventTime"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrOutcome, entrust.NotEquals, "FAIL")}}, "outcome.operator"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.OutcomeIs("success")}}, "outcome"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.CategoryIs("ADMIN")}}, "category"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrCategory, entrust.Contains, "AUTH")}}, "category.operator"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.SubjectIs("jdoe")}}, "subject"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrSubject, entrust.NotEquals, uuid)}}, "subject.operator"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrSourceIP, entrust.Contains, "203.")}}, "sourceIp.operator"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrSourceIP, entrust.Equals, long(40))}}, "sourceIp"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityType, entrust.Equals, long(41))}}, "entityType"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityName, entrust.Equals, long(101))}}, "entityName"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventType, entrust.EndsWith, "")}}, "eventType"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrSubjectName, entrust.GreaterThan, "a")}}, "subjectName.operator"},
+		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrResourceName, "LIKE", "a")}}, "resourceName.operator"},
+	}
+	for _, tt := range tests {
+		c, m := mocked(t, okSample(t))
+		_, err := c.ListPage(context.Background(), &tt.opts)
+		var oe *entrust.OptionError
+		if !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
+			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
+		}
+		it := c.Events(context.Background(), &tt.opts, nil)
+		if it.Next() || !errors.As(it.Err(), &oe) {
+			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
+		}
+		p := c.Pages(context.Background(), &tt.opts)
+		if _, err := p.NextPage(context.Background()); !errors.As(err, &oe) {
+			t.Errorf("Pages(%+v): %v", tt.opts, err)
+		}
+		if n := m.mt.GetTotalCallCount(); n != 0 {
+			t.Errorf("%+v: %d requests sent", tt.opts, n)
+		}
+	}
+	c, m := mocked(t, okSample(t))
+	if it := c.Events(context.Background(), &entrust.ListOptions{Cursor: "abc"}, nil); it.Next() || it.Err() == nil {
+		t.Error("Events with a cursor must fail")
+	}
+	if m.mt.GetTotalCallCount() != 0 {
+		t.Error("request sent")
+	}
+}
+
+// The limits are inclusive and counted in characters, not bytes.
+func TestFilterLimitsAtTheBoundary(t *testing.T) {
+	ok := []entrust.Filter{
+		entrust.Where(entrust.AttrEntityType, entrust.Equals, strings.Repeat("é", 40)),
+		entrust.Where(entrust.AttrSourceIP, entrust.StartsWith, strings.Repeat("1", 39)),
+		entrust.Where(entrust.AttrEntityName, entrust.NotContains, strings.Repeat("ü", 100)),
+		entrust.Where(entrust.AttrEventTime, entrust.LessThan, "2018-08-04T18:15:30.123Z"),
+		entrust.Where(entrust.AttrSubject, entrust.Equals, "5B7D9F11-2C3E-4F5A-8B6C-7D8E9F0A1B2C"),
+		entrust.EventTime(entrust.LessThanOrEqual, time.Now()),
+	}
+	for _, f := range ok {
+		if err := f.Validate(false); err != nil {
+			t.Errorf("%+v: %v", f, err)
+		}
+	}
+	if len(entrust.Operators(entrust.AttrEntityName, false)) != 6 || entrust.Operators("nope", false) != nil ||
+		entrust.MaxLength(entrust.AttrEntityType) != 40 || entrust.MaxLength(entrust.AttrSourceIP) != 39 || entrust.MaxLength(entrust.AttrEventType) != 100 {
+		t.Error("attribute tables")
+	}
+}
+
+func TestNewClientChecks(t *testing.T) {
+	if _, err := entrust.NewClient("", "s", auditclient.WithBaseURL(testBase)); err == nil || !strings.Contains(err.Error(), "ENTRUST_APPLICATION_ID") {
+		t.Errorf("empty application id: %v", err)
+	}
+	if _, err := entrust.NewClient("id", "", auditclient.WithBaseURL(testBase)); err == nil || !strings.Contains(err.Error(), "ENTRUST_SHARED_SECRET") {
+		t.Errorf("empty secret: %v", err)
+	}
+	if _, err := entrust.NewClient("id", testSecret); err == nil || !strings.Contains(err.Error(), "WithBaseURL") || strings.Contains(err.Error(), testSecret) {
+		t.Errorf("no base URL: %v", err)
+	}
+	if _, err := entrust.NewClient("id", "s", auditclient.WithBaseURL("ftp://x")); err == nil {
+		t.Error("bad base URL accepted")
+	}
+	if got := entrust.TenantURL(" example.us.trustedauth.com/ "); got != "https://example.us.trustedauth.com" {
+		t.Errorf("TenantURL = %q", got)
+	}
+	if got := entrust.TenantURL("http://127.0.0.1:8080"); got != "http://127.0.0.1:8080" {
+		t.Errorf("TenantURL = %q", got)
+	}
+}
+
+func TestClientFormattingHidesCredentials(t *testing.T) {
+	c, _ := mocked(t, okSample(t))
+	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since}); err != nil {
+		t.Fatal(err)
+	}
+	s := fmtAll(c) + fmtAll(*c) + c.String()
+	if strings.Contains(s, testSecret) || strings.Contains(s, "tok-1") || !strings.Contains(s, "example.us.trustedauth.com") {
+		t.Errorf("client formatting: %s", s)
+	}
+}

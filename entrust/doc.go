@@ -1,0 +1,84 @@
+// Package entrust reads the audit events of Entrust Identity as a Service
+// (IDaaS) through its Administration API reports, and maps them to OCSF.
+//
+// API reference:
+// https://entrust.us.trustedauth.com/help/developer/apis/administration/openapi/audit-event-page-using-post
+// (POST /api/web/v2/reports/auditeventspaged, "Lists a page of audit
+// events", permission REPORTS:VIEW) and its SIEM variant
+// https://entrust.us.trustedauth.com/help/developer/apis/administration/openapi/siem-audit-event-page-using-post
+// (POST /api/web/v2/reports/auditeventspaged/siem).
+//
+// # Tenant and authentication
+//
+// Every tenant has its own host (the "hostname" of the API credentials
+// file, e.g. example.us.trustedauth.com); there is no default: pass
+// auditclient.WithBaseURL(TenantURL(host)).
+//
+// NewClient takes the API application's id and shared secret. The client
+// calls POST /api/web/v1/adminapi/authenticate with
+// {"applicationId","sharedSecret","enableWebSession":false} and sends the
+// authToken it gets back, as is, in the Authorization header (the form both
+// Entrust's examples and community collectors accept). It renews the token
+// TokenMargin plus 30 seconds before the expirationTime the server states
+// (about 15 minutes after creationTime), and once more, repeating the
+// request, when a request is answered 401; a walk in progress goes on from
+// the page it was at. The authenticate call goes through the same client:
+// the same retries, rate limit and redaction, its body built afresh for
+// every attempt. The shared secret and the tokens are redacted from every
+// error and log line.
+//
+// # Searching
+//
+// ListOptions is the request body, SearchParms: limit (1..100), cursor,
+// orderByAttribute and searchByAttributes. Filters are built with Where,
+// EventTime, OutcomeIs, CategoryIs and SubjectIs, and checked before
+// anything is sent against the document's table: which attributes, which
+// operators each takes, string lengths (entityType 40, sourceIp 39, the
+// others 100), the SUCCESS|FAIL and AUTHENTICATION|MANAGEMENT values, a UUID
+// for subject, ISO-8601 UTC times. eventTime is mandatory on
+// auditeventspaged: the window (Since, Until) is sent as eventTime
+// conditions, and when nothing bounds it an upper bound of now is sent.
+// Sort attributes are those the document lists; the server then returns
+// only events that have a value for the attribute.
+//
+// ListOptions.SIEM reads the SIEM variant instead: always oldest first,
+// filters startTime (mandatory, derived from Since, or the Unix epoch),
+// endTime, outcome and category. It is the variant Entrust meant for
+// incremental collection; Events reads auditeventspaged by eventTime
+// ascending by default, which gives the same order.
+//
+// # Paging
+//
+// Pages are chained by paging.nextCursor: the next request sends only
+// {"limit","cursor"}, since the server ignores search and order attributes
+// when a cursor is present; a null nextCursor ends the walk. The next page
+// is fetched while the current one is consumed. Events pins the window's
+// end at the walk's start, and a checkpoint's position is the cursor of the
+// page in progress plus the number of its events consumed.
+//
+// # Identity
+//
+// Every event carries an id (a UUID): AuditEvent.UID. eventTime has
+// millisecond resolution, and checkpoints keep the ids seen at the newest
+// eventTime, so events sharing it are neither lost nor repeated.
+//
+// # Rate limits and errors
+//
+// Entrust documents no rate limit for these endpoints (UNCONFIRMED):
+// DefaultRateLimit is the client's own; 429 and 5xx answers are retried
+// with backoff, honouring Retry-After. Error bodies carry errorCode (what
+// community collectors read), read into *auditclient.APIError with
+// errorMessage and errorParms when present (UNCONFIRMED members).
+//
+// # Unconfirmed
+//
+// The stored documents do not say: the members of Paging beyond
+// nextCursor, the members of auditDetails, every field of
+// AccountAuditEvent (the model page was cut short; unknown fields are kept
+// in AuditEvent.Extra), the casing of eventOutcome, the type of
+// eventVersion, the error body beyond errorCode, the order of
+// auditeventspaged without orderByAttribute, how long a cursor stays valid,
+// whether eventTime values with a "Z" or a fraction are accepted (this
+// package sends the document's form, 2018-08-04T18:15:30, and the SIEM
+// example's, 2024-06-01T00:00:00Z), the retention window, and rate limits.
+package entrust

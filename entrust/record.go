@@ -1,0 +1,348 @@
+package entrust
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// AuditEvent is one AccountAuditEvent of an AuditEventPage, as the API sends
+// it. The stored API reference lists the fields below (the model page was
+// cut short, so more may exist: UNCONFIRMED); fields it does not list are
+// kept in Extra and the record exactly as received in Raw, so nothing the
+// vendor sends is lost. A JSON null reads as "".
+type AuditEvent struct {
+	// ID is the UUID of the audit event.
+	ID string
+	// EventTime is when it happened (the only field the model marks
+	// required).
+	EventTime time.Time
+	// EventCategory is AUTHENTICATION or MANAGEMENT.
+	EventCategory string
+	// EventOutcome is the outcome; the search values are SUCCESS and FAIL
+	// (the model does not pin its casing: compare with strings.EqualFold).
+	EventOutcome string
+	// EventType is the kind of event, e.g. "AuthenticationDeniedEvent".
+	EventType string
+	// EventVersion is the version of the event's format, as sent (a string
+	// or a number: UNCONFIRMED which; a number is kept as its digits).
+	EventVersion string
+	// Message is a message key, e.g. "authentication.denied.invalid.password",
+	// not a rendered sentence.
+	Message string
+	// AccountID is the account (tenant) id.
+	AccountID string
+	// Subject is the UUID of the acting user or API application, and
+	// SubjectName its userId or name.
+	Subject     string
+	SubjectName string
+	// SourceIP is the client's IP address.
+	SourceIP string
+	// EntityID, EntityName, EntityType (USERS, GROUPS, ROLES, ...) and
+	// EntityAction (ADD, EDIT, REMOVE, ASSIGN, RESET, ...) describe the
+	// object acted upon.
+	EntityID     string
+	EntityName   string
+	EntityType   string
+	EntityAction string
+	// ResourceID and ResourceName are the resource (application) involved.
+	ResourceID   string
+	ResourceName string
+	// RequiredPermission is the permission checked, e.g. "USERS:EDIT".
+	RequiredPermission string
+	// ServiceProviderAdminRoleID and ServiceProviderAdminRoleName are the
+	// service provider administrator context.
+	ServiceProviderAdminRoleID   string
+	ServiceProviderAdminRoleName string
+	// AuditDetails is the auditDetails object as sent (its fields are
+	// UNCONFIRMED); nil when absent or null.
+	AuditDetails json.RawMessage
+
+	// Extra holds fields the reference does not list, as sent.
+	Extra map[string]json.RawMessage
+	// Raw is the record exactly as received.
+	Raw json.RawMessage
+
+	eventTime string // eventTime as sent
+}
+
+// fieldNames are the documented fields, in the reference's order.
+var fieldNames = []string{"id", "eventTime", "eventCategory", "eventOutcome", "eventType", "eventVersion",
+	"message", "accountId", "subject", "subjectName", "sourceIp", "entityId", "entityName", "entityType",
+	"entityAction", "resourceId", "resourceName", "requiredPermission", "serviceProviderAdminRoleId",
+	"serviceProviderAdminRoleName", "auditDetails"}
+
+// stringField returns the address of the string field named key.
+func (e *AuditEvent) stringField(key string) *string { return e.fieldOf([]byte(key)) }
+
+// fieldOf is stringField for a key in bytes, without allocating.
+func (e *AuditEvent) fieldOf(key []byte) *string {
+	switch string(key) {
+	case "id":
+		return &e.ID
+	case "eventCategory":
+		return &e.EventCategory
+	case "eventOutcome":
+		return &e.EventOutcome
+	case "eventType":
+		return &e.EventType
+	case "message":
+		return &e.Message
+	case "accountId":
+		return &e.AccountID
+	case "subject":
+		return &e.Subject
+	case "subjectName":
+		return &e.SubjectName
+	case "sourceIp":
+		return &e.SourceIP
+	case "entityId":
+		return &e.EntityID
+	case "entityName":
+		return &e.EntityName
+	case "entityType":
+		return &e.EntityType
+	case "entityAction":
+		return &e.EntityAction
+	case "resourceId":
+		return &e.ResourceID
+	case "resourceName":
+		return &e.ResourceName
+	case "requiredPermission":
+		return &e.RequiredPermission
+	case "serviceProviderAdminRoleId":
+		return &e.ServiceProviderAdminRoleID
+	case "serviceProviderAdminRoleName":
+		return &e.ServiceProviderAdminRoleName
+	case "eventTime":
+		return &e.eventTime
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes a record, keeping unknown fields in Extra and the
+// whole record in Raw.
+func (e *AuditEvent) UnmarshalJSON(data []byte) error {
+	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
+	err := members(e.Raw, func(rawKey, val []byte) error {
+		inner := rawKey[1 : len(rawKey)-1]
+		if bytes.IndexByte(inner, '\\') < 0 {
+			if p := e.fieldOf(inner); p != nil {
+				s, err := unquote(val)
+				if err != nil {
+					return fmt.Errorf("entrust: audit event field %s: %w", inner, err)
+				}
+				*p = s
+				return nil
+			}
+		}
+		key, err := unquote(rawKey)
+		if err != nil {
+			return err
+		}
+		if p := e.stringField(key); p != nil {
+			s, err := unquote(val)
+			if err != nil {
+				return fmt.Errorf("entrust: audit event field %s: %w", key, err)
+			}
+			*p = s
+			return nil
+		}
+		switch key {
+		case "eventVersion":
+			if len(val) > 0 && val[0] == '"' || isNull(val) {
+				s, err := unquote(val)
+				if err != nil {
+					return fmt.Errorf("entrust: audit event field %s: %w", key, err)
+				}
+				e.EventVersion = s
+			} else {
+				var n json.Number
+				if err := json.Unmarshal(val, &n); err != nil {
+					return fmt.Errorf("entrust: audit event field eventVersion: %s is neither a string nor a number", clip(val))
+				}
+				e.EventVersion = n.String()
+			}
+		case "auditDetails":
+			if !isNull(val) {
+				e.AuditDetails = json.RawMessage(val)
+			}
+		default:
+			if e.Extra == nil {
+				e.Extra = make(map[string]json.RawMessage)
+			}
+			e.Extra[key] = json.RawMessage(val)
+		}
+		return nil
+	})
+	if errors.Is(err, errSyntax) {
+		return fmt.Errorf("entrust: audit event is not a JSON object: %s", clip(data))
+	}
+	if err != nil {
+		return err
+	}
+	if e.eventTime == "" {
+		return fmt.Errorf("entrust: audit event %s has no eventTime", e.ID)
+	}
+	t, err := parseISO(e.eventTime)
+	if err != nil {
+		return fmt.Errorf("entrust: audit event %s: eventTime %q is not an ISO-8601 time", e.ID, e.eventTime)
+	}
+	e.EventTime = t
+	return nil
+}
+
+// MarshalJSON writes the record as it was received (Raw), or, for a record
+// built in code, its fields.
+func (e AuditEvent) MarshalJSON() ([]byte, error) {
+	if len(e.Raw) > 0 {
+		return e.Raw, nil
+	}
+	m := map[string]any{}
+	for _, k := range fieldNames {
+		switch k {
+		case "eventTime":
+			m[k] = e.originalTime()
+		case "eventVersion":
+			if e.EventVersion != "" {
+				m[k] = e.EventVersion
+			}
+		case "auditDetails":
+			if len(e.AuditDetails) > 0 {
+				m[k] = e.AuditDetails
+			}
+		default:
+			if s := *e.stringField(k); s != "" {
+				m[k] = s
+			}
+		}
+	}
+	for k, v := range e.Extra {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+// UID returns the event's id. A record without one (never seen, but the
+// model does not mark id required) gets a digest of its JSON instead, so
+// that checkpoints still tell records apart.
+func (e *AuditEvent) UID() string {
+	if e.ID != "" {
+		return e.ID
+	}
+	raw := e.Raw
+	if len(raw) == 0 {
+		raw, _ = e.MarshalJSON()
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		b.Reset()
+		b.Write(raw)
+	}
+	sum := sha256.Sum256(b.Bytes())
+	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+// originalTime is eventTime as sent, or EventTime in RFC 3339.
+func (e *AuditEvent) originalTime() string {
+	if e.eventTime != "" {
+		return e.eventTime
+	}
+	return e.EventTime.UTC().Format(time.RFC3339Nano)
+}
+
+// Paging is the paging member of a page. Only nextCursor is confirmed;
+// the other members of the Paging model are UNCONFIRMED and kept in Extra.
+type Paging struct {
+	// NextCursor is the cursor of the next page; "" (null) on the last.
+	NextCursor string
+	// PrevCursor is the cursor of the previous page, where sent.
+	PrevCursor string
+	// Extra holds the other members, as sent.
+	Extra map[string]json.RawMessage
+}
+
+// UnmarshalJSON decodes paging, tolerating members of any type beside the
+// cursors.
+func (p *Paging) UnmarshalJSON(data []byte) error {
+	*p = Paging{}
+	if isNull(bytes.TrimSpace(data)) {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("entrust: paging is not a JSON object: %s", clip(data))
+	}
+	for k, v := range m {
+		var err error
+		switch k {
+		case "nextCursor":
+			p.NextCursor, err = unquote(v)
+		case "prevCursor":
+			p.PrevCursor, err = unquote(v)
+		default:
+			if p.Extra == nil {
+				p.Extra = map[string]json.RawMessage{}
+			}
+			p.Extra[k] = v
+		}
+		if err != nil {
+			return fmt.Errorf("entrust: paging.%s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes paging with null for an absent next cursor.
+func (p Paging) MarshalJSON() ([]byte, error) {
+	m := map[string]any{"nextCursor": nil}
+	if p.NextCursor != "" {
+		m["nextCursor"] = p.NextCursor
+	}
+	if p.PrevCursor != "" {
+		m["prevCursor"] = p.PrevCursor
+	}
+	for k, v := range p.Extra {
+		m[k] = v
+	}
+	return json.Marshal(m)
+}
+
+// AuditEventPage is one response of auditeventspaged (or its SIEM variant).
+type AuditEventPage struct {
+	Results []AuditEvent `json:"results"`
+	Paging  Paging       `json:"paging"`
+}
+
+var errNotString = errors.New("not a string")
+
+// unquote returns the string of a raw JSON string value; null is "".
+func unquote(raw []byte) (string, error) {
+	if isNull(raw) {
+		return "", nil
+	}
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return "", fmt.Errorf("%s is %w", clip(raw), errNotString)
+	}
+	if bytes.IndexByte(raw, '\\') < 0 {
+		return string(raw[1 : len(raw)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", err
+	}
+	return s, nil
+}
+
+func isNull(raw []byte) bool { return string(raw) == "null" }
+
+func clip(raw []byte) string {
+	if len(raw) > 60 {
+		return string(raw[:60]) + "…"
+	}
+	return string(raw)
+}
