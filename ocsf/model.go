@@ -39,10 +39,12 @@ type Event struct {
 	Time time.Time `json:"-"`
 	// TimezoneOffset is the number of minutes the event's local time is
 	// ahead of UTC (timezone_offset), when the source tells it.
-	TimezoneOffset *int     `json:"timezone_offset,omitempty"`
-	Message        string   `json:"message,omitempty"`
-	Count          int      `json:"count,omitempty"`
-	Metadata       Metadata `json:"metadata"`
+	TimezoneOffset *int   `json:"timezone_offset,omitempty"`
+	Message        string `json:"message,omitempty"`
+	Count          int    `json:"count,omitempty"`
+	// Duration is how long the event took, in milliseconds (duration).
+	Duration int64    `json:"duration,omitempty"`
+	Metadata Metadata `json:"metadata"`
 
 	Actor       *Actor           `json:"actor,omitempty"`
 	User        *User            `json:"user,omitempty"`

@@ -339,3 +339,29 @@ func TestValidEventsPass(t *testing.T) {
 		t.Errorf("validate.py:\n%s", strings.Join(out, "\n"))
 	}
 }
+
+func TestDurationRoundTrip(t *testing.T) {
+	ev := New(ClassAPIActivity, APIActivityRead, time.UnixMilli(1718798400000).UTC())
+	ev.Duration = 42
+	ev.Metadata.Product.Name, ev.Metadata.Product.VendorName = "p", "v"
+	ev.Actor = &Actor{User: &User{Name: "u"}}
+	ev.API = &API{Operation: "GET /x"}
+	ev.SrcEndpoint = &NetworkEndpoint{IP: "192.0.2.1"}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `"duration":42`) {
+		t.Fatalf("no duration in %s", b)
+	}
+	if err := ValidateJSON(b); err != nil {
+		t.Fatal(err)
+	}
+	var back Event
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Duration != 42 {
+		t.Errorf("duration %d after a round trip, want 42", back.Duration)
+	}
+}
