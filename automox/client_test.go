@@ -1,0 +1,569 @@
+package automox_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/automox"
+)
+
+const (
+	testKey = "ax-key-s3cr3t-41c9"
+	testOrg = "123e4567-e89b-12d3-a456-426614174000"
+	apiURL  = "https://console.automox.com/api/audit-service/v1/orgs/" + testOrg + "/events"
+)
+
+// mocked returns a client whose HTTP goes to an httpmock transport, with
+// retries off so each call is one request.
+func mocked(t *testing.T, opts ...auditclient.Option) (*automox.Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	base := []auditclient.Option{
+		auditclient.WithHTTPClient(&http.Client{Transport: mt}),
+		auditclient.WithRateLimit(rate.Inf, 1),
+		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}),
+	}
+	c, err := automox.NewClient(testKey, testOrg, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, mt
+}
+
+// docExample is one of the document's example responses, verbatim (kept in
+// package audittest, which the fake serves them from too).
+func docExample(t *testing.T, name string) []byte {
+	t.Helper()
+	b, ok := audittest.AutomoxDocExamples()[name]
+	if !ok {
+		t.Fatalf("no document example %q", name)
+	}
+	return b
+}
+
+func day(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestListPageSendsExactRequest(t *testing.T) {
+	cet := time.FixedZone("CET", 2*3600)
+	tests := []struct {
+		name string
+		opts *automox.ListOptions
+		want string
+	}{
+		// The document's request sample: "?date=2024-09-05".
+		{"request sample", &automox.ListOptions{Date: day("2024-09-05")}, "date=2024-09-05"},
+		// The parameter table's examples.
+		{"date", &automox.ListOptions{Date: day("2021-01-01")}, "date=2021-01-01"},
+		{"cursor", &automox.ListOptions{Date: day("2021-01-01"), Cursor: "6672200dd10935351f936399"}, "cursor=6672200dd10935351f936399&date=2021-01-01"},
+		{"limit", &automox.ListOptions{Date: day("2021-01-01"), Limit: 10}, "date=2021-01-01&limit=10"},
+		{"all", &automox.ListOptions{Date: day("2024-06-18"), Cursor: "6672200dd10935351f936399", Limit: 500}, "cursor=6672200dd10935351f936399&date=2024-06-18&limit=500"},
+		{"the calendar day as given, in its own zone", &automox.ListOptions{Date: time.Date(2024, 6, 18, 1, 30, 0, 0, cet)}, "date=2024-06-18"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mt := mocked(t)
+			var got *http.Request
+			mt.RegisterResponder("GET", apiURL, func(r *http.Request) (*http.Response, error) {
+				got = r
+				return httpmock.NewBytesResponse(200, docExample(t, "authentication")), nil
+			})
+			if _, err := c.ListPage(context.Background(), tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			if got == nil {
+				t.Fatal("no request sent")
+			}
+			if got.URL.RawQuery != tt.want {
+				t.Errorf("query = %q, want %q", got.URL.RawQuery, tt.want)
+			}
+			if got.Method != "GET" || got.URL.Path != "/api/audit-service/v1/orgs/"+testOrg+"/events" {
+				t.Errorf("request = %s %s", got.Method, got.URL.Path)
+			}
+			for h, want := range map[string]string{
+				"Authorization":          "Bearer " + testKey,
+				"X-Ax-Organization-Uuid": testOrg,
+				"Accept":                 "application/json",
+			} {
+				if v := got.Header.Get(h); v != want {
+					t.Errorf("%s = %q, want %q", h, v, want)
+				}
+			}
+		})
+	}
+}
+
+func TestOrgHeaderSpelling(t *testing.T) {
+	for _, tt := range []struct {
+		name, header string
+	}{{"ax-organization-uuid", "Ax-Organization-Uuid"}, {"", ""}} {
+		c, mt := mocked(t, automox.WithOrgHeader(tt.name))
+		var got http.Header
+		mt.RegisterResponder("GET", apiURL, func(r *http.Request) (*http.Response, error) {
+			got = r.Header
+			return httpmock.NewStringResponse(200, `[]`), nil
+		})
+		if _, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-18")}); err != nil {
+			t.Fatal(err)
+		}
+		if got.Get("X-Ax-Organization-Uuid") != "" {
+			t.Errorf("WithOrgHeader(%q): the default header is still sent", tt.name)
+		}
+		if tt.header != "" && got.Get(tt.header) != testOrg {
+			t.Errorf("WithOrgHeader(%q): %s = %q", tt.name, tt.header, got.Get(tt.header))
+		}
+		if got.Get("Authorization") != "Bearer "+testKey {
+			t.Errorf("WithOrgHeader(%q) lost the Authorization header", tt.name)
+		}
+	}
+}
+
+// decodePage serves body to ListPage and returns what it decoded.
+func decodePage(t *testing.T, body []byte) *automox.Page {
+	t.Helper()
+	c, mt := mocked(t)
+	mt.RegisterResponder("GET", apiURL, httpmock.NewBytesResponder(200, body))
+	p, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-12")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// Each example of the document decodes field by field.
+func TestDecodeDocumentExamples(t *testing.T) {
+	t.Run("authentication", func(t *testing.T) {
+		p := decodePage(t, docExample(t, "authentication"))
+		if len(p.Events) != 1 {
+			t.Fatalf("%d events", len(p.Events))
+		}
+		e := p.Events[0]
+		want := automox.AuditEvent{
+			ID: "6669d991ba9a2536b8158f17", Activity: "Logon", ActivityID: ptr(99), CategoryUID: ptr(3), ClassUID: 3002,
+			Count: ptr(1), Message: "User Log In Success",
+			Metadata: &automox.Metadata{TenantUID: "7ee9f975-6cb7-44e9-afc3-3adbece95d74", UID: "9f8896c3-e042-42de-ae41-eaef8a2a667b",
+				CorrelationUID: "e92ae537-ea35-42d9-b6d4-92335f91a3db", Version: "1.1.0",
+				Product: automox.Product{Version: "1.0.0-dev", VendorName: "Automox"}},
+			Severity: "Informational", SeverityID: ptr(1), Status: "Other", StatusCode: "200", StatusID: ptr(1),
+			Time: time.UnixMilli(1718213009419).UTC(), TimezoneOffset: ptr(0), TypeName: "Authentication: Logon", TypeUID: ptr(int64(300201)),
+			Actor: &automox.Actor{User: &automox.User{EmailAddr: "readonly@mailinator.com", UID: "21968d73-38b9-4c55-8b10-a854a5fa6a36",
+				Org: &automox.Org{UID: "e92ae537-ea35-42d9-b6d4-92335f91a3db", Name: "Automation Testing Zone"}}},
+			User:           &automox.User{UID: "115998", EmailAddr: "readonly@mailinator.com"},
+			AuthProtocolID: ptr(99), LogonTypeID: ptr(99), StatusDetails: "success",
+		}
+		compareEvent(t, e, want)
+		if e.UID() != "9f8896c3-e042-42de-ae41-eaef8a2a667b" || e.OriginalTime() != "1718213009419" {
+			t.Errorf("UID %q, original time %q", e.UID(), e.OriginalTime())
+		}
+		if p.Next != "" || p.Date != "2024-06-12" {
+			t.Errorf("page: date %q next %q", p.Date, p.Next)
+		}
+	})
+	t.Run("account_change", func(t *testing.T) {
+		e := decodePage(t, docExample(t, "account_change")).Events[0]
+		want := automox.AuditEvent{
+			ID: "6669ead0690594387a72eb69", Activity: "Attach Policy", ActivityID: ptr(7), CategoryUID: ptr(3), ClassUID: 3001,
+			Count: ptr(1), Message: "User Zone Role Revocation",
+			Metadata: &automox.Metadata{TenantUID: "6eeff83e-8d07-4013-be6a-d5d5e6cfc1e2", UID: "1a898074-74d8-47ef-8871-e0092106951a",
+				Version: "1.1.0", Product: automox.Product{VendorName: "Automox", Version: "1.0.0-dev"}},
+			RawData:  ptr("{account_rbac_role=no-global-access, zone_assignments=[{action=change, zone_id=12ab356b-46c8-4fc1-bf17-5a1638cc31c3, rbac_role=zone-admin}]}"),
+			Severity: "Informational", SeverityID: ptr(1), StatusCode: "204", StatusID: ptr(1),
+			Time: time.UnixMilli(1718217424504).UTC(), TimezoneOffset: ptr(0), TypeName: "Account Change: Detach Policy", TypeUID: ptr(int64(300108)),
+			Actor: &automox.Actor{User: &automox.User{EmailAddr: "5904334a-a96d-4c21-9fb7-8d6e175a7a2b@automox.com",
+				Org: &automox.Org{}, UID: "3a136316-f5f1-44d1-a0ae-ae929866cd7f"}},
+			User: &automox.User{UID: "324db1cd-4011-4d7a-8400-3bc5eb60c375", EmailAddr: "c1bb5bb5-b131-41b1-aae7-8c86b60019ad@automox.com",
+				Groups: []automox.Group{{Type: "organization", Privileges: []string{"Zone Operator"}, UID: "12ab356b-46c8-4fc1-bf17-5a1638cc31c3", Name: "Test Zone 1"}}},
+			UserResult: &automox.User{UID: "324db1cd-4011-4d7a-8400-3bc5eb60c375", EmailAddr: "c1bb5bb5-b131-41b1-aae7-8c86b60019ad@automox.com"},
+		}
+		compareEvent(t, e, want)
+		if e.OriginalTime() != "1718217424504" {
+			t.Errorf("original time %q (the string's content)", e.OriginalTime())
+		}
+	})
+	t.Run("entity_management", func(t *testing.T) {
+		e := decodePage(t, docExample(t, "entity_management")).Events[0]
+		want := automox.AuditEvent{
+			ID: "666b3fc4690594387a72efcf", Activity: "Delete", ActivityID: ptr(4), CategoryUID: ptr(3), ClassUID: 3004, Count: ptr(1),
+			Entity:  &automox.Entity{UID: "1150151", Name: "test2", Type: "Group"},
+			Message: "Group Deleted",
+			Metadata: &automox.Metadata{TenantUID: "7ee9f975-6cb7-44e9-afc3-3adbece95d74", UID: "62706a83-db64-4fd6-90ec-8c8c571c5790",
+				CorrelationUID: "5b45a549-a058-4cce-b194-cbab74ce5476", Version: "1.1.0", Product: automox.Product{Version: "1.0.0-dev", VendorName: "Automox"}},
+			Observables: []automox.Observable{
+				{Value: "john.doe@automox.com", TypeID: 5, Type: "Email Address", Name: "email"},
+				{Value: "5b45a549-a058-4cce-b194-cbab74ce5476", Type: "Organization ID", Name: "organization.id", TypeID: 99},
+				{Value: "Super Cool Zone", Type: "Organization Name", Name: "organization.name", TypeID: 99},
+			},
+			Severity: "Informational", SeverityID: ptr(1), Status: "Other", StatusCode: "204", StatusID: ptr(1),
+			Time: time.UnixMilli(1718304708686).UTC(), TimezoneOffset: ptr(0), TypeName: "Entity Management: Delete", TypeUID: ptr(int64(300404)),
+		}
+		compareEvent(t, e, want)
+	})
+	t.Run("web_resource_activity", func(t *testing.T) {
+		e := decodePage(t, docExample(t, "web_resource_activity")).Events[0]
+		want := automox.AuditEvent{
+			ID: "666b43ee690594387a72f058", Activity: "Other", ActivityID: ptr(99), CategoryUID: ptr(6), ClassUID: 6001, Count: ptr(1),
+			Message: "Manual Device Scan Request",
+			Metadata: &automox.Metadata{TenantUID: "7ee9f975-6cb7-44e9-afc3-3adbece95d74", UID: "b4b222d9-0d71-453d-88ba-f4032f786775",
+				CorrelationUID: "5b45a549-a058-4cce-b194-cbab74ce5476", Version: "1.1.0", Product: automox.Product{VendorName: "Automox", Version: "1.0.0-dev"}},
+			Observables: []automox.Observable{
+				{Value: "john.doe@automox.com", Name: "email", TypeID: 5, Type: "Email Address"},
+				{Value: "5b45a549-a058-4cce-b194-cbab74ce5476", Type: "Organization ID", TypeID: 99, Name: "organization.id"},
+				{Value: "Super Cool Zone", TypeID: 99, Name: "organization.name", Type: "Organization Name"},
+			},
+			RawData:  ptr("{command_type_name=GetOS, server_id=4423039}"),
+			Severity: "Informational", SeverityID: ptr(1), StatusCode: "201", StatusID: ptr(1),
+			Time: time.UnixMilli(1718305774191).UTC(), TimezoneOffset: ptr(0), TypeName: "Web Resources Activity: Other", TypeUID: ptr(int64(600199)),
+			WebResources: []automox.WebResource{{UID: "4423039", Name: "Doe-Big-Sur-VM.local custom",
+				URLString: "https://console.automox.com/api/servers/4423039", Desc: "Automox Device", Type: "Device"}},
+		}
+		compareEvent(t, e, want)
+	})
+}
+
+// compareEvent compares the decoded fields of got with want, and checks that
+// Raw is the event as sent and nothing landed in Extra.
+func compareEvent(t *testing.T, got, want automox.AuditEvent) {
+	t.Helper()
+	if len(got.Extra) != 0 {
+		t.Errorf("Extra = %v, want nothing (every field is documented)", got.Extra)
+	}
+	raw := got.Raw
+	got.Raw, got.Extra = nil, nil
+	want.Raw, want.Extra = nil, nil
+	g, _ := json.Marshal(exported(got))
+	w, _ := json.Marshal(exported(want))
+	if !bytes.Equal(g, w) {
+		t.Errorf("decoded\n%s\nwant\n%s", g, w)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(raw, &back); err != nil || back["message"] != want.Message {
+		t.Errorf("Raw is not the event as sent: %s", raw)
+	}
+}
+
+// exported lists the exported fields of an event, for comparing.
+func exported(e automox.AuditEvent) map[string]any {
+	m := map[string]any{}
+	v := reflect.ValueOf(e)
+	for i := range v.NumField() {
+		if f := v.Type().Field(i); f.IsExported() {
+			m[f.Name] = v.Field(i).Interface()
+		}
+	}
+	return m
+}
+
+// The decoder takes what the vendor really sends.
+func TestDecodeTolerates(t *testing.T) {
+	tests := []struct {
+		name, rec  string
+		id         string
+		at         time.Time
+		statusCode string
+		check      func(t *testing.T, e automox.AuditEvent)
+	}{
+		{"_id $oid, time ms", `{"_id":{"$oid":"6669d991ba9a2536b8158f17"},"time":1718213009419,"status_code":200}`,
+			"6669d991ba9a2536b8158f17", time.UnixMilli(1718213009419), "200", nil},
+		{"_id string, time numeric string", `{"_id":"6669d991ba9a2536b8158f18","time":"1718217424504","status_code":"204"}`,
+			"6669d991ba9a2536b8158f18", time.UnixMilli(1718217424504), "204", nil},
+		{"id, time float seconds", `{"id":"666b3fc4690594387a72efcf","time":1774432800.123456,"status_code":201}`,
+			"666b3fc4690594387a72efcf", time.Unix(1774432800, 123456000), "201", nil},
+		{"float seconds as a string, fewer digits", `{"id":"a1","time":"1774432800.5"}`, "a1", time.Unix(1774432800, 500000000), "", nil},
+		{"whole seconds", `{"id":"a2","time":1718213009}`, "a2", time.Unix(1718213009, 0), "", nil},
+		{"_id wins over id", `{"_id":{"$oid":"aaa"},"id":"bbb","time":1718213009419}`, "aaa", time.UnixMilli(1718213009419), "", nil},
+		{"integers as strings", `{"id":"x","time":1718213009419,"activity_id":"7","class_uid":"3001","type_uid":"300108"}`, "x", time.UnixMilli(1718213009419), "",
+			func(t *testing.T, e automox.AuditEvent) {
+				if *e.ActivityID != 7 || e.ClassUID != 3001 || *e.TypeUID != 300108 {
+					t.Errorf("%+v", e)
+				}
+			}},
+		{"nulls are absent", `{"id":"x","time":1718213009419,"metadata":null,"actor":null,"message":null,"status_code":null}`, "x", time.UnixMilli(1718213009419), "",
+			func(t *testing.T, e automox.AuditEvent) {
+				if e.Metadata != nil || e.Actor != nil || e.Message != "" || len(e.Extra) != 0 {
+					t.Errorf("%+v", e)
+				}
+			}},
+		{"wrong types and unknown fields go to Extra", `{"id":"x","time":1718213009419,"message":5,"user":{"uid":115998},"service":{"name":"Console"}}`, "x", time.UnixMilli(1718213009419), "",
+			func(t *testing.T, e automox.AuditEvent) {
+				if e.Message != "" || e.User != nil || string(e.Extra["message"]) != "5" || string(e.Extra["user"]) != `{"uid":115998}` || string(e.Extra["service"]) != `{"name":"Console"}` {
+					t.Errorf("message %q user %v extra %v", e.Message, e.User, e.Extra)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var e automox.AuditEvent
+			if err := json.Unmarshal([]byte(tt.rec), &e); err != nil {
+				t.Fatal(err)
+			}
+			if e.ID != tt.id || !e.Time.Equal(tt.at) || e.StatusCode != tt.statusCode {
+				t.Errorf("id %q time %v status_code %q; want %q %v %q", e.ID, e.Time, e.StatusCode, tt.id, tt.at.UTC(), tt.statusCode)
+			}
+			if e.Time.Location() != time.UTC {
+				t.Errorf("time not in UTC: %v", e.Time)
+			}
+			if string(e.Raw) != tt.rec {
+				t.Errorf("Raw = %s", e.Raw)
+			}
+			if tt.check != nil {
+				tt.check(t, e)
+			}
+		})
+	}
+}
+
+func TestDecodeRejectsMalformedEvents(t *testing.T) {
+	for _, s := range []string{`[]`, `null`, `"x"`, `{}`, `{"id":"a"}`, `{"time":"yesterday"}`, `{"time":0}`, `{"time":-5}`,
+		`{"time":"1718213009419x"}`, `{"time":true}`, `{"time":99999999999999999}`, `{"time":1.5e12}`} {
+		var e automox.AuditEvent
+		if err := json.Unmarshal([]byte(s), &e); err == nil {
+			t.Errorf("%s decoded without error: %+v", s, e)
+		}
+	}
+	// A page with one bad event is a *DecodeError, not retried.
+	c, mt := mocked(t)
+	mt.RegisterResponder("GET", apiURL, httpmock.NewStringResponder(200, `[{"id":"a","time":1718213009419},{"id":"b"}]`))
+	_, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-12")})
+	if !errors.Is(err, auditclient.ErrMalformedResponse) || !strings.Contains(err.Error(), "has no time") {
+		t.Errorf("err = %v", err)
+	}
+	// So is an object where the array should be.
+	mt.RegisterResponder("GET", apiURL, httpmock.NewStringResponder(200, `{"data":[]}`))
+	if _, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-12")}); !errors.Is(err, auditclient.ErrMalformedResponse) {
+		t.Errorf("object body: err = %v", err)
+	}
+}
+
+func TestPageNext(t *testing.T) {
+	c, mt := mocked(t)
+	mt.RegisterResponder("GET", apiURL, httpmock.NewStringResponder(200,
+		`[{"_id":{"$oid":"6669d991ba9a2536b8158f17"},"time":1718213009419},{"id":"6669d991ba9a2536b8158f18","time":1718213009420}]`))
+	for _, tt := range []struct {
+		limit int
+		next  string
+	}{{2, "6669d991ba9a2536b8158f18"}, {3, ""}} {
+		p, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-12"), Limit: tt.limit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Next != tt.next {
+			t.Errorf("limit %d: next %q, want %q", tt.limit, p.Next, tt.next)
+		}
+	}
+}
+
+func TestErrorBodies(t *testing.T) {
+	tests := []struct {
+		status   int
+		body     string
+		msg      string
+		details  []string
+		sentinel error
+	}{
+		{400, string(audittest.AutomoxDocExamples()["bad_request"]), "Bad Request", nil, auditclient.ErrBadRequest},
+		{401, `{"errors":["Access token is missing or invalid"]}`, "Access token is missing or invalid", nil, auditclient.ErrUnauthorized},
+		{403, `{"errors":["You do not have permission to perform this action."]}`, "You do not have permission to perform this action.", nil, auditclient.ErrForbidden},
+		{404, `{"errors":["Entity not found"]}`, "Entity not found", nil, auditclient.ErrNotFound},
+		{429, `{"errors":["Too many requests"]}`, "Too many requests", nil, auditclient.ErrRateLimited},
+		{503, `{"errors":["Service Unavailable"]}`, "Service Unavailable", nil, auditclient.ErrServer},
+		{400, `{"errors":["date is required","limit must be at most 500"]}`, "date is required", []string{"limit must be at most 500"}, auditclient.ErrBadRequest},
+		{400, `{"errors":[{"message":"bad cursor","code":"invalid_cursor"}]}`, "bad cursor", nil, auditclient.ErrBadRequest},
+		{500, `<html>oops</html>`, "", nil, auditclient.ErrServer},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.status, " ", tt.msg), func(t *testing.T) {
+			c, mt := mocked(t)
+			mt.RegisterResponder("GET", apiURL, func(*http.Request) (*http.Response, error) {
+				r := httpmock.NewStringResponse(tt.status, tt.body)
+				r.Header.Set("Content-Type", "application/json")
+				return r, nil
+			})
+			_, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-18"), Limit: 5})
+			if !errors.Is(err, tt.sentinel) {
+				t.Errorf("errors.Is(%v, %v) = false", err, tt.sentinel)
+			}
+			var api *auditclient.APIError
+			if !errors.As(err, &api) {
+				t.Fatalf("not an *APIError: %T %v", err, err)
+			}
+			if api.StatusCode != tt.status || api.Message != tt.msg || api.Vendor != "automox" || !reflect.DeepEqual(api.Details, tt.details) {
+				t.Errorf("APIError = %+v", api)
+			}
+			if tt.msg == "bad cursor" && api.Code != "invalid_cursor" {
+				t.Errorf("code %q", api.Code)
+			}
+			if !strings.Contains(api.URL, "date=2024-06-18") {
+				t.Errorf("URL %q", api.URL)
+			}
+			if strings.Contains(err.Error(), testKey) || strings.Contains(fmt.Sprintf("%+v %#v", err, err), testKey) {
+				t.Errorf("error leaks the key: %v", err)
+			}
+		})
+	}
+}
+
+func TestBadOptionsSendNothing(t *testing.T) {
+	d := day("2024-06-18")
+	tests := []struct {
+		opts   automox.ListOptions
+		option string
+	}{
+		{automox.ListOptions{Date: d, Limit: -1}, "limit"},
+		{automox.ListOptions{Date: d, Limit: 501}, "limit"},
+		{automox.ListOptions{Date: d, Concurrency: -1}, "concurrency"},
+		{automox.ListOptions{Date: d, Concurrency: 17}, "concurrency"},
+		{automox.ListOptions{Cursor: "6672200dd10935351f936399"}, "cursor"},
+		{automox.ListOptions{Date: d, Since: d}, "date"},
+		{automox.ListOptions{Date: d, Until: d}, "date"},
+		{automox.ListOptions{Since: d.Add(time.Hour), Until: d}, "since"},
+		{automox.ListOptions{Date: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "date"},
+		{automox.ListOptions{Until: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)}, "until"},
+	}
+	for _, tt := range tests {
+		c, mt := mocked(t)
+		_, err := c.ListPage(context.Background(), &tt.opts)
+		var oe *automox.OptionError
+		if !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
+			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
+		}
+		it := c.Events(context.Background(), &tt.opts, nil)
+		if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != tt.option {
+			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
+		}
+		n := 0
+		for _, err := range c.List(context.Background(), &tt.opts) {
+			if !errors.As(err, &oe) {
+				t.Errorf("List(%+v): %v", tt.opts, err)
+			}
+			n++
+		}
+		if n != 1 {
+			t.Errorf("List(%+v) yielded %d items, want the error alone", tt.opts, n)
+		}
+		if n := mt.GetTotalCallCount(); n != 0 {
+			t.Errorf("%+v: %d requests sent", tt.opts, n)
+		}
+	}
+	// ListPage needs a date; Events takes no cursor.
+	c, mt := mocked(t)
+	var oe *automox.OptionError
+	if _, err := c.ListPage(context.Background(), nil); !errors.As(err, &oe) || oe.Option != "date" {
+		t.Errorf("ListPage without a date: %v", err)
+	}
+	if _, err := c.ListPage(context.Background(), &automox.ListOptions{Limit: 5}); !errors.As(err, &oe) || oe.Option != "date" {
+		t.Errorf("ListPage without a date: %v", err)
+	}
+	if it := c.Events(context.Background(), &automox.ListOptions{Date: d, Cursor: "abc"}, nil); it.Next() || !errors.As(it.Err(), &oe) || oe.Option != "cursor" {
+		t.Errorf("Events with a cursor: %v", it.Err())
+	}
+	if mt.GetTotalCallCount() != 0 {
+		t.Error("request sent")
+	}
+}
+
+func TestNewClientRejectsBadCredentials(t *testing.T) {
+	if _, err := automox.NewClient("", testOrg); err == nil || !strings.Contains(err.Error(), "AUTOMOX_API_KEY") {
+		t.Errorf("empty key: %v", err)
+	}
+	if _, err := automox.NewClient(testKey, ""); err == nil || !strings.Contains(err.Error(), "AUTOMOX_ORG_UUID") {
+		t.Errorf("empty org: %v", err)
+	}
+	if _, err := automox.NewClient(testKey, "my-org/../x"); err == nil || !strings.Contains(err.Error(), "AUTOMOX_ORG_UUID") {
+		t.Errorf("org that is not a UUID: %v", err)
+	}
+	if _, err := automox.NewClient(testKey, testOrg, auditclient.WithBaseURL("ftp://x")); err == nil {
+		t.Error("bad base URL accepted")
+	}
+	c, err := automox.NewClient(testKey, strings.ToUpper(testOrg))
+	if err != nil || c.Org() != testOrg {
+		t.Errorf("upper-case org: %v %v", c, err)
+	}
+}
+
+func TestClientStringHidesKey(t *testing.T) {
+	c, _ := mocked(t)
+	for _, s := range []string{c.String(), fmt.Sprintf("%v %+v %#v %s", c, c, c, c)} {
+		if strings.Contains(s, testKey) {
+			t.Errorf("client formatting leaks the key: %s", s)
+		}
+	}
+	if !strings.Contains(c.String(), testOrg) {
+		t.Errorf("String() = %s, want the organization", c.String())
+	}
+}
+
+// The requests of a walk, by httpmock: one per page, every day of the
+// window, the cursor being the last id of the page before.
+func TestWalkRequestsByDayAndCursor(t *testing.T) {
+	c, mt := mocked(t)
+	pages := map[string]string{
+		"date=2024-06-17&limit=2":           `[{"id":"a1","time":1718582400000},{"id":"a2","time":1718582400001}]`,
+		"cursor=a2&date=2024-06-17&limit=2": `[{"id":"a3","time":1718582400002}]`,
+		"date=2024-06-18&limit=2":           `[]`,
+		"date=2024-06-19&limit=2":           `[{"_id":{"$oid":"b1"},"time":"1718755200000"},{"_id":"b2","time":1718755201.5}]`,
+		"cursor=b2&date=2024-06-19&limit=2": `[]`,
+		"date=2024-06-20&limit=2":           `[{"id":"c1","time":1718841600000}]`,
+	}
+	var queries []string
+	mt.RegisterResponder("GET", apiURL, func(r *http.Request) (*http.Response, error) {
+		queries = append(queries, r.URL.RawQuery)
+		body, ok := pages[r.URL.RawQuery]
+		if !ok {
+			return httpmock.NewStringResponse(400, `{"errors":["unexpected query `+r.URL.RawQuery+`"]}`), nil
+		}
+		return httpmock.NewStringResponse(200, body), nil
+	})
+	opts := &automox.ListOptions{
+		Since: time.Date(2024, 6, 17, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 6, 20, 23, 0, 0, 0, time.UTC),
+		Limit: 2, Concurrency: 1,
+	}
+	var ids []string
+	for e, err := range c.List(context.Background(), opts) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, e.ID)
+	}
+	if strings.Join(ids, ",") != "a1,a2,a3,b1,b2,c1" {
+		t.Errorf("ids %v", ids)
+	}
+	want := []string{"date=2024-06-17&limit=2", "cursor=a2&date=2024-06-17&limit=2", "date=2024-06-18&limit=2",
+		"date=2024-06-19&limit=2", "cursor=b2&date=2024-06-19&limit=2", "date=2024-06-20&limit=2"}
+	if !reflect.DeepEqual(queries, want) {
+		t.Errorf("queries\n%v\nwant\n%v", queries, want)
+	}
+	// Pages tell the day and cursor of each page in their tokens.
+	var tokens []string
+	p := c.Pages(context.Background(), opts)
+	defer p.Close()
+	for p.More() {
+		pg, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens = append(tokens, fmt.Sprintf("%s:%d", pg.Token, len(pg.Items)))
+	}
+	if got := strings.Join(tokens, " "); got != "2024-06-17|:2 2024-06-17|a2:1 2024-06-18|:0 2024-06-19|:2 2024-06-19|b2:0 2024-06-20|:1" {
+		t.Errorf("pages %s", got)
+	}
+}

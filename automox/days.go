@@ -1,0 +1,248 @@
+package automox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/auditkit/auditkit/pagination"
+)
+
+// maxBuffered is how many fetched pages a day may hold ahead of the
+// consumer. With Concurrency days at once, a walk holds at most
+// Concurrency*maxBuffered pages in memory however long it is.
+const maxBuffered = 2
+
+const day = 24 * time.Hour
+
+// Page tokens of a walk over days join the day and the cursor:
+// "2024-06-18|6672200dd10935351f936399", and "2024-06-18|" for the first page
+// of a day. A checkpoint holds one, so that a resumed walk restarts in the
+// right day at the right page.
+func dayToken(d time.Time, cursor string) string { return d.Format(time.DateOnly) + "|" + cursor }
+
+// parseDayToken splits a page token into its day (UTC midnight) and cursor.
+func parseDayToken(tok string) (time.Time, string, error) {
+	ds, cursor, ok := strings.Cut(tok, "|")
+	d, err := time.Parse(time.DateOnly, ds)
+	if !ok || err != nil {
+		return time.Time{}, "", fmt.Errorf("automox: page token %q is not DAY|CURSOR (such as 2024-06-18|6672200dd10935351f936399)", clipString(tok))
+	}
+	return d, cursor, nil
+}
+
+func utcDay(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+func clipString(s string) string {
+	if len(s) > 80 {
+		return s[:80] + "…"
+	}
+	return s
+}
+
+// dayWalk fetches the pages of a walk over days: within a day by keyset
+// cursor (the id of the last event of the page before), several days at
+// once, and hands them out strictly in order (day, then page). It is the
+// fetch function of a pagination.NextToken walk, whose tokens are day
+// tokens; every request runs inside a fetch call, so the pager's Close waits
+// for all of them.
+type dayWalk struct {
+	c     *Client
+	limit int
+	conc  int
+	// since and until filter the events; first and last are the UTC days
+	// of the walk.
+	since, until time.Time
+	first, last  time.Time
+
+	mu   sync.Mutex
+	days []*dayState // days[0] is the day of the page asked for next
+}
+
+// dayState is what a walk knows of one day.
+type dayState struct {
+	day    time.Time
+	cursor string // cursor of the next page to fetch
+	done   bool   // the day's last page is fetched
+	pages  []dayPage
+}
+
+// dayPage is a fetched page, or the error that ends the day's walk.
+type dayPage struct {
+	cursor string // the cursor that fetched it
+	events []AuditEvent
+	err    error
+}
+
+// pager returns the walk over the days of w, starting at the page token
+// start ("" for the first page of the first day).
+func (c *Client) dayPager(ctx context.Context, w windowSpec, limit, conc int, start string, err error) *pagination.Pager[AuditEvent] {
+	dw := &dayWalk{c: c, limit: limit, conc: conc, since: w.since, until: w.until, first: utcDay(w.since), last: utcDay(w.until)}
+	if start == "" {
+		start = dayToken(dw.first, w.cursor)
+	}
+	return pagination.NextToken(ctx, func(ctx context.Context, tok string) ([]AuditEvent, string, error) {
+		if err != nil {
+			return nil, "", err
+		}
+		return dw.fetch(ctx, tok)
+	}, pagination.Options{Start: start})
+}
+
+// fetch returns the page of token tok and the token of the page after it
+// ("" after the last day). While it is at it, it fetches ahead: the next
+// pages of up to conc days from tok's, at most maxBuffered a day, all at
+// once.
+func (w *dayWalk) fetch(ctx context.Context, tok string) ([]AuditEvent, string, error) {
+	d, cursor, err := parseDayToken(tok)
+	if err != nil {
+		return nil, "", err
+	}
+	if d.Before(w.first) || d.After(w.last) {
+		return nil, "", fmt.Errorf("automox: page token %q is outside the walk's days, %s to %s", clipString(tok), w.first.Format(time.DateOnly), w.last.Format(time.DateOnly))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.position(d, cursor)
+	if err := w.wave(ctx); err != nil {
+		return nil, "", err
+	}
+	head := w.days[0]
+	pg := head.pages[0]
+	head.pages = head.pages[1:]
+	if pg.err != nil {
+		return nil, "", pg.err
+	}
+	return w.keep(pg.events), w.next(), nil
+}
+
+// position makes the head of the walk the page of day d at cursor: a walk
+// that goes on keeps what it fetched ahead; any other token starts afresh.
+func (w *dayWalk) position(d time.Time, cursor string) {
+	if len(w.days) > 0 && w.days[0].day.Equal(d) {
+		h := w.days[0]
+		if (len(h.pages) > 0 && h.pages[0].cursor == cursor) || (len(h.pages) == 0 && !h.done && h.cursor == cursor) {
+			return
+		}
+	}
+	w.days = []*dayState{{day: d, cursor: cursor}}
+}
+
+type dayJob struct {
+	st     *dayState
+	cursor string
+	events []AuditEvent
+	err    error
+}
+
+// wave fetches, at once, the next page of every day from the head's on
+// (up to conc days) that has room for one, the head first. It returns an
+// error only when the head's page could not be had; a failed fetch ahead is
+// forgotten and done again later.
+func (w *dayWalk) wave(ctx context.Context) error {
+	for len(w.days) < w.conc {
+		next := w.days[len(w.days)-1].day.Add(day)
+		if next.After(w.last) {
+			break
+		}
+		w.days = append(w.days, &dayState{day: next})
+	}
+	var jobs []*dayJob
+	for _, st := range w.days {
+		if len(jobs) == w.conc {
+			break
+		}
+		if !st.done && len(st.pages) < maxBuffered {
+			jobs = append(jobs, &dayJob{st: st, cursor: st.cursor})
+		}
+	}
+	if len(jobs) == 1 {
+		jobs[0].events, jobs[0].err = w.c.fetchDay(ctx, jobs[0].st.day, jobs[0].cursor, w.limit)
+	} else {
+		var wg sync.WaitGroup
+		for _, j := range jobs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				j.events, j.err = w.c.fetchDay(ctx, j.st.day, j.cursor, w.limit)
+			}()
+		}
+		wg.Wait()
+	}
+	var headErr error
+	for _, j := range jobs {
+		st := j.st
+		if j.err != nil {
+			if st == w.days[0] && len(st.pages) == 0 {
+				headErr = j.err
+			}
+			continue
+		}
+		pg := dayPage{cursor: j.cursor, events: j.events}
+		switch {
+		case len(j.events) < w.limit:
+			st.done = true
+		default:
+			last := &j.events[len(j.events)-1]
+			if k := last.cursor(); k != "" {
+				st.cursor = k
+			} else {
+				st.done = true
+				pg.err = fmt.Errorf("automox: the last event of the full page of %s at cursor %q has no id (neither _id, id nor metadata.uid): the next page cannot be asked for", st.day.Format(time.DateOnly), j.cursor)
+			}
+		}
+		st.pages = append(st.pages, pg)
+	}
+	if headErr != nil {
+		return headErr
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if len(w.days[0].pages) == 0 {
+		return errors.New("automox: internal error: no page for the head of the walk") // unreachable
+	}
+	return nil
+}
+
+// next returns the token of the page after the one just taken from the
+// head, dropping the head day when it is exhausted.
+func (w *dayWalk) next() string {
+	h := w.days[0]
+	switch {
+	case len(h.pages) > 0:
+		return dayToken(h.day, h.pages[0].cursor)
+	case !h.done:
+		return dayToken(h.day, h.cursor)
+	}
+	w.days = w.days[1:]
+	nd := h.day.Add(day)
+	if nd.After(w.last) {
+		return ""
+	}
+	if len(w.days) == 0 {
+		return dayToken(nd, "")
+	}
+	n := w.days[0]
+	if len(n.pages) > 0 {
+		return dayToken(n.day, n.pages[0].cursor)
+	}
+	return dayToken(n.day, n.cursor)
+}
+
+// keep returns the events inside the walk's window, in place.
+func (w *dayWalk) keep(events []AuditEvent) []AuditEvent {
+	out := events[:0]
+	for _, e := range events {
+		if !e.Time.Before(w.since) && !e.Time.After(w.until) {
+			out = append(out, e)
+		}
+	}
+	return out
+}

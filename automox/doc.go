@@ -1,0 +1,66 @@
+// Package automox reads the audit trail of an Automox organization through
+// GET /api/audit-service/v1/orgs/{orgUuid}/events (Audit Trail API,
+// OpenAPI info.version 1.1.0), and repairs its OCSF-shaped events into
+// valid OCSF 1.1.0.
+//
+// API reference: https://developer.automox.com/openapi/audit-trail/operation/getAuditEvents
+//
+// # Authentication
+//
+// The API key goes in Authorization: Bearer; the organization is in the
+// path and, as the document's code sample sends it, in the
+// x-ax-organization-uuid header (the parameter table spells it
+// ax-organization-uuid; which the server reads is UNCONFIRMED, so
+// WithOrgHeader can change it). The key's scopes the call needs
+// (organization:manage and users:read, per a community MCP server) are
+// UNCONFIRMED.
+//
+// # Paging: days and cursors
+//
+// Every call reads one UTC day (date, required) and returns a bare JSON
+// array of at most limit (≤ 500) events after cursor, the id of the last
+// event of the page before, ascending by id. The end of a day is a page
+// shorter than the limit (UNCONFIRMED: the document names no end marker).
+//
+// Pages, List and Events therefore walk a time window day by day: every UTC
+// day from the window's start to its end is read, days without events too,
+// several days at once (ListOptions.Concurrency, default 4, each at most
+// two pages ahead; every request waits for the client's rate limiter), and
+// the pages come out strictly in day order. Only the events inside the
+// window are kept. A page's token, and so a checkpoint's position, is
+// "DAY|CURSOR" ("2024-06-18|6672200dd10935351f936399"): a resumed walk
+// restarts in the right day at the right page.
+//
+// Events pins a zero end of the window at the walk's start. A zero start
+// reaches DefaultLookback (30 days) back: the API has no "everything", and
+// the retention of audit events is not documented (UNCONFIRMED).
+//
+// # Identity and order
+//
+// Events are identified by metadata.uid (a UUID), and paged by their id (a
+// MongoDB ObjectId, sent as {"_id":{"$oid":...}}, a plain "_id" or "id":
+// the decoder takes all three). Ids grow with time, so a day's pages come
+// in time order (inferred; UNCONFIRMED). Checkpoints keep the time of the
+// newest event yielded and the uids at that time; a completed checkpoint
+// makes the next walk start there (incremental sync).
+//
+// # Repairing OCSF
+//
+// Automox's events say which OCSF class they are, but fail validation (six
+// reasons for the document's own sample: activity instead of
+// activity_name, status_details instead of status_detail, a numeric
+// status_code, type_uid contradicting activity_id, no service or
+// dst_endpoint on Authentication, metadata.product without a name). ToOCSF
+// repairs them, keeps the class when the result is valid in it, and keeps
+// the event as sent in raw_data. Times come as epoch milliseconds, numeric
+// strings or float epoch seconds, and status codes as numbers or strings:
+// AuditEvent takes them all.
+//
+// # Rate limits and errors
+//
+// Automox documents 429 but no quota and no rate-limit headers; the client
+// retries 429 and 503 with exponential backoff (honouring Retry-After when
+// sent) and limits itself to DefaultRateLimit (90% of the 5,000 requests an
+// hour of an old Automox document: UNCONFIRMED). Errors come as
+// {"errors":["<message>"]} and are parsed into *auditclient.APIError.
+package automox

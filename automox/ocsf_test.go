@@ -1,0 +1,346 @@
+package automox_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/automox"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
+
+func decode(t *testing.T, s string) automox.AuditEvent {
+	t.Helper()
+	var e automox.AuditEvent
+	if err := json.Unmarshal([]byte(s), &e); err != nil {
+		t.Fatalf("decode %s: %v", s, err)
+	}
+	return e
+}
+
+// docEvent is the event of one of the document's examples.
+func docEvent(t *testing.T, name string) automox.AuditEvent {
+	t.Helper()
+	var arr []json.RawMessage
+	if err := json.Unmarshal(docExample(t, name), &arr); err != nil || len(arr) != 1 {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return decode(t, string(arr[0]))
+}
+
+// The six reasons ../shared/ocsf/README.md gives for the document's own
+// sample failing validation are repaired, and the warning is gone.
+func TestToOCSFRepairsTheDocumentSample(t *testing.T) {
+	e := docEvent(t, "authentication")
+	ev := automox.ToOCSF(e)
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, warns := ocsf.NewValidator(ocsf.ValidatorOptions{}).Check(b)
+	if len(errs) != 0 || len(warns) != 0 {
+		t.Errorf("errors %v, warnings %v", errs, warns)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	md := m["metadata"].(map[string]any)
+	product := md["product"].(map[string]any)
+	checks := []struct {
+		what string
+		ok   bool
+	}{
+		{"activity → activity_name", m["activity"] == nil && m["activity_name"] == "Logon"},
+		{"status_details → status_detail", m["status_details"] == nil && m["status_detail"] == "success"},
+		{"status_code as a string", m["status_code"] == "200"},
+		{"type_uid consistent with activity_id", m["activity_id"] == 1.0 && m["type_uid"] == 300201.0},
+		{"service for Authentication", m["service"].(map[string]any)["name"] == automox.ServiceName},
+		{"metadata.product.name", product["name"] == automox.ProductName && product["vendor_name"] == "Automox" && product["version"] == "1.0.0-dev"},
+		{"status from status_id", m["status"] == "Success" && m["status_id"] == 1.0},
+		{"class kept", m["class_uid"] == 3002.0},
+		{"metadata.uid is Automox's", md["uid"] == "9f8896c3-e042-42de-ae41-eaef8a2a667b" && md["original_time"] == "1718213009419"},
+		{"metadata kept", md["tenant_uid"] == "7ee9f975-6cb7-44e9-afc3-3adbece95d74" && md["correlation_uid"] == "e92ae537-ea35-42d9-b6d4-92335f91a3db" && md["version"] == "1.1.0"},
+		{"the id in unmapped", fmt.Sprint(m["unmapped"]) == "map[_id:map[$oid:6669d991ba9a2536b8158f17]]"},
+		{"raw_data is the event as sent", m["raw_data"] == string(e.Raw)},
+		{"enums of Authentication kept", m["auth_protocol_id"] == 99.0 && m["logon_type_id"] == 99.0},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s: %s", c.what, b)
+		}
+	}
+}
+
+func TestToOCSFClassification(t *testing.T) {
+	const md = `"metadata":{"uid":"11111111-2222-4333-8444-555555555555","version":"1.1.0","product":{"vendor_name":"Automox"}},"time":1718213009419`
+	const actor = `"actor":{"user":{"uid":"a1","email_addr":"admin@example.com","org":{"uid":null,"name":null}}}`
+	tests := []struct {
+		name     string
+		rec      string
+		class    ocsf.ClassUID
+		activity ocsf.ActivityID
+		label    string
+		status   ocsf.StatusID
+		profiles string
+	}{
+		{"logon, activity_id 99 with type_uid 300201", `{"activity":"Logon","activity_id":99,"class_uid":3002,"type_uid":300201,` + md + `,` + actor + `,"user":{"uid":"1"},"status_id":1}`,
+			ocsf.ClassAuthentication, ocsf.AuthenticationLogon, "", ocsf.StatusSuccess, ""},
+		{"failed logon", `{"activity":"Logon","activity_id":1,"class_uid":3002,"type_uid":300201,` + md + `,"user":{"uid":"1"},"status":"Failure","status_id":2,"status_code":401}`,
+			ocsf.ClassAuthentication, ocsf.AuthenticationLogon, "", ocsf.StatusFailure, ""},
+		{"logoff, no user: the actor's", `{"activity":"Logoff","activity_id":2,"class_uid":3002,"type_uid":300202,` + md + `,` + actor + `}`,
+			ocsf.ClassAuthentication, ocsf.AuthenticationLogoff, "", 0, ""},
+		{"attach 7 vs detach 300108: type_uid breaks the tie", `{"activity":"Attach Policy","activity_id":7,"class_uid":3001,"type_uid":300108,"type_name":"Account Change: Detach Policy",` + md + `,` + actor + `,"user":{"uid":"u"}}`,
+			ocsf.ClassAccountChange, ocsf.AccountChangeDetachPolicy, "", 0, ""},
+		{"three against type_uid", `{"activity":"Attach Policy","activity_id":7,"class_uid":3001,"type_uid":300108,"type_name":"Account Change: Attach Policy",` + md + `,"user":{"uid":"u"}}`,
+			ocsf.ClassAccountChange, ocsf.AccountChangeAttachPolicy, "", 0, ""},
+		{"2FA disabled", `{"activity":"MFA Factor Disable","activity_id":11,"class_uid":3001,"type_uid":300111,` + md + `,"user":{"uid":"u"}}`,
+			ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorDisable, "", 0, ""},
+		{"account change without user: user_result", `{"activity":"Create","activity_id":1,"class_uid":3001,"type_uid":300101,` + md + `,"user_result":{"uid":"u"}}`,
+			ocsf.ClassAccountChange, ocsf.AccountChangeCreate, "", 0, ""},
+		{"entity delete, status from status_code", `{"activity":"Delete","activity_id":4,"class_uid":3004,"type_uid":300404,` + md + `,"entity":{"uid":"1150151","name":"test2","type":"Group"},"status_code":"204"}`,
+			ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, "", ocsf.StatusSuccess, ""},
+		{"entity with actor: host profile", `{"activity":"Update","activity_id":3,"class_uid":3004,"type_uid":300403,` + md + `,` + actor + `,"entity":{"uid":"r1","name":"Role","type":"Role","data":{"permissions":["a"]}}}`,
+			ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, "", 0, "host"},
+		{"web resources Other: the message is the label", `{"activity":"Other","activity_id":99,"class_uid":6001,"type_uid":600199,"message":"Manual Device Scan Request",` + md + `,"web_resources":[{"uid":"4423039","name":"vm"}]}`,
+			ocsf.ClassWebResourcesActivity, ocsf.ActivityOther, "Manual Device Scan Request", 0, ""},
+		{"web resources export", `{"activity":"Export","activity_id":7,"class_uid":6001,"type_uid":600107,` + md + `,` + actor + `,"web_resources":[{"uid":"4423039"}]}`,
+			ocsf.ClassWebResourcesActivity, ocsf.WebResourcesExport, "", 0, "host"},
+		{"activity named only", `{"activity":"Password Reset","class_uid":3001,` + md + `,"user":{"uid":"u"}}`,
+			ocsf.ClassAccountChange, ocsf.AccountChangePasswordReset, "", 0, ""},
+		{"unknown activity: Other with its name", `{"activity":"Frobnicate","activity_id":55,"class_uid":3001,` + md + `,"user":{"uid":"u"}}`,
+			ocsf.ClassAccountChange, ocsf.ActivityOther, "Frobnicate", 0, ""},
+		{"status Other keeps its label", `{"activity":"Logon","activity_id":1,"class_uid":3002,` + md + `,"user":{"uid":"1"},"status":"Pending","status_id":99}`,
+			ocsf.ClassAuthentication, ocsf.AuthenticationLogon, "", ocsf.StatusOther, ""},
+		// Events that cannot be valid in their class become Entity Management.
+		{"3004 without entity", `{"activity":"Delete","activity_id":4,"class_uid":3004,"type_uid":300404,"message":"Policy Deleted",` + md + `}`,
+			ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, "", 0, ""},
+		{"3001 without any user", `{"activity":"Delete","activity_id":6,"class_uid":3001,"message":"User Removed",` + md + `}`,
+			ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, "", 0, ""},
+		{"no class at all", `{"activity":"Create","message":"Something Created",` + md + `}`,
+			ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, "", 0, ""},
+		{"a class this SDK does not model", `{"activity":"Create","activity_id":1,"class_uid":1001,"message":"File Created",` + md + `}`,
+			ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, "", 0, ""},
+		{"6003 without api or src_endpoint", `{"activity":"Read","activity_id":2,"class_uid":6003,"message":"API Read",` + md + `,` + actor + `}`,
+			ocsf.ClassEntityManagement, ocsf.EntityManagementRead, "", 0, "host"},
+		{"6001 with entity, no web resources", `{"activity":"Other","activity_id":99,"class_uid":6001,"message":"Reboot",` + md + `,"entity":{"uid":"9","name":"vm","type":"Device"}}`,
+			ocsf.ClassWebResourcesActivity, ocsf.ActivityOther, "Reboot", 0, ""},
+		{"3005 with user and privileges", `{"activity":"Assign Privileges","activity_id":1,"class_uid":3005,"type_uid":300501,` + md + `,` + actor + `,"user":{"uid":"u"},"privileges":["Zone Administrator"]}`,
+			ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges, "", 0, "host"},
+		{"6003 complete", `{"activity":"Read","activity_id":2,"class_uid":6003,` + md + `,` + actor + `,"api":{"operation":"GET /servers"},"src_endpoint":{"ip":"192.0.2.7"}}`,
+			ocsf.ClassAPIActivity, ocsf.APIActivityRead, "", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := decode(t, tt.rec)
+			ev := automox.ToOCSF(e)
+			if ev.Class != tt.class || ev.Activity != tt.activity || ev.ActivityLabel != tt.label || ev.Status != tt.status {
+				t.Errorf("class %d activity %d %q status %d, want %d %d %q %d", ev.Class, ev.Activity, ev.ActivityLabel, ev.Status, tt.class, tt.activity, tt.label, tt.status)
+			}
+			if got := strings.Join(ev.Metadata.Profiles, ","); got != tt.profiles {
+				t.Errorf("profiles %q, want %q", got, tt.profiles)
+			}
+			if err := ocsf.Validate(ev); err != nil {
+				t.Error(err)
+			}
+			if ev.RawData != tt.rec {
+				t.Errorf("raw_data = %s, want the event as sent", ev.RawData)
+			}
+			if ev.Class != ocsf.ClassUID(e.ClassUID) && e.ClassUID != 0 {
+				if v, ok := ev.Unmapped["class_uid"]; !ok || fmt.Sprint(v) != fmt.Sprint(e.ClassUID) {
+					t.Errorf("class changed from %d without unmapped.class_uid: %v", e.ClassUID, ev.Unmapped)
+				}
+			}
+		})
+	}
+}
+
+// What the model cannot hold is kept in unmapped; what makes the event
+// invalid in its class is moved there.
+func TestToOCSFLosesNothing(t *testing.T) {
+	e := decode(t, `{"_id":"6669d991ba9a2536b8158f17","activity":"Logon","activity_id":1,"class_uid":3002,"time":"1718213009419",`+
+		`"metadata":{"uid":"m1","version":"1.1.0","product":{"vendor_name":"Automox","channel":"beta"}},`+
+		`"user":{"uid":"1","email_addr":"a@example.com","nickname":"al"},"actor":{"user":{"uid":"2","type_id":42}},`+
+		`"observables":[{"name":"email","type_id":5,"value":"a@example.com"}],"raw_data":"{x=1}","extra_field":{"k":[1,2]},`+
+		`"entity":{"uid":"e"},"service":{"name":"Console"},"status_detail":"ok","message":7}`)
+	ev := automox.ToOCSF(e)
+	if err := ocsf.Validate(ev); err != nil {
+		t.Fatal(err)
+	}
+	u := ev.Unmapped
+	for _, k := range []string{"_id", "observables", "raw_data", "extra_field", "metadata", "user", "actor", "entity", "message"} {
+		if _, ok := u[k]; !ok {
+			t.Errorf("unmapped.%s missing: %v", k, u)
+		}
+	}
+	if ev.Service == nil || ev.Service.Name != "Console" {
+		t.Errorf("a service sent is carried: %+v", ev.Service)
+	}
+	if ev.User == nil || ev.User.UID != "1" || ev.User.EmailAddr != "a@example.com" {
+		t.Errorf("user %+v", ev.User)
+	}
+	if ev.Actor != nil {
+		t.Errorf("an actor with an invalid type_id must move to unmapped: %+v", ev.Actor)
+	}
+	if ev.StatusDetail != "ok" || ev.Metadata.UID != "m1" || ev.Unmapped["raw_data"] != "{x=1}" {
+		t.Errorf("status_detail %q uid %q", ev.StatusDetail, ev.Metadata.UID)
+	}
+}
+
+// ToOCSF never gives an invalid event and never panics, whatever the event:
+// every member of every generated event replaced by odd values.
+func TestToOCSFAlwaysValid(t *testing.T) {
+	odd := []string{`null`, `""`, `0`, `-1`, `99999999999`, `"x"`, `[]`, `{}`, `[{}]`, `{"uid":5}`, `{"type_id":77,"uid":"u"}`,
+		`true`, `[1,"a",null]`, `{"user":{"type_id":3,"name":"n"}}`}
+	raws := audittest.GenerateAutomoxEvents(6, 4, dataEnd)
+	for _, name := range audittest.AutomoxDocEventNames() {
+		var arr []json.RawMessage
+		_ = json.Unmarshal(docExample(t, name), &arr)
+		raws = append(raws, arr...)
+	}
+	n := 0
+	for _, raw := range raws {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &obj); err != nil {
+			t.Fatal(err)
+		}
+		for k := range obj {
+			for _, v := range odd {
+				m := map[string]json.RawMessage{}
+				for kk, vv := range obj {
+					m[kk] = vv
+				}
+				m[k] = json.RawMessage(v)
+				b, _ := json.Marshal(m)
+				var e automox.AuditEvent
+				if json.Unmarshal(b, &e) != nil {
+					continue // no time: the decoder refuses it
+				}
+				ev := automox.ToOCSF(e)
+				if err := ocsf.Validate(ev); err != nil {
+					t.Fatalf("%s = %.60s: %v", k, v, err)
+				}
+				n++
+			}
+		}
+	}
+	t.Logf("%d mutated events, all valid", n)
+
+	// Strings longer than OCSF allows are cut, and kept whole in unmapped.
+	long := strings.Repeat("z", 70000)
+	for _, k := range []string{"message", "activity", "status_details", "status_code", "metadata"} {
+		var obj map[string]any
+		_ = json.Unmarshal(raws[len(raws)-4], &obj) // the document's authentication sample
+		if k == "metadata" {
+			obj[k].(map[string]any)["uid"] = long
+		} else {
+			obj[k] = long
+		}
+		b, _ := json.Marshal(obj)
+		e := decode(t, string(b))
+		ev := automox.ToOCSF(e)
+		if err := ocsf.Validate(ev); err != nil {
+			t.Fatalf("long %s: %v", k, err)
+		}
+		if ev.RawData != "" || ev.Unmapped["raw_event"] != string(b) {
+			t.Errorf("long %s: an event longer than raw_data allows is not in unmapped.raw_event", k)
+		}
+		found := false
+		for _, v := range ev.Unmapped {
+			found = found || v == long
+		}
+		if !found && k != "metadata" && k != "activity" {
+			t.Errorf("long %s: the whole value is not in unmapped: %v", k, len(ev.Unmapped))
+		}
+	}
+}
+
+func TestUID(t *testing.T) {
+	withMeta := decode(t, `{"_id":{"$oid":"a"},"metadata":{"uid":"m"},"time":1718213009419}`)
+	withID := decode(t, `{"id":"b","time":1718213009419}`)
+	bare1 := decode(t, `{"time":1718213009419,"message":"x","count":1}`)
+	bare2 := decode(t, `{ "count":1, "message":"x","time":1718213009419}`)
+	bare3 := decode(t, `{"time":1718213009419,"message":"y"}`)
+	if withMeta.UID() != "m" || withID.UID() != "b" {
+		t.Errorf("uids %q %q", withMeta.UID(), withID.UID())
+	}
+	if bare1.UID() != bare2.UID() || bare1.UID() == bare3.UID() || len(bare1.UID()) != 32 {
+		t.Errorf("digests %q %q %q", bare1.UID(), bare2.UID(), bare3.UID())
+	}
+	if ev := automox.ToOCSF(withMeta); ev.Metadata.UID != "m" {
+		t.Errorf("metadata.uid %q", ev.Metadata.UID)
+	}
+}
+
+// An event built in code, not decoded, maps too, and marshals under the
+// API's names.
+func TestEventBuiltInCode(t *testing.T) {
+	id := 1
+	e := automox.AuditEvent{ID: "6669d991ba9a2536b8158f17", ClassUID: 3002, ActivityID: &id, Activity: "Logon", Time: dataEnd,
+		User: &automox.User{UID: "1"}, StatusCode: "200", Message: "User Log In Success"}
+	ev := automox.ToOCSF(e)
+	if err := ocsf.Validate(ev); err != nil {
+		t.Fatal(err)
+	}
+	var back automox.AuditEvent
+	if err := json.Unmarshal([]byte(ev.RawData), &back); err != nil || back.ID != e.ID || !back.Time.Equal(e.Time) || back.User.UID != "1" {
+		t.Errorf("raw_data %s decodes to %+v (%v)", ev.RawData, back, err)
+	}
+}
+
+// Golden files: every event of the document's examples and of vendors.md's
+// fixture, repaired. Regenerate with: go test ./automox -run TestGolden -update
+func TestGolden(t *testing.T) {
+	inputs := map[string][]byte{}
+	for _, name := range audittest.AutomoxDocEventNames() {
+		inputs[name] = docExample(t, name)
+	}
+	fixture, err := os.ReadFile("testdata/fixture_vendors_md.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs["fixture_vendors_md"] = fixture
+	for name, b := range inputs {
+		t.Run(name, func(t *testing.T) {
+			var events []automox.AuditEvent
+			if err := json.Unmarshal(b, &events); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			for _, e := range events {
+				ev := automox.ToOCSF(e)
+				if err := ocsf.Validate(ev); err != nil {
+					t.Errorf("%s: %v", e.UID(), err)
+				}
+				enc := json.NewEncoder(&out)
+				enc.SetEscapeHTML(false)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(ev); err != nil {
+					t.Fatal(err)
+				}
+			}
+			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
+			}
+		})
+	}
+}

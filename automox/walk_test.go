@@ -1,0 +1,616 @@
+package automox_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/automox"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+// dataEnd is the newest event of the generated data sets, and window a
+// window that holds all of them (they span about nine days).
+var (
+	dataEnd = time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	window  = automox.ListOptions{Since: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), Until: dataEnd}
+)
+
+// opts returns the test window with a page size.
+func opts(limit int) *automox.ListOptions {
+	o := window
+	o.Limit = limit
+	return &o
+}
+
+// faultyFake is the fault mix the issue asks for: 20% 429, 10% 503, 5%
+// connection resets and 5% truncated bodies, over n events. The first four
+// requests get one fault of each kind.
+func faultyFake(t *testing.T, seed int64, n int) *audittest.Automox {
+	t.Helper()
+	return audittest.StartAutomox(t, audittest.AutomoxOptions{
+		Events: audittest.GenerateAutomoxEvents(n, 42, dataEnd),
+		Faults: audittest.Faults{
+			RateLimit: 0.20, Unavailable: 0.10, Reset: 0.05, Truncate: 0.05, Seed: seed,
+			Script: []audittest.Fault{audittest.FaultReset, audittest.FaultRateLimit, audittest.FaultTruncate, audittest.FaultUnavailable},
+		},
+	})
+}
+
+// fakeClient talks to a fake with fast retries and no client-side limit.
+func fakeClient(t testing.TB, fake *audittest.Automox, opts ...auditclient.Option) *automox.Client {
+	t.Helper()
+	base := []auditclient.Option{
+		auditclient.WithBaseURL(fake.URL()),
+		auditclient.WithRateLimit(rate.Inf, 1),
+		auditclient.WithRetryPolicy(auditclient.RetryPolicy{
+			MaxAttempts: 25,
+			BaseDelay:   time.Millisecond,
+			MaxDelay:    20 * time.Millisecond,
+			Budget:      auditclient.NewRetryBudget(100000, 5, 10),
+		}),
+	}
+	c, err := automox.NewClient(fake.APIKey(), fake.OrgUUID(), append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func compact(t *testing.T, raw []byte) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatalf("bad JSON %s: %v", raw, err)
+	}
+	return b.String()
+}
+
+// want is the fake's data set in the order a walk must yield it.
+func want(t *testing.T, fake *audittest.Automox) []string {
+	var out []string
+	for _, r := range fake.Events() {
+		out = append(out, compact(t, r))
+	}
+	return out
+}
+
+// collect walks it to the end (or n events) and returns the events as sent.
+func collect(t *testing.T, it auditclient.Iterator, n int) []string {
+	t.Helper()
+	var out []string
+	for (n < 0 || len(out) < n) && it.Next() {
+		ev := it.Event()
+		if err := ocsf.Validate(ev); err != nil {
+			t.Fatalf("event %d does not validate: %v", len(out), err)
+		}
+		out = append(out, compact(t, []byte(ev.RawData)))
+	}
+	return out
+}
+
+// tally compares got and want as multisets.
+func tally(got, want []string) (extra, lost int) {
+	count := map[string]int{}
+	for _, g := range got {
+		count[g]++
+	}
+	for _, w := range want {
+		count[w]--
+	}
+	for _, n := range count {
+		if n > 0 {
+			extra += n
+		} else {
+			lost -= n
+		}
+	}
+	return extra, lost
+}
+
+// same reports the first difference of got and want, in order.
+func same(t *testing.T, got, want []string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Errorf("%d events, want %d", len(got), len(want))
+	}
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			t.Fatalf("event %d = %s\nwant %s", i, got[i], want[i])
+		}
+	}
+}
+
+func TestFaultInjectedWalk(t *testing.T) {
+	fake := faultyFake(t, 7, 1500)
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), opts(100), nil)
+	defer it.Close()
+	got := collect(t, it, -1)
+	if err := it.Err(); err != nil {
+		t.Fatalf("walk failed: %v", err)
+	}
+	w := want(t, fake)
+	same(t, got, w)
+	st, cs := fake.Stats(), c.HTTP().Stats()
+	extra, lost := tally(got, w)
+	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client requests=%d retries=%d duplicates=%d losses=%d",
+		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Requests, cs.Retries, extra, lost)
+	if extra != 0 || lost != 0 {
+		t.Errorf("%d duplicates, %d losses", extra, lost)
+	}
+	for _, f := range []audittest.Fault{audittest.FaultRateLimit, audittest.FaultUnavailable, audittest.FaultReset, audittest.FaultTruncate} {
+		if st.Injected[f] == 0 {
+			t.Errorf("no %v injected: %v", f, st.Injected)
+		}
+	}
+	if cs.Retries == 0 {
+		t.Error("client counted no retries")
+	}
+	if !it.Checkpoint().Complete() {
+		t.Error("checkpoint after the end is not complete")
+	}
+}
+
+func TestResumeFromCheckpointAt777(t *testing.T) {
+	fake := faultyFake(t, 11, 1500)
+	w := want(t, fake)
+
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), opts(100), nil)
+	first := collect(t, it, 777)
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	cpJSON, err := json.Marshal(it.Checkpoint())
+	if err != nil {
+		t.Fatal(err)
+	}
+	it.Close()
+	if bytes.Contains(cpJSON, []byte(fake.APIKey())) {
+		t.Fatalf("checkpoint holds the key: %s", cpJSON)
+	}
+	cp, err := auditclient.ParseCheckpoint(cpJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Position == nil || cp.Position.Skip == 0 {
+		t.Fatalf("checkpoint position %+v", cp.Position)
+	}
+	d, cursor, ok := strings.Cut(cp.Position.Token, "|")
+	if _, err := time.Parse(time.DateOnly, d); !ok || err != nil {
+		t.Errorf("position token %q is not DAY|CURSOR", cp.Position.Token)
+	}
+	c2 := fakeClient(t, fake)
+	before := len(fake.Requests())
+	it2 := c2.Events(context.Background(), opts(100), cp)
+	defer it2.Close()
+	rest := collect(t, it2, -1)
+	if err := it2.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("resume at 777: first=%d rest=%d total=%d want=%d token=%s", len(first), len(rest), len(first)+len(rest), len(w), cp.Position.Token)
+	same(t, append(first, rest...), w)
+	// The resumed walk started in the checkpoint's day, at its cursor.
+	atCursor := false
+	for _, r := range fake.Requests()[before:] {
+		if r.Query.Get("date") < d {
+			t.Errorf("the resumed walk read a day before the checkpoint's: %v", r)
+		}
+		if r.Query.Get("date") == d && r.Query.Get("cursor") < cursor {
+			t.Errorf("the resumed walk read the checkpoint's day before its cursor: %v", r)
+		}
+		atCursor = atCursor || (r.Query.Get("date") == d && r.Query.Get("cursor") == cursor)
+	}
+	if !atCursor {
+		t.Errorf("the resumed walk never asked for day %s at cursor %q", d, cursor)
+	}
+	if !it2.Checkpoint().Complete() {
+		t.Error("checkpoint after the end is not complete")
+	}
+}
+
+// Resuming from a checkpoint taken after any number of events yields exactly
+// the rest, across page and day boundaries.
+func TestResumeAnywhere(t *testing.T) {
+	events := audittest.GenerateAutomoxEvents(230, 3, dataEnd)
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: events})
+	w := want(t, fake)
+	for _, at := range []int{0, 1, 10, 11, 50, 99, 150, 229, 230} {
+		c := fakeClient(t, fake)
+		it := c.Events(context.Background(), opts(10), nil)
+		first := collect(t, it, at)
+		cp := it.Checkpoint()
+		it.Close()
+		cpJSON, _ := json.Marshal(cp)
+		cp, err := auditclient.ParseCheckpoint(cpJSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		it2 := c.Events(context.Background(), opts(10), cp)
+		rest := collect(t, it2, -1)
+		if err := it2.Err(); err != nil {
+			t.Fatal(err)
+		}
+		it2.Close()
+		if len(first)+len(rest) != len(w) {
+			t.Errorf("resume at %d: %d + %d events, want %d", at, len(first), len(rest), len(w))
+			continue
+		}
+		same(t, append(first, rest...), w)
+	}
+}
+
+// newEvent is an event of the Audit Trail at t with id oid.
+func newEvent(oid string, t time.Time, msg string) json.RawMessage {
+	return json.RawMessage(fmt.Sprintf(`{"_id":{"$oid":%q},"activity":"Logon","activity_id":1,"category_uid":3,"class_uid":3002,"count":1,"message":%q,`+
+		`"metadata":{"uid":"%s-0000-4000-8000-000000000000","version":"1.1.0","product":{"vendor_name":"Automox"}},"severity_id":1,"status_id":1,"status_code":200,`+
+		`"time":%d,"type_uid":300201,"user":{"uid":"1","email_addr":"late@example.com"}}`, oid, msg, oid[16:], t.UnixMilli()))
+}
+
+// A completed walk's checkpoint makes the next walk yield only the events
+// that arrived since, including new ones in the very millisecond of the last
+// event seen, while those already seen there are not repeated.
+func TestIncrementalSync(t *testing.T) {
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(300, 5, dataEnd)})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), opts(40), nil)
+	first := collect(t, it, -1)
+	if it.Err() != nil || len(first) != 300 {
+		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
+	}
+	cp := it.Checkpoint()
+	it.Close()
+	if !cp.Complete() || !cp.HighWater.Equal(dataEnd) || len(cp.Boundary) == 0 {
+		t.Fatalf("checkpoint after a full walk: %+v", cp)
+	}
+	hw := cp.HighWater
+	prefix := fmt.Sprintf("%08x", hw.Unix())
+	newEvents := []json.RawMessage{
+		newEvent(prefix+"ffffffff00000001", hw, "same millisecond as the last event seen"),
+		newEvent(prefix+"ffffffff00000002", hw.Add(time.Second), "a second later"),
+		newEvent(fmt.Sprintf("%08x", hw.Add(13*time.Hour).Unix())+"ffffffff00000003", hw.Add(13*time.Hour), "the next day"),
+	}
+	fake.Add(newEvents...)
+	later := opts(40)
+	later.Until = hw.Add(24 * time.Hour)
+	it2 := c.Events(context.Background(), later, cp)
+	second := collect(t, it2, -1)
+	if err := it2.Err(); err != nil {
+		t.Fatal(err)
+	}
+	it2.Close()
+	if len(second) != len(newEvents) {
+		t.Fatalf("incremental walk yielded %d events, want the %d new ones: %v", len(second), len(newEvents), second)
+	}
+	for i, raw := range newEvents {
+		if second[i] != compact(t, raw) {
+			t.Errorf("incremental event %d = %s, want %s", i, second[i], raw)
+		}
+	}
+	// A third walk finds nothing new.
+	it3 := c.Events(context.Background(), later, it2.Checkpoint())
+	if third := collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
+		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
+	}
+}
+
+func TestCheckpointOfOtherVendorOrOrgRefused(t *testing.T) {
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(20, 1, dataEnd)})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), opts(5), nil)
+	collect(t, it, 1)
+	cp := it.Checkpoint()
+	it.Close()
+	before := len(fake.Requests())
+
+	other, err := automox.NewClient(fake.APIKey(), "00000000-0000-4000-8000-000000000000", auditclient.WithBaseURL(fake.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it2 := other.Events(context.Background(), opts(5), cp)
+	if it2.Next() || !errors.Is(it2.Err(), auditclient.ErrCheckpointMismatch) {
+		t.Errorf("other organization: Err = %v", it2.Err())
+	}
+	cisco := cp.Clone()
+	cisco.Vendor = "cisco"
+	it3 := c.Events(context.Background(), opts(5), cisco)
+	if it3.Next() || !errors.Is(it3.Err(), auditclient.ErrCheckpointMismatch) {
+		t.Errorf("other vendor: Err = %v", it3.Err())
+	}
+	if after := len(fake.Requests()); after != before {
+		t.Errorf("%d requests sent with a refused checkpoint", after-before)
+	}
+}
+
+func TestCancelMidWalk(t *testing.T) {
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(2000, 9, dataEnd)})
+	c := fakeClient(t, fake)
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	it := c.Events(ctx, opts(100), nil)
+	n := 0
+	for it.Next() {
+		n++
+		if n == 150 {
+			cancel()
+		}
+	}
+	if !errors.Is(it.Err(), context.Canceled) {
+		t.Errorf("Err = %v, want context.Canceled", it.Err())
+	}
+	if n != 150 {
+		t.Errorf("%d events after cancel at 150", n-150)
+	}
+	it.Close()
+	c.HTTP().CloseIdleConnections()
+	waitGoroutines(t, before)
+}
+
+// waitGoroutines fails when goroutines started by the test are still running.
+func waitGoroutines(t *testing.T, before int) {
+	t.Helper()
+	var now int
+	for range 200 {
+		now = runtime.NumGoroutine()
+		if now <= before {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<16)
+	buf = buf[:runtime.Stack(buf, true)]
+	t.Errorf("goroutines: %d before, %d after\n%s", before, now, buf)
+}
+
+// Every day of the window is read, days without events too, and only the
+// events inside the window are yielded.
+func TestEveryDayVisitedAndWindowKept(t *testing.T) {
+	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
+	events := []json.RawMessage{
+		newEvent("666700000000000000000001", at("2024-06-10T03:00:00Z"), "before the window"),
+		newEvent("666700000000000000000002", at("2024-06-10T13:00:00Z"), "in"),
+		newEvent("666a00000000000000000003", at("2024-06-13T05:59:59Z"), "in"),
+		newEvent("666a00000000000000000004", at("2024-06-13T06:00:00Z"), "at until: in"),
+		newEvent("666a00000000000000000005", at("2024-06-13T06:00:00.001Z"), "after the window"),
+		newEvent("666c00000000000000000006", at("2024-06-15T00:00:00Z"), "a day after"),
+	}
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: events})
+	c := fakeClient(t, fake)
+	o := &automox.ListOptions{Since: at("2024-06-10T12:00:00Z"), Until: at("2024-06-13T06:00:00Z")}
+	it := c.Events(context.Background(), o, nil)
+	var msgs []string
+	for ev, err := range it.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, ev.Message)
+	}
+	if strings.Join(msgs, ",") != "in,in,at until: in" {
+		t.Errorf("events %v", msgs)
+	}
+	var days []string
+	for _, r := range fake.Requests() {
+		days = append(days, r.Query.Get("date"))
+		if r.Query.Get("limit") != "500" {
+			t.Errorf("request %v: limit %q, want the default 500", r, r.Query.Get("limit"))
+		}
+	}
+	slices.Sort(days)
+	if got := strings.Join(days, " "); got != "2024-06-10 2024-06-11 2024-06-12 2024-06-13" {
+		t.Errorf("days read: %s", got)
+	}
+	// One day, by Date.
+	it2 := c.Events(context.Background(), &automox.ListOptions{Date: at("2024-06-13T00:00:00Z")}, nil)
+	msgs = msgs[:0]
+	for ev, err := range it2.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs = append(msgs, ev.Message)
+	}
+	if strings.Join(msgs, ",") != "in,at until: in,after the window" {
+		t.Errorf("events of 2024-06-13: %v", msgs)
+	}
+}
+
+// gate counts the requests in flight; it holds the first n until n are in
+// flight at once, so a walk that does not fetch n days at once fails (after
+// a generous wait, never as a timing assertion).
+type gate struct {
+	next     http.RoundTripper
+	n        int
+	mu       sync.Mutex
+	inflight int
+	max      int
+	started  int
+	open     chan struct{}
+}
+
+func (g *gate) RoundTrip(r *http.Request) (*http.Response, error) {
+	g.mu.Lock()
+	g.inflight++
+	g.started++
+	g.max = max(g.max, g.inflight)
+	if g.started == g.n {
+		close(g.open)
+	}
+	held := g.started <= g.n
+	g.mu.Unlock()
+	if held {
+		select {
+		case <-g.open:
+		case <-time.After(5 * time.Second):
+		}
+	}
+	resp, err := g.next.RoundTrip(r)
+	g.mu.Lock()
+	g.inflight--
+	g.mu.Unlock()
+	return resp, err
+}
+
+// Days are fetched several at once, never more than Concurrency, each
+// request through the client's rate limiter, and the events still come in
+// day order.
+func TestConcurrentDaysBoundedAndRateLimited(t *testing.T) {
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(600, 2, dataEnd)})
+	w := want(t, fake)
+	for _, conc := range []int{1, 4, 7} {
+		g := &gate{next: http.DefaultTransport, n: conc, open: make(chan struct{})}
+		c := fakeClient(t, fake, auditclient.WithHTTPClient(&http.Client{Transport: g}), auditclient.WithRateLimit(rate.Limit(5000), 1))
+		o := opts(50)
+		o.Concurrency = conc
+		it := c.Events(context.Background(), o, nil)
+		got := collect(t, it, -1)
+		if it.Err() != nil {
+			t.Fatal(it.Err())
+		}
+		it.Close()
+		same(t, got, w)
+		st := c.HTTP().Stats()
+		t.Logf("concurrency %d: max in flight %d, requests %d, held back by the rate limiter %d", conc, g.max, st.Requests, st.Throttled)
+		if g.max != conc {
+			t.Errorf("concurrency %d: at most %d requests in flight", conc, g.max)
+		}
+		if conc > 1 && st.Throttled == 0 {
+			t.Errorf("concurrency %d: no request waited for the rate limiter (burst 1)", conc)
+		}
+	}
+}
+
+// The NDJSON of a whole walk passes the reference validator.
+func TestWalkPassesReferenceValidator(t *testing.T) {
+	validator := filepath.Join("..", "..", "shared", "ocsf", "validate.py")
+	if _, err := os.Stat(validator); err != nil {
+		t.Skipf("reference validator not found at %s (it lives in ../shared beside the repository)", validator)
+	}
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed")
+	}
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(2000, 42, dataEnd)})
+	for _, name := range audittest.AutomoxDocEventNames() {
+		var arr []json.RawMessage
+		if err := json.Unmarshal(audittest.AutomoxDocExamples()[name], &arr); err != nil {
+			t.Fatal(err)
+		}
+		fake.Add(arr...)
+	}
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &automox.ListOptions{Since: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), Until: dataEnd}, nil)
+	defer it.Close()
+	var ndjson bytes.Buffer
+	classes := map[ocsf.ClassUID]int{}
+	n := 0
+	for ev, err := range it.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		classes[ev.Class]++
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ndjson.Write(b)
+		ndjson.WriteByte('\n')
+		n++
+	}
+	cmd := exec.Command(python, validator)
+	cmd.Stdin = &ndjson
+	out, err := cmd.CombinedOutput()
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	last := lines[len(lines)-1]
+	t.Logf("validate.py: %s; classes %v", last, classes)
+	if err != nil || last != fmt.Sprintf("%d passed, 0 failed", n) || n != 2004 {
+		t.Errorf("validate.py over %d events: %v\n%s", n, err, out)
+	}
+	for _, cl := range []ocsf.ClassUID{ocsf.ClassAuthentication, ocsf.ClassAccountChange, ocsf.ClassEntityManagement, ocsf.ClassWebResourcesActivity} {
+		if classes[cl] == 0 {
+			t.Errorf("the generated data produced no %d events: %v", cl, classes)
+		}
+	}
+}
+
+// No credential reaches a log line (Debug level, every attempt and retry) or
+// an error, through a fault-injected walk and a 401.
+func TestNoCredentialInLogsOrErrors(t *testing.T) {
+	fake := faultyFake(t, 3, 600)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	c := fakeClient(t, fake, auditclient.WithLogger(logger))
+	it := c.Events(context.Background(), opts(200), nil)
+	if n := len(collect(t, it, -1)); n != 600 || it.Err() != nil {
+		t.Fatalf("%d events, %v", n, it.Err())
+	}
+	it.Close()
+
+	fake.SetFaults(audittest.Faults{}) // the 401 whole, not cut short
+	bad, err := automox.NewClient("wrong-key-0d9e8f", fake.OrgUUID(), auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = bad.ListPage(context.Background(), &automox.ListOptions{Date: dataEnd})
+	var api *auditclient.APIError
+	if !errors.Is(err, auditclient.ErrUnauthorized) || !errors.As(err, &api) || api.Message != "Access token is missing or invalid" {
+		t.Fatalf("wrong key: %v", err)
+	}
+	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
+		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
+	}
+	for _, s := range []string{fake.APIKey(), "wrong-key-0d9e8f"} {
+		for where, text := range map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": fmt.Sprintf("%v %+v %#v", c, c, c)} {
+			if strings.Contains(text, s) {
+				t.Errorf("%s holds the credential %q", where, s)
+			}
+		}
+	}
+}
+
+// The fake answers another organization with 403, a missing date with 400,
+// and a base URL with a path prefix is kept on every request.
+func TestFakeErrorsAndBasePath(t *testing.T) {
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{BasePath: "/gateway", Events: audittest.GenerateAutomoxEvents(250, 8, dataEnd)})
+	if !strings.HasSuffix(fake.URL(), "/gateway/api") {
+		t.Fatalf("URL %s", fake.URL())
+	}
+	c := fakeClient(t, fake)
+	n := 0
+	for _, err := range c.List(context.Background(), opts(100)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
+	}
+	if n != 250 {
+		t.Errorf("%d events, want 250", n)
+	}
+	for _, r := range fake.Requests() {
+		if r.Path != "/gateway/api/audit-service/v1/orgs/"+fake.OrgUUID()+"/events" || r.Header.Get("X-Ax-Organization-Uuid") != fake.OrgUUID() {
+			t.Errorf("request %v", r)
+		}
+	}
+	stranger, _ := automox.NewClient(fake.APIKey(), "00000000-0000-4000-8000-000000000000", auditclient.WithBaseURL(fake.URL()))
+	_, err := stranger.ListPage(context.Background(), &automox.ListOptions{Date: dataEnd})
+	if !errors.Is(err, auditclient.ErrForbidden) {
+		t.Errorf("another organization: %v", err)
+	}
+}
