@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/auditkit/auditkit/internal/jsonscan"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -121,8 +122,8 @@ func toOCSF(e AuditEvent, shortcut bool) (ev ocsf.Event, known bool) {
 	statusDetail := e.StatusDetails
 
 	// Pass 1: the members of the event as sent.
-	_ = members(raw, func(key string, val []byte) error {
-		if isNull(val) {
+	_ = jsonscan.Members(raw, func(key string, val []byte) error {
+		if jsonscan.IsNull(val) {
 			return nil
 		}
 		_, extra := e.Extra[key]
@@ -141,7 +142,7 @@ func toOCSF(e AuditEvent, shortcut bool) (ev ocsf.Event, known bool) {
 			r.metadata(val)
 			return nil
 		case "unmapped":
-			if v, err := decodeValue(val); err == nil {
+			if v, err := jsonscan.DecodeValue(val); err == nil {
 				if m, ok := v.(map[string]any); ok {
 					for k, x := range m {
 						if _, taken := r.un[k]; !taken {
@@ -395,7 +396,7 @@ type repair struct {
 
 // keep puts a member into unmapped under its own name.
 func (r *repair) keep(key string, val []byte) {
-	v, err := decodeValue(val)
+	v, err := jsonscan.DecodeValue(val)
 	if err != nil {
 		v = string(val)
 	}

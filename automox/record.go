@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/auditkit/auditkit/internal/jsonscan"
 )
 
 // AuditEvent is one event of the Audit Trail API, as Automox sends it: an
@@ -194,8 +196,8 @@ type WebResource struct {
 func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
 	var oid, plainID string
-	err := members(e.Raw, func(key string, val []byte) error {
-		if isNull(val) {
+	err := jsonscan.Members(e.Raw, func(key string, val []byte) error {
+		if jsonscan.IsNull(val) {
 			return nil
 		}
 		ok := true
@@ -208,7 +210,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 				if ok = json.Unmarshal(val, &o) == nil && o.OID != ""; ok {
 					oid, e.idKey = o.OID, "_id.$oid"
 				}
-			} else if s, err := unquote(val); err == nil && s != "" {
+			} else if s, err := jsonscan.Unquote(val); err == nil && s != "" {
 				oid, e.idKey = s, "_id"
 			} else {
 				ok = false
@@ -294,8 +296,8 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		}
 		return nil
 	})
-	if errors.Is(err, errSyntax) {
-		return fmt.Errorf("automox: audit event is not a JSON object: %s", clip(data))
+	if errors.Is(err, jsonscan.ErrSyntax) {
+		return fmt.Errorf("automox: audit event is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
@@ -306,7 +308,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	}
 	if e.Time.IsZero() {
 		if raw, bad := e.Extra["time"]; bad {
-			return fmt.Errorf("automox: audit event %s: field time: %s is not epoch milliseconds or seconds", e.ID, clip(raw))
+			return fmt.Errorf("automox: audit event %s: field time: %s is not epoch milliseconds or seconds", e.ID, jsonscan.Clip(raw))
 		}
 		return fmt.Errorf("automox: audit event %s has no time", e.ID)
 	}
@@ -316,7 +318,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 
 // text returns the string of a JSON string value.
 func text(val []byte) (string, bool) {
-	s, err := unquote(val)
+	s, err := jsonscan.Unquote(val)
 	return s, err == nil
 }
 
@@ -431,12 +433,12 @@ func (e *AuditEvent) computeUID() string {
 	if len(raw) == 0 {
 		raw, _ = e.MarshalJSON()
 	}
-	v, err := decodeValue(bytes.TrimSpace(raw))
+	v, err := jsonscan.DecodeValue(bytes.TrimSpace(raw))
 	var buf []byte
 	if err != nil {
 		buf = raw
 	} else {
-		buf = appendCanonical(nil, v)
+		buf = jsonscan.AppendCanonical(nil, v)
 	}
 	sum := sha256.Sum256(buf)
 	return hex.EncodeToString(sum[:16])

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/auditkit/auditkit/internal/jsonscan"
 )
 
 // AuditLog is one record of GET /v1/audit_logs, as the API sends it.
@@ -56,16 +58,16 @@ type AuditLog struct {
 func (a *AuditLog) UnmarshalJSON(data []byte) error {
 	*a = AuditLog{Raw: append(json.RawMessage(nil), data...)}
 	str := func(key string, val []byte) (string, error) {
-		if isNull(val) {
+		if jsonscan.IsNull(val) {
 			return "", nil
 		}
-		s, err := unquote(val)
+		s, err := jsonscan.Unquote(val)
 		if err != nil {
 			return "", fmt.Errorf("cisco: field %s: %w", key, err)
 		}
 		return s, nil
 	}
-	err := members(a.Raw, func(key string, val []byte) error {
+	err := jsonscan.Members(a.Raw, func(key string, val []byte) error {
 		var err error
 		switch key {
 		case "event":
@@ -84,7 +86,7 @@ func (a *AuditLog) UnmarshalJSON(data []byte) error {
 			a.NewAttributes, err = attributes(key, val)
 		case "item", "message":
 			var p *string
-			if !isNull(val) {
+			if !jsonscan.IsNull(val) {
 				var s string
 				if s, err = str(key, val); err == nil {
 					p = &s
@@ -103,8 +105,8 @@ func (a *AuditLog) UnmarshalJSON(data []byte) error {
 		}
 		return err
 	})
-	if errors.Is(err, errSyntax) {
-		return fmt.Errorf("cisco: audit log record is not a JSON object: %s", clip(data))
+	if errors.Is(err, jsonscan.ErrSyntax) {
+		return fmt.Errorf("cisco: audit log record is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
@@ -120,13 +122,13 @@ func (a *AuditLog) UnmarshalJSON(data []byte) error {
 
 // attributes decodes old_attributes or new_attributes: an object, or null.
 func attributes(key string, val []byte) (map[string]any, error) {
-	if isNull(val) {
+	if jsonscan.IsNull(val) {
 		return nil, nil
 	}
 	if len(val) == 0 || val[0] != '{' {
-		return nil, fmt.Errorf("cisco: field %s: %s is not an object", key, clip(val))
+		return nil, fmt.Errorf("cisco: field %s: %s is not an object", key, jsonscan.Clip(val))
 	}
-	v, err := decodeValue(val)
+	v, err := jsonscan.DecodeValue(val)
 	if err != nil {
 		return nil, fmt.Errorf("cisco: field %s: %w", key, err)
 	}
@@ -182,7 +184,7 @@ func (a *AuditLog) computeUID(scratch []byte) (string, []byte) {
 	field := func(name string, v any) {
 		buf = append(buf, name...)
 		buf = append(buf, 0)
-		buf = appendCanonical(buf, v)
+		buf = jsonscan.AppendCanonical(buf, v)
 		buf = append(buf, 0)
 	}
 	optional := func(p *string) any {
@@ -217,7 +219,7 @@ func (a *AuditLog) computeUID(scratch []byte) (string, []byte) {
 	}
 	slices.Sort(extra)
 	for _, k := range extra {
-		v, err := decodeValue(a.Extra[k])
+		v, err := jsonscan.DecodeValue(a.Extra[k])
 		if err != nil {
 			v = string(a.Extra[k])
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auditkit/auditkit/internal/jsonscan"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -196,7 +197,7 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		keepResource()
 	}
 	for k, raw := range e.Extra {
-		if !isNull(bytes.TrimSpace(raw)) {
+		if !jsonscan.IsNull(raw) {
 			un[k] = rawValue(raw)
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/auditkit/auditkit/internal/jsonscan"
 )
 
 // AuditEvent is one AccountAuditEvent of an AuditEventPage, as the API sends
@@ -128,33 +130,19 @@ func (e *AuditEvent) fieldOf(key []byte) *string {
 // whole record in Raw.
 func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
-	err := members(e.Raw, func(rawKey, val []byte) error {
-		inner := rawKey[1 : len(rawKey)-1]
-		if bytes.IndexByte(inner, '\\') < 0 {
-			if p := e.fieldOf(inner); p != nil {
-				s, err := unquote(val)
-				if err != nil {
-					return fmt.Errorf("entrust: audit event field %s: %w", inner, err)
-				}
-				*p = s
-				return nil
-			}
-		}
-		key, err := unquote(rawKey)
-		if err != nil {
-			return err
-		}
-		if p := e.stringField(key); p != nil {
+	err := jsonscan.RawMembers(e.Raw, func(rawKey, val []byte) error {
+		if p := e.fieldOf(rawKey); p != nil {
 			s, err := unquote(val)
 			if err != nil {
-				return fmt.Errorf("entrust: audit event field %s: %w", key, err)
+				return fmt.Errorf("entrust: audit event field %s: %w", rawKey, err)
 			}
 			*p = s
 			return nil
 		}
+		key := string(rawKey)
 		switch key {
 		case "eventVersion":
-			if len(val) > 0 && val[0] == '"' || isNull(val) {
+			if len(val) > 0 && val[0] == '"' || jsonscan.IsNull(val) {
 				s, err := unquote(val)
 				if err != nil {
 					return fmt.Errorf("entrust: audit event field %s: %w", key, err)
@@ -168,7 +156,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 				e.EventVersion = n.String()
 			}
 		case "auditDetails":
-			if !isNull(val) {
+			if !jsonscan.IsNull(val) {
 				e.AuditDetails = json.RawMessage(val)
 			}
 		default:
@@ -179,7 +167,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		}
 		return nil
 	})
-	if errors.Is(err, errSyntax) {
+	if errors.Is(err, jsonscan.ErrSyntax) {
 		return fmt.Errorf("entrust: audit event is not a JSON object: %s", clip(data))
 	}
 	if err != nil {
@@ -270,7 +258,7 @@ type Paging struct {
 // cursors.
 func (p *Paging) UnmarshalJSON(data []byte) error {
 	*p = Paging{}
-	if isNull(bytes.TrimSpace(data)) {
+	if jsonscan.IsNull(data) {
 		return nil
 	}
 	var m map[string]json.RawMessage
@@ -318,31 +306,13 @@ type AuditEventPage struct {
 	Paging  Paging       `json:"paging"`
 }
 
-var errNotString = errors.New("not a string")
-
 // unquote returns the string of a raw JSON string value; null is "".
 func unquote(raw []byte) (string, error) {
-	if isNull(raw) {
+	if jsonscan.IsNull(raw) {
 		return "", nil
 	}
-	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
-		return "", fmt.Errorf("%s is %w", clip(raw), errNotString)
-	}
-	if bytes.IndexByte(raw, '\\') < 0 {
-		return string(raw[1 : len(raw)-1]), nil
-	}
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
-		return "", err
-	}
-	return s, nil
+	return jsonscan.Unquote(raw)
 }
 
-func isNull(raw []byte) bool { return string(raw) == "null" }
-
-func clip(raw []byte) string {
-	if len(raw) > 60 {
-		return string(raw[:60]) + "…"
-	}
-	return string(raw)
-}
+// clip returns raw for an error message, cut after 60 bytes.
+func clip(raw []byte) string { return jsonscan.ClipN(raw, 60) }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/auditkit/auditkit/internal/jsonscan"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -330,7 +331,7 @@ func (m *mapping) unmapped() map[string]any {
 // objects to map[string]any, arrays to []any, numbers to json.Number. A
 // value that does not decode is kept as its text.
 func decodeAny(raw json.RawMessage) any {
-	v, err := decodeValue(bytes.TrimSpace(raw))
+	v, err := jsonscan.DecodeValue(bytes.TrimSpace(raw))
 	if err != nil {
 		return string(raw)
 	}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/auditkit/auditkit/internal/jsonscan"
 )
 
 // AuditEvent is one item of GET /v1/audit/events (the document's
@@ -98,7 +100,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
 	d := eventDecoder{raw: e.Raw, text: string(data), vals: new(eventValues)}
 	var seenID bool
-	err := rawMembers(e.Raw, func(key, val []byte) error {
+	err := jsonscan.RawMembers(e.Raw, func(key, val []byte) error {
 		var err error
 		switch string(key) {
 		case "id":
@@ -142,7 +144,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 			var n *int64
 			if n, err = optInt(val); err == nil && n != nil {
 				if *n < -1<<31 || *n > 1<<31-1 {
-					err = fmt.Errorf("%s is out of range", clip(val))
+					err = fmt.Errorf("%s is out of range", jsonscan.Clip(val))
 				} else {
 					d.vals.status = int(*n)
 					e.HTTPStatus = &d.vals.status
@@ -163,7 +165,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		case "worker_id":
 			e.WorkerID, err = d.optStr(val, 12)
 		case "event_payload":
-			if !isNull(val) {
+			if !jsonscan.IsNull(val) {
 				e.EventPayload = json.RawMessage(val)
 			}
 		case "error_message":
@@ -179,14 +181,14 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		}
 		return nil
 	})
-	if errors.Is(err, errSyntax) {
-		return fmt.Errorf("instavm: audit event is not a JSON object: %s", clip(data))
+	if errors.Is(err, jsonscan.ErrSyntax) {
+		return fmt.Errorf("instavm: audit event is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if !seenID || e.ID == "" {
-		return fmt.Errorf("instavm: audit event has no id: %s", clip(data))
+		return fmt.Errorf("instavm: audit event has no id: %s", jsonscan.Clip(data))
 	}
 	if e.created == "" {
 		return fmt.Errorf("instavm: audit event %s has no created_at", e.ID)
@@ -210,7 +212,7 @@ type eventDecoder struct {
 
 // str decodes a string or null ("").
 func (d *eventDecoder) str(val []byte) (string, error) {
-	if isNull(val) {
+	if jsonscan.IsNull(val) {
 		return "", nil
 	}
 	if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' && bytes.IndexByte(val, '\\') < 0 {
@@ -219,13 +221,13 @@ func (d *eventDecoder) str(val []byte) (string, error) {
 			return d.text[i+1 : i+len(val)-1], nil
 		}
 	}
-	return unquote(val)
+	return jsonscan.Unquote(val)
 }
 
 // optStr decodes a string or null (nil), kept in slot k of the event's
 // values.
 func (d *eventDecoder) optStr(val []byte, k int) (*string, error) {
-	if isNull(val) {
+	if jsonscan.IsNull(val) {
 		return nil, nil
 	}
 	s, err := d.str(val)
@@ -260,26 +262,26 @@ func parseTime(s string) (time.Time, error) {
 }
 
 func optInt(val []byte) (*int64, error) {
-	if isNull(val) {
+	if jsonscan.IsNull(val) {
 		return nil, nil
 	}
 	n, err := strconv.ParseInt(string(val), 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not an integer", clip(val))
+		return nil, fmt.Errorf("%s is not an integer", jsonscan.Clip(val))
 	}
 	return &n, nil
 }
 
 func optFloat(val []byte) (*float64, error) {
-	if isNull(val) {
+	if jsonscan.IsNull(val) {
 		return nil, nil
 	}
 	if len(val) == 0 || (val[0] != '-' && (val[0] < '0' || val[0] > '9')) {
-		return nil, fmt.Errorf("%s is not a number", clip(val))
+		return nil, fmt.Errorf("%s is not a number", jsonscan.Clip(val))
 	}
 	f, err := strconv.ParseFloat(string(val), 64)
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a number", clip(val))
+		return nil, fmt.Errorf("%s is not a number", jsonscan.Clip(val))
 	}
 	return &f, nil
 }

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/auditkit/auditkit/internal/jsonscan"
 )
 
 // AuditEvent is one item of GET /api/v1/audit/events, as the API sends it
@@ -119,7 +121,7 @@ func (d Data) Text() (string, bool) {
 	if d.Kind() != DataString {
 		return "", false
 	}
-	s, err := unquote(d.Raw)
+	s, err := jsonscan.Unquote(d.Raw)
 	if err != nil {
 		return "", false
 	}
@@ -137,7 +139,7 @@ func (d Data) Value() (any, error) {
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("nprinting: data %s: %w", clip(d.Raw), err)
+		return nil, fmt.Errorf("nprinting: data %s: %w", jsonscan.Clip(d.Raw), err)
 	}
 	return v, nil
 }
@@ -183,16 +185,16 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
 	str := func(val []byte) string {
 		switch {
-		case isNull(val):
+		case jsonscan.IsNull(val):
 			return ""
 		case len(val) > 0 && val[0] == '"':
-			if s, err := unquote(val); err == nil {
+			if s, err := jsonscan.Unquote(val); err == nil {
 				return s
 			}
 		}
 		return string(val) // another type than documented: its JSON text
 	}
-	err := members(e.Raw, func(key string, val []byte) error {
+	err := jsonscan.Members(e.Raw, func(key string, val []byte) error {
 		switch key {
 		case "id":
 			e.ID = str(val)
@@ -230,8 +232,8 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		}
 		return nil
 	})
-	if errors.Is(err, errSyntax) {
-		return fmt.Errorf("nprinting: audit event is not a JSON object: %s", clip(data))
+	if errors.Is(err, jsonscan.ErrSyntax) {
+		return fmt.Errorf("nprinting: audit event is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/auditkit/auditkit/internal/jsonscan"
 )
 
 // EntryType is what an audit history entry records: the type member, 0
@@ -60,7 +62,7 @@ func (u *ModUser) UnmarshalJSON(data []byte) error {
 // decode decodes data, which it keeps (Raw and Extra alias it).
 func (u *ModUser) decode(data []byte) error {
 	*u = ModUser{Raw: data}
-	err := members(data, func(k string, v []byte) error {
+	err := jsonscan.Members(data, func(k string, v []byte) error {
 		var err error
 		switch k {
 		case "id":
@@ -79,7 +81,7 @@ func (u *ModUser) decode(data []byte) error {
 		}
 		return err
 	})
-	if errors.Is(err, errSyntax) {
+	if errors.Is(err, jsonscan.ErrSyntax) {
 		return fmt.Errorf("tanium: mod_user is not an object: %s", clip(data))
 	}
 	return err
@@ -158,13 +160,13 @@ func (e *Entry) UnmarshalJSON(data []byte) error {
 // left as it is.
 func (e *Entry) decode(data []byte) error {
 	*e = Entry{Object: e.Object, Raw: data}
-	err := members(data, func(k string, v []byte) error {
+	err := jsonscan.Members(data, func(k string, v []byte) error {
 		var err error
 		switch k {
 		case "object_id":
 			e.ObjectID, err = intField(k, v)
 		case "type":
-			if !isNull(v) {
+			if !jsonscan.IsNull(v) {
 				var n int64
 				if n, err = intField(k, v); err == nil {
 					t := EntryType(n)
@@ -182,7 +184,7 @@ func (e *Entry) decode(data []byte) error {
 		case "modifier_user_id":
 			e.ModifierUserID, err = intField(k, v)
 		case "mod_user":
-			if !isNull(v) {
+			if !jsonscan.IsNull(v) {
 				u := new(ModUser)
 				if err = u.decode(v); err == nil {
 					e.ModUser = u
@@ -196,7 +198,7 @@ func (e *Entry) decode(data []byte) error {
 		}
 		return err
 	})
-	if errors.Is(err, errSyntax) {
+	if errors.Is(err, jsonscan.ErrSyntax) {
 		return fmt.Errorf("tanium: audit history entry is not a JSON object: %s", clip(data))
 	}
 	if err != nil {
@@ -318,7 +320,7 @@ func (a *AuditLog) decode(data []byte) error {
 	*a = AuditLog{}
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '[' {
-		err := elements(data, func(p []byte) error {
+		err := jsonscan.Elements(data, func(p []byte) error {
 			var one AuditLog
 			if err := one.decode(p); err != nil {
 				return err
@@ -329,12 +331,12 @@ func (a *AuditLog) decode(data []byte) error {
 			a.Entries = append(a.Entries, one.Entries...)
 			return nil
 		})
-		if errors.Is(err, errSyntax) {
+		if errors.Is(err, jsonscan.ErrSyntax) {
 			return fmt.Errorf("tanium: audit log list is not a JSON array: %s", clip(data))
 		}
 		return err
 	}
-	err := members(data, func(k string, v []byte) error {
+	err := jsonscan.Members(data, func(k string, v []byte) error {
 		var err error
 		switch k {
 		case "id":
@@ -357,7 +359,7 @@ func (a *AuditLog) decode(data []byte) error {
 		}
 		return err
 	})
-	if errors.Is(err, errSyntax) {
+	if errors.Is(err, jsonscan.ErrSyntax) {
 		return fmt.Errorf("tanium: audit log is not a JSON object: %s", clip(data))
 	}
 	return err
@@ -366,12 +368,12 @@ func (a *AuditLog) decode(data []byte) error {
 // decodeEntries decodes the entries array, setting a cache_info element
 // aside. The SOAP form wraps the array as {"entry":[...]}; that is read too.
 func (a *AuditLog) decodeEntries(v []byte) error {
-	if isNull(v) {
+	if jsonscan.IsNull(v) {
 		return nil
 	}
 	if len(v) > 0 && v[0] == '{' {
 		var list []byte
-		err := members(v, func(k string, val []byte) error {
+		err := jsonscan.Members(v, func(k string, val []byte) error {
 			switch k {
 			case "entry":
 				list = val
@@ -386,7 +388,7 @@ func (a *AuditLog) decodeEntries(v []byte) error {
 		v = list
 	}
 	a.Entries = make([]Entry, 0, bytes.Count(v, []byte(`"modification_time"`)))
-	err := elements(v, func(el []byte) error {
+	err := jsonscan.Elements(v, func(el []byte) error {
 		if isCacheInfo(el) {
 			a.CacheInfo = el
 			return nil
@@ -398,7 +400,7 @@ func (a *AuditLog) decodeEntries(v []byte) error {
 		a.Entries = append(a.Entries, e)
 		return nil
 	})
-	if errors.Is(err, errSyntax) {
+	if errors.Is(err, jsonscan.ErrSyntax) {
 		return fmt.Errorf("tanium: entries is not an array of objects: %s", clip(v))
 	}
 	return err
@@ -411,7 +413,7 @@ func isCacheInfo(el []byte) bool {
 		return false
 	}
 	var id, rows, entry bool
-	err := members(el, func(k string, _ []byte) error {
+	err := jsonscan.Members(el, func(k string, _ []byte) error {
 		switch k {
 		case "cache_id":
 			id = true
