@@ -20,6 +20,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
+	"github.com/auditkit/auditkit/internal/walktest"
 )
 
 const (
@@ -397,7 +398,7 @@ func TestNewClientRejectsEmptyCredentials(t *testing.T) {
 
 func TestClientStringHidesCredentials(t *testing.T) {
 	c, _ := mocked(t)
-	for _, s := range []string{c.String(), fmtAll(c)} {
+	for _, s := range []string{c.String(), walktest.FmtAll(c)} {
 		if strings.Contains(s, testAPIKey) || strings.Contains(s, testClientID) {
 			t.Errorf("client formatting leaks a credential: %s", s)
 		}

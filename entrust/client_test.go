@@ -20,6 +20,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/entrust"
+	"github.com/auditkit/auditkit/internal/walktest"
 )
 
 const (
@@ -443,7 +444,7 @@ func TestErrorBodies(t *testing.T) {
 				api.Vendor != "entrust" || api.Method != "POST" || api.RequestID != "req-1" || !strings.HasSuffix(api.URL, "/api/web/v2/reports/auditeventspaged") {
 				t.Errorf("APIError = %+v", api)
 			}
-			if strings.Contains(fmtAll(err), testSecret) {
+			if strings.Contains(walktest.FmtAll(err), testSecret) {
 				t.Errorf("error leaks the secret: %v", err)
 			}
 		})
@@ -466,7 +467,7 @@ func TestAuthenticateFailure(t *testing.T) {
 	if !errors.Is(err, auditclient.ErrUnauthorized) || !errors.As(err, &api) || api.Code != "AUTHENTICATION_FAILED" {
 		t.Fatalf("err = %v", err)
 	}
-	if strings.Contains(fmtAll(err), testSecret) || bytes.Contains(api.Body, []byte(testSecret)) || !strings.Contains(api.Message, auditclient.Redacted) {
+	if strings.Contains(walktest.FmtAll(err), testSecret) || bytes.Contains(api.Body, []byte(testSecret)) || !strings.Contains(api.Message, auditclient.Redacted) {
 		t.Errorf("secret not redacted: %v / %s", err, api.Body)
 	}
 	if len(m.reports()) != 0 {
@@ -667,7 +668,7 @@ func TestClientFormattingHidesCredentials(t *testing.T) {
 	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since}); err != nil {
 		t.Fatal(err)
 	}
-	s := fmtAll(c) + fmtAll(*c) + c.String()
+	s := walktest.FmtAll(c) + walktest.FmtAll(*c) + c.String()
 	if strings.Contains(s, testSecret) || strings.Contains(s, "tok-1") || !strings.Contains(s, "example.us.trustedauth.com") {
 		t.Errorf("client formatting: %s", s)
 	}

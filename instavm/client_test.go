@@ -18,6 +18,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/instavm"
+	"github.com/auditkit/auditkit/internal/walktest"
 )
 
 const (
@@ -25,8 +26,6 @@ const (
 	testToken  = "bearer-token-5d4c3b2a"
 	eventsURL  = "https://api.instavm.io/v1/audit/events"
 )
-
-func fmtAll(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }
 
 // mocked returns a client whose HTTP goes to an httpmock transport, with
 // retries off so each call is one request.
@@ -144,7 +143,7 @@ func TestBearerAndCustomAuth(t *testing.T) {
 	if a := got[1].Header.Get("Authorization"); a != "Bearer custom-77" {
 		t.Errorf("custom auth: Authorization %q", a)
 	}
-	for _, s := range []string{bearer.String(), fmtAll(bearer), custom.String()} {
+	for _, s := range []string{bearer.String(), walktest.FmtAll(bearer), custom.String()} {
 		if strings.Contains(s, testToken) || strings.Contains(s, "custom-77") {
 			t.Errorf("client formatting leaks the token: %s", s)
 		}
@@ -389,7 +388,7 @@ func TestErrorBodies(t *testing.T) {
 			if errors.As(err, &ve) {
 				t.Errorf("a %d is not a validation error", tt.status)
 			}
-			if strings.Contains(fmtAll(err), testAPIKey) {
+			if strings.Contains(walktest.FmtAll(err), testAPIKey) {
 				t.Errorf("error leaks the key: %v", err)
 			}
 		})
@@ -507,7 +506,7 @@ func TestNewClientRejectsEmptyCredentials(t *testing.T) {
 
 func TestClientStringHidesCredentials(t *testing.T) {
 	c, _ := mocked(t)
-	s := fmtAll(c)
+	s := walktest.FmtAll(c)
 	if strings.Contains(s, testAPIKey) || !strings.Contains(c.String(), "https://api.instavm.io") {
 		t.Errorf("client formatting: %s", s)
 	}

@@ -25,6 +25,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/nprinting"
 )
 
@@ -207,7 +208,7 @@ func TestNTLMLoginAndSessionCookies(t *testing.T) {
 	})
 	var logs bytes.Buffer
 	ntlm := &fakeNTLM{message: fake.NTLMToken()}
-	c, err := nprinting.NewNTLMClient(fake.URL(), ntlm.hook, fastOptions(auditclient.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))...)
+	c, err := nprinting.NewNTLMClient(fake.URL(), ntlm.hook, walktest.FastOptions("", auditclient.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +261,7 @@ func TestNTLMLoginAndSessionCookies(t *testing.T) {
 	for _, ck := range cookies[:1] {
 		for _, part := range strings.Split(ck, ";") {
 			_, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-			if strings.Contains(logs.String(), v) || strings.Contains(fmtAll(c), v) {
+			if strings.Contains(logs.String(), v) || strings.Contains(walktest.FmtAll(c), v) {
 				t.Errorf("a session cookie value reached the logs or %%v")
 			}
 		}
@@ -270,7 +271,7 @@ func TestNTLMLoginAndSessionCookies(t *testing.T) {
 func TestNTLMLoginRefused(t *testing.T) {
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(10, 4, time.Now())})
 	ntlm := &fakeNTLM{message: "wrong-message"}
-	c, err := nprinting.NewNTLMClient(fake.URL(), ntlm.hook, fastOptions()...)
+	c, err := nprinting.NewNTLMClient(fake.URL(), ntlm.hook, walktest.FastOptions("")...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/nprinting"
 )
 
@@ -265,7 +266,7 @@ func TestErrorBodies(t *testing.T) {
 			if !strings.Contains(api.URL, "/api/v1/audit/events?limit=5") {
 				t.Errorf("URL %q", api.URL)
 			}
-			if strings.Contains(fmtAll(err), testToken) {
+			if strings.Contains(walktest.FmtAll(err), testToken) {
 				t.Errorf("error leaks the token: %v", err)
 			}
 		})
@@ -373,7 +374,7 @@ func TestServerForms(t *testing.T) {
 
 func TestClientStringHidesToken(t *testing.T) {
 	c, _ := mocked(t)
-	for _, s := range []string{c.String(), fmtAll(c), fmtAll(c.HTTP())} {
+	for _, s := range []string{c.String(), walktest.FmtAll(c), walktest.FmtAll(c.HTTP())} {
 		if strings.Contains(s, testToken) || !strings.Contains(s, "nprinting") {
 			t.Errorf("client formatting: %s", s)
 		}
@@ -427,5 +428,3 @@ func TestDocumentRequestsFromOptions(t *testing.T) {
 		}
 	}
 }
-
-func fmtAll(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }

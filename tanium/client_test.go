@@ -13,6 +13,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/tanium"
 )
 
@@ -380,7 +381,7 @@ func TestNewClientChecks(t *testing.T) {
 		t.Error("bad base URL accepted")
 	}
 	c, _ := mocked(t)
-	for _, s := range []string{c.String(), fmtAll(c)} {
+	for _, s := range []string{c.String(), walktest.FmtAll(c)} {
 		if strings.Contains(s, testToken) {
 			t.Errorf("client formatting leaks the token: %s", s)
 		}

@@ -6,62 +6,34 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/tanium"
 )
 
 var testEnd = time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
 
-func fmtAll(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }
-
-// faultMix is the fault mix the issue asks for: 20% 429, 10% 503, 5%
-// connection resets and 5% truncated bodies; the first four requests get
-// one fault of each kind, so every kind is exercised whatever the seed
-// draws.
-func faultMix(seed int64) audittest.Faults {
-	return audittest.Faults{
-		RateLimit: 0.20, Unavailable: 0.10, Reset: 0.05, Truncate: 0.05, Seed: seed,
-		Script: []audittest.Fault{audittest.FaultReset, audittest.FaultRateLimit, audittest.FaultTruncate, audittest.FaultUnavailable},
-	}
-}
-
-// faultyFake serves 1,500 generated entries with the fault mix.
+// faultyFake serves 1,500 generated entries with the fault mix of
+// walktest.FaultMix.
 func faultyFake(t *testing.T, seed int64) *audittest.Tanium {
 	t.Helper()
 	return audittest.StartTanium(t, audittest.TaniumOptions{
 		Events: audittest.GenerateTaniumEvents(1500, 42, testEnd),
-		Faults: faultMix(seed),
+		Faults: walktest.FaultMix(seed),
 	})
 }
 
 // fakeClient talks to a fake with fast retries and no client-side limit.
 func fakeClient(t testing.TB, fake *audittest.Tanium, opts ...auditclient.Option) *tanium.Client {
 	t.Helper()
-	base := []auditclient.Option{
-		auditclient.WithBaseURL(fake.URL()),
-		auditclient.WithRateLimit(rate.Inf, 1),
-		auditclient.WithRetryPolicy(auditclient.RetryPolicy{
-			MaxAttempts: 25,
-			BaseDelay:   time.Millisecond,
-			MaxDelay:    20 * time.Millisecond,
-			Budget:      auditclient.NewRetryBudget(100000, 5, 10),
-		}),
-	}
-	c, err := tanium.NewClient(fake.APIToken(), append(base, opts...)...)
+	c, err := tanium.NewClient(fake.APIToken(), walktest.FastOptions(fake.URL(), opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,23 +54,13 @@ func allOf(t testing.TB, fake *audittest.Tanium) *tanium.ListOptions {
 	return &tanium.ListOptions{Objects: parse(t, fake.ObjectList()), HistorySize: 1000}
 }
 
-// compact returns JSON without insignificant space, for comparing records.
-func compact(t testing.TB, raw []byte) string {
-	t.Helper()
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
-		t.Fatalf("bad JSON %s: %v", raw, err)
-	}
-	return b.String()
-}
-
 // want is the fake's data set as a walk over all its objects must yield
 // it: object after object, each history newest first. Each record is
 // prefixed with its object, since entries do not name their type.
 func want(t testing.TB, fake *audittest.Tanium) []string {
 	var out []string
 	for _, e := range fake.Events() {
-		out = append(out, e.Object()+" "+compact(t, e.Raw))
+		out = append(out, e.Object()+" "+walktest.Compact(t, e.Raw))
 	}
 	return out
 }
@@ -107,15 +69,9 @@ func want(t testing.TB, fake *audittest.Tanium) []string {
 // returns the records as want spells them.
 func collect(t testing.TB, it auditclient.Iterator, n int) []string {
 	t.Helper()
-	var out []string
-	for (n < 0 || len(out) < n) && it.Next() {
-		ev := it.Event()
-		if err := ocsf.Validate(ev); err != nil {
-			t.Fatalf("event %d does not validate: %v", len(out), err)
-		}
-		out = append(out, objectOf(ev)+" "+compact(t, []byte(ev.RawData)))
-	}
-	return out
+	return walktest.CollectFunc(t, it, n, func(ev ocsf.Event) string {
+		return objectOf(ev) + " " + walktest.Compact(t, []byte(ev.RawData))
+	})
 }
 
 // objectOf reads the object back from an event: entity (3004) or user
@@ -125,40 +81,6 @@ func objectOf(ev ocsf.Event) string {
 		return ev.Entity.Type + ":" + ev.Entity.UID
 	}
 	return "user:" + ev.User.UID
-}
-
-// tally compares got and want as multisets (the data holds identical
-// twins): extra counts records yielded more often than the data holds
-// them, lost those yielded less often.
-func tally(got, want []string) (extra, lost int) {
-	count := map[string]int{}
-	for _, g := range got {
-		count[g]++
-	}
-	for _, w := range want {
-		count[w]--
-	}
-	for _, n := range count {
-		if n > 0 {
-			extra += n
-		} else {
-			lost -= n
-		}
-	}
-	return extra, lost
-}
-
-// diff fails at the first record out of order.
-func diff(t *testing.T, got, want []string) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%d events, want %d", len(got), len(want))
-	}
-	for i := range min(len(got), len(want)) {
-		if got[i] != want[i] {
-			t.Fatalf("event %d = %s\nwant %s", i, got[i], want[i])
-		}
-	}
 }
 
 func TestFaultInjectedWalk(t *testing.T) {
@@ -171,9 +93,9 @@ func TestFaultInjectedWalk(t *testing.T) {
 		t.Fatalf("walk failed: %v", err)
 	}
 	w := want(t, fake)
-	diff(t, got, w)
+	walktest.Diff(t, got, w)
 	st, cs := fake.Stats(), c.HTTP().Stats()
-	extra, lost := tally(got, w)
+	extra, lost := walktest.Tally(got, w)
 	t.Logf("fault-injected walk: events=%d want=%d objects=%d requests=%d served=%d injected=%v client retries=%d duplicates=%d losses=%d",
 		len(got), len(w), len(fake.Objects()), st.Requests, st.Served, st.Injected, cs.Retries, extra, lost)
 	if extra != 0 || lost != 0 {
@@ -210,7 +132,7 @@ func TestConcurrencyKeepsOrder(t *testing.T) {
 			t.Fatal(it.Err())
 		}
 		it.Close()
-		diff(t, got, w)
+		walktest.Diff(t, got, w)
 		reqs := fake.Requests()[before:]
 		seen := map[string]int{}
 		for _, r := range reqs {
@@ -268,7 +190,7 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("resume at 777: first=%d rest=%d total=%d want=%d checkpoint=%s", len(first), len(rest), len(first)+len(rest), len(w), cpJSON)
-	diff(t, append(first, rest...), w)
+	walktest.Diff(t, append(first, rest...), w)
 	if !it2.Checkpoint().Complete() {
 		t.Error("checkpoint after the end is not complete")
 	}
@@ -303,7 +225,7 @@ func TestResumeAtManyPositions(t *testing.T) {
 			t.Errorf("resume at %d: %d + %d events, want %d", at, len(first), len(rest), len(w))
 			continue
 		}
-		diff(t, append(first, rest...), w)
+		walktest.Diff(t, append(first, rest...), w)
 	}
 }
 
@@ -347,7 +269,7 @@ func TestIncrementalSync(t *testing.T) {
 	it2.Close()
 	wantNew := map[string]bool{}
 	for _, a := range added {
-		wantNew[a.Object()+" "+compact(t, a.Raw)] = true
+		wantNew[a.Object()+" "+walktest.Compact(t, a.Raw)] = true
 	}
 	if len(second) != len(added) {
 		t.Fatalf("incremental walk yielded %d events, want the %d new ones:\n%s", len(second), len(added), strings.Join(second, "\n"))
@@ -370,27 +292,17 @@ func TestCheckpointOfOtherQueryRefused(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(60, 1, testEnd)})
 	opts := allOf(t, fake)
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), opts, nil)
-	collect(t, it, 1)
-	cp := it.Checkpoint()
-	it.Close()
-	before := len(fake.Requests())
+	events := func(o *tanium.ListOptions, cp *auditclient.Checkpoint) auditclient.Iterator {
+		return c.Events(context.Background(), o, cp)
+	}
 	reordered := *opts
 	reordered.Objects = append([]tanium.Object{opts.Objects[1], opts.Objects[0]}, opts.Objects[2:]...)
 	fewer := *opts
 	fewer.Objects = opts.Objects[1:]
-	for name, o := range map[string]*tanium.ListOptions{"reordered objects": &reordered, "fewer objects": &fewer} {
-		it2 := c.Events(context.Background(), o, cp)
-		if it2.Next() || !errors.Is(it2.Err(), auditclient.ErrCheckpointMismatch) {
-			t.Errorf("%s: Err = %v", name, it2.Err())
-		}
-	}
-	other := cp.Clone()
-	other.Vendor = "cisco"
-	it3 := c.Events(context.Background(), opts, other)
-	if it3.Next() || !errors.Is(it3.Err(), auditclient.ErrCheckpointMismatch) {
-		t.Errorf("other vendor: Err = %v", it3.Err())
-	}
+	cp := walktest.CheckpointRefused(t, events, opts,
+		map[string]*tanium.ListOptions{"reordered objects": &reordered, "fewer objects": &fewer},
+		func() int { return len(fake.Requests()) })
+	before := len(fake.Requests())
 	// The history size, window and concurrency may change.
 	changed := *opts
 	changed.HistorySize, changed.Concurrency, changed.Since = 500, 2, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -413,45 +325,12 @@ func TestCheckpointOfOtherQueryRefused(t *testing.T) {
 func TestCancelMidWalk(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(1500, 9, testEnd)})
 	c := fakeClient(t, fake)
-	before := runtime.NumGoroutine()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	it := c.Events(ctx, allOf(t, fake), nil)
-	n := 0
-	for it.Next() {
-		n++
-		if n == 150 {
-			cancel()
-		}
-	}
-	if !errors.Is(it.Err(), context.Canceled) {
-		t.Errorf("Err = %v, want context.Canceled", it.Err())
-	}
-	if n != 150 {
-		t.Errorf("%d events after cancel at 150", n-150)
-	}
-	it.Close()
-	c.HTTP().CloseIdleConnections()
-	waitGoroutines(t, before)
+	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
+		return c.Events(ctx, allOf(t, fake), nil)
+	}, 150, c.HTTP().CloseIdleConnections)
 	if got, all := len(fake.Requests()), len(fake.Objects()); got >= all {
 		t.Errorf("%d requests for %d objects: the walk did not stop", got, all)
 	}
-}
-
-// waitGoroutines fails when goroutines started by the test are still running.
-func waitGoroutines(t *testing.T, before int) {
-	t.Helper()
-	var now int
-	for range 200 {
-		now = runtime.NumGoroutine()
-		if now <= before {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	buf := make([]byte, 1<<16)
-	buf = buf[:runtime.Stack(buf, true)]
-	t.Errorf("goroutines: %d before, %d after\n%s", before, now, buf)
 }
 
 // The history size is sent, and the server's last-N answer bounds what the
@@ -464,7 +343,7 @@ func TestHistorySizeBoundsTheWalk(t *testing.T) {
 	for _, o := range opts.Objects {
 		h := fake.History(o.String())
 		for _, raw := range h[:min(3, len(h))] {
-			w = append(w, o.String()+" "+compact(t, raw))
+			w = append(w, o.String()+" "+walktest.Compact(t, raw))
 		}
 	}
 	it := fakeClient(t, fake).Events(context.Background(), opts, nil)
@@ -472,7 +351,7 @@ func TestHistorySizeBoundsTheWalk(t *testing.T) {
 	if it.Err() != nil {
 		t.Fatal(it.Err())
 	}
-	diff(t, got, w)
+	walktest.Diff(t, got, w)
 	if len(got) >= 400 {
 		t.Errorf("history size 3 still yielded %d of 400", len(got))
 	}
@@ -496,7 +375,7 @@ func TestTimeWindowClientSide(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !m.ModificationTime.Before(since) && !m.ModificationTime.After(until) {
-			w = append(w, e.Object()+" "+compact(t, e.Raw))
+			w = append(w, e.Object()+" "+walktest.Compact(t, e.Raw))
 		}
 	}
 	if len(w) == 0 || len(w) == 500 {
@@ -510,15 +389,15 @@ func TestTimeWindowClientSide(t *testing.T) {
 	if it.Err() != nil {
 		t.Fatal(it.Err())
 	}
-	diff(t, got, w)
+	walktest.Diff(t, got, w)
 	var listed []string
 	for e, err := range c.List(context.Background(), opts) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		listed = append(listed, e.Object.String()+" "+compact(t, e.Raw))
+		listed = append(listed, e.Object.String()+" "+walktest.Compact(t, e.Raw))
 	}
-	diff(t, listed, w)
+	walktest.Diff(t, listed, w)
 	for _, r := range fake.Requests() {
 		if r.RawQuery != "" {
 			t.Errorf("a query was sent: %s", r.RawQuery)
@@ -528,41 +407,20 @@ func TestTimeWindowClientSide(t *testing.T) {
 
 // The NDJSON of a whole walk passes the reference validator.
 func TestWalkPassesReferenceValidator(t *testing.T) {
-	validator := filepath.Join("..", "..", "shared", "ocsf", "validate.py")
-	if _, err := os.Stat(validator); err != nil {
-		t.Skipf("reference validator not found at %s (it lives in ../shared beside the repository)", validator)
-	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	v := walktest.NeedValidator(t)
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{})
 	it := fakeClient(t, fake).Events(context.Background(), allOf(t, fake), nil)
 	defer it.Close()
-	var ndjson bytes.Buffer
 	classes := map[int64]int{}
 	n := 0
-	for ev, err := range it.All() {
-		if err != nil {
-			t.Fatal(err)
-		}
+	ndjson := walktest.NDJSON(t, it, func(ev ocsf.Event) {
 		classes[ev.TypeUID()]++
-		b, err := json.Marshal(ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ndjson.Write(b)
-		ndjson.WriteByte('\n')
 		n++
-	}
-	cmd := exec.Command(python, validator)
-	cmd.Stdin = &ndjson
-	out, err := cmd.CombinedOutput()
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	last := lines[len(lines)-1]
+	})
+	last := v.Check(t, ndjson, audittest.DefaultTaniumEvents)
 	t.Logf("validate.py: %s; type_uids %v", last, classes)
-	if err != nil || last != fmt.Sprintf("%d passed, 0 failed", audittest.DefaultTaniumEvents) || n != audittest.DefaultTaniumEvents {
-		t.Errorf("validate.py: %v\n%s", err, out)
+	if n != audittest.DefaultTaniumEvents {
+		t.Errorf("%d events, want %d", n, audittest.DefaultTaniumEvents)
 	}
 	for _, tu := range []int64{300101, 300106, 300401, 300403, 300404} {
 		if classes[tu] == 0 {
@@ -575,8 +433,7 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 // an error, through a fault-injected walk and a 401.
 func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	fake := faultyFake(t, 3)
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logs := walktest.DebugLogger()
 	c := fakeClient(t, fake, auditclient.WithLogger(logger))
 	it := c.Events(context.Background(), allOf(t, fake), nil)
 	if n := len(collect(t, it, -1)); n != 1500 || it.Err() != nil {
@@ -597,13 +454,7 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
 		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
 	}
-	for _, s := range []string{fake.APIToken(), wrong} {
-		for where, text := range map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": fmtAll(c) + fmtAll(bad)} {
-			if strings.Contains(text, s) {
-				t.Errorf("%s holds the credential %q", where, s)
-			}
-		}
-	}
+	walktest.NoSecrets(t, []string{fake.APIToken(), wrong}, map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": walktest.FmtAll(c) + walktest.FmtAll(bad)})
 }
 
 // A base URL with a path prefix is kept on every request.
@@ -615,7 +466,7 @@ func TestWalkUnderBasePath(t *testing.T) {
 	if it.Err() != nil {
 		t.Fatal(it.Err())
 	}
-	diff(t, got, want(t, fake))
+	walktest.Diff(t, got, want(t, fake))
 	for _, r := range fake.Requests() {
 		if !strings.HasPrefix(r.Path, "/gateway/tanium/api/v2/audit_logs/") {
 			t.Errorf("request %s", r)
