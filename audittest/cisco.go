@@ -2,8 +2,8 @@ package audittest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -151,7 +150,7 @@ type CiscoOptions struct {
 //
 // All methods are safe for concurrent use.
 type Cisco struct {
-	srv *server
+	base
 
 	clientID, apiKey string
 	defaultLimit     int
@@ -160,9 +159,7 @@ type Cisco struct {
 	headerStyle      string
 	start            time.Time
 
-	mu      sync.RWMutex
-	events  []ciscoEvent // newest first; ties by seq
-	nextSeq int
+	set eventSet[ciscoEvent] // newest first; ties by seq
 }
 
 // ciscoEvent is one record of the data set with the fields the API filters
@@ -177,82 +174,34 @@ type ciscoEvent struct {
 	seq       int
 }
 
+func (e ciscoEvent) rawJSON() json.RawMessage { return e.raw }
+
 // NewCisco starts a Cisco fake on a loopback port. The caller must call
 // Close. It never fails: unset options take their defaults and invalid ones
 // are clamped.
 func NewCisco(opts CiscoOptions) *Cisco {
 	c := &Cisco{
-		clientID:     opts.ClientID,
-		apiKey:       opts.APIKey,
-		defaultLimit: opts.DefaultLimit,
-		maxLimit:     opts.MaxLimit,
-		rateLimit:    opts.RateLimit,
-		headerStyle:  opts.HeaderStyle,
-		start:        time.Now(),
+		clientID:    cmp.Or(opts.ClientID, CiscoDefaultClientID),
+		apiKey:      cmp.Or(opts.APIKey, CiscoDefaultAPIKey),
+		rateLimit:   positiveOr(opts.RateLimit, CiscoDefaultRateLimit),
+		headerStyle: opts.HeaderStyle,
+		start:       time.Now(),
+		set:         eventSet[ciscoEvent]{parse: parseCiscoEvent, compare: compareCiscoEvents},
 	}
-	if c.clientID == "" {
-		c.clientID = CiscoDefaultClientID
-	}
-	if c.apiKey == "" {
-		c.apiKey = CiscoDefaultAPIKey
-	}
-	if c.maxLimit <= 0 {
-		c.maxLimit = CiscoMaxLimit
-	}
-	if c.defaultLimit <= 0 {
-		c.defaultLimit = CiscoDefaultLimit
-	}
-	c.defaultLimit = min(c.defaultLimit, c.maxLimit)
-	if c.rateLimit <= 0 {
-		c.rateLimit = CiscoDefaultRateLimit
-	}
+	c.defaultLimit, c.maxLimit = pageLimits(opts.DefaultLimit, opts.MaxLimit, CiscoDefaultLimit, CiscoMaxLimit)
 	if c.headerStyle != CiscoHeaderStyleXRateDashLimit {
 		c.headerStyle = CiscoHeaderStyleXRateLimit
 	}
-	events := opts.Events
-	if events == nil {
-		events = GenerateCiscoEvents(DefaultCiscoEvents, 1, ciscoDefaultEnd())
-	}
-	c.addLocked(events)
-	c.srv = newServer(serverConfig{
-		basePath:   opts.BasePath,
-		faults:     opts.Faults,
-		handler:    http.HandlerFunc(c.route),
-		writeError: c.writeFault,
-	})
+	c.set.add(eventsOr(opts.Events, GenerateCiscoEvents, DefaultCiscoEvents, ciscoDefaultEnd()))
+	c.listen(opts.BasePath, opts.Faults, c.route, c.writeFault)
 	return c
 }
 
 // StartCisco is NewCisco for tests: it closes the fake when tb's test ends.
 func StartCisco(tb testing.TB, opts CiscoOptions) *Cisco {
 	tb.Helper()
-	c := NewCisco(opts)
-	tb.Cleanup(c.Close)
-	return c
+	return closeAtEnd(tb, NewCisco(opts))
 }
-
-// URL returns the base URL of the fake including its base path and without
-// a trailing slash, such as "http://127.0.0.1:40261/prefix". Requests go to
-// URL()+"/v1/audit_logs".
-func (c *Cisco) URL() string { return c.srv.url() }
-
-// Close shuts the fake down. Later calls do nothing.
-func (c *Cisco) Close() { c.srv.close() }
-
-// Requests returns a copy of the requests received so far, in arrival order.
-func (c *Cisco) Requests() []RecordedRequest { return c.srv.requests() }
-
-// Stats returns the counters of the fake.
-func (c *Cisco) Stats() Stats { return c.srv.stats() }
-
-// SetFaults replaces the fault configuration. The script starts over with
-// the next request and the random generator is reseeded.
-//
-// Connections a client kept alive from before stay open: if f can reset
-// connections, call the client transport's CloseIdleConnections first, or
-// the transport may hide the first reset by resending the request (see
-// Faults).
-func (c *Cisco) SetFaults(f Faults) { c.srv.setFaults(f) }
 
 // ClientID returns the client id the fake accepts.
 func (c *Cisco) ClientID() string { return c.clientID }
@@ -263,35 +212,18 @@ func (c *Cisco) APIKey() string { return c.apiKey }
 // Events returns a copy of the whole data set in the order the API returns
 // it: newest first by created_at, records of the same second in the order
 // they were given or added.
-func (c *Cisco) Events() []json.RawMessage {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	out := make([]json.RawMessage, len(c.events))
-	for i, e := range c.events {
-		out[i] = slices.Clone(e.raw)
-	}
-	return out
-}
+func (c *Cisco) Events() []json.RawMessage { return c.set.all() }
 
 // Add adds events to the data set, as when new audit records arrive between
 // two syncs. Records are copied; see CiscoOptions.Events for the rules.
-func (c *Cisco) Add(events ...json.RawMessage) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.addLocked(events)
-}
+func (c *Cisco) Add(events ...json.RawMessage) { c.set.add(events) }
 
-func (c *Cisco) addLocked(events []json.RawMessage) {
-	for _, raw := range events {
-		c.events = append(c.events, parseCiscoEvent(raw, c.nextSeq))
-		c.nextSeq++
+// compareCiscoEvents orders records newest first, ties in the order given.
+func compareCiscoEvents(a, b ciscoEvent) int {
+	if c := b.createdAt.Compare(a.createdAt); c != 0 {
+		return c
 	}
-	slices.SortFunc(c.events, func(a, b ciscoEvent) int {
-		if c := b.createdAt.Compare(a.createdAt); c != 0 {
-			return c
-		}
-		return a.seq - b.seq
-	})
+	return a.seq - b.seq
 }
 
 func parseCiscoEvent(raw json.RawMessage, seq int) ciscoEvent {
@@ -316,22 +248,6 @@ func parseCiscoEvent(raw json.RawMessage, seq int) ciscoEvent {
 		e.createdAt = t.UTC()
 	}
 	return e
-}
-
-// rawString returns the string a JSON value holds, or "" if it is not a
-// string.
-func rawString(v json.RawMessage) string {
-	if len(v) < 2 || v[0] != '"' {
-		return ""
-	}
-	if bytes.IndexByte(v, '\\') < 0 {
-		return string(v[1 : len(v)-1])
-	}
-	var s string
-	if json.Unmarshal(v, &s) != nil {
-		return ""
-	}
-	return s
 }
 
 // route dispatches a request whose path is relative to the base path.
@@ -363,8 +279,8 @@ func (c *Cisco) authorized(r *http.Request) bool {
 	if !ok {
 		return false
 	}
-	idOK := subtle.ConstantTimeCompare([]byte(id), []byte(c.clientID)) == 1
-	keyOK := subtle.ConstantTimeCompare([]byte(key), []byte(c.apiKey)) == 1
+	idOK := secretEqual(id, c.clientID)
+	keyOK := secretEqual(key, c.apiKey)
 	return idOK && keyOK
 }
 
@@ -388,14 +304,7 @@ func (c *Cisco) parseCiscoQuery(raw string) (ciscoQuery, []string) {
 	}
 	params := ciscoParams()
 	var details []string
-	var unknown []string
-	for k := range values {
-		if !slices.Contains(params, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown)
-	for _, k := range unknown {
+	for _, k := range unknownParams(values, params) {
 		details = append(details, "unknown parameter "+strconv.Quote(k)+"; the parameters are "+strings.Join(params, ", "))
 	}
 	for _, k := range params {
@@ -481,16 +390,10 @@ func (c *Cisco) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 		page  []json.RawMessage
 		tag   []byte // what the ETag digests: the records' sequence numbers, then the links and counts
 	)
-	c.mu.RLock()
-	evs := c.events
+	c.set.mu.RLock()
+	evs := c.set.events
 	// The data set is sorted newest first: the time window is a range of it.
-	lo, hi := 0, len(evs)
-	if q.hasEnd {
-		lo = sort.Search(len(evs), func(i int) bool { return !evs[i].createdAt.After(q.end) })
-	}
-	if q.hasStart {
-		hi = sort.Search(len(evs), func(i int) bool { return evs[i].createdAt.Before(q.start) })
-	}
+	lo, hi := newestFirstRange(len(evs), func(i int) time.Time { return evs[i].createdAt }, q.start, q.end, q.hasStart, q.hasEnd)
 	for i := lo; i < hi; i++ {
 		if !evs[i].matches(&q.filters) {
 			continue
@@ -501,20 +404,16 @@ func (c *Cisco) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 		}
 		total++
 	}
-	c.mu.RUnlock()
+	c.set.mu.RUnlock()
 
-	self := c.absURL(r, "/v1/audit_logs", r.URL.RawQuery)
+	self := c.srv.absURL(r, "/v1/audit_logs", r.URL.RawQuery)
 	next := ""
 	if q.offset+len(page) < total {
-		next = c.absURL(r, "/v1/audit_logs", withOffset(r.URL.RawQuery, q.offset+q.limit))
+		next = c.srv.absURL(r, "/v1/audit_logs", withOffset(r.URL.RawQuery, q.offset+q.limit))
 	}
 
-	size := 256 + 2*len(self) + len(page)
-	for _, raw := range page {
-		size += len(raw)
-	}
 	var b bytes.Buffer
-	b.Grow(size)
+	b.Grow(256 + 2*len(self) + rawListSize(page))
 	b.WriteString(`{"version":"` + ciscoVersion + `","metadata":{"links":{"self":`)
 	b.Write(mustJSON(self))
 	if next != "" {
@@ -530,12 +429,7 @@ func (c *Cisco) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 	b.WriteString(`,"items_per_page":`)
 	b.WriteString(strconv.Itoa(q.limit))
 	b.WriteString(`}},"data":[`)
-	for i, raw := range page {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(raw)
-	}
+	writeRawList(&b, page)
 	b.WriteString(`]}`)
 	tag = append(tag, self...)
 	tag = append(tag, next...)
@@ -544,16 +438,16 @@ func (c *Cisco) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *Cisco) serveAuditLogTypes(w http.ResponseWriter, r *http.Request) {
-	c.mu.RLock()
+	c.set.mu.RLock()
 	seen := map[string]bool{}
 	var types []string
-	for _, e := range c.events {
+	for _, e := range c.set.events {
 		if e.typ != "" && !seen[e.typ] {
 			seen[e.typ] = true
 			types = append(types, e.typ)
 		}
 	}
-	c.mu.RUnlock()
+	c.set.mu.RUnlock()
 	sort.Strings(types)
 	data := make([]any, len(types))
 	for i, t := range types {
@@ -562,7 +456,7 @@ func (c *Cisco) serveAuditLogTypes(w http.ResponseWriter, r *http.Request) {
 	body := mustJSON(object{
 		{"version", ciscoVersion},
 		{"metadata", object{
-			{"links", object{{"self", c.absURL(r, "/v1/audit_log_types", r.URL.RawQuery)}}},
+			{"links", object{{"self", c.srv.absURL(r, "/v1/audit_log_types", r.URL.RawQuery)}}},
 			{"results", object{
 				{"total", len(types)},
 				{"current_item_count", len(types)},
@@ -581,12 +475,10 @@ func (c *Cisco) serveAuditLogTypes(w http.ResponseWriter, r *http.Request) {
 // plus the links and counts, which is much cheaper to hash than the body.
 func (c *Cisco) writeOK(w http.ResponseWriter, body, tag []byte) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
 	c.setRateHeaders(h, max(c.rateLimit-c.srv.requestCount(), 1), c.windowReset())
 	sum := sha256.Sum256(tag)
 	h.Set("Etag", `W/"`+hex.EncodeToString(sum[:16])+`"`)
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	writeBody(w, http.StatusOK, jsonType, body)
 }
 
 // windowReset returns the time left in the current hourly window; windows
@@ -598,16 +490,10 @@ func (c *Cisco) windowReset() time.Duration {
 
 // setRateHeaders writes the rate-limit headers in the configured style.
 func (c *Cisco) setRateHeaders(h http.Header, remaining int, reset time.Duration) {
-	secs := ceilSeconds(reset)
-	switch c.headerStyle {
-	case CiscoHeaderStyleXRateDashLimit:
-		h.Set("X-Rate-Limit-Limit", strconv.Itoa(c.rateLimit))
-		h.Set("X-Rate-Limit-Remaining", strconv.Itoa(remaining))
-		h.Set("X-Rate-Limit-Reset", strconv.FormatInt(secs, 10))
-	default:
-		h.Set("X-Ratelimit-Limit", strconv.Itoa(c.rateLimit))
-		h.Set("X-Ratelimit-Remaining", strconv.Itoa(remaining))
-		h.Set("X-Ratelimit-Reset", strconv.FormatInt(secs, 10))
+	if c.headerStyle == CiscoHeaderStyleXRateDashLimit {
+		setRateLimitHeaders(h, "X-Rate-Limit", c.rateLimit, remaining, reset)
+	} else {
+		secs := setRateLimitHeaders(h, "X-Ratelimit", c.rateLimit, remaining, reset)
 		resetAt := time.Now().UTC().Add(time.Duration(secs) * time.Second)
 		h.Set("X-Ratelimit-Resetdate", resetAt.Format(time.RFC3339))
 	}
@@ -644,23 +530,7 @@ func writeCiscoError(w http.ResponseWriter, status int, details ...string) {
 			{"details", details},
 		}}},
 	})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
-}
-
-// absURL returns the absolute URL of path (relative to the base path) on the
-// host the request was sent to, with rawQuery as given.
-func (c *Cisco) absURL(r *http.Request, path, rawQuery string) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	u := scheme + "://" + r.Host + c.srv.basePath + path
-	if rawQuery != "" {
-		u += "?" + rawQuery
-	}
-	return u
+	writeBody(w, status, jsonType, body)
 }
 
 // withOffset returns rawQuery with its offset parameter set to offset: in

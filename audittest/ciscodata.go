@@ -61,14 +61,12 @@ func GenerateCiscoEvents(n int, seed int64, end time.Time) []json.RawMessage {
 		g.action(n - len(g.recs))
 	}
 
-	endSec := end.UTC().Truncate(time.Second)
-	last := g.recs[len(g.recs)-1].rel
+	at := timeline(end, time.Second, g.recs[len(g.recs)-1].rel)
 	// Newest first; records of one second keep the order they were made in.
 	slices.SortStableFunc(g.recs, func(a, b genRec) int { return int(b.rel - a.rel) })
 	out := make([]json.RawMessage, len(g.recs))
 	for i, r := range g.recs {
-		at := endSec.Add(-time.Duration(last-r.rel) * time.Second)
-		r.obj[ciscoCreatedAt].value = at.Format(time.RFC3339)
+		r.obj[ciscoCreatedAt].value = at(r.rel).Format(time.RFC3339)
 		out[i] = mustJSON(r.obj)
 	}
 	return out
@@ -76,11 +74,6 @@ func GenerateCiscoEvents(n int, seed int64, end time.Time) []json.RawMessage {
 
 // ciscoCreatedAt is the index of created_at in a generated record.
 const ciscoCreatedAt = 4
-
-type genRec struct {
-	rel int64 // seconds since the first record
-	obj object
-}
 
 type ciscoAdmin struct {
 	id, email, first, last, role string
@@ -130,17 +123,16 @@ type ciscoGen struct {
 	recs []genRec
 	seen map[string]bool // records of the current second, to keep them distinct
 
-	admins      []ciscoAdmin
-	connectors  []ciscoConnector
-	groups      []ciscoGroup
-	policies    []ciscoPolicy
-	lists       []ciscoBlockList
-	exclusions  []ciscoExclusionSet
-	fetches     []ciscoFetch
-	kinds       []ciscoKind
-	totalWeight int
-	nextID      int // numeric ids (group_id, policy_id, ...)
-	nextFile    int // f_000xxx names of fetched files
+	admins     []ciscoAdmin
+	connectors []ciscoConnector
+	groups     []ciscoGroup
+	policies   []ciscoPolicy
+	lists      []ciscoBlockList
+	exclusions []ciscoExclusionSet
+	fetches    []ciscoFetch
+	kinds      []genKind[func() []object]
+	nextID     int // numeric ids (group_id, policy_id, ...)
+	nextFile   int // f_000xxx names of fetched files
 }
 
 func newCiscoGen(seed int64) *ciscoGen {
@@ -216,14 +208,8 @@ func (g *ciscoGen) add(room int, objs ...object) bool {
 	return true
 }
 
-// ciscoKind is one kind of action and how often it happens.
-type ciscoKind struct {
-	weight int
-	make   func() []object
-}
-
 func (g *ciscoGen) initKinds() {
-	g.kinds = []ciscoKind{
+	g.kinds = []genKind[func() []object]{
 		{14, func() []object { return g.login("login") }},
 		{8, g.ssoLogin},
 		{6, func() []object { return g.login("logout") }},       // invented: not in the documents
@@ -239,24 +225,12 @@ func (g *ciscoGen) initKinds() {
 		{7, g.fetchedFile},
 		{4, g.exclusionSet},
 	}
-	for _, k := range g.kinds {
-		g.totalWeight += k.weight
-	}
 }
 
 // action adds the records of one random action, at most room of them.
 func (g *ciscoGen) action(room int) {
 	for try := 0; ; try++ {
-		x := g.rng.IntN(g.totalWeight)
-		var objs []object
-		for _, k := range g.kinds {
-			if x < k.weight {
-				objs = k.make()
-				break
-			}
-			x -= k.weight
-		}
-		if g.add(room, objs...) {
+		if g.add(room, pickKind(g.rng, g.kinds)()...) {
 			return
 		}
 		if try >= 3 {
@@ -706,10 +680,7 @@ func (g *ciscoGen) uuid() string {
 	for i := range b {
 		b[i] = byte(g.rng.Uint32())
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	return formatUUID4(b)
 }
 
 func (g *ciscoGen) sha256() string { return g.hex(32) }

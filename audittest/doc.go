@@ -7,27 +7,55 @@
 // send them, so a wrong JSON tag in a client cannot hide behind a fake that
 // shares it. The package imports nothing of auditkit.
 //
-// # Cisco Secure Endpoint
+// # The fakes
 //
-// NewCisco starts a fake of GET /v1/audit_logs (see Cisco for its exact
-// behaviour). StartCisco does the same in a test and closes it at the end:
+// Every fake has a New<Vendor> constructor, which starts it (the caller
+// closes it), and a Start<Vendor> for tests, which closes it when the test
+// ends:
 //
 //	c := audittest.StartCisco(t, audittest.CiscoOptions{})
 //	// Point the client under test at c.URL(), with c.ClientID() and
 //	// c.APIKey() as its credentials.
 //
-// The default data set is GenerateCiscoEvents(DefaultCiscoEvents, 1,
-// 2024-06-19T12:00:00Z); CiscoOptions.Events replaces it and Cisco.Add adds
-// to it, for incremental syncs. CiscoDocExamples holds the example responses
-// of Cisco's document, verbatim.
+// The zero options serve a default data set of 2000 records
+// (Generate<Vendor>Events with seed 1) with default credentials; the
+// options' Events replaces the data set, and Add adds to it, for
+// incremental syncs. <Vendor>DocExamples returns the examples of the
+// vendor's documents, verbatim. Each type's documentation gives the fake's
+// exact behaviour.
+//
+//   - Cisco (NewCisco, StartCisco): Cisco Secure Endpoint's
+//     GET /v1/audit_logs with HTTP Basic credentials, filters, time window,
+//     limit and offset paging with absolute next links, rate-limit headers
+//     and ETags; and GET /v1/audit_log_types.
+//   - Automox (NewAutomox, StartAutomox): Automox's Audit Trail,
+//     GET /audit-service/v1/orgs/{orgUuid}/events under a URL ending in
+//     "/api", with a bearer API key, one UTC day per request (date) and
+//     cursor paging by event id; a bare JSON array.
+//   - Entrust (NewEntrust, StartEntrust): Entrust Identity as a Service,
+//     POST /api/web/v1/adminapi/authenticate for a token that expires by the
+//     fake's clock, then POST /api/web/v2/reports/auditeventspaged (search
+//     attributes, ordering, keyset cursors) and its /siem variant.
+//   - InstaVM (NewInstavm, StartInstavm): InstaVM's GET /v1/audit/events with
+//     an X-API-Key or a bearer token, exact-match filters and keyset cursors,
+//     and FastAPI's error bodies (422 validation details).
+//   - NPrinting (NewNPrinting, StartNPrinting): Qlik NPrinting's
+//     GET /api/v1/audit/events with a JWT bearer token or the session cookie
+//     of an NTLM login (GET or POST /api/v1/login/ntlm), filters, a time
+//     window, and offset and limit paging.
+//   - Tanium (NewTanium, StartTanium): the Tanium platform's audit history
+//     route GET /api/v2/audit_logs/{type}s/{id}, with the session header
+//     holding an API token and the history size in the tanium-options
+//     header; the data set is history entries of objects (TaniumEntry).
 //
 // # Faults, recording and statistics
 //
-// Every fake shares the same machinery: an optional base path (so that a
-// client's path-joining mistakes show), a record of every request
-// (RecordedRequest), counters (Stats), and fault injection (Faults): rate
-// limits, 5xx answers, connection resets, truncated and malformed bodies,
-// scripted per request or drawn at random from a seed, deterministically.
+// Every fake shares the same machinery: URL, Close, Requests, Stats and
+// SetFaults; an optional base path (so that a client's path-joining
+// mistakes show); a record of every request (RecordedRequest); counters
+// (Stats); and fault injection (Faults): rate limits, 5xx answers,
+// connection resets, truncated and malformed bodies, scripted per request
+// or drawn at random from a seed, deterministically.
 //
 // Everything is safe for concurrent use.
 package audittest

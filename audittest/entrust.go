@@ -2,10 +2,8 @@ package audittest
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/subtle"
+	"cmp"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -94,7 +92,7 @@ type EntrustOptions struct {
 // POST /api/web/v2/reports/auditeventspaged ("Lists a page of audit
 // events") and the research notes on its SIEM variant and authentication.
 //
-// It serves, under URL():
+// It serves, under URL() (the tenant's base URL):
 //
 //   - POST /api/web/v1/adminapi/authenticate with a JSON body
 //     {"applicationId","sharedSecret","enableWebSession"}: 200 with
@@ -132,9 +130,12 @@ type EntrustOptions struct {
 // (by the fake's clock, or revoked by ExpireTokens), 400 with every problem
 // in errorParms, 404 and 405.
 //
+// Recorded requests hold the shared secret (the authenticate bodies) and the
+// tokens (the headers): do not log them.
+//
 // All methods are safe for concurrent use.
 type Entrust struct {
-	srv *server
+	base
 
 	appID, secret string
 	lifetime      time.Duration
@@ -143,11 +144,11 @@ type Entrust struct {
 	authCount   atomic.Int64
 	unauthCount atomic.Int64
 
-	mu      sync.RWMutex
-	events  []entrustEvent // oldest first; ties by seq
-	bySeq   map[int]int    // seq → index in events
-	tokens  map[string]time.Time
-	nextSeq int
+	set   eventSet[entrustEvent] // oldest first; ties by seq
+	bySeq map[int]int            // seq → index in set.events; guarded by set.mu
+
+	mu     sync.RWMutex // guards tokens
+	tokens map[string]time.Time
 }
 
 // entrustEvent is one record with the values the API searches and sorts on,
@@ -159,6 +160,8 @@ type entrustEvent struct {
 	seq  int
 	vals map[string]string
 }
+
+func (e entrustEvent) rawJSON() json.RawMessage { return e.raw }
 
 // entrustFieldOf maps a search attribute to the record field it reads.
 func entrustFieldOf(attr string) string {
@@ -175,36 +178,19 @@ func entrustFieldOf(attr string) string {
 // Close. It never fails: unset options take their defaults.
 func NewEntrust(opts EntrustOptions) *Entrust {
 	e := &Entrust{
-		appID:    opts.ApplicationID,
-		secret:   opts.SharedSecret,
-		lifetime: opts.TokenLifetime,
+		appID:    cmp.Or(opts.ApplicationID, EntrustDefaultApplicationID),
+		secret:   cmp.Or(opts.SharedSecret, EntrustDefaultSharedSecret),
+		lifetime: positiveOr(opts.TokenLifetime, EntrustDefaultTokenLifetime),
 		now:      opts.Now,
 		bySeq:    map[int]int{},
 		tokens:   map[string]time.Time{},
 	}
-	if e.appID == "" {
-		e.appID = EntrustDefaultApplicationID
-	}
-	if e.secret == "" {
-		e.secret = EntrustDefaultSharedSecret
-	}
-	if e.lifetime <= 0 {
-		e.lifetime = EntrustDefaultTokenLifetime
-	}
 	if e.now == nil {
 		e.now = time.Now
 	}
-	events := opts.Events
-	if events == nil {
-		events = GenerateEntrustEvents(DefaultEntrustEvents, 1, entrustDefaultEnd())
-	}
-	e.addLocked(events)
-	e.srv = newServer(serverConfig{
-		basePath:   opts.BasePath,
-		faults:     opts.Faults,
-		handler:    http.HandlerFunc(e.route),
-		writeError: e.writeFault,
-	})
+	e.set = eventSet[entrustEvent]{parse: parseEntrustEvent, compare: compareEntrustEvents, sorted: e.index}
+	e.set.add(eventsOr(opts.Events, GenerateEntrustEvents, DefaultEntrustEvents, entrustDefaultEnd()))
+	e.listen(opts.BasePath, opts.Faults, e.route, e.writeFault)
 	return e
 }
 
@@ -212,28 +198,8 @@ func NewEntrust(opts EntrustOptions) *Entrust {
 // ends.
 func StartEntrust(tb testing.TB, opts EntrustOptions) *Entrust {
 	tb.Helper()
-	e := NewEntrust(opts)
-	tb.Cleanup(e.Close)
-	return e
+	return closeAtEnd(tb, NewEntrust(opts))
 }
-
-// URL returns the base URL of the fake including its base path and without
-// a trailing slash: the tenant's base URL.
-func (e *Entrust) URL() string { return e.srv.url() }
-
-// Close shuts the fake down. Later calls do nothing.
-func (e *Entrust) Close() { e.srv.close() }
-
-// Requests returns a copy of the requests received so far, in arrival order.
-// Their bodies hold the shared secret (authenticate) and their headers the
-// tokens: do not log them.
-func (e *Entrust) Requests() []RecordedRequest { return e.srv.requests() }
-
-// Stats returns the counters of the fake.
-func (e *Entrust) Stats() Stats { return e.srv.stats() }
-
-// SetFaults replaces the fault configuration (see Cisco.SetFaults).
-func (e *Entrust) SetFaults(f Faults) { e.srv.setFaults(f) }
 
 // ApplicationID returns the application id the fake accepts.
 func (e *Entrust) ApplicationID() string { return e.appID }
@@ -258,37 +224,24 @@ func (e *Entrust) ExpireTokens() {
 // Events returns a copy of the whole data set oldest first (the SIEM
 // variant's order, and auditeventspaged's with orderByAttribute eventTime
 // ascending); events of the same eventTime in the order given or added.
-func (e *Entrust) Events() []json.RawMessage {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	out := make([]json.RawMessage, len(e.events))
-	for i, ev := range e.events {
-		out[i] = slices.Clone(ev.raw)
-	}
-	return out
-}
+func (e *Entrust) Events() []json.RawMessage { return e.set.all() }
 
 // Add adds events to the data set, as when new audit events arrive between
 // two syncs. Records are copied.
-func (e *Entrust) Add(events ...json.RawMessage) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.addLocked(events)
+func (e *Entrust) Add(events ...json.RawMessage) { e.set.add(events) }
+
+// compareEntrustEvents orders records oldest first, ties in the order given.
+func compareEntrustEvents(a, b entrustEvent) int {
+	if c := a.at.Compare(b.at); c != 0 {
+		return c
+	}
+	return a.seq - b.seq
 }
 
-func (e *Entrust) addLocked(events []json.RawMessage) {
-	for _, raw := range events {
-		e.events = append(e.events, parseEntrustEvent(raw, e.nextSeq))
-		e.nextSeq++
-	}
-	slices.SortFunc(e.events, func(a, b entrustEvent) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return a.seq - b.seq
-	})
+// index rebuilds bySeq after a change of the data set; set.mu is held.
+func (e *Entrust) index(events []entrustEvent) {
 	clear(e.bySeq)
-	for i, ev := range e.events {
+	for i, ev := range events {
 		e.bySeq[ev.seq] = i
 	}
 }
@@ -391,13 +344,13 @@ func (e *Entrust) serveAuthenticate(w http.ResponseWriter, body []byte) {
 		writeEntrustError(w, http.StatusBadRequest, "INVALID_REQUEST", "The authentication request is not valid", missing...)
 		return
 	}
-	idOK := subtle.ConstantTimeCompare([]byte(*req.ApplicationID), []byte(e.appID)) == 1
-	secretOK := subtle.ConstantTimeCompare([]byte(*req.SharedSecret), []byte(e.secret)) == 1
+	idOK := secretEqual(*req.ApplicationID, e.appID)
+	secretOK := secretEqual(*req.SharedSecret, e.secret)
 	if !idOK || !secretOK {
 		writeEntrustError(w, http.StatusUnauthorized, "AUTHENTICATION_FAILED", "The application id or shared secret is not valid")
 		return
 	}
-	tok := entrustRandom(24)
+	tok := randomHex(24)
 	now := e.now().UTC()
 	exp := now.Add(e.lifetime)
 	e.mu.Lock()
@@ -405,20 +358,14 @@ func (e *Entrust) serveAuthenticate(w http.ResponseWriter, body []byte) {
 	e.mu.Unlock()
 	e.authCount.Add(1)
 	if req.EnableWebSession != nil && *req.EnableWebSession {
-		http.SetCookie(w, &http.Cookie{Name: "INTELLITRUST_SESSION_ID", Value: entrustRandom(16), Path: "/", HttpOnly: true, Secure: true})
+		http.SetCookie(w, &http.Cookie{Name: "INTELLITRUST_SESSION_ID", Value: randomHex(16), Path: "/", HttpOnly: true, Secure: true})
 	}
 	const layout = "2006-01-02T15:04:05.000Z07:00"
-	writeEntrustJSON(w, mustJSON(object{
+	writeSizedBody(w, http.StatusOK, jsonType, mustJSON(object{
 		{"authToken", tok},
 		{"creationTime", now.Format(layout)},
 		{"expirationTime", exp.Format(layout)},
 	}))
-}
-
-func entrustRandom(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // entrustCond is one validated search condition.
@@ -452,7 +399,7 @@ type entrustAttrRule struct {
 
 var (
 	entrustStringOps = []string{"EQUALS", "NOT_EQUALS", "CONTAINS", "NOT_CONTAINS", "STARTS_WITH", "ENDS_WITH"}
-	entrustUUID      = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	entrustUUID      = uuidPattern
 )
 
 // entrustRule is the document's rule for a search attribute.
@@ -744,18 +691,19 @@ func (e *Entrust) serveReport(w http.ResponseWriter, body []byte, siem bool) {
 		writeEntrustError(w, http.StatusBadRequest, "INVALID_PARAMETER", "The search parameters are not valid", details...)
 		return
 	}
-	e.mu.RLock()
+	e.set.mu.RLock()
+	events := e.set.events
 	// The data set is kept in time order: orders by time need no sort.
 	var sel []*entrustEvent
 	chrono := q.SIEM || (q.Order == "eventTime" && q.Asc)
 	reverse := !q.SIEM && (q.Order == "" || (q.Order == "eventTime" && !q.Asc))
-	for i := range e.events {
+	for i := range events {
 		j := i
 		if reverse {
-			j = len(e.events) - 1 - i
+			j = len(events) - 1 - i
 		}
-		if q.matches(&e.events[j]) {
-			sel = append(sel, &e.events[j])
+		if q.matches(&events[j]) {
+			sel = append(sel, &events[j])
 		}
 	}
 	if !chrono && !reverse {
@@ -764,12 +712,12 @@ func (e *Entrust) serveReport(w http.ResponseWriter, body []byte, siem bool) {
 	start := 0
 	if cur != nil {
 		idx, ok := e.bySeq[cur.Seq]
-		if !ok || e.events[idx].id != cur.Last {
-			e.mu.RUnlock()
+		if !ok || events[idx].id != cur.Last {
+			e.set.mu.RUnlock()
 			writeEntrustError(w, http.StatusBadRequest, "INVALID_PARAMETER", "cursor is not valid: its event is unknown")
 			return
 		}
-		last := &e.events[idx]
+		last := &events[idx]
 		start = sort.Search(len(sel), func(i int) bool { return q.compare(sel[i], last) > 0 })
 	}
 	end := min(start+limit, len(sel))
@@ -792,7 +740,7 @@ func (e *Entrust) serveReport(w http.ResponseWriter, body []byte, siem bool) {
 		}
 		b.Write(ev.raw)
 	}
-	e.mu.RUnlock()
+	e.set.mu.RUnlock()
 	b.WriteString(`],"paging":{"nextCursor":`)
 	if next == "" {
 		b.WriteString("null")
@@ -800,14 +748,7 @@ func (e *Entrust) serveReport(w http.ResponseWriter, body []byte, siem bool) {
 		b.Write(mustJSON(next))
 	}
 	b.WriteString(`}}`)
-	writeEntrustJSON(w, b.Bytes())
-}
-
-func writeEntrustJSON(w http.ResponseWriter, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body)
+	writeSizedBody(w, http.StatusOK, jsonType, b.Bytes())
 }
 
 // writeFault writes the error responses of the shared server.
@@ -835,7 +776,5 @@ func writeEntrustError(w http.ResponseWriter, status int, code, message string, 
 		{"errorMessage", message},
 		{"errorParms", parms},
 	})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	writeBody(w, status, jsonType, body)
 }

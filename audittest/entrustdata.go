@@ -53,20 +53,13 @@ func GenerateEntrustEvents(n int, seed int64, end time.Time) []json.RawMessage {
 		g.advance()
 		g.action(n - len(g.recs))
 	}
-	endMS := end.UTC().Truncate(time.Millisecond)
-	last := g.recs[len(g.recs)-1].rel
+	at := timeline(end, time.Millisecond, g.recs[len(g.recs)-1].rel)
 	out := make([]json.RawMessage, len(g.recs))
 	for i, r := range g.recs {
-		at := endMS.Add(-time.Duration(last-r.rel) * time.Millisecond)
-		r.obj[1].value = at.Format("2006-01-02T15:04:05.000Z")
+		r.obj[1].value = at(r.rel).Format("2006-01-02T15:04:05.000Z")
 		out[i] = mustJSON(r.obj)
 	}
 	return out
-}
-
-type entrustGenRec struct {
-	rel int64 // milliseconds since the first record
-	obj object
 }
 
 type entrustPrincipal struct{ id, name string }
@@ -75,16 +68,11 @@ type entrustGen struct {
 	rng     *rand.Rand
 	now     int64
 	meanGap float64
-	recs    []entrustGenRec
+	recs    []genRec // rel in milliseconds
 	account string
 
 	users, admins, apps, groups, roles, resources, questions []entrustPrincipal
-	kinds                                                    []entrustKind
-}
-
-type entrustKind struct {
-	weight int
-	make   func() []object
+	kinds                                                    []genKind[func() []object]
 }
 
 func newEntrustGen(seed int64, n int) *entrustGen {
@@ -112,7 +100,7 @@ func newEntrustGen(seed int64, n int) *entrustGen {
 	for _, name := range []string{"What was the name of your first pet?", "In which city were you born?"} {
 		g.questions = append(g.questions, entrustPrincipal{g.uuid(), name})
 	}
-	g.kinds = []entrustKind{
+	g.kinds = []genKind[func() []object]{
 		{30, g.authSuccess},
 		{12, g.authDenied},
 		{8, g.logout},
@@ -154,24 +142,7 @@ func (g *entrustGen) advance() {
 }
 
 func (g *entrustGen) action(room int) {
-	total := 0
-	for _, k := range g.kinds {
-		total += k.weight
-	}
-	x := g.rng.IntN(total)
-	for _, k := range g.kinds {
-		if x < k.weight {
-			objs := k.make()
-			if len(objs) > room {
-				objs = objs[:room]
-			}
-			for _, o := range objs {
-				g.recs = append(g.recs, entrustGenRec{rel: g.now, obj: o})
-			}
-			return
-		}
-		x -= k.weight
-	}
+	g.recs = appendRecs(g.recs, g.now, pickKind(g.rng, g.kinds)(), room)
 }
 
 func (g *entrustGen) pick(list []entrustPrincipal) entrustPrincipal {
@@ -183,9 +154,7 @@ func (g *entrustGen) uuid() string {
 	for i := range b {
 		b[i] = byte(g.rng.IntN(256))
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	return formatUUID4(b)
 }
 
 func (g *entrustGen) ip() string {

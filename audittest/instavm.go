@@ -2,7 +2,7 @@ package audittest
 
 import (
 	"bytes"
-	"crypto/subtle"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -114,13 +113,11 @@ type InstavmOptions struct {
 //
 // All methods are safe for concurrent use.
 type Instavm struct {
-	srv *server
+	base
 
 	apiKey, token string
 
-	mu      sync.RWMutex
-	events  []instavmEvent // sorted newest first, then id descending
-	nextSeq int
+	set eventSet[instavmEvent] // sorted newest first, then id descending
 }
 
 // instavmEvent is one event of the data set and the fields the fake
@@ -139,6 +136,8 @@ type instavmEvent struct {
 	userID    instavmField // the integer as sent, e.g. "4821"
 }
 
+func (e instavmEvent) rawJSON() json.RawMessage { return e.raw }
+
 // instavmField is a string or integer field of an event; set is false for
 // null, absent or a value of another type.
 type instavmField struct {
@@ -149,24 +148,13 @@ type instavmField struct {
 // NewInstavm starts an InstaVM fake. It never fails; the caller must Close
 // it.
 func NewInstavm(opts InstavmOptions) *Instavm {
-	v := &Instavm{apiKey: opts.APIKey, token: opts.BearerToken}
-	if v.apiKey == "" {
-		v.apiKey = InstavmDefaultAPIKey
+	v := &Instavm{
+		apiKey: cmp.Or(opts.APIKey, InstavmDefaultAPIKey),
+		token:  cmp.Or(opts.BearerToken, InstavmDefaultBearerToken),
+		set:    eventSet[instavmEvent]{parse: parseInstavmEvent, compare: instavmCompare},
 	}
-	if v.token == "" {
-		v.token = InstavmDefaultBearerToken
-	}
-	events := opts.Events
-	if events == nil {
-		events = GenerateInstavmEvents(DefaultInstavmEvents, 1, instavmDefaultEnd())
-	}
-	v.addLocked(events)
-	v.srv = newServer(serverConfig{
-		basePath:   opts.BasePath,
-		faults:     opts.Faults,
-		handler:    http.HandlerFunc(v.route),
-		writeError: v.writeFault,
-	})
+	v.set.add(eventsOr(opts.Events, GenerateInstavmEvents, DefaultInstavmEvents, instavmDefaultEnd()))
+	v.listen(opts.BasePath, opts.Faults, v.route, v.writeFault)
 	return v
 }
 
@@ -174,29 +162,8 @@ func NewInstavm(opts InstavmOptions) *Instavm {
 // ends.
 func StartInstavm(tb testing.TB, opts InstavmOptions) *Instavm {
 	tb.Helper()
-	v := NewInstavm(opts)
-	tb.Cleanup(v.Close)
-	return v
+	return closeAtEnd(tb, NewInstavm(opts))
 }
-
-// URL returns the base URL of the fake including its base path and without
-// a trailing slash. Requests go to URL()+"/v1/audit/events".
-func (v *Instavm) URL() string { return v.srv.url() }
-
-// Close shuts the fake down. Later calls do nothing.
-func (v *Instavm) Close() { v.srv.close() }
-
-// Requests returns a copy of the requests received so far, in arrival
-// order. Their headers hold the credentials: do not log them.
-func (v *Instavm) Requests() []RecordedRequest { return v.srv.requests() }
-
-// Stats returns the counters of the fake.
-func (v *Instavm) Stats() Stats { return v.srv.stats() }
-
-// SetFaults replaces the fault configuration. The script starts over with
-// the next request and the random generator is reseeded. See
-// Cisco.SetFaults about connections kept alive.
-func (v *Instavm) SetFaults(f Faults) { v.srv.setFaults(f) }
 
 // APIKey returns the API key the fake accepts in X-API-Key.
 func (v *Instavm) APIKey() string { return v.apiKey }
@@ -206,31 +173,11 @@ func (v *Instavm) BearerToken() string { return v.token }
 
 // Events returns a copy of the whole data set in the order the API returns
 // it: newest first, events of the same instant by id, descending.
-func (v *Instavm) Events() []json.RawMessage {
-	v.mu.RLock()
-	defer v.mu.RUnlock()
-	out := make([]json.RawMessage, len(v.events))
-	for i, e := range v.events {
-		out[i] = slices.Clone(e.raw)
-	}
-	return out
-}
+func (v *Instavm) Events() []json.RawMessage { return v.set.all() }
 
 // Add adds events to the data set, as when new audit events arrive
 // between two syncs. Events are copied; see InstavmOptions.Events.
-func (v *Instavm) Add(events ...json.RawMessage) {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	v.addLocked(events)
-}
-
-func (v *Instavm) addLocked(events []json.RawMessage) {
-	for _, raw := range events {
-		v.events = append(v.events, parseInstavmEvent(raw, v.nextSeq))
-		v.nextSeq++
-	}
-	slices.SortStableFunc(v.events, instavmCompare)
-}
+func (v *Instavm) Add(events ...json.RawMessage) { v.set.add(events) }
 
 // instavmCompare orders events as the API serves them: newest first, then
 // id descending, then the order given; events without a time last.
@@ -325,12 +272,12 @@ func (v *Instavm) auth(r *http.Request) instavmAuthResult {
 	hasBearer := strings.EqualFold(scheme, "Bearer") && token != ""
 	switch {
 	case key != "":
-		if subtle.ConstantTimeCompare([]byte(key), []byte(v.apiKey)) == 1 {
+		if secretEqual(key, v.apiKey) {
 			return instavmAuthorized
 		}
 		return instavmBadCredentials
 	case hasBearer:
-		if subtle.ConstantTimeCompare([]byte(token), []byte(v.token)) == 1 {
+		if secretEqual(token, v.token) {
 			return instavmAuthorized
 		}
 		return instavmBadCredentials
@@ -413,14 +360,7 @@ func parseInstavmQuery(raw string) (instavmQuery, []any, bool) {
 	}
 	params := instavmParams()
 	var details []any
-	var unknown []string
-	for k := range values {
-		if !slices.Contains(params, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown)
-	for _, k := range unknown {
+	for _, k := range unknownParams(values, params) {
 		details = append(details, instavmDetail("extra_forbidden", k, "Extra inputs are not permitted", values.Get(k), nil))
 	}
 	badCursor := false
@@ -501,7 +441,7 @@ func (e *instavmEvent) matches(q *instavmQuery) bool {
 func (v *Instavm) serveEvents(w http.ResponseWriter, r *http.Request) {
 	q, details, badCursor := parseInstavmQuery(r.URL.RawQuery)
 	if len(details) > 0 {
-		writeInstavmJSON(w, http.StatusUnprocessableEntity, mustJSON(object{{"detail", details}}))
+		writeSizedBody(w, http.StatusUnprocessableEntity, jsonType, mustJSON(object{{"detail", details}}))
 		return
 	}
 	if badCursor {
@@ -513,13 +453,13 @@ func (v *Instavm) serveEvents(w http.ResponseWriter, r *http.Request) {
 		page []*instavmEvent
 		more bool
 	)
-	v.mu.RLock()
-	evs := v.events
+	v.set.mu.RLock()
+	evs := v.set.events
 	start := 0
 	if q.cursor != nil {
 		var ok bool
 		if start, ok = q.cursor.start(evs); !ok {
-			v.mu.RUnlock()
+			v.set.mu.RUnlock()
 			writeInstavmDetail(w, http.StatusBadRequest, "Invalid cursor")
 			return
 		}
@@ -554,8 +494,8 @@ func (v *Instavm) serveEvents(w http.ResponseWriter, r *http.Request) {
 		b.WriteString("null")
 	}
 	b.WriteString("}")
-	v.mu.RUnlock()
-	writeInstavmJSON(w, http.StatusOK, b.Bytes())
+	v.set.mu.RUnlock()
+	writeSizedBody(w, http.StatusOK, jsonType, b.Bytes())
 }
 
 // writeFault writes the error responses of the shared server: injected
@@ -563,18 +503,13 @@ func (v *Instavm) serveEvents(w http.ResponseWriter, r *http.Request) {
 func (v *Instavm) writeFault(w http.ResponseWriter, _ *http.Request, status int, retryAfter time.Duration) {
 	switch status {
 	case http.StatusTooManyRequests:
-		h := w.Header()
-		h.Set("X-RateLimit-Limit", strconv.Itoa(InstavmRateLimit))
-		h.Set("X-RateLimit-Remaining", "0")
-		h.Set("X-RateLimit-Reset", strconv.FormatInt(ceilSeconds(retryAfter), 10))
+		setRateLimitHeaders(w.Header(), "X-RateLimit", InstavmRateLimit, 0, retryAfter)
 		writeInstavmDetail(w, status, "Rate limit exceeded")
 	case http.StatusServiceUnavailable:
 		writeInstavmDetail(w, status, "Service Unavailable")
 	case http.StatusInternalServerError:
 		// Starlette's ServerErrorMiddleware: plain text.
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(status)
-		_, _ = w.Write([]byte("Internal Server Error"))
+		writeBody(w, status, "text/plain; charset=utf-8", []byte("Internal Server Error"))
 	default:
 		writeInstavmDetail(w, status, "Not Found")
 	}
@@ -582,12 +517,5 @@ func (v *Instavm) writeFault(w http.ResponseWriter, _ *http.Request, status int,
 
 // writeInstavmDetail writes FastAPI's HTTPException body {"detail": msg}.
 func writeInstavmDetail(w http.ResponseWriter, status int, msg string) {
-	writeInstavmJSON(w, status, mustJSON(object{{"detail", msg}}))
-}
-
-func writeInstavmJSON(w http.ResponseWriter, status int, body []byte) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	writeSizedBody(w, status, jsonType, mustJSON(object{{"detail", msg}}))
 }

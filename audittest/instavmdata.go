@@ -52,8 +52,7 @@ func GenerateInstavmEvents(n int, seed int64, end time.Time) []json.RawMessage {
 		g.advance()
 		g.action(n - len(g.recs))
 	}
-	endMicro := end.UTC().Truncate(time.Microsecond)
-	last := g.recs[len(g.recs)-1].rel
+	atTime := timeline(end, time.Microsecond, g.recs[len(g.recs)-1].rel)
 	type out struct {
 		at  time.Time
 		id  string
@@ -61,7 +60,7 @@ func GenerateInstavmEvents(n int, seed int64, end time.Time) []json.RawMessage {
 	}
 	outs := make([]out, len(g.recs))
 	for i, r := range g.recs {
-		at := endMicro.Add(-time.Duration(last-r.rel) * time.Microsecond)
+		at := atTime(r.rel)
 		id := "aud_" + instavmULID(at, r.entropy)
 		r.obj[instavmIDField].value = id
 		r.obj[instavmCreatedField].value = instavmTime(at)
@@ -153,11 +152,6 @@ type instavmVM struct {
 	session string
 }
 
-type instavmKind struct {
-	weight int
-	fn     func(room int) []object
-}
-
 // instavmGen generates a plausible history forward in time; the caller
 // shifts it to end at the requested time.
 type instavmGen struct {
@@ -168,8 +162,7 @@ type instavmGen struct {
 	vms   []*instavmVM
 	teams []string
 	task  int64
-	kinds []instavmKind
-	total int
+	kinds []genKind[func(room int) []object]
 }
 
 func newInstavmGen(seed int64) *instavmGen {
@@ -203,7 +196,7 @@ func newInstavmGen(seed int64) *instavmGen {
 	for range 4 {
 		g.vms = append(g.vms, &instavmVM{id: g.hex("vm_", 8), owner: g.pickUser(), session: g.hex("sess_", 6)})
 	}
-	g.kinds = []instavmKind{
+	g.kinds = []genKind[func(room int) []object]{
 		{12, g.apiVMCreate},
 		{20, g.apiExecute},
 		{6, g.apiVMDelete},
@@ -226,9 +219,6 @@ func newInstavmGen(seed int64) *instavmGen {
 		{6, g.autoStop},
 		{2, g.snapshot},
 		{1, g.planChange},
-	}
-	for _, k := range g.kinds {
-		g.total += k.weight
 	}
 	return g
 }
@@ -253,19 +243,12 @@ func (g *instavmGen) advance() {
 
 // action adds the events of one random action, at most room of them.
 func (g *instavmGen) action(room int) {
-	x := g.rng.IntN(g.total)
-	for _, k := range g.kinds {
-		if x < k.weight {
-			objs := k.fn(room)
-			if len(objs) > room {
-				objs = objs[:room]
-			}
-			for _, o := range objs {
-				g.recs = append(g.recs, instavmGenRec{rel: g.now, entropy: [2]uint64{g.rng.Uint64(), g.rng.Uint64()}, obj: o})
-			}
-			return
-		}
-		x -= k.weight
+	objs := pickKind(g.rng, g.kinds)(room)
+	if len(objs) > room {
+		objs = objs[:room]
+	}
+	for _, o := range objs {
+		g.recs = append(g.recs, instavmGenRec{rel: g.now, entropy: [2]uint64{g.rng.Uint64(), g.rng.Uint64()}, obj: o})
 	}
 }
 

@@ -2,15 +2,11 @@ package audittest
 
 import (
 	"bytes"
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -49,6 +45,9 @@ const (
 // nprintingDefaultEnd is the time of the newest event of the default data set.
 func nprintingDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
 
+// nprintingJSONType is the Content-Type of NPrinting's JSON responses.
+const nprintingJSONType = "application/json; charset=utf-8"
+
 // nprintingTimeLayout is the document's format of start and end.
 const nprintingTimeLayout = "2006-01-02T15:04:05Z"
 
@@ -56,8 +55,6 @@ const nprintingTimeLayout = "2006-01-02T15:04:05Z"
 func nprintingParams() []string {
 	return []string{"offset", "limit", "start", "end", "appId", "userId", "targetId", "target", "dataType"}
 }
-
-var nprintingUUID = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // NPrintingOptions configures an NPrinting fake. The zero value serves the
 // default data set with the default credentials.
@@ -101,7 +98,7 @@ type NPrintingOptions struct {
 // NPrinting's GET /audit/events document
 // (https://help.qlik.com/en-US/nprinting/February2024/APIs/NP+API/index.html?page=10).
 //
-// It serves, under URL():
+// It serves, under URL() (the "server" of an NPrinting client):
 //
 //   - GET /api/v1/audit/events with JWT bearer authentication (or the
 //     session cookie of an NTLM login), the parameters offset, limit, start
@@ -131,15 +128,15 @@ type NPrintingOptions struct {
 //
 // All methods are safe for concurrent use.
 type NPrinting struct {
-	srv *server
+	base
 
 	token, ntlmToken string
 	defaultLimit     int
 	maxLimit         int
 
-	mu       sync.RWMutex
-	events   []nprintingEvent // newest first; ties by seq
-	nextSeq  int
+	set eventSet[nprintingEvent] // newest first; ties by seq
+
+	mu       sync.RWMutex // guards sessions and logins
 	sessions map[string]bool
 	logins   int
 }
@@ -153,41 +150,21 @@ type nprintingEvent struct {
 	seq                                    int
 }
 
+func (e nprintingEvent) rawJSON() json.RawMessage { return e.raw }
+
 // NewNPrinting starts an NPrinting fake on a loopback port. The caller must
 // call Close. It never fails: unset options take their defaults and invalid
 // ones are clamped.
 func NewNPrinting(opts NPrintingOptions) *NPrinting {
 	n := &NPrinting{
-		token:        opts.Token,
-		ntlmToken:    opts.NTLMToken,
-		defaultLimit: opts.DefaultLimit,
-		maxLimit:     opts.MaxLimit,
-		sessions:     map[string]bool{},
+		token:     cmp.Or(opts.Token, NPrintingDefaultToken),
+		ntlmToken: cmp.Or(opts.NTLMToken, NPrintingDefaultNTLMToken),
+		set:       eventSet[nprintingEvent]{parse: parseNPrintingEvent, compare: compareNPrintingEvents},
+		sessions:  map[string]bool{},
 	}
-	if n.token == "" {
-		n.token = NPrintingDefaultToken
-	}
-	if n.ntlmToken == "" {
-		n.ntlmToken = NPrintingDefaultNTLMToken
-	}
-	if n.maxLimit <= 0 {
-		n.maxLimit = NPrintingMaxLimit
-	}
-	if n.defaultLimit <= 0 {
-		n.defaultLimit = NPrintingDefaultLimit
-	}
-	n.defaultLimit = min(n.defaultLimit, n.maxLimit)
-	events := opts.Events
-	if events == nil {
-		events = GenerateNPrintingEvents(DefaultNPrintingEvents, 1, nprintingDefaultEnd())
-	}
-	n.addLocked(events)
-	n.srv = newServer(serverConfig{
-		basePath:   opts.BasePath,
-		faults:     opts.Faults,
-		handler:    http.HandlerFunc(n.route),
-		writeError: n.writeFault,
-	})
+	n.defaultLimit, n.maxLimit = pageLimits(opts.DefaultLimit, opts.MaxLimit, NPrintingDefaultLimit, NPrintingMaxLimit)
+	n.set.add(eventsOr(opts.Events, GenerateNPrintingEvents, DefaultNPrintingEvents, nprintingDefaultEnd()))
+	n.listen(opts.BasePath, opts.Faults, n.route, n.writeFault)
 	return n
 }
 
@@ -195,27 +172,8 @@ func NewNPrinting(opts NPrintingOptions) *NPrinting {
 // test ends.
 func StartNPrinting(tb testing.TB, opts NPrintingOptions) *NPrinting {
 	tb.Helper()
-	n := NewNPrinting(opts)
-	tb.Cleanup(n.Close)
-	return n
+	return closeAtEnd(tb, NewNPrinting(opts))
 }
-
-// URL returns the base URL of the fake (the "server" of an NPrinting client)
-// including its base path and without a trailing slash. Requests go to
-// URL()+"/api/v1/audit/events".
-func (n *NPrinting) URL() string { return n.srv.url() }
-
-// Close shuts the fake down. Later calls do nothing.
-func (n *NPrinting) Close() { n.srv.close() }
-
-// Requests returns a copy of the requests received so far, in arrival order.
-func (n *NPrinting) Requests() []RecordedRequest { return n.srv.requests() }
-
-// Stats returns the counters of the fake.
-func (n *NPrinting) Stats() Stats { return n.srv.stats() }
-
-// SetFaults replaces the fault configuration (see Cisco.SetFaults).
-func (n *NPrinting) SetFaults(f Faults) { n.srv.setFaults(f) }
 
 // Token returns the JWT the fake accepts.
 func (n *NPrinting) Token() string { return n.token }
@@ -241,35 +199,19 @@ func (n *NPrinting) ExpireSessions() {
 // Events returns a copy of the whole data set in the order the API returns
 // it: newest first by eventTime, events of the same time in the order they
 // were given or added.
-func (n *NPrinting) Events() []json.RawMessage {
-	n.mu.RLock()
-	defer n.mu.RUnlock()
-	out := make([]json.RawMessage, len(n.events))
-	for i, e := range n.events {
-		out[i] = slices.Clone(e.raw)
-	}
-	return out
-}
+func (n *NPrinting) Events() []json.RawMessage { return n.set.all() }
 
 // Add adds events to the data set, as when new audit events arrive between
 // two syncs. Records are copied; see NPrintingOptions.Events for the rules.
-func (n *NPrinting) Add(events ...json.RawMessage) {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	n.addLocked(events)
-}
+func (n *NPrinting) Add(events ...json.RawMessage) { n.set.add(events) }
 
-func (n *NPrinting) addLocked(events []json.RawMessage) {
-	for _, raw := range events {
-		n.events = append(n.events, parseNPrintingEvent(raw, n.nextSeq))
-		n.nextSeq++
+// compareNPrintingEvents orders events newest first, ties in the order
+// given.
+func compareNPrintingEvents(a, b nprintingEvent) int {
+	if c := b.at.Compare(a.at); c != 0 {
+		return c
 	}
-	slices.SortFunc(n.events, func(a, b nprintingEvent) int {
-		if c := b.at.Compare(a.at); c != 0 {
-			return c
-		}
-		return a.seq - b.seq
-	})
+	return a.seq - b.seq
 }
 
 func parseNPrintingEvent(raw json.RawMessage, seq int) nprintingEvent {
@@ -324,7 +266,7 @@ func (n *NPrinting) route(w http.ResponseWriter, r *http.Request) {
 
 func (n *NPrinting) authorized(r *http.Request) bool {
 	if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return subtle.ConstantTimeCompare([]byte(tok), []byte(n.token)) == 1
+		return secretEqual(tok, n.token)
 	}
 	if c, err := r.Cookie(NPrintingSessionCookie); err == nil {
 		n.mu.RLock()
@@ -336,7 +278,7 @@ func (n *NPrinting) authorized(r *http.Request) bool {
 
 func (n *NPrinting) serveNTLMLogin(w http.ResponseWriter, r *http.Request) {
 	msg, ok := strings.CutPrefix(r.Header.Get("Authorization"), "NTLM ")
-	if !ok || subtle.ConstantTimeCompare([]byte(msg), []byte(n.ntlmToken)) != 1 {
+	if !ok || !secretEqual(msg, n.ntlmToken) {
 		w.Header().Add("WWW-Authenticate", "NTLM")
 		w.Header().Add("WWW-Authenticate", "Negotiate")
 		writeNPrintingError(w, http.StatusUnauthorized, "Windows authentication failed.")
@@ -349,15 +291,7 @@ func (n *NPrinting) serveNTLMLogin(w http.ResponseWriter, r *http.Request) {
 	n.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: NPrintingSessionCookie, Value: session, Path: "/", HttpOnly: true})
 	http.SetCookie(w, &http.Cookie{Name: NPrintingXSRFCookie, Value: xsrf, Path: "/"})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write([]byte(`{"data":{}}`))
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+	writeBody(w, http.StatusOK, jsonType, []byte(`{"data":{}}`))
 }
 
 // nprintingQuery is a validated query of GET /api/v1/audit/events.
@@ -381,14 +315,8 @@ func (n *NPrinting) parseQuery(raw string) (nprintingQuery, []string) {
 		return q, []string{"The query string does not parse: " + err.Error()}
 	}
 	params := nprintingParams()
-	var problems, unknown []string
-	for k := range values {
-		if !slices.Contains(params, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown)
-	for _, k := range unknown {
+	var problems []string
+	for _, k := range unknownParams(values, params) {
 		problems = append(problems, "Unknown parameter "+strconv.Quote(k)+"; the parameters are "+strings.Join(params, ", ")+".")
 	}
 	for _, k := range params {
@@ -433,7 +361,7 @@ func (n *NPrinting) parseQuery(raw string) (nprintingQuery, []string) {
 				q.end, q.hasEnd = t, true
 			}
 		case "appId", "userId", "targetId":
-			if !nprintingUUID.MatchString(v) {
+			if !uuidPattern.MatchString(v) {
 				problems = append(problems, "The value '"+v+"' is not valid for "+k+": a UUID is expected.")
 				continue
 			}
@@ -473,15 +401,9 @@ func (n *NPrinting) serveEvents(w http.ResponseWriter, r *http.Request) {
 		total int
 		page  []json.RawMessage
 	)
-	n.mu.RLock()
-	evs := n.events
-	lo, hi := 0, len(evs)
-	if q.hasEnd {
-		lo = sort.Search(len(evs), func(i int) bool { return !evs[i].at.After(q.end) })
-	}
-	if q.hasStart {
-		hi = sort.Search(len(evs), func(i int) bool { return evs[i].at.Before(q.start) })
-	}
+	n.set.mu.RLock()
+	evs := n.set.events
+	lo, hi := newestFirstRange(len(evs), func(i int) time.Time { return evs[i].at }, q.start, q.end, q.hasStart, q.hasEnd)
 	for i := lo; i < hi; i++ {
 		if !evs[i].matches(&q) {
 			continue
@@ -491,14 +413,10 @@ func (n *NPrinting) serveEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		total++
 	}
-	n.mu.RUnlock()
+	n.set.mu.RUnlock()
 
-	size := 96
-	for _, raw := range page {
-		size += len(raw) + 1
-	}
 	var b bytes.Buffer
-	b.Grow(size)
+	b.Grow(96 + rawListSize(page))
 	b.WriteString(`{"data":{"totalItems":`)
 	b.WriteString(strconv.Itoa(total))
 	b.WriteString(`,"offset":`)
@@ -506,18 +424,9 @@ func (n *NPrinting) serveEvents(w http.ResponseWriter, r *http.Request) {
 	b.WriteString(`,"limit":`)
 	b.WriteString(strconv.Itoa(q.limit))
 	b.WriteString(`,"items":[`)
-	for i, raw := range page {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(raw)
-	}
+	writeRawList(&b, page)
 	b.WriteString(`]}}`)
-	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(b.Len()))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b.Bytes())
+	writeSizedBody(w, http.StatusOK, nprintingJSONType, b.Bytes())
 }
 
 // writeFault writes the error responses of the shared server: injected
@@ -539,8 +448,5 @@ func (n *NPrinting) writeFault(w http.ResponseWriter, _ *http.Request, status in
 // writeNPrintingError writes NPrinting's error body,
 // {"code":403,"message":"User has no rights to access the resource"}.
 func writeNPrintingError(w http.ResponseWriter, status int, message string) {
-	body := mustJSON(object{{"code", status}, {"message", message}})
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	writeBody(w, status, nprintingJSONType, mustJSON(object{{"code", status}, {"message", message}}))
 }

@@ -1,7 +1,6 @@
 package audittest
 
 import (
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -48,13 +47,11 @@ func GenerateNPrintingEvents(n int, seed int64, end time.Time) []json.RawMessage
 		g.advance()
 		g.action(n - len(g.recs))
 	}
-	endMS := end.UTC().Truncate(time.Millisecond)
-	last := g.recs[len(g.recs)-1].rel
-	slices.SortStableFunc(g.recs, func(a, b npRec) int { return int(b.rel - a.rel) })
+	at := timeline(end, time.Millisecond, g.recs[len(g.recs)-1].rel)
+	slices.SortStableFunc(g.recs, func(a, b genRec) int { return int(b.rel - a.rel) })
 	out := make([]json.RawMessage, len(g.recs))
 	for i, r := range g.recs {
-		at := endMS.Add(-time.Duration(last-r.rel) * time.Millisecond)
-		r.obj[npEventTime].value = at.Format("2006-01-02T15:04:05.000") + "+00:00"
+		r.obj[npEventTime].value = at(r.rel).Format("2006-01-02T15:04:05.000") + "+00:00"
 		out[i] = mustJSON(r.obj)
 	}
 	return out
@@ -62,11 +59,6 @@ func GenerateNPrintingEvents(n int, seed int64, end time.Time) []json.RawMessage
 
 // npEventTime is the index of eventTime in a generated record.
 const npEventTime = 11
-
-type npRec struct {
-	rel int64 // milliseconds since the first record
-	obj object
-}
 
 type npUser struct {
 	id, login, full, ip string
@@ -81,18 +73,12 @@ type npThing struct {
 type npGen struct {
 	rng    *rand.Rand
 	now    int64
-	recs   []npRec
+	recs   []genRec // rel in milliseconds
 	users  []*npUser
 	apps   []npThing
 	things []npThing // apps' objects, roles, groups, schedules
 	groups []npThing
-	kinds  []npKind
-	total  int
-}
-
-type npKind struct {
-	weight int
-	make   func() []object
+	kinds  []genKind[func() []object]
 }
 
 func newNPGen(seed int64) *npGen {
@@ -113,7 +99,7 @@ func newNPGen(seed int64) *npGen {
 	for range 12 {
 		g.things = append(g.things, g.newThing())
 	}
-	g.kinds = []npKind{
+	g.kinds = []genKind[func() []object]{
 		{12, func() []object { return g.login("WebConsole", true) }},
 		{5, func() []object { return g.login("NewsStand", true) }},
 		{3, func() []object { return g.login("Api", true) }},
@@ -131,9 +117,6 @@ func newNPGen(seed int64) *npGen {
 		{1, g.groupLifecycle},
 		{1, g.settings},
 	}
-	for _, k := range g.kinds {
-		g.total += k.weight
-	}
 	return g
 }
 
@@ -147,20 +130,7 @@ func (g *npGen) advance() {
 }
 
 func (g *npGen) action(room int) {
-	x := g.rng.IntN(g.total)
-	for _, k := range g.kinds {
-		if x < k.weight {
-			objs := k.make()
-			if len(objs) > room {
-				objs = objs[:room]
-			}
-			for _, o := range objs {
-				g.recs = append(g.recs, npRec{rel: g.now, obj: o})
-			}
-			return
-		}
-		x -= k.weight
-	}
+	g.recs = appendRecs(g.recs, g.now, pickKind(g.rng, g.kinds)(), room)
 }
 
 // npRecord builds a record with the document's members in its order.
@@ -449,10 +419,7 @@ func (g *npGen) uuid() string {
 	for i := range b {
 		b[i] = byte(g.rng.IntN(256))
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	return formatUUID4(b)
 }
 
 // uuidFor returns the same UUID for the same name within one data set.
@@ -461,8 +428,5 @@ func (g *npGen) uuidFor(name string) string {
 	for i := 0; i < len(name); i++ {
 		b[i%16] = b[i%16]*31 + name[i]
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	return formatUUID4(b)
 }

@@ -3,14 +3,19 @@ package audittest
 import (
 	"bufio"
 	"bytes"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
 	"io"
 	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -68,6 +73,58 @@ func newServer(cfg serverConfig) *server {
 	return s
 }
 
+// base gives a fake the methods every fake has (URL, Close, Requests, Stats
+// and SetFaults) by embedding: they are promoted to the fake's own method
+// set. A fake's constructor calls listen once.
+type base struct {
+	srv *server
+}
+
+// listen starts the fake's server under basePath, with route serving the
+// vendor's paths and writeError writing its error responses.
+func (b *base) listen(basePath string, faults Faults, route http.HandlerFunc, writeError errorWriter) {
+	b.srv = newServer(serverConfig{
+		basePath:   basePath,
+		faults:     faults,
+		handler:    route,
+		writeError: writeError,
+	})
+}
+
+// URL returns the base URL of the fake including its base path and without
+// a trailing slash, such as "http://127.0.0.1:40261/prefix": the address to
+// point the client under test at. The fake's type lists the routes it
+// serves under URL.
+func (b *base) URL() string { return b.srv.url() }
+
+// Close shuts the fake down. Later calls do nothing.
+func (b *base) Close() { b.srv.close() }
+
+// Requests returns a copy of the requests received so far, in arrival order.
+// Their headers, and the bodies of login requests, hold the credentials the
+// client sent: do not log them.
+func (b *base) Requests() []RecordedRequest { return b.srv.requests() }
+
+// Stats returns the counters of the fake.
+func (b *base) Stats() Stats { return b.srv.stats() }
+
+// SetFaults replaces the fault configuration. The script starts over with
+// the next request and the random generator is reseeded.
+//
+// Connections a client kept alive from before stay open: if f can reset
+// connections, call the client transport's CloseIdleConnections first, or
+// the transport may hide the first reset by resending the request (see
+// Faults).
+func (b *base) SetFaults(f Faults) { b.srv.setFaults(f) }
+
+// closeAtEnd closes f when tb's test ends, and returns f: the Start<Vendor>
+// functions are their New<Vendor> with it.
+func closeAtEnd[F interface{ Close() }](tb testing.TB, f F) F {
+	tb.Helper()
+	tb.Cleanup(f.Close)
+	return f
+}
+
 // cleanBasePath turns "", "/", "prefix/" and "/prefix" into "" or "/prefix".
 func cleanBasePath(p string) string {
 	p = strings.Trim(p, "/")
@@ -94,6 +151,20 @@ func (s *server) stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.rec.snapshot()
+}
+
+// absURL returns the absolute URL of path (relative to the base path) on the
+// host r was sent to, with rawQuery as given.
+func (s *server) absURL(r *http.Request, path, rawQuery string) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	u := scheme + "://" + r.Host + s.basePath + path
+	if rawQuery != "" {
+		u += "?" + rawQuery
+	}
+	return u
 }
 
 // requestCount returns the number of requests received so far.
@@ -247,6 +318,61 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request, inner func(http.R
 		inner(sw)
 		return sw.statusCode()
 	}
+}
+
+// jsonType is the Content-Type of the fakes' JSON responses.
+const jsonType = "application/json"
+
+// writeBody writes a whole response: status, a Content-Type and body. Without
+// a Content-Length, net/http sends a large body chunked.
+func writeBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// writeSizedBody is writeBody with a Content-Length header, so that the body
+// is never sent chunked.
+func writeSizedBody(w http.ResponseWriter, status int, contentType string, body []byte) {
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	writeBody(w, status, contentType, body)
+}
+
+// setRateLimitHeaders sets the rate-limit headers prefix+"-Limit",
+// "-Remaining" and "-Reset" (whole seconds until reset, rounded up), such as
+// X-RateLimit-Limit with prefix "X-RateLimit". It returns the seconds sent.
+func setRateLimitHeaders(h http.Header, prefix string, limit, remaining int, reset time.Duration) int64 {
+	secs := ceilSeconds(reset)
+	h.Set(prefix+"-Limit", strconv.Itoa(limit))
+	h.Set(prefix+"-Remaining", strconv.Itoa(remaining))
+	h.Set(prefix+"-Reset", strconv.FormatInt(secs, 10))
+	return secs
+}
+
+// secretEqual reports whether a credential a client sent equals the one the
+// fake accepts, in time that does not depend on where they differ.
+func secretEqual(got, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// randomHex returns n random bytes in hex: session ids and tokens.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// unknownParams returns the names in values that are not in params, sorted:
+// the fakes report them in a stable order.
+func unknownParams(values url.Values, params []string) []string {
+	var unknown []string
+	for k := range values {
+		if !slices.Contains(params, k) {
+			unknown = append(unknown, k)
+		}
+	}
+	slices.Sort(unknown)
+	return unknown
 }
 
 // resetConn closes the client's connection with a TCP RST before any byte of

@@ -2,7 +2,7 @@ package audittest
 
 import (
 	"bytes"
-	"crypto/subtle"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -151,7 +151,7 @@ type TaniumOptions struct {
 //
 // All methods are safe for concurrent use.
 type Tanium struct {
-	srv *server
+	base
 
 	token     string
 	maxSize   int
@@ -179,52 +179,22 @@ type taniumEntry struct {
 // Close. It never fails: unset options take their defaults and invalid
 // entries are served as given (an entry without a time sorts last).
 func NewTanium(opts TaniumOptions) *Tanium {
-	t := &Tanium{token: opts.APIToken, maxSize: opts.MaxHistorySize, cacheInfo: opts.CacheInfo, objects: map[string]*taniumObject{}}
-	if t.token == "" {
-		t.token = TaniumDefaultAPIToken
+	t := &Tanium{
+		token:     cmp.Or(opts.APIToken, TaniumDefaultAPIToken),
+		maxSize:   positiveOr(opts.MaxHistorySize, TaniumMaxHistorySize),
+		cacheInfo: opts.CacheInfo,
+		objects:   map[string]*taniumObject{},
 	}
-	if t.maxSize <= 0 {
-		t.maxSize = TaniumMaxHistorySize
-	}
-	events := opts.Events
-	if events == nil {
-		events = GenerateTaniumEvents(DefaultTaniumEvents, 1, taniumDefaultEnd())
-	}
-	t.addLocked(events)
-	t.srv = newServer(serverConfig{
-		basePath:   opts.BasePath,
-		faults:     opts.Faults,
-		handler:    http.HandlerFunc(t.route),
-		writeError: t.writeFault,
-	})
+	t.addLocked(eventsOr(opts.Events, GenerateTaniumEvents, DefaultTaniumEvents, taniumDefaultEnd()))
+	t.listen(opts.BasePath, opts.Faults, t.route, t.writeFault)
 	return t
 }
 
 // StartTanium is NewTanium for tests: it closes the fake when tb's test ends.
 func StartTanium(tb testing.TB, opts TaniumOptions) *Tanium {
 	tb.Helper()
-	t := NewTanium(opts)
-	tb.Cleanup(t.Close)
-	return t
+	return closeAtEnd(tb, NewTanium(opts))
 }
-
-// URL returns the base URL of the fake including its base path and without
-// a trailing slash. Requests go to URL()+"/api/v2/audit_logs/...".
-func (t *Tanium) URL() string { return t.srv.url() }
-
-// Close shuts the fake down. Later calls do nothing.
-func (t *Tanium) Close() { t.srv.close() }
-
-// Requests returns a copy of the requests received so far, in arrival order.
-func (t *Tanium) Requests() []RecordedRequest { return t.srv.requests() }
-
-// Stats returns the counters of the fake.
-func (t *Tanium) Stats() Stats { return t.srv.stats() }
-
-// SetFaults replaces the fault configuration. The script starts over with
-// the next request and the random generator is reseeded (see
-// Cisco.SetFaults about connections kept alive).
-func (t *Tanium) SetFaults(f Faults) { t.srv.setFaults(f) }
 
 // APIToken returns the API token the fake accepts (without the "token-"
 // prefix of the session header).
@@ -399,23 +369,14 @@ func (t *Tanium) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	size2 := 128
-	for _, e := range entries {
-		size2 += len(e) + 1
-	}
 	var b bytes.Buffer
-	b.Grow(size2)
+	b.Grow(128 + rawListSize(entries))
 	b.WriteString(`{"data":{"id":`)
 	b.WriteString(id)
 	b.WriteString(`,"type":"`)
 	b.WriteString(taniumTypes[ti].audit)
 	b.WriteString(`","start_time":"","end_time":"","entries":[`)
-	for i, e := range entries {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.Write(e)
-	}
+	writeRawList(&b, entries)
 	if t.cacheInfo {
 		if len(entries) > 0 {
 			b.WriteByte(',')
@@ -423,9 +384,7 @@ func (t *Tanium) route(w http.ResponseWriter, r *http.Request) {
 		b.WriteString(`{"cache_id":` + strconv.Itoa(4200+t.srv.requestCount()) + `,"cache_row_count":` + strconv.Itoa(len(entries)) + `}`)
 	}
 	b.WriteString(`]}}`)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b.Bytes())
+	writeBody(w, http.StatusOK, jsonType, b.Bytes())
 }
 
 // authorized checks the session header: token-<token>, or the token alone
@@ -436,7 +395,7 @@ func (t *Tanium) authorized(r *http.Request) bool {
 	if strings.HasPrefix(t.token, "token-") {
 		want = t.token
 	}
-	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+	return got != "" && secretEqual(got, want)
 }
 
 // historySize reads the tanium-options header; msg is set when it is bad.
@@ -493,7 +452,5 @@ func (t *Tanium) writeFault(w http.ResponseWriter, _ *http.Request, status int, 
 
 // writeTaniumError writes Tanium's error body, {"text":"..."}.
 func writeTaniumError(w http.ResponseWriter, status int, text string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(mustJSON(object{{"text", text}}))
+	writeBody(w, status, jsonType, mustJSON(object{{"text", text}}))
 }

@@ -61,11 +61,8 @@ func GenerateTaniumEvents(n int, seed int64, end time.Time) []TaniumEntry {
 	}
 	g.recs = g.recs[:n]
 
-	endSec := end.UTC().Truncate(time.Second)
-	last := g.recs[len(g.recs)-1].mod
-	at := func(rel int64) string {
-		return endSec.Add(-time.Duration(last-rel) * time.Second).Format(time.RFC3339)
-	}
+	clock := timeline(end, time.Second, g.recs[len(g.recs)-1].mod)
+	at := func(rel int64) string { return clock(rel).Format(time.RFC3339) }
 	out := make([]TaniumEntry, len(g.recs))
 	for i, r := range g.recs {
 		r.entry[2].value = at(r.created)
