@@ -3,6 +3,7 @@ package instavm
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -68,7 +69,8 @@ var product = ocsf.Product{Name: "InstaVM", VendorName: "InstaVM"}
 //	vm_id            6003 resources[] {uid, type "vm"}; 3004 the entity when there is
 //	                 no other resource; else unmapped
 //	event_payload    3004 entity.data; else unmapped.event_payload
-//	latency_ms,      unmapped (the OCSF model here has no duration attribute)
+//	latency_ms       duration, rounded to whole milliseconds; also unmapped when it
+//	                 has a fraction, so that nothing is lost
 //	task_id,
 //	worker_id,
 //	source           unmapped (6003 also src_endpoint.name when there is no ip_address)
@@ -102,6 +104,12 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 	m.take(fID, fCreatedAt, fEventType)
 	ev.Status, ev.StatusLabel = status(e.Status)
 	m.take(fStatus)
+	if e.LatencyMS != nil && *e.LatencyMS >= 0 && *e.LatencyMS < 1<<53 {
+		ev.Duration = int64(math.Round(*e.LatencyMS))
+		if float64(ev.Duration) == *e.LatencyMS {
+			m.take(fLatencyMS) // whole milliseconds: duration says it all
+		}
+	}
 	if e.ErrorMessage != nil {
 		ev.StatusDetail = *e.ErrorMessage
 		m.take(fErrorMessage)
