@@ -57,7 +57,8 @@ type server struct {
 	closeOnce sync.Once
 }
 
-// newServer starts a server. The caller must call close.
+// newServer returns a server that is not started yet: the caller must
+// call start, then close.
 func newServer(cfg serverConfig) *server {
 	s := &server{
 		basePath:   cleanBasePath(cfg.basePath),
@@ -69,9 +70,11 @@ func newServer(cfg serverConfig) *server {
 	// Resets and truncations make net/http log about broken connections;
 	// a fake must stay quiet (the CLI's --demo mode runs one).
 	s.ts.Config.ErrorLog = log.New(io.Discard, "", 0)
-	s.ts.Start()
 	return s
 }
+
+// start starts serving.
+func (s *server) start() { s.ts.Start() }
 
 // base gives a fake the methods every fake has (URL, Close, Requests, Stats
 // and SetFaults) by embedding: they are promoted to the fake's own method
@@ -89,6 +92,9 @@ func (b *base) listen(basePath string, faults Faults, route http.HandlerFunc, wr
 		handler:    route,
 		writeError: writeError,
 	})
+	// Started only once b.srv is set: the handlers read it (for the URLs
+	// they send), and a request must not race with the assignment.
+	b.srv.start()
 }
 
 // URL returns the base URL of the fake including its base path and without
