@@ -2,7 +2,7 @@ package audittest
 
 import (
 	"bytes"
-	"crypto/subtle"
+	"cmp"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -113,14 +112,12 @@ type AutomoxOptions struct {
 //
 // All methods are safe for concurrent use.
 type Automox struct {
-	srv *server
+	base
 
 	apiKey, org  string
 	defaultLimit int
 
-	mu      sync.RWMutex
-	events  []automoxEvent // sorted by day, then id
-	nextSeq int
+	set eventSet[automoxEvent] // sorted by day, then id; ties by seq
 }
 
 type automoxEvent struct {
@@ -130,29 +127,18 @@ type automoxEvent struct {
 	seq int    // order of arrival, for ties
 }
 
+func (e automoxEvent) rawJSON() json.RawMessage { return e.raw }
+
 // NewAutomox starts an Automox fake. It never fails; the caller must Close it.
 func NewAutomox(opts AutomoxOptions) *Automox {
-	a := &Automox{apiKey: opts.APIKey, org: opts.OrgUUID, defaultLimit: opts.DefaultLimit}
-	if a.apiKey == "" {
-		a.apiKey = AutomoxDefaultAPIKey
+	a := &Automox{
+		apiKey: cmp.Or(opts.APIKey, AutomoxDefaultAPIKey),
+		org:    cmp.Or(opts.OrgUUID, AutomoxDefaultOrgUUID),
+		set:    eventSet[automoxEvent]{parse: parseAutomoxEvent, compare: compareAutomoxEvents},
 	}
-	if a.org == "" {
-		a.org = AutomoxDefaultOrgUUID
-	}
-	if a.defaultLimit <= 0 || a.defaultLimit > AutomoxMaxLimit {
-		a.defaultLimit = AutomoxDefaultLimit
-	}
-	events := opts.Events
-	if events == nil {
-		events = GenerateAutomoxEvents(DefaultAutomoxEvents, 1, automoxDefaultEnd())
-	}
-	a.addLocked(events)
-	a.srv = newServer(serverConfig{
-		basePath:   cleanBasePath(opts.BasePath) + "/api",
-		faults:     opts.Faults,
-		handler:    http.HandlerFunc(a.route),
-		writeError: a.writeFault,
-	})
+	a.defaultLimit, _ = pageLimits(opts.DefaultLimit, 0, AutomoxDefaultLimit, AutomoxMaxLimit)
+	a.set.add(eventsOr(opts.Events, GenerateAutomoxEvents, DefaultAutomoxEvents, automoxDefaultEnd()))
+	a.listen(cleanBasePath(opts.BasePath)+"/api", opts.Faults, a.route, a.writeFault)
 	return a
 }
 
@@ -160,27 +146,8 @@ func NewAutomox(opts AutomoxOptions) *Automox {
 // ends.
 func StartAutomox(tb testing.TB, opts AutomoxOptions) *Automox {
 	tb.Helper()
-	a := NewAutomox(opts)
-	tb.Cleanup(a.Close)
-	return a
+	return closeAtEnd(tb, NewAutomox(opts))
 }
-
-// URL returns the base URL of the fake, ending in "/api" and without a
-// trailing slash, such as "http://127.0.0.1:40261/api". Requests go to
-// URL()+"/audit-service/v1/orgs/{orgUuid}/events".
-func (a *Automox) URL() string { return a.srv.url() }
-
-// Close shuts the fake down. Later calls do nothing.
-func (a *Automox) Close() { a.srv.close() }
-
-// Requests returns a copy of the requests received so far, in arrival order.
-func (a *Automox) Requests() []RecordedRequest { return a.srv.requests() }
-
-// Stats returns the counters of the fake.
-func (a *Automox) Stats() Stats { return a.srv.stats() }
-
-// SetFaults replaces the fault configuration; see Cisco.SetFaults.
-func (a *Automox) SetFaults(f Faults) { a.srv.setFaults(f) }
 
 // APIKey returns the API key the fake accepts.
 func (a *Automox) APIKey() string { return a.apiKey }
@@ -192,38 +159,22 @@ func (a *Automox) OrgUUID() string { return a.org }
 // yields it: by UTC day, then by id within the day (ties in the order
 // given). Events without a readable time, which are never served, come
 // first.
-func (a *Automox) Events() []json.RawMessage {
-	a.mu.RLock()
-	defer a.mu.RUnlock()
-	out := make([]json.RawMessage, len(a.events))
-	for i, e := range a.events {
-		out[i] = slices.Clone(e.raw)
-	}
-	return out
-}
+func (a *Automox) Events() []json.RawMessage { return a.set.all() }
 
 // Add adds events to the data set, as when new audit events arrive between
 // two syncs. Events are copied; see AutomoxOptions.Events for the rules.
-func (a *Automox) Add(events ...json.RawMessage) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.addLocked(events)
-}
+func (a *Automox) Add(events ...json.RawMessage) { a.set.add(events) }
 
-func (a *Automox) addLocked(events []json.RawMessage) {
-	for _, raw := range events {
-		a.events = append(a.events, parseAutomoxEvent(raw, a.nextSeq))
-		a.nextSeq++
+// compareAutomoxEvents orders events by day, then id, ties in the order
+// given.
+func compareAutomoxEvents(x, y automoxEvent) int {
+	if c := strings.Compare(x.day, y.day); c != 0 {
+		return c
 	}
-	slices.SortStableFunc(a.events, func(x, y automoxEvent) int {
-		if c := strings.Compare(x.day, y.day); c != 0 {
-			return c
-		}
-		if c := strings.Compare(x.id, y.id); c != 0 {
-			return c
-		}
-		return x.seq - y.seq
-	})
+	if c := strings.Compare(x.id, y.id); c != 0 {
+		return c
+	}
+	return x.seq - y.seq
 }
 
 // parseAutomoxEvent reads what the fake needs of an event: its id and day.
@@ -347,7 +298,7 @@ func (a *Automox) authorized(r *http.Request) bool {
 	if !ok {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(tok), []byte(a.apiKey)) == 1
+	return secretEqual(tok, a.apiKey)
 }
 
 // automoxQuery is a validated query of the events endpoint.
@@ -366,14 +317,8 @@ func (a *Automox) parseAutomoxQuery(raw string) (automoxQuery, []string) {
 		return q, []string{"the query string does not parse: " + err.Error()}
 	}
 	params := automoxParams()
-	var msgs, unknown []string
-	for k := range values {
-		if !slices.Contains(params, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	sort.Strings(unknown)
-	for _, k := range unknown {
+	var msgs []string
+	for _, k := range unknownParams(values, params) {
 		msgs = append(msgs, "unknown parameter "+strconv.Quote(k)+"; the parameters are "+strings.Join(params, ", "))
 	}
 	if _, ok := values["date"]; !ok {
@@ -423,8 +368,8 @@ func (a *Automox) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	var b bytes.Buffer
 	b.WriteByte('[')
-	a.mu.RLock()
-	evs := a.events
+	a.set.mu.RLock()
+	evs := a.set.events
 	// The data set is sorted by day, then id: the page is a range of it.
 	i := sort.Search(len(evs), func(i int) bool {
 		if evs[i].day != q.day {
@@ -438,11 +383,9 @@ func (a *Automox) serveEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		b.Write(evs[i].raw)
 	}
-	a.mu.RUnlock()
+	a.set.mu.RUnlock()
 	b.WriteByte(']')
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(b.Bytes())
+	writeBody(w, http.StatusOK, jsonType, b.Bytes())
 }
 
 // writeFault writes the error responses of the shared server: injected
@@ -465,7 +408,5 @@ func writeAutomoxError(w http.ResponseWriter, status int, msgs ...string) {
 	if msgs == nil {
 		msgs = []string{}
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(mustJSON(object{{"errors", msgs}}))
+	writeBody(w, status, jsonType, mustJSON(object{{"errors", msgs}}))
 }

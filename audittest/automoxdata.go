@@ -62,12 +62,13 @@ func GenerateAutomoxEvents(n int, seed int64, end time.Time) []json.RawMessage {
 		g.advance(len(g.recs) == quiet || (quiet >= 0 && len(g.recs) > quiet && !g.quietDone))
 		g.action(n - len(g.recs))
 	}
-	endMs := end.UTC().Truncate(time.Millisecond).UnixMilli()
 	last := g.recs[len(g.recs)-1].rel
+	at := timeline(end, time.Millisecond, last)
+	endMs := at(last).UnixMilli()
 	out := make([]json.RawMessage, len(g.recs))
 	counter := uint32(g.rng.IntN(1 << 22))
 	for i, r := range g.recs {
-		ms := endMs - (last - r.rel)
+		ms := at(r.rel).UnixMilli()
 		counter++
 		oid := fmt.Sprintf("%08x%s%06x", ms/1000, g.machine, counter&0xffffff)
 		for j := range r.obj {
@@ -118,12 +119,13 @@ func automoxTimeValue(style int, ms int64, micros int) any {
 	return ms
 }
 
+// automoxRec is a generated event (rel in milliseconds since the first)
+// and how its id and time are written.
 type automoxRec struct {
-	rel       int64 // milliseconds since the first event
-	micros    int   // sub-millisecond part, for float-second times
+	genRec
+	micros    int // sub-millisecond part, for float-second times
 	idStyle   int
 	timeStyle int
-	obj       object
 }
 
 type automoxZone struct{ uid, name string }
@@ -146,11 +148,6 @@ type automoxRole struct {
 	scopes    []string
 }
 
-type automoxKind struct {
-	weight int
-	emit   func() []object
-}
-
 // automoxGen generates a plausible history forward in time; the caller
 // shifts it to end at the requested time.
 type automoxGen struct {
@@ -167,8 +164,7 @@ type automoxGen struct {
 	policies []automoxThing
 	roles    []automoxRole
 	apiKeys  []automoxThing
-	kinds    []automoxKind
-	total    int
+	kinds    []genKind[func() []object]
 	nextNum  int
 }
 
@@ -198,7 +194,7 @@ func newAutomoxGen(seed int64) *automoxGen {
 		g.policies = append(g.policies, automoxThing{id: g.num(), name: name})
 	}
 	g.roles = append(g.roles, automoxRole{uid: g.uuid(), name: "Patch Operators", perms: []string{"policy:read", "policy:execute"}, scopes: []string{"zone"}})
-	g.kinds = []automoxKind{
+	g.kinds = []genKind[func() []object]{
 		{20, g.loginSuccess},
 		{4, g.loginFailure},
 		{6, g.logout},
@@ -214,9 +210,6 @@ func newAutomoxGen(seed int64) *automoxGen {
 		{1, g.apiKey},
 		{10, g.deviceCommand},
 		{1, g.reportExport},
-	}
-	for _, k := range g.kinds {
-		g.total += k.weight
 	}
 	return g
 }
@@ -240,26 +233,16 @@ func (g *automoxGen) advance(quiet bool) {
 
 // action emits the events of one randomly chosen action, at most room.
 func (g *automoxGen) action(room int) {
-	x := g.rng.IntN(g.total)
-	for _, k := range g.kinds {
-		if x < k.weight {
-			objs := k.emit()
-			if len(objs) > room {
-				objs = objs[:room]
-			}
-			for _, o := range objs {
-				g.add(o)
-			}
-			return
-		}
-		x -= k.weight
+	objs := pickKind(g.rng, g.kinds)()
+	for _, o := range objs[:min(len(objs), room)] {
+		g.add(o)
 	}
 }
 
 // add appends one event at the current time, choosing how its id and time
 // are written.
 func (g *automoxGen) add(o object) {
-	r := automoxRec{rel: g.now, obj: o}
+	r := automoxRec{genRec: genRec{rel: g.now, obj: o}}
 	class := 0
 	for _, m := range o {
 		if m.name == "class_uid" {

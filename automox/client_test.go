@@ -18,6 +18,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/automox"
+	"github.com/auditkit/auditkit/internal/walktest"
 )
 
 const (
@@ -502,7 +503,7 @@ func TestNewClientRejectsBadCredentials(t *testing.T) {
 
 func TestClientStringHidesKey(t *testing.T) {
 	c, _ := mocked(t)
-	for _, s := range []string{c.String(), fmt.Sprintf("%v %+v %#v %s", c, c, c, c)} {
+	for _, s := range []string{c.String(), walktest.FmtAll(c)} {
 		if strings.Contains(s, testKey) {
 			t.Errorf("client formatting leaks the key: %s", s)
 		}

@@ -6,12 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -23,6 +18,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/automox"
+	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -40,102 +36,29 @@ func opts(limit int) *automox.ListOptions {
 	return &o
 }
 
-// faultyFake is the fault mix the issue asks for: 20% 429, 10% 503, 5%
-// connection resets and 5% truncated bodies, over n events. The first four
-// requests get one fault of each kind.
+// faultyFake serves n events with the fault mix of walktest.FaultMix.
 func faultyFake(t *testing.T, seed int64, n int) *audittest.Automox {
 	t.Helper()
 	return audittest.StartAutomox(t, audittest.AutomoxOptions{
 		Events: audittest.GenerateAutomoxEvents(n, 42, dataEnd),
-		Faults: audittest.Faults{
-			RateLimit: 0.20, Unavailable: 0.10, Reset: 0.05, Truncate: 0.05, Seed: seed,
-			Script: []audittest.Fault{audittest.FaultReset, audittest.FaultRateLimit, audittest.FaultTruncate, audittest.FaultUnavailable},
-		},
+		Faults: walktest.FaultMix(seed),
 	})
 }
 
 // fakeClient talks to a fake with fast retries and no client-side limit.
 func fakeClient(t testing.TB, fake *audittest.Automox, opts ...auditclient.Option) *automox.Client {
 	t.Helper()
-	base := []auditclient.Option{
-		auditclient.WithBaseURL(fake.URL()),
-		auditclient.WithRateLimit(rate.Inf, 1),
-		auditclient.WithRetryPolicy(auditclient.RetryPolicy{
-			MaxAttempts: 25,
-			BaseDelay:   time.Millisecond,
-			MaxDelay:    20 * time.Millisecond,
-			Budget:      auditclient.NewRetryBudget(100000, 5, 10),
-		}),
-	}
-	c, err := automox.NewClient(fake.APIKey(), fake.OrgUUID(), append(base, opts...)...)
+	c, err := automox.NewClient(fake.APIKey(), fake.OrgUUID(), walktest.FastOptions(fake.URL(), opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func compact(t *testing.T, raw []byte) string {
-	t.Helper()
-	var b bytes.Buffer
-	if err := json.Compact(&b, raw); err != nil {
-		t.Fatalf("bad JSON %s: %v", raw, err)
-	}
-	return b.String()
-}
-
 // want is the fake's data set in the order a walk must yield it.
 func want(t *testing.T, fake *audittest.Automox) []string {
-	var out []string
-	for _, r := range fake.Events() {
-		out = append(out, compact(t, r))
-	}
-	return out
-}
-
-// collect walks it to the end (or n events) and returns the events as sent.
-func collect(t *testing.T, it auditclient.Iterator, n int) []string {
 	t.Helper()
-	var out []string
-	for (n < 0 || len(out) < n) && it.Next() {
-		ev := it.Event()
-		if err := ocsf.Validate(ev); err != nil {
-			t.Fatalf("event %d does not validate: %v", len(out), err)
-		}
-		out = append(out, compact(t, []byte(ev.RawData)))
-	}
-	return out
-}
-
-// tally compares got and want as multisets.
-func tally(got, want []string) (extra, lost int) {
-	count := map[string]int{}
-	for _, g := range got {
-		count[g]++
-	}
-	for _, w := range want {
-		count[w]--
-	}
-	for _, n := range count {
-		if n > 0 {
-			extra += n
-		} else {
-			lost -= n
-		}
-	}
-	return extra, lost
-}
-
-// same reports the first difference of got and want, in order.
-func same(t *testing.T, got, want []string) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%d events, want %d", len(got), len(want))
-	}
-	for i := range min(len(got), len(want)) {
-		if got[i] != want[i] {
-			t.Fatalf("event %d = %s\nwant %s", i, got[i], want[i])
-		}
-	}
+	return walktest.CompactAll(t, fake.Events())
 }
 
 func TestFaultInjectedWalk(t *testing.T) {
@@ -143,14 +66,14 @@ func TestFaultInjectedWalk(t *testing.T) {
 	c := fakeClient(t, fake)
 	it := c.Events(context.Background(), opts(100), nil)
 	defer it.Close()
-	got := collect(t, it, -1)
+	got := walktest.Collect(t, it, -1)
 	if err := it.Err(); err != nil {
 		t.Fatalf("walk failed: %v", err)
 	}
 	w := want(t, fake)
-	same(t, got, w)
+	walktest.Diff(t, got, w)
 	st, cs := fake.Stats(), c.HTTP().Stats()
-	extra, lost := tally(got, w)
+	extra, lost := walktest.Tally(got, w)
 	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client requests=%d retries=%d duplicates=%d losses=%d",
 		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Requests, cs.Retries, extra, lost)
 	if extra != 0 || lost != 0 {
@@ -175,7 +98,7 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 
 	c := fakeClient(t, fake)
 	it := c.Events(context.Background(), opts(100), nil)
-	first := collect(t, it, 777)
+	first := walktest.Collect(t, it, 777)
 	if err := it.Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -202,12 +125,12 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 	before := len(fake.Requests())
 	it2 := c2.Events(context.Background(), opts(100), cp)
 	defer it2.Close()
-	rest := collect(t, it2, -1)
+	rest := walktest.Collect(t, it2, -1)
 	if err := it2.Err(); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("resume at 777: first=%d rest=%d total=%d want=%d token=%s", len(first), len(rest), len(first)+len(rest), len(w), cp.Position.Token)
-	same(t, append(first, rest...), w)
+	walktest.Diff(t, append(first, rest...), w)
 	// The resumed walk started in the checkpoint's day, at its cursor.
 	atCursor := false
 	for _, r := range fake.Requests()[before:] {
@@ -236,7 +159,7 @@ func TestResumeAnywhere(t *testing.T) {
 	for _, at := range []int{0, 1, 10, 11, 50, 99, 150, 229, 230} {
 		c := fakeClient(t, fake)
 		it := c.Events(context.Background(), opts(10), nil)
-		first := collect(t, it, at)
+		first := walktest.Collect(t, it, at)
 		cp := it.Checkpoint()
 		it.Close()
 		cpJSON, _ := json.Marshal(cp)
@@ -245,7 +168,7 @@ func TestResumeAnywhere(t *testing.T) {
 			t.Fatal(err)
 		}
 		it2 := c.Events(context.Background(), opts(10), cp)
-		rest := collect(t, it2, -1)
+		rest := walktest.Collect(t, it2, -1)
 		if err := it2.Err(); err != nil {
 			t.Fatal(err)
 		}
@@ -254,7 +177,7 @@ func TestResumeAnywhere(t *testing.T) {
 			t.Errorf("resume at %d: %d + %d events, want %d", at, len(first), len(rest), len(w))
 			continue
 		}
-		same(t, append(first, rest...), w)
+		walktest.Diff(t, append(first, rest...), w)
 	}
 }
 
@@ -272,7 +195,7 @@ func TestIncrementalSync(t *testing.T) {
 	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(300, 5, dataEnd)})
 	c := fakeClient(t, fake)
 	it := c.Events(context.Background(), opts(40), nil)
-	first := collect(t, it, -1)
+	first := walktest.Collect(t, it, -1)
 	if it.Err() != nil || len(first) != 300 {
 		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
 	}
@@ -292,7 +215,7 @@ func TestIncrementalSync(t *testing.T) {
 	later := opts(40)
 	later.Until = hw.Add(24 * time.Hour)
 	it2 := c.Events(context.Background(), later, cp)
-	second := collect(t, it2, -1)
+	second := walktest.Collect(t, it2, -1)
 	if err := it2.Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -301,13 +224,13 @@ func TestIncrementalSync(t *testing.T) {
 		t.Fatalf("incremental walk yielded %d events, want the %d new ones: %v", len(second), len(newEvents), second)
 	}
 	for i, raw := range newEvents {
-		if second[i] != compact(t, raw) {
+		if second[i] != walktest.Compact(t, raw) {
 			t.Errorf("incremental event %d = %s, want %s", i, second[i], raw)
 		}
 	}
 	// A third walk finds nothing new.
 	it3 := c.Events(context.Background(), later, it2.Checkpoint())
-	if third := collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
+	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
 		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
 	}
 }
@@ -315,70 +238,25 @@ func TestIncrementalSync(t *testing.T) {
 func TestCheckpointOfOtherVendorOrOrgRefused(t *testing.T) {
 	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(20, 1, dataEnd)})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), opts(5), nil)
-	collect(t, it, 1)
-	cp := it.Checkpoint()
-	it.Close()
-	before := len(fake.Requests())
-
 	other, err := automox.NewClient(fake.APIKey(), "00000000-0000-4000-8000-000000000000", auditclient.WithBaseURL(fake.URL()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	it2 := other.Events(context.Background(), opts(5), cp)
-	if it2.Next() || !errors.Is(it2.Err(), auditclient.ErrCheckpointMismatch) {
-		t.Errorf("other organization: Err = %v", it2.Err())
+	// The query is the client's organization: a walk of another
+	// organization's client refuses the checkpoint.
+	events := func(cl *automox.Client, cp *auditclient.Checkpoint) auditclient.Iterator {
+		return cl.Events(context.Background(), opts(5), cp)
 	}
-	cisco := cp.Clone()
-	cisco.Vendor = "cisco"
-	it3 := c.Events(context.Background(), opts(5), cisco)
-	if it3.Next() || !errors.Is(it3.Err(), auditclient.ErrCheckpointMismatch) {
-		t.Errorf("other vendor: Err = %v", it3.Err())
-	}
-	if after := len(fake.Requests()); after != before {
-		t.Errorf("%d requests sent with a refused checkpoint", after-before)
-	}
+	walktest.CheckpointRefused(t, events, c, map[string]*automox.Client{"other organization": other},
+		func() int { return len(fake.Requests()) })
 }
 
 func TestCancelMidWalk(t *testing.T) {
 	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(2000, 9, dataEnd)})
 	c := fakeClient(t, fake)
-	before := runtime.NumGoroutine()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	it := c.Events(ctx, opts(100), nil)
-	n := 0
-	for it.Next() {
-		n++
-		if n == 150 {
-			cancel()
-		}
-	}
-	if !errors.Is(it.Err(), context.Canceled) {
-		t.Errorf("Err = %v, want context.Canceled", it.Err())
-	}
-	if n != 150 {
-		t.Errorf("%d events after cancel at 150", n-150)
-	}
-	it.Close()
-	c.HTTP().CloseIdleConnections()
-	waitGoroutines(t, before)
-}
-
-// waitGoroutines fails when goroutines started by the test are still running.
-func waitGoroutines(t *testing.T, before int) {
-	t.Helper()
-	var now int
-	for range 200 {
-		now = runtime.NumGoroutine()
-		if now <= before {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	buf := make([]byte, 1<<16)
-	buf = buf[:runtime.Stack(buf, true)]
-	t.Errorf("goroutines: %d before, %d after\n%s", before, now, buf)
+	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
+		return c.Events(ctx, opts(100), nil)
+	}, 150, c.HTTP().CloseIdleConnections)
 }
 
 // Every day of the window is read, days without events too, and only the
@@ -480,12 +358,12 @@ func TestConcurrentDaysBoundedAndRateLimited(t *testing.T) {
 		o := opts(50)
 		o.Concurrency = conc
 		it := c.Events(context.Background(), o, nil)
-		got := collect(t, it, -1)
+		got := walktest.Collect(t, it, -1)
 		if it.Err() != nil {
 			t.Fatal(it.Err())
 		}
 		it.Close()
-		same(t, got, w)
+		walktest.Diff(t, got, w)
 		st := c.HTTP().Stats()
 		t.Logf("concurrency %d: max in flight %d, requests %d, held back by the rate limiter %d", conc, g.max, st.Requests, st.Throttled)
 		if g.max != conc {
@@ -499,14 +377,7 @@ func TestConcurrentDaysBoundedAndRateLimited(t *testing.T) {
 
 // The NDJSON of a whole walk passes the reference validator.
 func TestWalkPassesReferenceValidator(t *testing.T) {
-	validator := filepath.Join("..", "..", "shared", "ocsf", "validate.py")
-	if _, err := os.Stat(validator); err != nil {
-		t.Skipf("reference validator not found at %s (it lives in ../shared beside the repository)", validator)
-	}
-	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed")
-	}
+	v := walktest.NeedValidator(t)
 	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(2000, 42, dataEnd)})
 	for _, name := range audittest.AutomoxDocEventNames() {
 		var arr []json.RawMessage
@@ -518,31 +389,13 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 	c := fakeClient(t, fake)
 	it := c.Events(context.Background(), &automox.ListOptions{Since: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), Until: dataEnd}, nil)
 	defer it.Close()
-	var ndjson bytes.Buffer
 	classes := map[ocsf.ClassUID]int{}
-	n := 0
-	for ev, err := range it.All() {
-		if err != nil {
-			t.Fatal(err)
-		}
+	ndjson := walktest.NDJSON(t, it, func(ev ocsf.Event) {
 		classes[ev.Class]++
-		b, err := json.Marshal(ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ndjson.Write(b)
-		ndjson.WriteByte('\n')
-		n++
-	}
-	cmd := exec.Command(python, validator)
-	cmd.Stdin = &ndjson
-	out, err := cmd.CombinedOutput()
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	last := lines[len(lines)-1]
+	})
+	// 2,000 generated events and the document's 4 examples.
+	last := v.Check(t, ndjson, 2004)
 	t.Logf("validate.py: %s; classes %v", last, classes)
-	if err != nil || last != fmt.Sprintf("%d passed, 0 failed", n) || n != 2004 {
-		t.Errorf("validate.py over %d events: %v\n%s", n, err, out)
-	}
 	for _, cl := range []ocsf.ClassUID{ocsf.ClassAuthentication, ocsf.ClassAccountChange, ocsf.ClassEntityManagement, ocsf.ClassWebResourcesActivity} {
 		if classes[cl] == 0 {
 			t.Errorf("the generated data produced no %d events: %v", cl, classes)
@@ -554,11 +407,10 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 // an error, through a fault-injected walk and a 401.
 func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	fake := faultyFake(t, 3, 600)
-	var logs bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logs := walktest.DebugLogger()
 	c := fakeClient(t, fake, auditclient.WithLogger(logger))
 	it := c.Events(context.Background(), opts(200), nil)
-	if n := len(collect(t, it, -1)); n != 600 || it.Err() != nil {
+	if n := len(walktest.Collect(t, it, -1)); n != 600 || it.Err() != nil {
 		t.Fatalf("%d events, %v", n, it.Err())
 	}
 	it.Close()
@@ -576,13 +428,8 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
 		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
 	}
-	for _, s := range []string{fake.APIKey(), "wrong-key-0d9e8f"} {
-		for where, text := range map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": fmt.Sprintf("%v %+v %#v", c, c, c)} {
-			if strings.Contains(text, s) {
-				t.Errorf("%s holds the credential %q", where, s)
-			}
-		}
-	}
+	walktest.NoSecrets(t, []string{fake.APIKey(), "wrong-key-0d9e8f"},
+		map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": walktest.FmtAll(c)})
 }
 
 // The fake answers another organization with 403, a missing date with 400,
