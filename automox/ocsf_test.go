@@ -1,29 +1,20 @@
 package automox_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/automox"
+	"github.com/auditkit/auditkit/internal/golden"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
-
 func decode(t *testing.T, s string) automox.AuditEvent {
-	t.Helper()
-	var e automox.AuditEvent
-	if err := json.Unmarshal([]byte(s), &e); err != nil {
-		t.Fatalf("decode %s: %v", s, err)
-	}
-	return e
+	return golden.Decode[automox.AuditEvent](t, s)
 }
 
 // docEvent is the event of one of the document's examples.
@@ -312,35 +303,8 @@ func TestGolden(t *testing.T) {
 			if err := json.Unmarshal(b, &events); err != nil {
 				t.Fatal(err)
 			}
-			var out bytes.Buffer
-			for _, e := range events {
-				ev := automox.ToOCSF(e)
-				if err := ocsf.Validate(ev); err != nil {
-					t.Errorf("%s: %v", e.UID(), err)
-				}
-				enc := json.NewEncoder(&out)
-				enc.SetEscapeHTML(false)
-				enc.SetIndent("", "  ")
-				if err := enc.Encode(ev); err != nil {
-					t.Fatal(err)
-				}
-			}
-			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
-			}
+			out := golden.MappedUnescaped(t, events, automox.ToOCSF)
+			golden.Check(t, name, out)
 		})
 	}
 }

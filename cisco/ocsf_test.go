@@ -1,29 +1,18 @@
 package cisco_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
+	"github.com/auditkit/auditkit/internal/golden"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
-
-func decode(t *testing.T, s string) cisco.AuditLog {
-	t.Helper()
-	var a cisco.AuditLog
-	if err := json.Unmarshal([]byte(s), &a); err != nil {
-		t.Fatalf("decode %s: %v", s, err)
-	}
-	return a
-}
+func decode(t *testing.T, s string) cisco.AuditLog { return golden.Decode[cisco.AuditLog](t, s) }
 
 func TestToOCSFClassification(t *testing.T) {
 	const head = `"audit_log_id":"373031bf-6e67-40e5-9fc2-ffea680a2ebd","audit_log_user":"admin@example.com","created_at":"2024-06-19T10:16:22Z"`
@@ -132,35 +121,8 @@ func TestGolden(t *testing.T) {
 			if err := json.Unmarshal(b, &page); err != nil {
 				t.Fatal(err)
 			}
-			var out bytes.Buffer
-			for _, rec := range page.Data {
-				ev := cisco.ToOCSF(rec)
-				if err := ocsf.Validate(ev); err != nil {
-					t.Errorf("%s: %v", rec.UID(), err)
-				}
-				j, err := json.MarshalIndent(ev, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				out.Write(j)
-				out.WriteByte('\n')
-			}
-			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
-			}
+			out := golden.Mapped(t, page.Data, cisco.ToOCSF)
+			golden.Check(t, name, out)
 		})
 	}
 }

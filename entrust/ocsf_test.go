@@ -1,12 +1,8 @@
 package entrust_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -14,18 +10,12 @@ import (
 
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/entrust"
+	"github.com/auditkit/auditkit/internal/golden"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
-
 func decode(t *testing.T, s string) entrust.AuditEvent {
-	t.Helper()
-	var e entrust.AuditEvent
-	if err := json.Unmarshal([]byte(s), &e); err != nil {
-		t.Fatalf("decode %s: %v", s, err)
-	}
-	return e
+	return golden.Decode[entrust.AuditEvent](t, s)
 }
 
 func TestToOCSFClassification(t *testing.T) {
@@ -178,35 +168,8 @@ func TestGolden(t *testing.T) {
 	})
 	for name, recs := range inputs {
 		t.Run(name, func(t *testing.T) {
-			var out bytes.Buffer
-			for _, rec := range recs {
-				ev := entrust.ToOCSF(rec)
-				if err := ocsf.Validate(ev); err != nil {
-					t.Errorf("%s: %v", rec.UID(), err)
-				}
-				j, err := json.MarshalIndent(ev, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				out.Write(j)
-				out.WriteByte('\n')
-			}
-			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
-			}
+			out := golden.Mapped(t, recs, entrust.ToOCSF)
+			golden.Check(t, name, out)
 		})
 	}
 }

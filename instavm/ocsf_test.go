@@ -3,9 +3,6 @@ package instavm_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"sort"
@@ -14,18 +11,12 @@ import (
 
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/instavm"
+	"github.com/auditkit/auditkit/internal/golden"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
-
 func decode(t *testing.T, s string) instavm.AuditEvent {
-	t.Helper()
-	var e instavm.AuditEvent
-	if err := json.Unmarshal([]byte(s), &e); err != nil {
-		t.Fatalf("decode %s: %v", s, err)
-	}
-	return e
+	return golden.Decode[instavm.AuditEvent](t, s)
 }
 
 // rec builds an event from the required fields and extra members.
@@ -230,35 +221,8 @@ func TestGolden(t *testing.T) {
 			if err := json.Unmarshal(body, &page); err != nil {
 				t.Fatal(err)
 			}
-			var out bytes.Buffer
-			for _, e := range page.Items {
-				ev := instavm.ToOCSF(e)
-				if err := ocsf.Validate(ev); err != nil {
-					t.Errorf("%s: %v", e.UID(), err)
-				}
-				j, err := json.MarshalIndent(ev, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				out.Write(j)
-				out.WriteByte('\n')
-			}
-			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
-			}
+			out := golden.Mapped(t, page.Items, instavm.ToOCSF)
+			golden.Check(t, name, out)
 		})
 	}
 }

@@ -3,27 +3,18 @@ package nprinting_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/golden"
 	"github.com/auditkit/auditkit/nprinting"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
-
 func decode(t *testing.T, s string) nprinting.AuditEvent {
-	t.Helper()
-	var e nprinting.AuditEvent
-	if err := json.Unmarshal([]byte(s), &e); err != nil {
-		t.Fatalf("decode %s: %v", s, err)
-	}
-	return e
+	return golden.Decode[nprinting.AuditEvent](t, s)
 }
 
 func TestToOCSFClassification(t *testing.T) {
@@ -227,35 +218,8 @@ func TestGolden(t *testing.T) {
 			if err := json.Unmarshal(b, &page); err != nil {
 				t.Fatal(err)
 			}
-			var out bytes.Buffer
-			for _, rec := range page.Data.Items {
-				ev := nprinting.ToOCSF(rec)
-				if err := ocsf.Validate(ev); err != nil {
-					t.Errorf("%s: %v", rec.UID(), err)
-				}
-				j, err := json.MarshalIndent(ev, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				out.Write(j)
-				out.WriteByte('\n')
-			}
-			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
-			}
+			out := golden.Mapped(t, page.Data.Items, nprinting.ToOCSF)
+			golden.Check(t, name, out)
 		})
 	}
 }

@@ -1,21 +1,16 @@
 package tanium_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/golden"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/tanium"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/golden")
 
 // decode reads an entry of object o.
 func decode(t *testing.T, o tanium.Object, s string) tanium.Entry {
@@ -201,36 +196,12 @@ func TestGolden(t *testing.T) {
 			if err := json.Unmarshal(in.body, &resp); err != nil {
 				t.Fatal(err)
 			}
-			var out bytes.Buffer
-			for _, e := range resp.Data.Entries {
-				e.Object = in.object
-				ev := tanium.ToOCSF(e)
-				if err := ocsf.Validate(ev); err != nil {
-					t.Errorf("%s: %v", e.UID(), err)
-				}
-				j, err := json.MarshalIndent(ev, "", "  ")
-				if err != nil {
-					t.Fatal(err)
-				}
-				out.Write(j)
-				out.WriteByte('\n')
+			entries := resp.Data.Entries
+			for i := range entries {
+				entries[i].Object = in.object
 			}
-			golden := filepath.Join("testdata", "golden", name+".ocsf.golden.json")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("%s differs from the golden file; diff it, and run with -update if the change is right\ngot:\n%s", golden, out.String())
-			}
+			out := golden.Mapped(t, entries, tanium.ToOCSF)
+			golden.Check(t, name, out)
 		})
 	}
 }
