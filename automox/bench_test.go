@@ -3,13 +3,16 @@ package automox_test
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/automox"
+	"github.com/auditkit/auditkit/internal/walktest"
 )
 
 // The walk benchmarks read the same 2,000 events, spread over ten UTC days,
@@ -112,18 +115,7 @@ func plainWalk[R any](b *testing.B) {
 func BenchmarkWalkList(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
-	for b.Loop() {
-		n := 0
-		for _, err := range c.List(context.Background(), opts(100)) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 2000 {
-			b.Fatalf("%d events", n)
-		}
-	}
+	walktest.BenchList(b, 2000, func() iter.Seq2[automox.AuditEvent, error] { return c.List(context.Background(), opts(100)) })
 }
 
 // BenchmarkWalkListSequential is List one day at a time, to show what
@@ -133,34 +125,13 @@ func BenchmarkWalkListSequential(b *testing.B) {
 	c := fakeClient(b, fake)
 	o := opts(100)
 	o.Concurrency = 1
-	for b.Loop() {
-		n := 0
-		for _, err := range c.List(context.Background(), o) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 2000 {
-			b.Fatalf("%d events", n)
-		}
-	}
+	walktest.BenchList(b, 2000, func() iter.Seq2[automox.AuditEvent, error] { return c.List(context.Background(), o) })
 }
 
 func BenchmarkWalkEvents(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
-	for b.Loop() {
-		it := c.Events(context.Background(), opts(100), nil)
-		n := 0
-		for it.Next() {
-			n++
-		}
-		if it.Err() != nil || n != 2000 {
-			b.Fatalf("%d events, %v", n, it.Err())
-		}
-		it.Close()
-	}
+	walktest.BenchEvents(b, 2000, func() auditclient.Iterator { return c.Events(context.Background(), opts(100), nil) })
 }
 
 // BenchmarkToOCSF is the repair of one event, on its own.

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"testing"
 	"time"
 
+	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/entrust"
+	"github.com/auditkit/auditkit/internal/walktest"
 )
 
 // The walk benchmarks read the same 2,000 events from the same fake, 100
@@ -110,38 +113,21 @@ func plainWalk[R any](b *testing.B) {
 func BenchmarkWalkList(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
-	for b.Loop() {
+	walktest.BenchList(b, 2000, func() iter.Seq2[entrust.AuditEvent, error] {
 		if err := c.Authenticate(context.Background()); err != nil { // once per walk, as the baseline does
 			b.Fatal(err)
 		}
-		n := 0
-		for _, err := range c.List(context.Background(), &entrust.ListOptions{Limit: 100, OrderBy: &entrust.Order{Name: entrust.AttrEventTime, Ascending: true}}) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 2000 {
-			b.Fatalf("%d records", n)
-		}
-	}
+		return c.List(context.Background(), &entrust.ListOptions{Limit: 100, OrderBy: &entrust.Order{Name: entrust.AttrEventTime, Ascending: true}})
+	})
 }
 
 func BenchmarkWalkEvents(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
-	for b.Loop() {
+	walktest.BenchEvents(b, 2000, func() auditclient.Iterator {
 		if err := c.Authenticate(context.Background()); err != nil {
 			b.Fatal(err)
 		}
-		it := c.Events(context.Background(), &entrust.ListOptions{Limit: 100}, nil)
-		n := 0
-		for it.Next() {
-			n++
-		}
-		if it.Err() != nil || n != 2000 {
-			b.Fatalf("%d events, %v", n, it.Err())
-		}
-		it.Close()
-	}
+		return c.Events(context.Background(), &entrust.ListOptions{Limit: 100}, nil)
+	})
 }

@@ -3,12 +3,15 @@ package nprinting_test
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/nprinting"
 )
 
@@ -88,32 +91,15 @@ func plainWalk[R any](b *testing.B) {
 func BenchmarkWalkList(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
-	for b.Loop() {
-		n := 0
-		for _, err := range c.List(context.Background(), &nprinting.ListOptions{Limit: 100}) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 2000 {
-			b.Fatalf("%d records", n)
-		}
-	}
+	walktest.BenchList(b, 2000, func() iter.Seq2[nprinting.AuditEvent, error] {
+		return c.List(context.Background(), &nprinting.ListOptions{Limit: 100})
+	})
 }
 
 func BenchmarkWalkEvents(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
-	for b.Loop() {
-		it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, nil)
-		n := 0
-		for it.Next() {
-			n++
-		}
-		if it.Err() != nil || n != 2000 {
-			b.Fatalf("%d events, %v", n, it.Err())
-		}
-		it.Close()
-	}
+	walktest.BenchEvents(b, 2000, func() auditclient.Iterator {
+		return c.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, nil)
+	})
 }

@@ -3,6 +3,7 @@ package tanium_test
 import (
 	"context"
 	"encoding/json"
+	"iter"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/tanium"
 )
 
@@ -112,17 +114,7 @@ func latencyEvents(b *testing.B, conc int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	for b.Loop() {
-		it := c.Events(context.Background(), opts, nil)
-		n := 0
-		for it.Next() {
-			n++
-		}
-		if it.Err() != nil || n != 2000 {
-			b.Fatalf("%d events, %v", n, it.Err())
-		}
-		it.Close()
-	}
+	walktest.BenchEvents(b, 2000, func() auditclient.Iterator { return c.Events(context.Background(), opts, nil) })
 }
 
 // plainWalk reads every object's history with net/http and encoding/json,
@@ -160,35 +152,14 @@ func benchList(b *testing.B, conc int) {
 	fake, opts := benchFake(b)
 	opts.Concurrency = conc
 	c := fakeClient(b, fake)
-	for b.Loop() {
-		n := 0
-		for _, err := range c.List(context.Background(), opts) {
-			if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != 2000 {
-			b.Fatalf("%d entries", n)
-		}
-	}
+	walktest.BenchList(b, 2000, func() iter.Seq2[tanium.Entry, error] { return c.List(context.Background(), opts) })
 }
 
 func benchEvents(b *testing.B, conc int) {
 	fake, opts := benchFake(b)
 	opts.Concurrency = conc
 	c := fakeClient(b, fake)
-	for b.Loop() {
-		it := c.Events(context.Background(), opts, nil)
-		n := 0
-		for it.Next() {
-			n++
-		}
-		if it.Err() != nil || n != 2000 {
-			b.Fatalf("%d events, %v", n, it.Err())
-		}
-		it.Close()
-	}
+	walktest.BenchEvents(b, 2000, func() auditclient.Iterator { return c.Events(context.Background(), opts, nil) })
 }
 
 func BenchmarkWalkListSequential(b *testing.B)   { benchList(b, 1) }

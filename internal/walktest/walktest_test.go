@@ -298,16 +298,62 @@ func TestCancelMidWalk(t *testing.T) {
 	if len(r.errs) != 2 || !strings.Contains(r.errs[1], "150 events after cancel at 150") {
 		t.Errorf("deaf walk: %q", r.errs)
 	}
-	// A walk that leaves a goroutine behind fails.
+	// A walk that leaves goroutines behind fails. It leaves ten, so that
+	// goroutines of earlier cases still winding down (such as the
+	// goroutine run started) cannot make up for them.
 	stop := make(chan struct{})
 	r = run(t, func(tb testing.TB) {
 		CancelMidWalk(tb, func(ctx context.Context) auditclient.Iterator {
-			go func() { <-stop }()
+			for range 10 {
+				go func() { <-stop }()
+			}
 			return &fakeIter{ctx: ctx, evs: evs}
 		}, 150, func() {})
 	})
 	close(stop)
 	if len(r.errs) != 1 || !strings.Contains(r.errs[0], "goroutines:") {
 		t.Errorf("leaky walk: %q", r.errs)
+	}
+}
+
+func TestBenchListAndEvents(t *testing.T) {
+	seq := func(n int, err error) iter.Seq2[int, error] {
+		return func(yield func(int, error) bool) {
+			for i := range n {
+				if !yield(i, nil) {
+					return
+				}
+			}
+			if err != nil {
+				yield(0, err)
+			}
+		}
+	}
+	bench := func(f func(b *testing.B)) testing.BenchmarkResult { return testing.Benchmark(f) }
+	walks := 0
+	if r := bench(func(b *testing.B) { BenchList(b, 5, func() iter.Seq2[int, error] { walks++; return seq(5, nil) }) }); r.N == 0 || walks == 0 {
+		t.Errorf("BenchList of a good walk: N=%d, %d walks", r.N, walks)
+	}
+	// A benchmark that fails reports N == 0.
+	for name, f := range map[string]func(b *testing.B){
+		"short list": func(b *testing.B) { BenchList(b, 6, func() iter.Seq2[int, error] { return seq(5, nil) }) },
+		"failing list": func(b *testing.B) {
+			BenchList(b, 5, func() iter.Seq2[int, error] { return seq(5, errors.New("boom")) })
+		},
+		"short walk": func(b *testing.B) {
+			BenchEvents(b, 6, func() auditclient.Iterator { return &fakeIter{evs: events(5)} })
+		},
+		"failing walk": func(b *testing.B) {
+			BenchEvents(b, 5, func() auditclient.Iterator { return &fakeIter{evs: events(5), err: errors.New("boom")} })
+		},
+	} {
+		if r := bench(f); r.N != 0 {
+			t.Errorf("%s: the benchmark did not fail (N=%d)", name, r.N)
+		}
+	}
+	if r := bench(func(b *testing.B) {
+		BenchEvents(b, 5, func() auditclient.Iterator { return &fakeIter{evs: events(5)} })
+	}); r.N == 0 {
+		t.Error("BenchEvents of a good walk failed")
 	}
 }
