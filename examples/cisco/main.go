@@ -16,32 +16,20 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
+	"github.com/auditkit/auditkit/examples/internal/exampleutil"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "cisco:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleutil.Main("cisco", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("cisco", flag.ContinueOnError)
@@ -61,16 +49,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *live {
 		client, err = cisco.NewClient(os.Getenv("CISCO_CLIENT_ID"), os.Getenv("CISCO_API_KEY"), auditclient.WithBaseURL(*baseURL))
 	} else {
-		opts := audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(*events, 1, time.Now().UTC())}
-		if *faults {
-			opts.Faults = audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 1}
+		opts := audittest.CiscoOptions{
+			Events: audittest.GenerateCiscoEvents(*events, 1, time.Now().UTC()),
+			Faults: exampleutil.Faults(*faults),
 		}
 		fake := audittest.NewCisco(opts)
 		defer fake.Close()
-		client, err = cisco.NewClient(fake.ClientID(), fake.APIKey(),
-			auditclient.WithBaseURL(fake.URL()),
-			auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
+		client, err = cisco.NewClient(fake.ClientID(), fake.APIKey(), exampleutil.FakeOptions(fake.URL())...)
 	}
 	if err != nil {
 		return err
@@ -81,25 +66,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.StartTime = time.Now().Add(-*since)
 	}
 	start := time.Now()
-	out := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	it := client.Events(ctx, opts, nil)
 	defer it.Close()
-	n := 0
-	for it.Next() {
-		if err := enc.Encode(it.Event()); err != nil {
-			return err
-		}
-		n++
-	}
-	if err := out.Flush(); err != nil {
+	n, err := exampleutil.WriteNDJSON(stdout, it, nil)
+	if err != nil {
 		return err
 	}
-	st := client.HTTP().Stats()
-	fmt.Fprintf(stderr, "%d events, %d requests, %d retries in %s\n", n, st.Requests, st.Retries, time.Since(start).Round(time.Millisecond))
-	if err := it.Err(); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
+	return exampleutil.Summary(stderr, fmt.Sprintf("%d events", n), client.HTTP().Stats(), "", start, it.Err())
 }

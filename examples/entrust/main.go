@@ -19,32 +19,21 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/entrust"
+	"github.com/auditkit/auditkit/examples/internal/exampleutil"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "entrust:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleutil.Main("entrust", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("entrust", flag.ContinueOnError)
@@ -71,16 +60,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		client, err = entrust.NewClient(os.Getenv("ENTRUST_APPLICATION_ID"), os.Getenv("ENTRUST_SHARED_SECRET"),
 			auditclient.WithBaseURL(entrust.TenantURL(*tenant)))
 	} else {
-		opts := audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(*events, 1, time.Now().UTC())}
-		if *faults {
-			opts.Faults = audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 1}
+		opts := audittest.EntrustOptions{
+			Events: audittest.GenerateEntrustEvents(*events, 1, time.Now().UTC()),
+			Faults: exampleutil.Faults(*faults),
 		}
 		fake = audittest.NewEntrust(opts)
 		defer fake.Close()
-		client, err = entrust.NewClient(fake.ApplicationID(), fake.SharedSecret(),
-			auditclient.WithBaseURL(fake.URL()),
-			auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
+		client, err = entrust.NewClient(fake.ApplicationID(), fake.SharedSecret(), exampleutil.FakeOptions(fake.URL())...)
 	}
 	if err != nil {
 		return err
@@ -91,28 +77,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Since = time.Now().Add(-*since)
 	}
 	start := time.Now()
-	out := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	it := client.Events(ctx, opts, nil)
 	defer it.Close()
-	n := 0
-	for it.Next() {
-		if err := enc.Encode(it.Event()); err != nil {
-			return err
-		}
-		n++
+	n, err := exampleutil.WriteNDJSON(stdout, it, func(n int) {
 		if fake != nil && n == *expireAt {
 			fake.ExpireTokens()
 		}
-	}
-	if err := out.Flush(); err != nil {
+	})
+	if err != nil {
 		return err
 	}
 	st := client.HTTP().Stats()
-	fmt.Fprintf(stderr, "%d events, %d requests, %d retries, %d re-authentications in %s\n", n, st.Requests, st.Retries, st.Reauthenticated, time.Since(start).Round(time.Millisecond))
-	if err := it.Err(); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
+	return exampleutil.Summary(stderr, fmt.Sprintf("%d events", n), st, fmt.Sprintf(", %d re-authentications", st.Reauthenticated), start, it.Err())
 }

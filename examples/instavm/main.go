@@ -20,7 +20,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -28,24 +27,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/examples/internal/exampleutil"
 	"github.com/auditkit/auditkit/instavm"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "instavm:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleutil.Main("instavm", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("instavm", flag.ContinueOnError)
@@ -74,16 +64,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				return fmt.Errorf("-end: %w", err)
 			}
 		}
-		opts := audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(*events, 1, newest)}
-		if *faults {
-			opts.Faults = audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 1}
+		opts := audittest.InstavmOptions{
+			Events: audittest.GenerateInstavmEvents(*events, 1, newest),
+			Faults: exampleutil.Faults(*faults),
 		}
 		fake := audittest.NewInstavm(opts)
 		defer fake.Close()
-		client, err = instavm.NewClient(fake.APIKey(),
-			auditclient.WithBaseURL(fake.URL()),
-			auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
+		client, err = instavm.NewClient(fake.APIKey(), exampleutil.FakeOptions(fake.URL())...)
 	}
 	if err != nil {
 		return err
@@ -107,19 +94,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Since = time.Now().Add(-*since)
 	}
 	start := time.Now()
-	out := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	it := client.Events(ctx, opts, resume)
 	defer it.Close()
-	n := 0
-	for it.Next() {
-		if err := enc.Encode(it.Event()); err != nil {
-			return err
-		}
-		n++
-	}
-	if err := out.Flush(); err != nil {
+	n, err := exampleutil.WriteNDJSON(stdout, it, nil)
+	if err != nil {
 		return err
 	}
 	walkErr := it.Err()
@@ -133,12 +111,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	st := client.HTTP().Stats()
-	fmt.Fprintf(stderr, "%d events, %d requests, %d retries in %s\n", n, st.Requests, st.Retries, time.Since(start).Round(time.Millisecond))
-	if walkErr != nil && !errors.Is(walkErr, context.Canceled) {
-		return walkErr
-	}
-	return nil
+	return exampleutil.Summary(stderr, fmt.Sprintf("%d events", n), client.HTTP().Stats(), "", start, walkErr)
 }
 
 // writeFileAtomic replaces name with data through a temporary file.

@@ -17,32 +17,20 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/examples/internal/exampleutil"
 	"github.com/auditkit/auditkit/nprinting"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "nprinting:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleutil.Main("nprinting", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("nprinting", flag.ContinueOnError)
@@ -78,15 +66,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else {
 		// The newest event is at the current second: Events pins the end of
 		// its window to the second the walk starts.
-		opts := audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(*events, 1, time.Now().UTC().Truncate(time.Second))}
-		if *faults {
-			opts.Faults = audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 1}
+		opts := audittest.NPrintingOptions{
+			Events: audittest.GenerateNPrintingEvents(*events, 1, time.Now().UTC().Truncate(time.Second)),
+			Faults: exampleutil.Faults(*faults),
 		}
 		fake := audittest.NewNPrinting(opts)
 		defer fake.Close()
-		client, err = nprinting.NewClient(fake.URL(), fake.Token(),
-			auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
+		client, err = nprinting.NewClient(fake.URL(), fake.Token(), exampleutil.FakeOptions("")...)
 	}
 	if err != nil {
 		return err
@@ -97,25 +83,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Start = time.Now().Add(-*since)
 	}
 	start := time.Now()
-	out := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	it := client.Events(ctx, opts, nil)
 	defer it.Close()
-	n := 0
-	for it.Next() {
-		if err := enc.Encode(it.Event()); err != nil {
-			return err
-		}
-		n++
-	}
-	if err := out.Flush(); err != nil {
+	n, err := exampleutil.WriteNDJSON(stdout, it, nil)
+	if err != nil {
 		return err
 	}
-	st := client.HTTP().Stats()
-	fmt.Fprintf(stderr, "%d events, %d requests, %d retries in %s\n", n, st.Requests, st.Retries, time.Since(start).Round(time.Millisecond))
-	if err := it.Err(); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
+	return exampleutil.Summary(stderr, fmt.Sprintf("%d events", n), client.HTTP().Stats(), "", start, it.Err())
 }

@@ -22,32 +22,21 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/examples/internal/exampleutil"
 	"github.com/auditkit/auditkit/tanium"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "tanium:", err)
-		os.Exit(1)
-	}
-}
+func main() { exampleutil.Main("tanium", run) }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("tanium", flag.ContinueOnError)
@@ -71,19 +60,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		client, err = tanium.NewClient(os.Getenv("TANIUM_API_TOKEN"), auditclient.WithBaseURL(*baseURL))
 	} else {
-		opts := audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(*events, 1, time.Now().UTC())}
-		if *faults {
-			opts.Faults = audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 1}
+		opts := audittest.TaniumOptions{
+			Events: audittest.GenerateTaniumEvents(*events, 1, time.Now().UTC()),
+			Faults: exampleutil.Faults(*faults),
 		}
 		fake := audittest.NewTanium(opts)
 		defer fake.Close()
 		if *objectList == "" {
 			*objectList = fake.ObjectList()
 		}
-		client, err = tanium.NewClient(fake.APIToken(),
-			auditclient.WithBaseURL(fake.URL()),
-			auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
+		client, err = tanium.NewClient(fake.APIToken(), exampleutil.FakeOptions(fake.URL())...)
 	}
 	if err != nil {
 		return err
@@ -98,25 +84,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Since = time.Now().Add(-*since)
 	}
 	start := time.Now()
-	out := bufio.NewWriter(stdout)
-	enc := json.NewEncoder(out)
-	enc.SetEscapeHTML(false)
 	it := client.Events(ctx, opts, nil)
 	defer it.Close()
-	n := 0
-	for it.Next() {
-		if err := enc.Encode(it.Event()); err != nil {
-			return err
-		}
-		n++
-	}
-	if err := out.Flush(); err != nil {
+	n, err := exampleutil.WriteNDJSON(stdout, it, nil)
+	if err != nil {
 		return err
 	}
-	st := client.HTTP().Stats()
-	fmt.Fprintf(stderr, "%d events from %d objects, %d requests, %d retries in %s\n", n, len(objects), st.Requests, st.Retries, time.Since(start).Round(time.Millisecond))
-	if err := it.Err(); err != nil && !errors.Is(err, context.Canceled) {
-		return err
-	}
-	return nil
+	return exampleutil.Summary(stderr, fmt.Sprintf("%d events from %d objects", n, len(objects)), client.HTTP().Stats(), "", start, it.Err())
 }
