@@ -8,7 +8,10 @@
 // Qlik NPrinting and InstaVM list their newest events first (Cisco says so;
 // for the other two it is what the fakes do, UNCONFIRMED against the real
 // APIs), so fanin merges newest first and counts any event that arrives out
-// of that order rather than hiding it.
+// of that order rather than hiding it. Automox (day by day) and Entrust's
+// SIEM variant come oldest first: merging them with these would take a
+// windowed merge (pull the same hour of every vendor, sort it, emit it), at
+// the price of memory for one window.
 //
 // It runs against the built-in fakes of the three APIs (package audittest),
 // each with its own generated data set ending now:
