@@ -1,7 +1,6 @@
 package entrust_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -107,40 +106,13 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 	for _, siem := range []bool{false, true} {
 		t.Run(fmt.Sprint("siem=", siem), func(t *testing.T) {
 			fake := faultyFake(t, 11)
-			w := walktest.CompactAll(t, fake.Events())
-			c := fakeClient(t, fake)
-			opts := &entrust.ListOptions{Limit: 100, SIEM: siem}
-			it := c.Events(context.Background(), opts, nil)
-			first := walktest.Collect(t, it, 777)
-			if err := it.Err(); err != nil {
-				t.Fatal(err)
+			events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
+				return fakeClient(t, fake).Events(context.Background(), &entrust.ListOptions{Limit: 100, SIEM: siem}, cp)
 			}
-			cpJSON, err := json.Marshal(it.Checkpoint())
-			if err != nil {
-				t.Fatal(err)
-			}
-			it.Close()
-			if bytes.Contains(cpJSON, []byte(fake.SharedSecret())) {
-				t.Fatalf("checkpoint holds the secret: %s", cpJSON)
-			}
-			cp, err := auditclient.ParseCheckpoint(cpJSON)
-			if err != nil {
-				t.Fatal(err)
-			}
+			cp, fig := walktest.ResumeAt(t, events, 777, walktest.CompactAll(t, fake.Events()), []string{fake.SharedSecret()}, walktest.Collect)
+			t.Logf("resume at 777: %v", fig)
 			if cp.Position == nil || cp.Position.Skip != 77 || cp.Position.Token == "" {
 				t.Errorf("checkpoint position %+v, want the 78th event of the page of a cursor", cp.Position)
-			}
-			c2 := fakeClient(t, fake)
-			it2 := c2.Events(context.Background(), opts, cp)
-			defer it2.Close()
-			rest := walktest.Collect(t, it2, -1)
-			if err := it2.Err(); err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("resume at 777: first=%d rest=%d total=%d want=%d", len(first), len(rest), len(first)+len(rest), len(w))
-			walktest.Diff(t, append(first, rest...), w)
-			if !it2.Checkpoint().Complete() {
-				t.Error("checkpoint after the end is not complete")
 			}
 		})
 	}
@@ -149,23 +121,12 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 func TestResumeAtManyPoints(t *testing.T) {
 	fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(230, 3, genEnd)})
 	w := walktest.CompactAll(t, fake.Events())
+	c := fakeClient(t, fake)
+	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
+		return c.Events(context.Background(), &entrust.ListOptions{Limit: 50}, cp)
+	}
 	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
-		c := fakeClient(t, fake)
-		it := c.Events(context.Background(), &entrust.ListOptions{Limit: 50}, nil)
-		first := walktest.Collect(t, it, at)
-		cp := it.Checkpoint()
-		it.Close()
-		it2 := c.Events(context.Background(), &entrust.ListOptions{Limit: 50}, cp)
-		rest := walktest.Collect(t, it2, -1)
-		if err := it2.Err(); err != nil {
-			t.Fatal(err)
-		}
-		it2.Close()
-		if len(first)+len(rest) != len(w) {
-			t.Errorf("resume at %d: %d + %d events, want %d", at, len(first), len(rest), len(w))
-			continue
-		}
-		walktest.Diff(t, append(first, rest...), w)
+		walktest.ResumeAt(t, walk, at, w, []string{fake.SharedSecret()}, walktest.Collect)
 	}
 }
 

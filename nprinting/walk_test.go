@@ -210,40 +210,13 @@ func TestDuplicatesAcrossPagesDropped(t *testing.T) {
 
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	fake := faultyFake(t, 11)
-	w := walktest.CompactAll(t, fake.Events())
-
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, nil)
-	first := walktest.Collect(t, it, 777)
-	if err := it.Err(); err != nil {
-		t.Fatal(err)
+	events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
+		return fakeClient(t, fake).Events(context.Background(), &nprinting.ListOptions{Limit: 100}, cp)
 	}
-	cpJSON, err := json.Marshal(it.Checkpoint())
-	if err != nil {
-		t.Fatal(err)
-	}
-	it.Close()
-	if bytes.Contains(cpJSON, []byte(fake.Token())) {
-		t.Fatalf("checkpoint holds the token: %s", cpJSON)
-	}
-	cp, err := auditclient.ParseCheckpoint(cpJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cp, fig := walktest.ResumeAt(t, events, 777, walktest.CompactAll(t, fake.Events()), []string{fake.Token()}, walktest.Collect)
+	t.Logf("resume at 777: %v checkpoint=%s", fig, fig.Checkpoint)
 	if cp.Position == nil || cp.Position.Token != "700" || cp.Position.Skip != 77 {
 		t.Errorf("checkpoint position %+v, want the 78th record of the page at offset 700", cp.Position)
-	}
-	c2 := fakeClient(t, fake)
-	it2 := c2.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, cp)
-	defer it2.Close()
-	rest := walktest.Collect(t, it2, -1)
-	if err := it2.Err(); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("resume at 777: first=%d rest=%d total=%d want=%d checkpoint=%s", len(first), len(rest), len(first)+len(rest), len(w), cpJSON)
-	walktest.Diff(t, append(first, rest...), w)
-	if !it2.Checkpoint().Complete() {
-		t.Error("checkpoint after the end is not complete")
 	}
 }
 
@@ -252,19 +225,12 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 func TestResumeFromEveryPageBoundary(t *testing.T) {
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(230, 3, dataEnd)})
 	w := walktest.CompactAll(t, fake.Events())
+	c := fakeClient(t, fake)
+	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
+		return c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, cp)
+	}
 	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
-		c := fakeClient(t, fake)
-		it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, nil)
-		first := walktest.Collect(t, it, at)
-		cp := it.Checkpoint()
-		it.Close()
-		it2 := c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, cp)
-		rest := walktest.Collect(t, it2, -1)
-		if err := it2.Err(); err != nil {
-			t.Fatal(err)
-		}
-		it2.Close()
-		walktest.Diff(t, append(first, rest...), w)
+		walktest.ResumeAt(t, walk, at, w, []string{fake.Token()}, walktest.Collect)
 	}
 }
 

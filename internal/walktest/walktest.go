@@ -3,7 +3,7 @@
 // order or as multisets, client options fit for a fake, the goroutine
 // leak check, the reference OCSF validator, and the test bodies that are
 // the same for every vendor (a refused checkpoint, a walk cancelled
-// midway).
+// midway, a walk resumed from a checkpoint).
 //
 // It is for tests only; the SDK itself never imports it.
 package walktest

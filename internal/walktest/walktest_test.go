@@ -357,3 +357,98 @@ func TestBenchListAndEvents(t *testing.T) {
 		t.Error("BenchEvents of a good walk failed")
 	}
 }
+
+// resumeIter is a fakeIter whose checkpoint survives JSON and is complete
+// once the walk has ended; unless incomplete, which never completes.
+type resumeIter struct {
+	*fakeIter
+	ended, incomplete bool
+}
+
+func (r *resumeIter) Next() bool {
+	ok := r.fakeIter.Next()
+	r.ended = !ok && r.err == nil
+	return ok
+}
+
+func (r *resumeIter) Checkpoint() *auditclient.Checkpoint {
+	cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: "fake", Query: r.query, Position: &auditclient.Position{Skip: r.i}}
+	if r.ended && !r.incomplete {
+		cp.Position = nil
+	}
+	return cp
+}
+
+// resumeWalk makes walks of evs that resume skew events past a
+// checkpoint's position and stop short of the last ones, under query,
+// failing with firstErr (the walk from the start) or restErr (a resumed
+// walk).
+type resumeWalk struct {
+	skew, short       int
+	query             string
+	incomplete        bool
+	firstErr, restErr error
+}
+
+func (w resumeWalk) events(evs []ocsf.Event) func(*auditclient.Checkpoint) auditclient.Iterator {
+	return func(cp *auditclient.Checkpoint) auditclient.Iterator {
+		it := &resumeIter{fakeIter: &fakeIter{evs: evs, query: w.query, err: w.firstErr}, incomplete: w.incomplete}
+		if cp != nil {
+			it.err = w.restErr
+			it.evs = evs[:len(evs)-w.short]
+			if cp.Position != nil {
+				it.i = max(cp.Position.Skip+w.skew, 0)
+			}
+		}
+		return it
+	}
+}
+
+func TestResumeAt(t *testing.T) {
+	evs := events(10)
+	want := Collect(t, &fakeIter{evs: evs}, -1)
+	for _, at := range []int{0, 3, 10} {
+		cp, fig := ResumeAt(t, resumeWalk{query: "q"}.events(evs), at, want, []string{"k3y"}, Collect)
+		if cp == nil || cp.Position == nil || cp.Position.Skip != at || cp.Query != "q" {
+			t.Errorf("resume at %d: checkpoint %+v", at, cp)
+		}
+		if s := fmt.Sprintf("first=%d rest=%d total=10 want=10", at, 10-at); fig.String() != s || fig.Total() != 10 ||
+			!strings.Contains(fig.Checkpoint, fmt.Sprintf(`"skip":%d`, at)) {
+			t.Errorf("resume at %d: figures %v (want %s), checkpoint %s", at, fig, s, fig.Checkpoint)
+		}
+	}
+
+	boom := errors.New("boom")
+	tests := []struct {
+		name  string
+		walk  resumeWalk
+		want  string // in the first failure
+		errs  int
+		fatal bool
+	}{
+		{"loses an event", resumeWalk{skew: 1}, "3 + 6 events, want 10; they part at event 3: {\"n\":4}\nwant {\"n\":3}", 1, false},
+		{"repeats an event", resumeWalk{skew: -1}, "3 + 8 events, want 10; they part at event 3: {\"n\":2}", 1, false},
+		{"ends early", resumeWalk{short: 2}, "3 + 5 events, want 10; they part at event 8: (none)\nwant {\"n\":8}", 1, false},
+		{"secret in the checkpoint", resumeWalk{query: "the k3y"}, `checkpoint holds the credential "k3y"`, 1, false},
+		{"never complete", resumeWalk{incomplete: true}, "checkpoint after the end is not complete", 1, false},
+		{"first walk fails", resumeWalk{firstErr: boom}, "the first walk failed: boom", 1, true},
+		{"resumed walk fails", resumeWalk{restErr: boom}, "the resumed walk failed: boom", 1, true},
+	}
+	for _, tt := range tests {
+		r := run(t, func(tb testing.TB) { ResumeAt(tb, tt.walk.events(evs), 3, want, []string{"k3y"}, Collect) })
+		if len(r.errs) != tt.errs || r.fatal != tt.fatal || !strings.Contains(r.errs[0], tt.want) {
+			t.Errorf("%s: fatal %v, failures %q; want %d with %q", tt.name, r.fatal, r.errs, tt.errs, tt.want)
+		}
+	}
+
+	// A mismatch does not end the test: a loop over positions hears of
+	// each one that fails.
+	r := run(t, func(tb testing.TB) {
+		for _, at := range []int{2, 5} {
+			ResumeAt(tb, resumeWalk{skew: 1}.events(evs), at, want, nil, Collect)
+		}
+	})
+	if len(r.errs) != 2 || !strings.Contains(r.errs[1], "resume at 5:") {
+		t.Errorf("two bad positions: %q", r.errs)
+	}
+}
