@@ -342,7 +342,11 @@ func (p *puller) run(ctx context.Context) error {
 	// --demo: start the fake and point the pull at it.
 	var demoURL string
 	if f.demo {
-		d, err := v.Demo(demoConfig{Now: time.Now().UTC().Truncate(time.Hour), Faults: f.demoFaults})
+		dc := demoConfig{Now: time.Now().UTC().Truncate(time.Hour)}
+		if f.demoFaults {
+			dc.Faults = demoFaults()
+		}
+		d, err := v.Demo(dc)
 		if err != nil {
 			return fmt.Errorf("starting the demo fake: %w", err)
 		}
@@ -363,7 +367,7 @@ func (p *puller) run(ctx context.Context) error {
 				cfg.Settings[k] = val
 			}
 		}
-		cfg.ClientOptions = append(d.ClientOptions, cfg.ClientOptions...)
+		cfg.ClientOptions = append(demoClientOptions(), cfg.ClientOptions...)
 		logger.Info("demo fake started", "vendor", v.Name, "url", demoURL)
 	}
 

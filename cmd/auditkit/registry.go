@@ -9,7 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
 )
 
 // vendor is what the CLI knows of one vendor package. Each vendor registers
@@ -159,8 +162,27 @@ type opened struct {
 type demoConfig struct {
 	// Now is the end of the generated data set.
 	Now time.Time
-	// Faults asks for the test fault mix (429, 503, resets, short bodies).
-	Faults bool
+	// Faults is what the fake injects: none, or with --demo-faults the
+	// test fault mix (see demoFaults).
+	Faults audittest.Faults
+}
+
+// demoEvents is the size of the data sets --demo serves.
+const demoEvents = 3000
+
+// demoFaults is the fault mix of --demo-faults: the one the SDK's own
+// fault-injected walks use (429, 503, resets, bodies cut short).
+func demoFaults() audittest.Faults {
+	return audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 1}
+}
+
+// demoClientOptions make any vendor's client fit for its fake: no
+// client-side rate limit and short retry waits.
+func demoClientOptions() []auditclient.Option {
+	return []auditclient.Option{
+		auditclient.WithRateLimit(rate.Inf, 1),
+		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}),
+	}
 }
 
 // demo is a running fake.
@@ -173,9 +195,6 @@ type demo struct {
 	// Settings holds setting flags the demo needs (e.g. Tanium's objects)
 	// unless the user gave them.
 	Settings map[string]string
-	// ClientOptions make the client fit for the fake (no client-side rate
-	// limit, short retry waits).
-	ClientOptions []auditclient.Option
 	// Close stops the fake.
 	Close func()
 }

@@ -100,15 +100,11 @@ func openAutomox(ctx context.Context, cfg *pullConfig) (*opened, error) {
 // demoAutomox serves demoEvents generated events over the days before
 // cfg.Now, within the default window of a pull (automox.DefaultLookback).
 func demoAutomox(cfg demoConfig) (*demo, error) {
-	opts := audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(demoEvents, 1, cfg.Now)}
-	if cfg.Faults {
-		opts.Faults = demoFaults()
-	}
+	opts := audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
 	f := audittest.NewAutomox(opts)
 	return &demo{
-		BaseURL:       f.URL(),
-		Env:           map[string]string{"AUTOMOX_API_KEY": f.APIKey(), "AUTOMOX_ORG_UUID": f.OrgUUID()},
-		ClientOptions: demoClientOptions(),
-		Close:         f.Close,
+		BaseURL: f.URL(),
+		Env:     map[string]string{"AUTOMOX_API_KEY": f.APIKey(), "AUTOMOX_ORG_UUID": f.OrgUUID()},
+		Close:   f.Close,
 	}, nil
 }

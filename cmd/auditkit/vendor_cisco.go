@@ -3,11 +3,6 @@ package main
 import (
 	"context"
 
-	"time"
-
-	"golang.org/x/time/rate"
-
-	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
 )
@@ -65,34 +60,12 @@ func openCisco(ctx context.Context, cfg *pullConfig) (*opened, error) {
 	}, nil
 }
 
-// demoEvents is the size of the data sets --demo serves.
-const demoEvents = 3000
-
 func demoCisco(cfg demoConfig) (*demo, error) {
-	opts := audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(demoEvents, 1, cfg.Now)}
-	if cfg.Faults {
-		opts.Faults = demoFaults()
-	}
+	opts := audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
 	f := audittest.NewCisco(opts)
 	return &demo{
-		BaseURL:       f.URL(),
-		Env:           map[string]string{"CISCO_CLIENT_ID": f.ClientID(), "CISCO_API_KEY": f.APIKey()},
-		ClientOptions: demoClientOptions(),
-		Close:         f.Close,
+		BaseURL: f.URL(),
+		Env:     map[string]string{"CISCO_CLIENT_ID": f.ClientID(), "CISCO_API_KEY": f.APIKey()},
+		Close:   f.Close,
 	}, nil
-}
-
-// demoFaults is the fault mix of --demo-faults: the one the SDK's own
-// fault-injected walks use.
-func demoFaults() audittest.Faults {
-	return audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 1}
-}
-
-// demoClientOptions make a client fit for a fake: no client-side rate limit
-// and short retry waits.
-func demoClientOptions() []auditclient.Option {
-	return []auditclient.Option{
-		auditclient.WithRateLimit(rate.Inf, 1),
-		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}),
-	}
 }

@@ -201,15 +201,11 @@ func openEntrust(ctx context.Context, cfg *pullConfig) (*opened, error) {
 }
 
 func demoEntrust(cfg demoConfig) (*demo, error) {
-	opts := audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(demoEvents, 1, cfg.Now)}
-	if cfg.Faults {
-		opts.Faults = demoFaults()
-	}
+	opts := audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
 	f := audittest.NewEntrust(opts)
 	return &demo{
-		BaseURL:       f.URL(),
-		Env:           map[string]string{entrustEnvAppID: f.ApplicationID(), entrustEnvSecret: f.SharedSecret()},
-		ClientOptions: demoClientOptions(),
-		Close:         f.Close,
+		BaseURL: f.URL(),
+		Env:     map[string]string{entrustEnvAppID: f.ApplicationID(), entrustEnvSecret: f.SharedSecret()},
+		Close:   f.Close,
 	}, nil
 }

@@ -82,15 +82,11 @@ func openInstavm(ctx context.Context, cfg *pullConfig) (*opened, error) {
 }
 
 func demoInstavm(cfg demoConfig) (*demo, error) {
-	opts := audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(demoEvents, 1, cfg.Now)}
-	if cfg.Faults {
-		opts.Faults = demoFaults()
-	}
+	opts := audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
 	f := audittest.NewInstavm(opts)
 	return &demo{
-		BaseURL:       f.URL(),
-		Env:           map[string]string{instavm.EnvAPIKey: f.APIKey()},
-		ClientOptions: demoClientOptions(),
-		Close:         f.Close,
+		BaseURL: f.URL(),
+		Env:     map[string]string{instavm.EnvAPIKey: f.APIKey()},
+		Close:   f.Close,
 	}, nil
 }

@@ -96,15 +96,11 @@ func openNPrinting(ctx context.Context, cfg *pullConfig) (*opened, error) {
 }
 
 func demoNPrinting(cfg demoConfig) (*demo, error) {
-	opts := audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(demoEvents, 1, cfg.Now)}
-	if cfg.Faults {
-		opts.Faults = demoFaults()
-	}
+	opts := audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
 	f := audittest.NewNPrinting(opts)
 	return &demo{
-		BaseURL:       f.URL(),
-		Env:           map[string]string{"NPRINTING_TOKEN": f.Token()},
-		ClientOptions: demoClientOptions(),
-		Close:         f.Close,
+		BaseURL: f.URL(),
+		Env:     map[string]string{"NPRINTING_TOKEN": f.Token()},
+		Close:   f.Close,
 	}, nil
 }

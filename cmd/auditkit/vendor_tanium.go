@@ -96,16 +96,12 @@ func taniumTypes() string {
 // demoTanium serves demoEvents generated history entries; its objects
 // setting covers every object of the data set.
 func demoTanium(cfg demoConfig) (*demo, error) {
-	opts := audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(demoEvents, 1, cfg.Now)}
-	if cfg.Faults {
-		opts.Faults = demoFaults()
-	}
+	opts := audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
 	f := audittest.NewTanium(opts)
 	return &demo{
-		BaseURL:       f.URL(),
-		Env:           map[string]string{"TANIUM_API_TOKEN": f.APIToken()},
-		Settings:      map[string]string{"objects": f.ObjectList()},
-		ClientOptions: demoClientOptions(),
-		Close:         f.Close,
+		BaseURL:  f.URL(),
+		Env:      map[string]string{"TANIUM_API_TOKEN": f.APIToken()},
+		Settings: map[string]string{"objects": f.ObjectList()},
+		Close:    f.Close,
 	}, nil
 }
