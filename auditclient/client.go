@@ -65,6 +65,15 @@ type Config struct {
 	ErrorParser func(status int, body []byte) ErrorDetails
 	// Header holds static headers sent with every request (e.g. Accept).
 	Header http.Header
+	// ResponseHeaderTimeout is the longest wait for a response's headers;
+	// default DefaultResponseHeaderTimeout. Retried like a reset.
+	ResponseHeaderTimeout time.Duration
+	// ReadTimeout is the longest pause while reading a response body;
+	// default DefaultReadTimeout. Retried like a reset.
+	ReadTimeout time.Duration
+	// AllowInsecureHTTP permits an http:// BaseURL to a host that is not
+	// loopback while Auth is set (see WithInsecureHTTP).
+	AllowInsecureHTTP bool
 }
 
 // Client is the HTTP core every vendor package builds on: it resolves URLs
@@ -756,8 +765,11 @@ func (st *call) decode(resp *http.Response) error {
 		return &bodyReadError{cr.err}
 	case err == io.EOF:
 		return st.decodeError(resp, errors.New("empty body where JSON was expected"+contentType(resp)))
-	case err == io.ErrUnexpectedEOF:
-		return st.decodeError(resp, fmt.Errorf("the JSON ends early, after %d bytes%s: %w", cr.n, contentType(resp), err))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		// The JSON ends early although the body ended cleanly: a crashing
+		// upstream or a proxy's buffer cut it with complete framing. It is
+		// as transient as a connection cut mid-body, and retried like one.
+		return &bodyReadError{fmt.Errorf("the JSON ends early, after %d bytes%s: %w", cr.n, contentType(resp), err)}
 	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
@@ -785,7 +797,18 @@ func contentType(resp *http.Response) string {
 
 func (st *call) decodeError(resp *http.Response, err error) error {
 	c := st.c
-	return &finalError{&DecodeError{Vendor: c.vendor, Method: st.method, URL: st.respURL(resp),
+	var (
+		path string
+		pe   *PathError
+		te   *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &pe):
+		path = pe.Path
+	case errors.As(err, &te) && te.Field != "":
+		path = "$." + te.Field
+	}
+	return &finalError{&DecodeError{Vendor: c.vendor, Method: st.method, URL: st.respURL(resp), Path: c.redact.String(path),
 		Err: &wrapped{msg: c.redact.String(err.Error()), errs: []error{err}}}}
 }
 

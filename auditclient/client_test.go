@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,6 +18,21 @@ import (
 	"github.com/jarcoal/httpmock"
 	"golang.org/x/time/rate"
 )
+
+// shapeChecked is a page whose decoder reports a wrong shape with a
+// *PathError, as vendor decoders do.
+type shapeChecked struct{}
+
+func (*shapeChecked) UnmarshalJSON(b []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	if p := m["pages"]; len(p) == 0 || p[0] != '[' {
+		return &PathError{Path: "$.pages", Err: errors.New("want an array, got " + string(p))}
+	}
+	return nil
+}
 
 type htPage struct {
 	Items []int  `json:"items"`
@@ -389,7 +405,7 @@ func TestMalformedBodies(t *testing.T) {
 	}{
 		{"syntax", htStep{status: 200, body: `{"items":[1,2,,3]}`}, true, 0, []string{"invalid character", "byte offset 15"}, false, new(*json.SyntaxError)},
 		{"wrong type", htStep{status: 200, body: `{"items":"x"}`}, true, 0, []string{"cannot unmarshal string", "byte offset"}, false, new(*json.UnmarshalTypeError)},
-		{"truncated JSON, full body", htStep{status: 200, body: `{"items":[1,2`}, true, 0, []string{"ends early"}, false, nil},
+		{"wrong shape from a decoder", htStep{status: 200, body: `{"pages":{}}`}, true, 0, []string{"at $.pages: want an array"}, false, new(*PathError)},
 		{"trailing data", htStep{status: 200, body: `{"items":[1]} {"x":1}`}, true, 0, []string{"after the JSON value"}, false, nil},
 		{"trailing garbage", htStep{status: 200, body: `{"items":[1]} xyz`}, true, 0, []string{"invalid character"}, false, nil},
 		{"empty body", htStep{status: 200, body: ``}, true, 0, []string{"empty body"}, false, nil},
@@ -413,6 +429,9 @@ func TestMalformedBodies(t *testing.T) {
 			var out any
 			if tt.out {
 				out = &htPage{}
+				if strings.Contains(tt.name, "decoder") {
+					out = &shapeChecked{}
+				}
 			}
 			_, err := c.Get(context.Background(), "v1/audit_logs?limit=5", nil, out)
 			var de *DecodeError
@@ -432,6 +451,10 @@ func TestMalformedBodies(t *testing.T) {
 			}
 			if errors.Is(err, ErrResponseTooLarge) != tt.tooBig {
 				t.Errorf("ErrResponseTooLarge: %v", errors.Is(err, ErrResponseTooLarge))
+			}
+			wantPath := map[string]string{"wrong type": "$.items", "wrong shape from a decoder": "$.pages"}[tt.name]
+			if de.Path != wantPath {
+				t.Errorf("DecodeError.Path = %q, want %q", de.Path, wantPath)
 			}
 			if tt.errType != nil && !errors.As(err, tt.errType) {
 				t.Errorf("errors.As(%T) failed for %v", tt.errType, err)
@@ -857,4 +880,41 @@ func TestConcurrentCalls(t *testing.T) {
 	if s := c.Stats(); s.Requests != int64(srv.count()) || s.Requests < 40 || s.Retries != s.Requests-40 {
 		t.Errorf("stats %+v, server saw %d", s, srv.count())
 	}
+}
+
+// A 2xx whose JSON ends early is transient whether the connection was cut
+// or the framing was complete (Content-Length matching the bytes sent, as a
+// crashing upstream or a proxy buffer sends it): retried like a reset.
+func TestCutJSONWithCompleteFramingIsRetried(t *testing.T) {
+	cut := htStep{status: 200, body: `{"items":[1,2`, header: map[string]string{"Content-Length": "13"}}
+	good := htStep{status: 200, body: `{"items":[1,2,3]}`}
+	t.Run("then a good body", func(t *testing.T) {
+		srv := htScript(t, cut, cut, good)
+		c := htNew(t, htConfig(srv))
+		var p htPage
+		resp, err := c.Get(context.Background(), "v1/audit_logs", nil, &p)
+		if err != nil {
+			t.Fatalf("Get: %v", err)
+		}
+		if !slices.Equal(p.Items, []int{1, 2, 3}) || resp.Attempts != 3 || srv.count() != 3 {
+			t.Errorf("items %v after %d attempts (%d requests), want [1 2 3] after 3", p.Items, resp.Attempts, srv.count())
+		}
+		if st := c.Stats(); st.Retries != 2 {
+			t.Errorf("Stats.Retries = %d, want 2", st.Retries)
+		}
+	})
+	t.Run("always cut", func(t *testing.T) {
+		srv := htScript(t, cut)
+		cfg := htConfig(srv)
+		cfg.Retry.MaxAttempts = 4
+		c := htNew(t, cfg)
+		_, err := c.Get(context.Background(), "v1/audit_logs", nil, &htPage{})
+		var re *RequestError
+		if !errors.As(err, &re) || !errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, ErrMalformedResponse) {
+			t.Fatalf("err = %v (%T), want a *RequestError wrapping io.ErrUnexpectedEOF", err, err)
+		}
+		if srv.count() != 4 || !strings.Contains(err.Error(), "ends early") {
+			t.Errorf("%d requests, err %v; want 4 and the reason", srv.count(), err)
+		}
+	})
 }

@@ -219,7 +219,44 @@ type DecodeError struct {
 	Vendor string // the vendor package ("cisco")
 	Method string // request method
 	URL    string // request URL, redacted
-	Err    error  // what was wrong; a *json.SyntaxError or *json.UnmarshalTypeError where JSON was at fault
+	// Path is the JSON path of the problem ("$.metadata.links.next",
+	// "$.data[3].created_at") when it is known, else "".
+	Path string
+	Err  error // what was wrong; a *json.SyntaxError, *json.UnmarshalTypeError or *PathError where JSON was at fault
+}
+
+// PathError is what a vendor's decoder returns for JSON that is well formed
+// but not of the shape the API documents: a missing envelope, an object
+// where an array belongs, a string where a number belongs. Path is a JSON
+// path from the document's root ("$", "$.data", "$.data[3].time"). The
+// client turns it into a *DecodeError whose Path is Path; it is never
+// retried.
+type PathError struct {
+	Path string
+	Err  error
+}
+
+// Error returns, for example, "at $.data: want an array, got an object".
+func (e *PathError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
+	msg := "unexpected JSON"
+	if e.Err != nil {
+		msg = e.Err.Error()
+	}
+	if e.Path == "" {
+		return msg
+	}
+	return "at " + e.Path + ": " + msg
+}
+
+// Unwrap returns Err.
+func (e *PathError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
 }
 
 // Error returns, for example,

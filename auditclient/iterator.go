@@ -69,6 +69,10 @@ type Source[T any] struct {
 	// Logger receives warnings (for example a resume position whose page
 	// changed); nil discards them.
 	Logger *slog.Logger
+	// Warnings, when set, reports what the walk could not cover although
+	// it ended without an error (for example a history cut short by the
+	// server's depth limit). WarningsOf returns it.
+	Warnings func() []error
 }
 
 // NewIterator returns an Iterator over src, resuming from `from` when it is
@@ -216,7 +220,8 @@ func (s *stream[T]) Next() bool {
 func (s *stream[T]) drop(t time.Time, uid string) bool {
 	seg := &s.segs[0]
 	w := seg.window
-	if (!w.Since.IsZero() && t.Before(w.Since)) || (!w.Until.IsZero() && t.After(w.Until)) {
+	// The window is half-open: [Since, Until).
+	if (!w.Since.IsZero() && t.Before(w.Since)) || (!w.Until.IsZero() && !t.Before(w.Until)) {
 		return true
 	}
 	if f := seg.filter; f != nil && (t.Before(f.at) || f.take(t, uid)) {
@@ -403,3 +408,23 @@ func ProgressOf(it Iterator) (Progress, bool) {
 }
 
 func (s *stream[T]) progress() Progress { return Progress{Events: s.events, Pages: s.pages} }
+
+// WarningsOf returns what a walk made by NewIterator reports it could not
+// cover although it did not fail (see Source.Warnings): each warning is an
+// error, matched with errors.Is and errors.As like any other (for example
+// tanium's ErrHistoryTruncated). It returns nil for a walk that covered its
+// whole window and for any other Iterator. Read it after Next returned false.
+func WarningsOf(it Iterator) []error {
+	type warner interface{ warnings() []error }
+	if w, ok := it.(warner); ok {
+		return w.warnings()
+	}
+	return nil
+}
+
+func (s *stream[T]) warnings() []error {
+	if s.src.Warnings == nil {
+		return nil
+	}
+	return s.src.Warnings()
+}

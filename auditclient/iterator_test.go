@@ -51,7 +51,7 @@ func (s *store) list(w auditclient.Window) []rec {
 	defer s.mu.Unlock()
 	var out []rec
 	for _, r := range s.recs {
-		if (!w.Since.IsZero() && r.T.Before(w.Since)) || (!w.Until.IsZero() && r.T.After(w.Until)) {
+		if (!w.Since.IsZero() && r.T.Before(w.Since)) || (!w.Until.IsZero() && !r.T.Before(w.Until)) {
 			continue
 		}
 		out = append(out, r)
@@ -92,12 +92,12 @@ func (s *store) source(w auditclient.Window, now time.Time) auditclient.Source[r
 	}
 }
 
-// data makes n records over a few seconds, several per second, with two
-// pairs of identical twins.
+// data makes n records over a few seconds before t0, several per second,
+// with two pairs of identical twins.
 func data(n int) []rec {
 	var out []rec
 	for i := range n {
-		out = append(out, rec{T: t0.Add(-time.Duration(i/3) * time.Second), UID: "r" + strconv.Itoa(i)})
+		out = append(out, rec{T: t0.Add(-time.Duration(i/3+1) * time.Second), UID: "r" + strconv.Itoa(i)})
 	}
 	if n > 8 {
 		out[4].UID = out[3].UID // twins in one second
@@ -169,35 +169,36 @@ func TestIteratorResumeAtEveryPosition(t *testing.T) {
 // some later. The incremental walk yields exactly the new ones; resumed from
 // any position inside it, it still does.
 func TestIteratorIncrementalAndResumeInside(t *testing.T) {
+	hw := t0.Add(-time.Second) // the newest second of data()
 	for _, oldest := range []bool{false, true} {
 		s := &store{recs: data(20), oldest: oldest, pageSize: 3}
-		it := auditclient.NewIterator(context.Background(), s.source(auditclient.Window{}, t0.Add(time.Minute)), nil)
+		it := auditclient.NewIterator(context.Background(), s.source(auditclient.Window{}, hw.Add(time.Minute)), nil)
 		if n := len(walk(t, it, -1)); n != 20 || it.Err() != nil {
 			t.Fatalf("first walk: %d, %v", n, it.Err())
 		}
 		cp := roundTrip(t, it.Checkpoint())
-		if !cp.HighWater.Equal(t0) || len(cp.Boundary) != 3 {
-			t.Fatalf("high water %v boundary %v, want %v and the 3 records of that second", cp.HighWater, cp.Boundary, t0)
+		if !cp.HighWater.Equal(hw) || len(cp.Boundary) != 3 {
+			t.Fatalf("high water %v boundary %v, want %v and the 3 records of that second", cp.HighWater, cp.Boundary, hw)
 		}
 		newRecs := []rec{
-			{T: t0, UID: "r0"}, // an identical twin of a record seen at the high-water second
-			{T: t0, UID: "new-same-second"},
-			{T: t0.Add(time.Second), UID: "new-1"},
-			{T: t0.Add(2 * time.Second), UID: "new-2"},
-			{T: t0.Add(2 * time.Second), UID: "new-2"}, // twins among the new
-			{T: t0.Add(3 * time.Second), UID: "new-3"},
+			{T: hw, UID: "r0"}, // an identical twin of a record seen at the high-water second
+			{T: hw, UID: "new-same-second"},
+			{T: hw.Add(time.Second), UID: "new-1"},
+			{T: hw.Add(2 * time.Second), UID: "new-2"},
+			{T: hw.Add(2 * time.Second), UID: "new-2"}, // twins among the new
+			{T: hw.Add(3 * time.Second), UID: "new-3"},
 		}
 		s.add(newRecs...)
 		var want []string
-		for _, r := range s.list(auditclient.Window{Since: t0}) {
+		for _, r := range s.list(auditclient.Window{Since: hw}) {
 			want = append(want, r.UID+"@"+r.T.Format(time.TimeOnly))
 		}
-		// Of the records at t0, the three seen are dropped once each: the
+		// Of the records at hw, the three seen are dropped once each: the
 		// listing order among equal times is the store's, so compute the
-		// expected list by removing one occurrence of each seen uid at t0.
+		// expected list by removing one occurrence of each seen uid at hw.
 		seen := map[string]int{}
 		for _, u := range cp.Boundary {
-			seen[u+"@"+t0.Format(time.TimeOnly)]++
+			seen[u+"@"+hw.Format(time.TimeOnly)]++
 		}
 		want = slices.DeleteFunc(want, func(n string) bool {
 			if seen[n] > 0 {
@@ -209,7 +210,7 @@ func TestIteratorIncrementalAndResumeInside(t *testing.T) {
 		if len(want) != len(newRecs) {
 			t.Fatalf("expected list %v", want)
 		}
-		now := t0.Add(time.Hour)
+		now := hw.Add(time.Hour)
 		for k := 0; k <= len(want); k++ {
 			it := auditclient.NewIterator(context.Background(), s.source(auditclient.Window{}, now), cp)
 			first := walk(t, it, k)
@@ -427,4 +428,56 @@ func ExampleNewIterator() {
 	// 11:59:59
 	// 11:59:58
 	// complete: true err: <nil>
+}
+
+// Windows are half-open, [Since, Until): a record at exactly Since is
+// yielded, one at exactly Until is not, whether the source applies the
+// window or the iterator does.
+func TestIteratorWindowIsHalfOpen(t *testing.T) {
+	since, until := t0.Add(-3*time.Second), t0.Add(-time.Second)
+	s := &store{recs: []rec{
+		{T: since.Add(-time.Nanosecond), UID: "before"},
+		{T: since, UID: "at-since"},
+		{T: until.Add(-time.Nanosecond), UID: "last-inside"},
+		{T: until, UID: "at-until"},
+	}, pageSize: 10}
+	for _, clientSide := range []bool{false, true} {
+		src := s.source(auditclient.Window{Since: since, Until: until}, t0)
+		if clientSide {
+			open := src.Open
+			src.Open = func(ctx context.Context, _ auditclient.Window, token string) *pagination.Pager[rec] {
+				return open(ctx, auditclient.Window{}, token)
+			}
+		}
+		var got []string
+		it := auditclient.NewIterator(context.Background(), src, nil)
+		for it.Next() {
+			got = append(got, it.Event().Metadata.UID)
+		}
+		if want := []string{"last-inside", "at-since"}; it.Err() != nil || !slices.Equal(got, want) {
+			t.Errorf("client-side %v: got %v, %v; want %v", clientSide, got, it.Err(), want)
+		}
+	}
+}
+
+// WarningsOf reads Source.Warnings once the walk is over, and is nil for a
+// source without warnings and for other iterators.
+func TestWarningsOf(t *testing.T) {
+	s := &store{recs: data(3), pageSize: 10}
+	src := s.source(auditclient.Window{}, t0)
+	it := auditclient.NewIterator(context.Background(), src, nil)
+	walk(t, it, -1)
+	if w := auditclient.WarningsOf(it); w != nil {
+		t.Errorf("WarningsOf without Source.Warnings = %v", w)
+	}
+	partial := errors.New("history cut short")
+	src.Warnings = func() []error { return []error{partial} }
+	it = auditclient.NewIterator(context.Background(), src, nil)
+	walk(t, it, -1)
+	if w := auditclient.WarningsOf(it); len(w) != 1 || !errors.Is(w[0], partial) || it.Err() != nil {
+		t.Errorf("WarningsOf = %v, Err = %v", w, it.Err())
+	}
+	if w := auditclient.WarningsOf(auditclient.Emptied(nil)); w != nil {
+		t.Errorf("WarningsOf(Emptied) = %v", w)
+	}
 }

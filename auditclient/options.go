@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"golang.org/x/time/rate"
 )
@@ -67,8 +68,37 @@ func WithUserAgent(ua string) Option { return func(c *Config) { c.UserAgent = ua
 // fails with a *DecodeError wrapping ErrResponseTooLarge. Default 64 MiB.
 func WithMaxResponseBytes(n int64) Option { return func(c *Config) { c.MaxResponseBytes = n } }
 
+// WithTimeouts bounds a slow server: header is the longest wait for a
+// response's status line and headers after the request was sent, read the
+// longest pause while reading a body (a server that sends one byte a second
+// trips it). Each is retried within the retry budget like a reset. Zero
+// keeps the default (DefaultResponseHeaderTimeout, DefaultReadTimeout); a
+// negative value is refused by New.
+func WithTimeouts(header, read time.Duration) Option {
+	return func(c *Config) {
+		if header != 0 {
+			c.ResponseHeaderTimeout = header
+		}
+		if read != 0 {
+			c.ReadTimeout = read
+		}
+	}
+}
+
+// WithInsecureHTTP allows a plain-http base URL to a host that is not a
+// loopback address although credentials would travel in clear. Without it,
+// New refuses such a base URL with a *ConfigError. Loopback (127.0.0.0/8,
+// ::1, localhost) is always allowed, for fakes and local proxies.
+func WithInsecureHTTP() Option { return func(c *Config) { c.AllowInsecureHTTP = true } }
+
 // Defaults of Config.
 const (
+	// DefaultResponseHeaderTimeout is the longest wait for a response's
+	// headers.
+	DefaultResponseHeaderTimeout = 60 * time.Second
+	// DefaultReadTimeout is the longest pause while a body is read.
+	DefaultReadTimeout = 60 * time.Second
+
 	DefaultMaxResponseBytes int64 = 64 << 20
 	// maxErrorBody is how much of an error body is read.
 	maxErrorBody = 1 << 20

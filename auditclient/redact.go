@@ -90,7 +90,7 @@ type redactor struct {
 	once sync.Once
 	mu   sync.Mutex
 	key  string
-	repl *strings.Replacer
+	repl *valueReplacer
 }
 
 func newRedactor(a Auth) *redactor {
@@ -104,7 +104,7 @@ func newRedactor(a Auth) *redactor {
 
 // replacer returns the replacer for the current secrets, or nil if there
 // are none.
-func (r *redactor) replacer() *strings.Replacer {
+func (r *redactor) replacer() *valueReplacer {
 	if r == nil || r.auth == nil {
 		return nil
 	}
@@ -124,7 +124,7 @@ func (r *redactor) replacer() *strings.Replacer {
 
 // buildReplacer replaces every form of every secret, longest first so that
 // "user:password" goes before "user"; nil if there is nothing to replace.
-func buildReplacer(secrets []string) *strings.Replacer {
+func buildReplacer(secrets []string) *valueReplacer {
 	var forms []string
 	for _, s := range secrets {
 		if s == "" {
@@ -137,11 +137,55 @@ func buildReplacer(secrets []string) *strings.Replacer {
 	if len(forms) == 0 {
 		return nil
 	}
-	pairs := make([]string, 0, 2*len(forms))
-	for _, f := range forms {
-		pairs = append(pairs, f, Redacted)
+	return &valueReplacer{forms: forms}
+}
+
+// valueReplacer replaces a secret where it stands as a value: a header
+// value, a query value, userinfo, a JSON string, a word of a message. An
+// occurrence inside a longer word is left alone, so that a short client id
+// "x" does not turn "example.invalid" into "eREDACTEDample.invalid": the
+// characters on each side of a match must not be letters or digits. A
+// secret glued to punctuation ("token-SECRET", "key=SECRET", "user:SECRET@")
+// is still redacted.
+type valueReplacer struct{ forms []string }
+
+func wordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// Replace returns s with every secret that stands as a value replaced.
+func (v *valueReplacer) Replace(s string) string {
+	for _, f := range v.forms {
+		if !strings.Contains(s, f) {
+			continue
+		}
+		var b strings.Builder
+		last := 0 // s[last:] is not written yet
+		for from := 0; ; {
+			i := strings.Index(s[from:], f)
+			if i < 0 {
+				break
+			}
+			i += from
+			end := i + len(f)
+			// A secret that itself begins or ends with a non-word
+			// character carries its own boundary on that side.
+			inWord := (i > 0 && wordByte(f[0]) && wordByte(s[i-1])) ||
+				(end < len(s) && wordByte(f[len(f)-1]) && wordByte(s[end]))
+			if inWord {
+				from = i + 1
+				continue
+			}
+			b.WriteString(s[last:i])
+			b.WriteString(Redacted)
+			last, from = end, end
+		}
+		if last > 0 {
+			b.WriteString(s[last:])
+			s = b.String()
+		}
 	}
-	return strings.NewReplacer(pairs...)
+	return s
 }
 
 // secretForms are the ways s can appear in a message: as is, base64 encoded
