@@ -108,10 +108,10 @@ func optionsHeader(n int) string {
 	return `{"audit_history_size":` + strconv.Itoa(n) + `}`
 }
 
-// ListPage fetches the audit history of one object with opts.HistorySize
-// (the other options are not used; the time window is not applied: the
-// history is returned as sent). obj need not be among opts.Objects; opts
-// may be nil.
+// ListPage fetches the audit history of one object with opts.HistorySize,
+// in one request (the other options are not used: no deepening, and the
+// time window is not applied; the history is returned as sent). obj need
+// not be among opts.Objects; opts may be nil.
 func (c *Client) ListPage(ctx context.Context, obj Object, opts *ListOptions) (*AuditLog, error) {
 	if err := obj.Validate(); err != nil {
 		return nil, err
@@ -150,12 +150,21 @@ func (c *Client) history(ctx context.Context, obj Object, size int) (*AuditLog, 
 }
 
 // Pages walks the histories of opts.Objects, one page per object in the
-// order given, one request each, fetching up to opts.Concurrency histories
-// ahead of the consumer. Page.Token is the index of the page's object in
-// opts.Objects ("" for the first). Entries outside opts.Since and
-// opts.Until are left out, so a page may be empty. Bad options end the walk
-// before any request.
+// order given, fetching up to opts.Concurrency histories ahead of the
+// consumer. Each history is read as deep as the window needs (one request,
+// or more when it comes back full; see ListOptions.HistorySize), up to
+// opts.MaxHistorySize. Page.Token is the index of the page's object in
+// opts.Objects ("" for the first). Entries outside [opts.Since,
+// opts.Until) are left out, so a page may be empty. Bad options end the
+// walk before any request.
+//
+// Pages cannot report a history that stays short of the window at the
+// largest depth: List and Events do (see TruncatedError).
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[Entry] {
+	return c.pages(ctx, opts, nil)
+}
+
+func (c *Client) pages(ctx context.Context, opts *ListOptions, trunc *truncations) *pagination.Pager[Entry] {
 	var o ListOptions
 	if opts != nil {
 		o = *opts
@@ -163,13 +172,30 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 	if err := o.Validate(); err != nil {
 		return pagination.NextToken(ctx, func(context.Context, string) ([]Entry, string, error) { return nil, "", err }, pagination.Options{})
 	}
-	return c.pager(ctx, &o, "", true)
+	return c.pager(ctx, &o, "", o.Since, true, trunc)
 }
 
 // List walks every entry of the histories of opts.Objects within the time
-// window, object after object. An error is yielded once and ends the walk.
+// window, object after object (see Pages). An error is yielded once and
+// ends the walk. When every entry was yielded but some histories stayed
+// short of the window at the largest depth, the walk ends with one error
+// joining their *TruncatedError (it matches ErrHistoryTruncated).
 func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[Entry, error] {
-	return c.Pages(ctx, opts).All()
+	return func(yield func(Entry, error) bool) {
+		var objs []Object
+		if opts != nil {
+			objs = opts.Objects
+		}
+		trunc := newTruncations(objs)
+		for e, err := range c.pages(ctx, opts, trunc).All() {
+			if !yield(e, err) || err != nil {
+				return
+			}
+		}
+		if cut := trunc.list(); len(cut) > 0 {
+			yield(Entry{}, errors.Join(cut...))
+		}
+	}
 }
 
 // Events walks the audit histories of opts.Objects as OCSF events (see
@@ -177,14 +203,23 @@ func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[Entry, e
 // in the order the server sends them, resuming from resume when it is not
 // nil.
 //
-// opts.Since and opts.Until are the window; a zero Until is pinned to the
-// walk's start. A checkpoint's position is the index of an object in
-// opts.Objects and the entries of its history already consumed; a
-// checkpoint taken with other objects (or another order) is refused. A
-// completed checkpoint makes the next walk yield only entries newer than
-// the newest one yielded (see the package documentation for what a history
-// depth means for it). Bad options end the walk before any request, with
-// an *OptionError from Err.
+// opts.Since and opts.Until are the window [Since, Until); a zero Until is
+// pinned to the walk's start. Each object's history is read as deep as
+// needed to reach back before the window's start (doubling the depth from
+// opts.HistorySize up to opts.MaxHistorySize); a history that stays short
+// of it at that depth does not end the walk: its entries are yielded and
+// the object is reported by auditclient.WarningsOf(it), as a
+// *TruncatedError matching ErrHistoryTruncated (safe to read from any
+// goroutine; read it once Next returned false).
+//
+// A checkpoint's position is the index of an object in opts.Objects and
+// the entries of its history already consumed; a checkpoint taken with
+// other objects (or another order) is refused. A completed checkpoint makes
+// the next walk yield only entries newer than the newest one yielded,
+// reading each history deep enough to reach back to that one, so that more
+// than HistorySize new entries of an object are not lost (see the package
+// documentation). Bad options end the walk before any request, with an
+// *OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
 	var o ListOptions
 	if opts != nil {
@@ -194,26 +229,33 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 		return auditclient.Emptied(err)
 	}
 	o.Objects = append([]Object(nil), o.Objects...)
+	trunc := newTruncations(o.Objects)
 	src := auditclient.Source[Entry]{
 		Vendor: Vendor,
 		Query:  auditclient.Fingerprint(Vendor, o.filters()),
 		Window: auditclient.Window{Since: o.Since, Until: o.Until},
-		Open: func(ctx context.Context, _ auditclient.Window, token string) *pagination.Pager[Entry] {
+		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[Entry] {
 			// The iterator applies the window; pages stay as sent so that
-			// positions within them are stable.
-			return c.pager(ctx, &o, token, false)
+			// positions within them are stable. w.Since, the start of this
+			// walk's window (the high-water mark of an incremental walk),
+			// is how deep each history must reach.
+			return c.pager(ctx, &o, token, w.Since, false, trunc)
 		},
-		Key:    func(e Entry) (time.Time, string) { return e.Time(), e.UID() },
-		Map:    func(e Entry) (ocsf.Event, error) { return ToOCSF(e), nil },
-		Logger: c.api.Logger(),
+		Key:      func(e Entry) (time.Time, string) { return e.Time(), e.UID() },
+		Map:      func(e Entry) (ocsf.Event, error) { return ToOCSF(e), nil },
+		Logger:   c.api.Logger(),
+		Warnings: trunc.list,
 	}
 	return auditclient.NewIterator(ctx, src, resume)
 }
 
-// pager walks the objects of o from the object at token, filtering entries
-// by o's window when filter is set.
-func (c *Client) pager(ctx context.Context, o *ListOptions, token string, filter bool) *pagination.Pager[Entry] {
-	h := &histories{c: c, objs: o.Objects, size: o.historySize(), width: o.concurrency(), skipNotFound: o.SkipNotFound}
+// pager walks the objects of o from the object at token, reading each
+// history deep enough to reach back before since, filtering entries by o's
+// window when filter is set, and recording cut-short histories in trunc
+// (which may be nil).
+func (c *Client) pager(ctx context.Context, o *ListOptions, token string, since time.Time, filter bool, trunc *truncations) *pagination.Pager[Entry] {
+	h := &histories{c: c, objs: o.Objects, size: o.historySize(), maxSize: o.maxHistorySize(), since: since,
+		width: o.concurrency(), skipNotFound: o.SkipNotFound, trunc: trunc}
 	fetch := h.fetch
 	if filter && (!o.Since.IsZero() || !o.Until.IsZero()) {
 		fetch = func(ctx context.Context, token string) ([]Entry, string, error) {

@@ -16,16 +16,30 @@
 //   - It sees only the objects you list. Objects created since you made the
 //     list, and changes to objects you did not list, are not seen; logins
 //     and other events that change no object are not in these histories.
-//   - Entries older than the history depth are out of reach: the server
-//     returns only the last HistorySize entries of each object.
-//   - An incremental walk (from a completed checkpoint) sees the entries
-//     that arrived since the last one only if fewer than HistorySize
-//     arrived in between for each object; beyond that, the oldest of them
-//     are lost. Walk often enough, or with a depth large enough, for the
-//     rate at which your objects change.
-//   - The time window (Since, Until) is applied by this package to the
+//   - The server returns only the last N entries of each object. So the
+//     walk asks for HistorySize entries and, when all of them come back
+//     and the oldest is not older than the window's start (Since; in an
+//     incremental walk, the newest entry already yielded; with neither,
+//     any full answer), asks that object again with twice the depth, up to
+//     MaxHistorySize (10,000 unless lowered), until the history reaches
+//     back before the window's start or comes back short (the whole
+//     history). Only the last answer is yielded: nothing twice.
+//   - A history still full at MaxHistorySize that does not reach back to
+//     the window's start is not passed over in silence: the walk yields
+//     what it read and reports the object and the oldest time it reached
+//     as a *TruncatedError (matching ErrHistoryTruncated), through
+//     auditclient.WarningsOf for Events and as List's last error. The same
+//     holds for incremental walks (from a completed checkpoint): more than
+//     HistorySize entries arrived since the last walk make it read deeper,
+//     not drop them.
+//   - A server that caps the depth below what is asked (its
+//     max_soap_audit_entries_per_cache setting; value UNCONFIRMED) and says
+//     nothing answers short, which cannot be told from a history that ends
+//     there: keep MaxHistorySize at or below your server's cap.
+//   - The time window [Since, Until) is applied by this package to the
 //     entries received: the endpoint takes no time filter, so a narrow
-//     window costs as many requests as a wide one.
+//     window costs as many requests as a wide one, and a wide one more
+//     (deeper histories).
 //
 // For a complete audit trail, Tanium's documented route is Tanium Connect's
 // "Tanium Audit Source" export to a SIEM; this package is for reading the

@@ -141,7 +141,8 @@ const (
 	// ListOptions.HistorySize is 0.
 	DefaultHistorySize = 100
 	// MaxHistorySize is the largest audit_history_size this package sends,
-	// a client-side bound (the server's cap is UNCONFIRMED).
+	// a client-side bound (the server's cap is UNCONFIRMED), and the
+	// default of ListOptions.MaxHistorySize.
 	MaxHistorySize = 10000
 )
 
@@ -161,14 +162,28 @@ type ListOptions struct {
 	// Objects are the objects whose histories to read, in this order;
 	// at least one, each once. One request per object.
 	Objects []Object
-	// HistorySize is the number of history entries asked per object, sent
-	// as tanium-options: {"audit_history_size": N}; 1..MaxHistorySize, 0
-	// for DefaultHistorySize. The server returns the last N entries of each
-	// object: older ones are out of reach.
+	// HistorySize is the number of history entries first asked per
+	// object, sent as tanium-options: {"audit_history_size": N};
+	// 1..MaxHistorySize, 0 for DefaultHistorySize. The server returns the
+	// last N entries of each object. When all N come back and the oldest
+	// of them is not older than the start of the window (Since, or the
+	// last checkpoint's newest entry in an incremental walk; with neither,
+	// always), the object is asked again with twice the depth, up to
+	// MaxHistorySize (see the package documentation).
 	HistorySize int
-	// Since and Until keep the entries whose time (modification_time, else
-	// creation_time) lies within them, both inclusive; zero for unbounded.
-	// They are applied client-side: the endpoint takes no time filter.
+	// MaxHistorySize bounds that deepening: the largest audit_history_size
+	// sent for one object; HistorySize..MaxHistorySize (the constant), 0
+	// for the constant. A history still full at that depth whose oldest
+	// entry does not reach back before the window's start is reported as a
+	// *TruncatedError by the walk (see Client.Events), never dropped in
+	// silence. Lower it to bound the cost of objects with long histories.
+	// When it is below DefaultHistorySize and HistorySize is 0, the first
+	// request asks for MaxHistorySize entries.
+	MaxHistorySize int
+	// Since and Until are the window [Since, Until): the entries whose
+	// time (modification_time, else creation_time) is at or after Since
+	// and before Until are kept; zero for unbounded. They are applied
+	// client-side: the endpoint takes no time filter.
 	Since, Until time.Time
 	// Concurrency is how many objects' histories are fetched at once,
 	// ahead of the consumer, within the client's rate limit:
@@ -210,6 +225,14 @@ func (o *ListOptions) Validate() error {
 		return &OptionError{Option: "audit_history_size", Value: strconv.Itoa(o.HistorySize),
 			Allowed: fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxHistorySize, DefaultHistorySize)}
 	}
+	if o.MaxHistorySize < 0 || o.MaxHistorySize > MaxHistorySize {
+		return &OptionError{Option: "max_history_size", Value: strconv.Itoa(o.MaxHistorySize),
+			Allowed: fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxHistorySize, MaxHistorySize)}
+	}
+	if o.MaxHistorySize > 0 && o.HistorySize > o.MaxHistorySize {
+		return &OptionError{Option: "audit_history_size", Value: strconv.Itoa(o.HistorySize),
+			Allowed: fmt.Sprintf("at most max_history_size, %d", o.MaxHistorySize)}
+	}
 	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
 		return &OptionError{Option: "concurrency", Value: strconv.Itoa(o.Concurrency),
 			Allowed: fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxConcurrency, DefaultConcurrency)}
@@ -220,11 +243,20 @@ func (o *ListOptions) Validate() error {
 	return nil
 }
 
+// historySize is the depth first asked for each object.
 func (o *ListOptions) historySize() int {
 	if o.HistorySize == 0 {
-		return DefaultHistorySize
+		return min(DefaultHistorySize, o.maxHistorySize())
 	}
 	return o.HistorySize
+}
+
+// maxHistorySize is the deepest history asked for one object.
+func (o *ListOptions) maxHistorySize() int {
+	if o.MaxHistorySize == 0 {
+		return MaxHistorySize
+	}
+	return o.MaxHistorySize
 }
 
 func (o *ListOptions) concurrency() int {
@@ -235,7 +267,7 @@ func (o *ListOptions) concurrency() int {
 }
 
 // filters are what a checkpoint's query fingerprint covers: the objects, in
-// order (a checkpoint's position is an index into them). The history size,
+// order (a checkpoint's position is an index into them). The history sizes,
 // window and concurrency are left out, so that they may change between
 // incremental walks.
 func (o *ListOptions) filters() url.Values {
@@ -248,7 +280,8 @@ func (o *ListOptions) filters() url.Values {
 	return v
 }
 
-// inWindow reports whether t lies within the options' window.
+// inWindow reports whether t lies within the options' window, the
+// half-open [Since, Until).
 func (o *ListOptions) inWindow(t time.Time) bool {
-	return (o.Since.IsZero() || !t.Before(o.Since)) && (o.Until.IsZero() || !t.After(o.Until))
+	return (o.Since.IsZero() || !t.Before(o.Since)) && (o.Until.IsZero() || t.Before(o.Until))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
 )
@@ -17,12 +18,19 @@ import (
 // waits for the one asked for, so up to width requests are in flight (each
 // still waits for the client's rate limiter). Pages are still returned in
 // order, each once: the pager asks for them one after the other.
+//
+// Each object's history is read deep enough to cover the window (see
+// deepHistory); a history that stays short of it at the largest depth is
+// recorded in trunc when its page is taken.
 type histories struct {
 	c            *Client
 	objs         []Object
 	size         int
+	maxSize      int
+	since        time.Time
 	width        int
 	skipNotFound bool
+	trunc        *truncations
 
 	mu      sync.Mutex
 	started map[int]*historySlot // started and not yet taken
@@ -33,6 +41,7 @@ type histories struct {
 type historySlot struct {
 	done chan struct{}
 	log  *AuditLog
+	cut  *TruncatedError // the history does not reach the window's start
 	err  error
 }
 
@@ -62,6 +71,9 @@ func (h *histories) fetch(ctx context.Context, token string) ([]Entry, string, e
 			return []Entry{}, next, nil
 		}
 		return nil, "", fmt.Errorf("tanium: audit history of %s: %w", h.objs[i], slot.err)
+	}
+	if slot.cut != nil && h.trunc != nil {
+		h.trunc.add(slot.cut)
 	}
 	return slot.log.Entries, next, nil
 }
@@ -96,7 +108,56 @@ func (h *histories) launch(ctx context.Context, i int) *historySlot {
 	obj := h.objs[i]
 	go func() {
 		defer close(s.done)
-		s.log, s.err = h.c.history(ctx, obj, h.size)
+		s.log, s.cut, s.err = h.c.deepHistory(ctx, obj, h.size, h.maxSize, h.since)
 	}()
 	return s
+}
+
+// deepHistory reads obj's history size entries deep and, while the answer
+// is full (as many entries as asked, or more) and its oldest entry is not
+// older than since (any answer when since is zero: the history may go
+// further), asks again with twice the depth, up to maxSize. It stops at the
+// first answer that is short (the whole history) or that reaches back
+// before since; an answer still full at maxSize that does not is returned
+// with a *TruncatedError. Only the last answer is kept, so an entry is
+// never returned twice.
+//
+// A server that caps the depth below what is asked without saying so
+// answers short, which cannot be told from a history that ends there: the
+// package documentation says so.
+func (c *Client) deepHistory(ctx context.Context, obj Object, size, maxSize int, since time.Time) (*AuditLog, *TruncatedError, error) {
+	size = max(1, min(size, maxSize))
+	for {
+		log, err := c.history(ctx, obj, size)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(log.Entries) < size {
+			return log, nil, nil // the whole history
+		}
+		oldest := oldestEntry(log.Entries)
+		if !since.IsZero() && oldest.Before(since) {
+			return log, nil, nil // the window is covered
+		}
+		if size >= maxSize {
+			return log, &TruncatedError{Object: obj, Oldest: oldest, Size: size, Since: since}, nil
+		}
+		next := min(2*size, maxSize)
+		c.api.Logger().Debug("audit history full and short of the window: reading deeper",
+			"object", obj.String(), "size", size, "next", next, "oldest", oldest)
+		size = next
+	}
+}
+
+// oldestEntry returns the earliest time of entries, whatever their order
+// (the order a server sends them in is not documented). entries is not
+// empty.
+func oldestEntry(entries []Entry) time.Time {
+	t := entries[0].Time()
+	for i := 1; i < len(entries); i++ {
+		if et := entries[i].Time(); et.Before(t) {
+			t = et
+		}
+	}
+	return t
 }

@@ -297,17 +297,22 @@ func TestCancelMidWalk(t *testing.T) {
 	}
 }
 
-// The history size is sent, and the server's last-N answer bounds what the
-// walk sees: the newest N entries of each object.
+// The history sizes are sent, and the server's last-N answer at
+// MaxHistorySize bounds what the walk sees: the newest N entries of each
+// object; every object cut short is reported.
 func TestHistorySizeBoundsTheWalk(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(400, 6, testEnd)})
 	opts := allOf(t, fake)
-	opts.HistorySize = 3
+	opts.HistorySize, opts.MaxHistorySize = 3, 3
 	var w []string
+	var cut []string
 	for _, o := range opts.Objects {
 		h := fake.History(o.String())
 		for _, raw := range h[:min(3, len(h))] {
 			w = append(w, o.String()+" "+walktest.Compact(t, raw))
+		}
+		if len(h) >= 3 {
+			cut = append(cut, o.String())
 		}
 	}
 	it := fakeClient(t, fake).Events(context.Background(), opts, nil)
@@ -316,6 +321,17 @@ func TestHistorySizeBoundsTheWalk(t *testing.T) {
 		t.Fatal(it.Err())
 	}
 	walktest.Diff(t, got, w)
+	var warned []string
+	for _, werr := range auditclient.WarningsOf(it) {
+		var te *tanium.TruncatedError
+		if !errors.As(werr, &te) {
+			t.Fatalf("warning %v", werr)
+		}
+		warned = append(warned, te.Object.String())
+	}
+	if strings.Join(warned, ",") != strings.Join(cut, ",") || len(cut) == 0 {
+		t.Errorf("warned of %v, want %v", warned, cut)
+	}
 	if len(got) >= 400 {
 		t.Errorf("history size 3 still yielded %d of 400", len(got))
 	}
@@ -326,7 +342,8 @@ func TestHistorySizeBoundsTheWalk(t *testing.T) {
 	}
 }
 
-// Since and Until are applied client-side, by List and by Events alike.
+// Since and Until, the half-open window [Since, Until), are applied
+// client-side, by List and by Events alike.
 func TestTimeWindowClientSide(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(500, 8, testEnd)})
 	since, until := testEnd.Add(-48*time.Hour), testEnd.Add(-24*time.Hour)
@@ -338,7 +355,7 @@ func TestTimeWindowClientSide(t *testing.T) {
 		if err := json.Unmarshal(e.Raw, &m); err != nil {
 			t.Fatal(err)
 		}
-		if !m.ModificationTime.Before(since) && !m.ModificationTime.After(until) {
+		if !m.ModificationTime.Before(since) && m.ModificationTime.Before(until) {
 			w = append(w, e.Object()+" "+walktest.Compact(t, e.Raw))
 		}
 	}
