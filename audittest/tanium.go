@@ -118,8 +118,24 @@ type TaniumOptions struct {
 	BasePath string
 
 	// MaxHistorySize caps the entries served per object; 0 means
-	// TaniumMaxHistorySize.
+	// TaniumMaxHistorySize. A larger audit_history_size is served this
+	// many entries, with nothing in the response to say it was capped.
+	// INVENTED: no document says what the server does above its
+	// max_soap_audit_entries_per_cache setting; answering short and
+	// silent is the hardest case for a client.
 	MaxHistorySize int
+
+	// OldestFirst serves the last N entries of a history oldest first
+	// (still the newest N, in the other order). INVENTED: no document says
+	// in which order the entries come; the fake sends them newest first
+	// unless told so, and a client must not rely on either.
+	OldestFirst bool
+
+	// BeforeHistory, when set, is called with the object (TYPE:ID) and
+	// the size served before each history is read, outside the fake's
+	// lock: a test may Add entries there, as when an object changes
+	// between two requests of one walk.
+	BeforeHistory func(object string, size int)
 
 	// CacheInfo makes the fake append a cache_info element
 	// ({"cache_id":..,"cache_row_count":..}) to every entries array, as
@@ -137,7 +153,10 @@ type TaniumOptions struct {
 //     TaniumObjectTypes, with the header session: token-<token>; the
 //     header tanium-options, a JSON object whose audit_history_size (a
 //     positive integer, default 1, clamped to MaxHistorySize) is the number
-//     of entries served, newest first; other options are ignored. The body
+//     of entries served: exactly the last N of the object's history (all
+//     of it when it is shorter), newest first (oldest first with
+//     OldestFirst); other options are ignored. Histories may be of any
+//     depth (see GenerateTaniumHistories for deep ones). The body
 //     is {"data":{"id":ID,"type":"<type>_audit","start_time":"",
 //     "end_time":"","entries":[...]}}.
 //
@@ -153,9 +172,11 @@ type TaniumOptions struct {
 type Tanium struct {
 	base
 
-	token     string
-	maxSize   int
-	cacheInfo bool
+	token       string
+	maxSize     int
+	cacheInfo   bool
+	oldestFirst bool
+	before      func(object string, size int)
 
 	mu      sync.RWMutex
 	objects map[string]*taniumObject // by TYPE:ID
@@ -180,10 +201,12 @@ type taniumEntry struct {
 // entries are served as given (an entry without a time sorts last).
 func NewTanium(opts TaniumOptions) *Tanium {
 	t := &Tanium{
-		token:     cmp.Or(opts.APIToken, TaniumDefaultAPIToken),
-		maxSize:   positiveOr(opts.MaxHistorySize, TaniumMaxHistorySize),
-		cacheInfo: opts.CacheInfo,
-		objects:   map[string]*taniumObject{},
+		token:       cmp.Or(opts.APIToken, TaniumDefaultAPIToken),
+		maxSize:     positiveOr(opts.MaxHistorySize, TaniumMaxHistorySize),
+		cacheInfo:   opts.CacheInfo,
+		oldestFirst: opts.OldestFirst,
+		before:      opts.BeforeHistory,
+		objects:     map[string]*taniumObject{},
 	}
 	t.addLocked(eventsOr(opts.Events, GenerateTaniumEvents, DefaultTaniumEvents, taniumDefaultEnd()))
 	t.listen(opts.BasePath, opts.Faults, t.route, t.writeFault)
@@ -235,22 +258,27 @@ func (t *Tanium) objectKeysLocked() []string {
 
 // Events returns a copy of the whole data set in the order a walk over
 // Objects with a large enough history size yields it: object after object
-// in the order of Objects, each history newest first.
+// in the order of Objects, each history newest first (oldest first with
+// TaniumOptions.OldestFirst).
 func (t *Tanium) Events() []TaniumEntry {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	var out []TaniumEntry
 	for _, key := range t.objectKeysLocked() {
 		o := t.objects[key]
+		from := len(out)
 		for _, e := range o.entries {
 			out = append(out, TaniumEntry{Type: o.typ, ID: o.id, Raw: slices.Clone(e.raw)})
+		}
+		if t.oldestFirst {
+			slices.Reverse(out[from:])
 		}
 	}
 	return out
 }
 
-// History returns a copy of one object's history (TYPE:ID), newest first;
-// nil when the object has none.
+// History returns a copy of one object's history (TYPE:ID), newest first
+// whatever TaniumOptions.OldestFirst says; nil when the object has none.
 func (t *Tanium) History(object string) []json.RawMessage {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
@@ -353,6 +381,9 @@ func (t *Tanium) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if t.before != nil {
+		t.before(typ+":"+id, size)
+	}
 	t.mu.RLock()
 	o := t.objects[typ+":"+id]
 	var entries []json.RawMessage
@@ -361,6 +392,9 @@ func (t *Tanium) route(w http.ResponseWriter, r *http.Request) {
 		entries = make([]json.RawMessage, n)
 		for i := range n {
 			entries[i] = o.entries[i].raw
+		}
+		if t.oldestFirst {
+			slices.Reverse(entries)
 		}
 	}
 	t.mu.RUnlock()

@@ -438,3 +438,114 @@ func ExampleNewTanium() {
 	fmt.Println(resp.StatusCode, page.Data.Type, len(page.Data.Entries), "entries;", len(f.Objects()), "objects")
 	// Output: 200 user_audit 2 entries; 23 objects
 }
+
+// Deep histories: every audit_history_size is served exactly the last N
+// entries (newest first, or oldest first with OldestFirst), from 1 past the
+// history's depth, and BeforeHistory sees each request before it is read.
+func TestTaniumDeepHistoriesServeExactlyTheLastN(t *testing.T) {
+	end := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	data := GenerateTaniumHistories(3, 150, 4, end)
+	for _, oldestFirst := range []bool{false, true} {
+		var seen []string
+		f := StartTanium(t, TaniumOptions{Events: data, OldestFirst: oldestFirst,
+			BeforeHistory: func(object string, size int) { seen = append(seen, fmt.Sprint(object, " ", size)) }})
+		obj := f.Objects()[1]
+		hist := f.History(obj)
+		if len(hist) != 150 {
+			t.Fatalf("%s holds %d entries, want 150", obj, len(hist))
+		}
+		var wantSeen []string
+		for _, n := range []int{1, 49, 50, 99, 100, 101, 149, 150, 151, 200, 10000} {
+			_, _, body := taniumGet(t, f, taniumPath(obj), `{"audit_history_size":`+strconv.Itoa(n)+`}`)
+			wantSeen = append(wantSeen, fmt.Sprint(obj, " ", n))
+			var p taniumTestPage
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Clone(hist[:min(n, 150)])
+			if oldestFirst {
+				slices.Reverse(want)
+			}
+			if len(p.Data.Entries) != len(want) {
+				t.Fatalf("oldest first %v, size %d: %d entries, want %d", oldestFirst, n, len(p.Data.Entries), len(want))
+			}
+			for i := range want {
+				if !bytes.Equal(p.Data.Entries[i], want[i]) {
+					t.Fatalf("oldest first %v, size %d: entry %d is not the one of the last %d", oldestFirst, n, i, n)
+				}
+			}
+		}
+		if !slices.Equal(seen, wantSeen) {
+			t.Errorf("BeforeHistory saw %v, want %v", seen, wantSeen)
+		}
+		// Events follows the served order.
+		ev := f.Events()
+		first := ev[0]
+		if want := f.History(f.Objects()[0]); oldestFirst && !bytes.Equal(first.Raw, want[len(want)-1]) || !oldestFirst && !bytes.Equal(first.Raw, want[0]) {
+			t.Errorf("oldest first %v: Events starts with %s", oldestFirst, first.Raw)
+		}
+	}
+}
+
+// A server capped below the size asked answers short and says nothing
+// (the fake's invented, adversarial behaviour).
+func TestTaniumCapIsSilent(t *testing.T) {
+	f := StartTanium(t, TaniumOptions{Events: GenerateTaniumHistories(1, 150, 4, time.Now()), MaxHistorySize: 120})
+	status, h, body := taniumGet(t, f, taniumPath(f.Objects()[0]), `{"audit_history_size":200}`)
+	var p taniumTestPage
+	if status != 200 || json.Unmarshal(body, &p) != nil || len(p.Data.Entries) != 120 {
+		t.Fatalf("%d, %d entries, want 200 with 120", status, len(p.Data.Entries))
+	}
+	if strings.Contains(strings.ToLower(string(body)), "cap") || len(h.Values("Warning")) > 0 {
+		t.Errorf("the capped answer says it was capped: %s", body)
+	}
+}
+
+func TestGenerateTaniumHistories(t *testing.T) {
+	end := time.Date(2024, 6, 19, 12, 0, 0, 700, time.UTC)
+	a := GenerateTaniumHistories(20, 150, 3, end)
+	b := GenerateTaniumHistories(20, 150, 3, end)
+	if len(a) != 3000 || len(b) != 3000 {
+		t.Fatalf("%d entries, want 3000", len(a))
+	}
+	for i := range a {
+		if a[i].Object() != b[i].Object() || !bytes.Equal(a[i].Raw, b[i].Raw) {
+			t.Fatalf("entry %d differs between two runs", i)
+		}
+	}
+	if n := len(GenerateTaniumHistories(0, 5, 1, end)); n != 0 {
+		t.Errorf("0 objects: %d entries", n)
+	}
+	f := StartTanium(t, TaniumOptions{Events: a})
+	objs := f.Objects()
+	if len(objs) != 20 {
+		t.Fatalf("%d objects: %v", len(objs), objs)
+	}
+	distinct := map[string]bool{}
+	for _, e := range a {
+		distinct[e.Object()+string(e.Raw)] = true
+	}
+	if len(distinct) != 3000 {
+		t.Errorf("%d distinct entries of 3000", len(distinct))
+	}
+	for _, o := range objs {
+		h := f.History(o)
+		if len(h) != 150 {
+			t.Fatalf("%s: %d entries", o, len(h))
+		}
+		for i := 1; i < len(h); i++ {
+			ti, prev := taniumTime(t, h[i]), taniumTime(t, h[i-1])
+			same := ti.Equal(prev)
+			if same != (i%50 == 0) || ti.After(prev) {
+				t.Fatalf("%s: entries %d and %d at %s and %s", o, i-1, i, prev, ti)
+			}
+		}
+		var m struct{ Type int }
+		if json.Unmarshal(h[149], &m) != nil || m.Type != 0 {
+			t.Errorf("%s: the oldest entry is not a create: %s", o, h[149])
+		}
+		if newest := taniumTime(t, h[0]); newest.After(end) || newest.Before(end.Add(-time.Minute)) {
+			t.Errorf("%s: newest entry at %s, end %s", o, newest, end)
+		}
+	}
+}

@@ -492,3 +492,65 @@ func (g *taniumGen) twin() {
 	g.emit(o, 1, actor, details(o.name, "max_age_seconds", v))
 	g.emit(o, 1, actor, details(o.name, "max_age_seconds", v))
 }
+
+// GenerateTaniumHistories returns the deep histories of objects objects,
+// perObject entries each (objects*perObject in all), grouped by object,
+// each oldest first: the case GenerateTaniumEvents leaves out (it keeps
+// every history under 100 entries, the client's default depth). The same
+// arguments always give the same entries, byte for byte.
+//
+// Object k has type TaniumObjectTypes()[k%14] and id 1000+k. Its first
+// entry creates it (type 0), the others update it (type 1); details are
+// "name=..." then "revision=N", so all entries differ. Counting from the
+// newest entry of a history (0), entries 49 and 50, 99 and 100, 149 and
+// 150, ... share their second (two changes saved at once): a depth of 50,
+// 100, 200 ... cuts a history between two entries of the same time, the
+// hardest place for a client that reads deeper. The newest entry of object
+// k is at end minus k seconds; entries are one to three minutes apart
+// otherwise, so a history of 150 spans about five hours. Times are RFC 3339
+// at one-second resolution, UTC.
+//
+// objects <= 0 or perObject <= 0 gives an empty, non-nil slice.
+func GenerateTaniumHistories(objects, perObject int, seed int64, end time.Time) []TaniumEntry {
+	if objects <= 0 || perObject <= 0 {
+		return []TaniumEntry{}
+	}
+	rng := rand.New(rand.NewPCG(uint64(seed), 0xdee9))
+	end = end.UTC().Truncate(time.Second)
+	out := make([]TaniumEntry, 0, objects*perObject)
+	for k := range objects {
+		typ := taniumTypes[k%len(taniumTypes)].name
+		id := 1000 + k
+		admin := taniumAdmins[1+k%(len(taniumAdmins)-1)]
+		adminID := 2 + k%(len(taniumAdmins)-1)
+		// back[i] is how far entry i (0 the newest) lies before the newest.
+		back := make([]time.Duration, perObject)
+		for i := 1; i < perObject; i++ {
+			back[i] = back[i-1]
+			if i%50 != 0 {
+				back[i] += time.Duration(60+rng.IntN(121)) * time.Second
+			}
+		}
+		newest := end.Add(-time.Duration(k) * time.Second)
+		created := newest.Add(-back[perObject-1]).Format(time.RFC3339)
+		name := taniumNames[typ][k%len(taniumNames[typ])]
+		for i := perObject - 1; i >= 0; i-- {
+			kind, det := 1, details(name, "revision", strconv.Itoa(perObject-1-i))
+			if i == perObject-1 {
+				kind, det = 0, details(name, "revision", "0", "created", "true")
+			}
+			e := object{
+				{"object_id", id},
+				{"details", det},
+				{"creation_time", created},
+				{"modification_time", newest.Add(-back[i]).Format(time.RFC3339)},
+				{"last_modified_by", admin[1] + `\` + admin[0]},
+				{"modifier_user_id", adminID},
+				{"mod_user", object{{"id", adminID}, {"name", admin[0]}, {"domain", admin[1]}, {"display_name", admin[2]}}},
+				{"type", kind},
+			}
+			out = append(out, TaniumEntry{Type: typ, ID: strconv.Itoa(id), Raw: mustJSON(e)})
+		}
+	}
+	return out
+}
