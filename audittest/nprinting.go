@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -92,6 +93,17 @@ type NPrintingOptions struct {
 	// MaxLimit is the largest page served; a larger limit is clamped to it
 	// (data.limit then reports MaxLimit). 0 means NPrintingMaxLimit.
 	MaxLimit int
+
+	// Rewrite, when set, may replace the body of each successful GET
+	// /api/v1/audit/events response: it is called with the request (whose
+	// body, if any, has been read), the 1-based number of that response among
+	// the fake's successful GET /api/v1/audit/events responses, and the body
+	// the fake would send, and returns the body to send, still with status 200
+	// (return body itself to change nothing). Tests use it to serve hostile
+	// forms on chosen pages: {}, null, [], an object where the records array
+	// belongs, a string where a number belongs, a page that contradicts the
+	// one before.
+	Rewrite func(r *http.Request, n int, body []byte) []byte
 }
 
 // NPrinting is a fake of the Qlik NPrinting audit events API, built from
@@ -134,6 +146,9 @@ type NPrinting struct {
 	defaultLimit     int
 	maxLimit         int
 
+	rewrite  func(r *http.Request, n int, body []byte) []byte
+	rewrites atomic.Int64 // successful data responses so far, for rewrite
+
 	set eventSet[nprintingEvent] // newest first; ties by seq
 
 	mu       sync.RWMutex // guards sessions and logins
@@ -162,6 +177,7 @@ func NewNPrinting(opts NPrintingOptions) *NPrinting {
 		set:       eventSet[nprintingEvent]{parse: parseNPrintingEvent, compare: compareNPrintingEvents},
 		sessions:  map[string]bool{},
 	}
+	n.rewrite = opts.Rewrite
 	n.defaultLimit, n.maxLimit = pageLimits(opts.DefaultLimit, opts.MaxLimit, NPrintingDefaultLimit, NPrintingMaxLimit)
 	n.set.add(eventsOr(opts.Events, GenerateNPrintingEvents, DefaultNPrintingEvents, nprintingDefaultEnd()))
 	n.listen(opts.BasePath, opts.Faults, n.route, n.writeFault)
@@ -426,7 +442,11 @@ func (n *NPrinting) serveEvents(w http.ResponseWriter, r *http.Request) {
 	b.WriteString(`,"items":[`)
 	writeRawList(&b, page)
 	b.WriteString(`]}}`)
-	writeSizedBody(w, http.StatusOK, nprintingJSONType, b.Bytes())
+	body := b.Bytes()
+	if n.rewrite != nil {
+		body = n.rewrite(r, int(n.rewrites.Add(1)), body)
+	}
+	writeSizedBody(w, http.StatusOK, nprintingJSONType, body)
 }
 
 // writeFault writes the error responses of the shared server: injected

@@ -52,8 +52,11 @@ type Client struct {
 // serverURL is the server's base URL, such as
 // "https://nprinting.example.com:4993"; a bare host ("nprinting.example.com"
 // or "nprinting.example.com:4993") means https on that port, or on
-// DefaultPort. A trailing "/api/v1" is dropped, so the API base also works.
-// auditclient.WithBaseURL, when given, replaces it. The servers often use
+// DefaultPort. It is the origin, optionally with a path prefix for a proxy
+// ("https://gateway.example.com/nprinting"), and the documented path
+// /api/v1/audit/events is appended; a trailing "/api/v1" or "/api" is
+// dropped, so the API base also works. auditclient.WithBaseURL, when given,
+// replaces it and means the same. The servers often use
 // self-signed certificates: see WithRootCAsPEM and TLSClient (certificate
 // verification is never turned off).
 //
@@ -144,6 +147,7 @@ func newClient(serverURL string, auth auditclient.Auth, adjust func(*auditclient
 		Header:      http.Header{"Accept": {"application/json"}},
 	}
 	auditclient.ApplyOptions(&cfg, opts...)
+	cfg.BaseURL = normalizeServer(cfg.BaseURL) // WithBaseURL's too: one meaning of the base URL
 	if strings.TrimSpace(cfg.BaseURL) == "" {
 		return nil, errors.New("nprinting: NewClient: the server URL is empty; pass the NPrinting server, e.g. https://nprinting.example.com:4993")
 	}
@@ -163,9 +167,12 @@ func newClient(serverURL string, auth auditclient.Auth, adjust func(*auditclient
 	return &Client{api: api}, nil
 }
 
-// normalizeServer turns the forms of a server address into a base URL:
-// "host" and "host:port" become https URLs (port DefaultPort by default),
-// and a trailing /api/v1 is dropped.
+// normalizeServer turns the forms of a server address into a base URL, the
+// origin (with an optional path prefix, for a proxy) under which the
+// documented path /api/v1/audit/events is requested: "host" and
+// "host:port" become https URLs (port DefaultPort by default), and a
+// trailing /api/v1 or /api, the start of the documented path, is dropped so
+// that it is not doubled.
 func normalizeServer(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -181,9 +188,25 @@ func normalizeServer(s string) string {
 			s += "/" + rest
 		}
 	}
-	s = strings.TrimRight(s, "/")
-	if strings.HasSuffix(strings.ToLower(s), "/api/v1") {
-		s = s[:len(s)-len("/api/v1")]
+	return trimPathSuffix(strings.TrimRight(s, "/"), "/api/v1", "/api")
+}
+
+// trimPathSuffix drops from the URL s the first of suffixes its path ends
+// with, compared case-insensitively; the host is never touched.
+func trimPathSuffix(s string, suffixes ...string) string {
+	pathAt := len(s) // where the path starts
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.IndexAny(s[i+3:], "/?#"); j >= 0 {
+			pathAt = i + 3 + j
+		}
+	}
+	if strings.ContainsAny(s[pathAt:], "?#") {
+		return s
+	}
+	for _, suffix := range suffixes {
+		if len(s)-len(suffix) >= pathAt && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
+			return s[:len(s)-len(suffix)]
+		}
 	}
 	return s
 }
@@ -217,7 +240,8 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventLi
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return c.fetch(ctx, opts)
+	p, _, err := c.fetch(ctx, opts)
+	return p, err
 }
 
 // Pages walks the pages of GET /api/v1/audit/events from opts.Offset, with
@@ -246,10 +270,13 @@ func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditEve
 // Events walks the audit events as OCSF events (see ToOCSF), in the order
 // the server sends them, resuming from resume when it is not nil.
 //
-// opts.Start and opts.End are the window; a zero End is pinned to the walk's
-// start (to the second) so that events arriving meanwhile cannot shift the
-// offsets of later pages; they are collected by the next, incremental walk
-// from the checkpoint. Pages are fetched several at once once the total is
+// opts.Start and opts.End are the window, half-open: events at Start are
+// yielded, events at End are not. A zero End is pinned to the last whole
+// second completed when the walk starts, so that events arriving meanwhile
+// cannot shift the offsets of later pages; they are collected by the next,
+// incremental walk from the checkpoint. The request asks the server for a
+// little more than the window (see the package documentation) and what lies
+// outside it is dropped here. Pages are fetched several at once once the total is
 // known, yielded in order, and de-duplicated by id. opts.Offset must be 0.
 // Bad options end the walk before any request, with an *OptionError from
 // Err.
@@ -270,22 +297,53 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 		Window: auditclient.Window{Since: o.Start, Until: o.End},
 		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[AuditEvent] {
 			q := o
-			q.Start, q.End = w.Since, w.Until
+			q.Start, q.End = windowQuery(w)
 			if token == "" {
 				token = "0"
 			}
 			return c.pager(ctx, q, token)
 		},
-		Key:    func(e AuditEvent) (time.Time, string) { return e.EventTime, e.UID() },
-		Map:    func(e AuditEvent) (ocsf.Event, error) { return ToOCSF(e), nil },
-		Now:    func() time.Time { return time.Now().UTC().Truncate(time.Second) },
+		Key: func(e AuditEvent) (time.Time, string) { return e.EventTime, e.UID() },
+		Map: func(e AuditEvent) (ocsf.Event, error) { return ToOCSF(e), nil },
+		// The last completed second: a server that reads end as the whole
+		// second (the document does not say) then counts no event that is
+		// still arriving, and the total holds for the whole walk.
+		Now:    func() time.Time { return time.Now().UTC().Truncate(time.Second).Add(-time.Second) },
 		Logger: c.api.Logger(),
 	}
 	return auditclient.NewIterator(ctx, src, resume)
 }
 
+// windowQuery returns the start and end to send for the half-open window
+// [w.Since, w.Until) that the iterator cuts client-side.
+//
+// The document gives start and end at one-second resolution and does not
+// say whether either is inclusive. So the request asks for a little more
+// than the window, whatever the server's reading: start one second before
+// Since (sent rounded down to the second: an exclusive start still takes
+// the events at Since), and end at Until rounded up to the second (an
+// exclusive end still takes the events just before Until). The events
+// outside the window are dropped on this side.
+func windowQuery(w auditclient.Window) (start, end time.Time) {
+	if !w.Since.IsZero() {
+		start = w.Since.Add(-time.Second)
+		if start.UTC().Year() < 1 {
+			start = w.Since
+		}
+	}
+	return start, w.Until
+}
+
 // pager walks offsets from start (a decimal offset token) with o's filters
 // and window.
+//
+// Every page is checked against what the walk already knows, and a page
+// that contradicts it ends the walk with a permanent *auditclient.DecodeError
+// naming the member at fault, rather than a walk cut short in silence: a
+// totalItems other than the first page's ($.data.totalItems), an empty page
+// or a short page before totalItems is reached, records past totalItems, a
+// page whose every record was on the page before ($.data.items), and a walk
+// that ends with fewer distinct records than totalItems announced.
 func (c *Client) pager(ctx context.Context, o ListOptions, start string) *pagination.Pager[AuditEvent] {
 	limit := o.Limit
 	if limit == 0 {
@@ -295,19 +353,23 @@ func (c *Client) pager(ctx context.Context, o ListOptions, start string) *pagina
 	if err != nil {
 		first = -1 // pagination.Offset reports the bad token
 	}
-	dd := &dedupe{first: first, pages: map[int]*seenPage{}}
+	dd := &dedupe{first: first, total: -1, pages: map[int]*seenPage{}}
 	log := c.api.Logger()
 	return pagination.Offset(ctx, func(ctx context.Context, offset, limit int) ([]AuditEvent, int, error) {
 		q := o
 		q.Offset, q.Limit = offset, limit
-		resp, err := c.fetch(ctx, &q)
+		resp, u, err := c.fetch(ctx, &q)
 		if err != nil {
 			dd.publish(offset, nil)
 			return nil, 0, err
 		}
+		if err := dd.check(offset, limit, &resp.Data); err != nil {
+			dd.publish(offset, nil)
+			return nil, 0, inconsistent(u, err)
+		}
 		items, dropped, err := dd.filter(ctx, offset, limit, resp.Data.Items)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, inconsistent(u, err)
 		}
 		if dropped > 0 {
 			log.LogAttrs(ctx, slog.LevelDebug, "nprinting: dropped records already on the page before",
@@ -317,28 +379,49 @@ func (c *Client) pager(ctx context.Context, o ListOptions, start string) *pagina
 	}, limit, pagination.Options{Start: start})
 }
 
-// fetch gets one page.
-func (c *Client) fetch(ctx context.Context, opts *ListOptions) (*AuditEventListResponse, error) {
+// inconsistent turns the *auditclient.PathError of a page that contradicts
+// the walk into the permanent *auditclient.DecodeError of its response (u,
+// already redacted); other errors (a cancelled context) are returned as
+// they are.
+func inconsistent(u string, err error) error {
+	var pe *auditclient.PathError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	return &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: pe.Path, Err: err}
+}
+
+// fetch gets one page; u is the URL that answered, redacted.
+func (c *Client) fetch(ctx context.Context, opts *ListOptions) (p *AuditEventListResponse, u string, err error) {
 	v, err := opts.values()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var p AuditEventListResponse
-	if _, err := c.api.Get(ctx, auditPath, v, &p); err != nil {
-		return nil, err
+	p = new(AuditEventListResponse)
+	resp, err := c.api.Get(ctx, auditPath, v, p)
+	if err != nil {
+		return nil, "", err
 	}
-	return &p, nil
+	if resp != nil {
+		u = resp.URL
+	}
+	return p, u, nil
 }
 
 // dedupe drops, from each page of a walk, the records whose id was on the
 // page before it: offsets over a live log show a record twice when one
 // arrives before it during the walk. Pages are fetched concurrently; each
 // waits, after its own request, for the ids of the page before it, so
-// memory holds the ids of the pages in flight only.
+// memory holds the ids of the pages in flight only, and pages are filtered
+// one after the other in offset order. It also holds what the walk knows
+// (the first page's total, the distinct records so far) to check each page
+// against.
 type dedupe struct {
-	first int // offset of the walk's first page
-	mu    sync.Mutex
-	pages map[int]*seenPage
+	first    int // offset of the walk's first page
+	mu       sync.Mutex
+	total    int // the first page's totalItems; -1 until it is known
+	distinct int // records yielded so far (pages are filtered in order)
+	pages    map[int]*seenPage
 }
 
 type seenPage struct {
@@ -369,11 +452,36 @@ func (d *dedupe) publish(offset int, ids map[string]struct{}) {
 	}
 }
 
+// check compares the page at offset, requested with limit, with what the
+// walk knows; a contradiction is an *auditclient.PathError. The first page
+// tells the total; pagination.Offset fetches it alone, before any other.
+func (d *dedupe) check(offset, limit int, l *AuditEventList) error {
+	n := len(l.Items)
+	d.mu.Lock()
+	if offset == d.first && d.total < 0 {
+		d.total = l.TotalItems
+	}
+	total := d.total
+	d.mu.Unlock()
+	switch {
+	case total >= 0 && l.TotalItems != total:
+		return pathError("$.data.totalItems", "the page at offset %d says totalItems %d, the first page of the walk said %d: the records changed under the walk (retry it; set End to pin the window)", offset, l.TotalItems, total)
+	case n == 0 && offset < l.TotalItems:
+		return pathError("$.data.items", "the page at offset %d is empty, yet totalItems is %d", offset, l.TotalItems)
+	case offset+n > l.TotalItems:
+		return pathError("$.data.items", "the page at offset %d holds %d records, past totalItems %d", offset, n, l.TotalItems)
+	case offset != d.first && n < limit && offset+n < l.TotalItems:
+		return pathError("$.data.items", "the page at offset %d holds %d records where %d were asked for, and totalItems %d is not reached: records would be skipped", offset, n, limit, l.TotalItems)
+	}
+	return nil
+}
+
 // filter returns items without the records of the page before (which lies
 // at offset-limit: every page after the first is fetched with the walk's
-// step as its limit), and without repeats within the page. A page made only
-// of records already seen keeps its last one, since an empty page would end
-// the walk.
+// step as its limit), and without repeats within the page. A page made
+// only of records already seen is an *auditclient.PathError (the server
+// repeated a page), and so is a last page that leaves the walk with fewer
+// distinct records than the total announced.
 func (d *dedupe) filter(ctx context.Context, offset, limit int, items []AuditEvent) ([]AuditEvent, int, error) {
 	ids := make(map[string]struct{}, len(items))
 	var prev map[string]struct{}
@@ -402,7 +510,16 @@ func (d *dedupe) filter(ctx context.Context, offset, limit int, items []AuditEve
 		out = append(out, items[i])
 	}
 	if len(out) == 0 && len(items) > 0 {
-		out = append(out, items[len(items)-1])
+		d.publish(offset, nil)
+		return nil, 0, pathError("$.data.items", "every record of the page at offset %d was on the page before it: the server repeated a page (does it ignore offset?)", offset)
+	}
+	d.mu.Lock()
+	d.distinct += len(out)
+	distinct, total := d.distinct, d.total
+	d.mu.Unlock()
+	if total >= 0 && offset+len(items) >= total && distinct < total-d.first {
+		d.publish(offset, nil)
+		return nil, 0, pathError("$.data.items", "the walk ends with %d distinct records from offset %d, where totalItems announced %d: the pages overlapped, so records were skipped (retry the walk)", distinct, d.first, total-d.first)
 	}
 	d.publish(offset, ids)
 	return out, len(items) - len(out), nil

@@ -25,19 +25,41 @@
 // # Paging, order and identity
 //
 // The API pages by offset and limit and tells data.totalItems with every
-// page. Events pins the window's end (end, to the second) at the walk's
-// start, so the total holds; once the first page has told it, up to four
-// further pages are fetched at once, and they are yielded in order. Offsets
-// over a live log can still show a record twice, so every walk drops the
-// records whose id was on the page before. The end of data is a page that
-// reaches totalItems, or an empty page.
+// page. Events pins the window's end (end, to the last whole second
+// completed) at the walk's start, so the total holds; once the first page
+// has told it, up to four further pages are fetched at once, and they are
+// yielded in order. Offsets over a live log can still show a record twice,
+// so every walk drops the records whose id was on the page before. The end
+// of data is the page that reaches totalItems.
+//
+// Every page is checked against the document and against what the walk
+// already knows. A body of the wrong shape ({}, null, [], items that are not
+// an array, a totalItems that is not a number, a missing data, items or
+// totalItems) is a permanent *auditclient.DecodeError whose Path names the
+// member ("$.data", "$.data.items[3].eventTime"), never a page without
+// events. So is a page that contradicts the walk: a totalItems other than
+// the first page's, an empty or short page before totalItems is reached,
+// records past totalItems, a page repeating the page before, or a walk that
+// ends with fewer distinct records than announced. Such a walk is retried
+// from its checkpoint rather than taken as complete.
 //
 // Every event carries an id (a UUID), its uid; checkpoints keep, beside the
 // latest eventTime seen, the ids seen at that very time, so a resumed or
 // incremental walk neither loses nor repeats events that share a timestamp.
-// start and end have one-second resolution while eventTime has
-// milliseconds: start is sent rounded down and end rounded up, and events
-// outside the window are dropped on this side.
+//
+// Windows are half-open, [Start, End): an event at exactly End is left for
+// the next walk. start and end have one-second resolution while eventTime
+// has milliseconds, and the document does not say whether either bound is
+// inclusive, so Events asks for a little more than the window — start one
+// second before Start, rounded down; end rounded up — and drops the events
+// outside it on this side.
+//
+// # Base URL
+//
+// The server URL (NewClient's serverURL, auditclient.WithBaseURL, the CLI's
+// --server and --base-url) is the origin, optionally with a path prefix for
+// a proxy; the documented path /api/v1/audit/events is appended. A URL that
+// already ends with /api/v1 or /api is not doubled.
 //
 // # Errors and rate limits
 //

@@ -38,12 +38,16 @@ type ListOptions struct {
 	// Limit is the page size, 1..MaxLimit. The server's default is 50;
 	// Events, Pages and List send DefaultPageSize when Limit is 0.
 	Limit int `url:"limit,omitempty"`
-	// Start keeps events at or after this time. It is sent in UTC as
-	// yyyy-MM-ddTHH:mm:ssZ, rounded down to the second.
+	// Start is the start of the window. It is sent in UTC as
+	// yyyy-MM-ddTHH:mm:ssZ, rounded down to the second. Whether the server
+	// keeps events at exactly start is not documented; Events asks from a
+	// second earlier and keeps the events at or after Start itself.
 	Start time.Time `url:"start,omitempty" layout:"2006-01-02T15:04:05Z"`
-	// End keeps events at or before this time. It is sent in UTC as
-	// yyyy-MM-ddTHH:mm:ssZ, rounded up to the second, so that no event of
-	// the window is left out; Events drops what lies past End.
+	// End is the end of the window. It is sent in UTC as
+	// yyyy-MM-ddTHH:mm:ssZ, rounded up to the second, so that no event
+	// before End is left out whether the server reads end as inclusive or
+	// not (the document does not say). Events keeps the events before End
+	// (the window is half-open: [Start, End)) and drops the others.
 	End time.Time `url:"end,omitempty" layout:"2006-01-02T15:04:05Z"`
 	// AppID keeps the events of one app (a UUID).
 	AppID string `url:"appId,omitempty"`

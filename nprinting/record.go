@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -180,7 +181,10 @@ func (d *Data) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalJSON decodes a record in one pass, keeping unknown members in
-// Extra and the whole record in Raw.
+// Extra and the whole record in Raw. A record that is not an object, or
+// whose eventTime is missing, null or not a time, is an
+// *auditclient.PathError ("$" or "$.eventTime"): no event is built from
+// what is not one.
 func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
 	str := func(val []byte) string {
@@ -233,17 +237,17 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("nprinting: audit event is not a JSON object: %s", jsonscan.Clip(data))
+		return pathError("$", "nprinting: audit event is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if e.eventTime == "" {
-		return fmt.Errorf("nprinting: audit event %q has no eventTime", e.ID)
+		return pathError("$.eventTime", "nprinting: audit event %q has no eventTime", e.ID)
 	}
 	t, err := parseTime(e.eventTime)
 	if err != nil {
-		return fmt.Errorf("nprinting: audit event %q: eventTime %q is not an ISO 8601 time", e.ID, e.eventTime)
+		return pathError("$.eventTime", "nprinting: audit event %q: eventTime %q is not an ISO 8601 time", e.ID, e.eventTime)
 	}
 	e.EventTime = t
 	return nil
@@ -312,4 +316,85 @@ func (e *AuditEvent) UID() string {
 	}
 	sum := sha256.Sum256(b.Bytes())
 	return "sha256:" + hex.EncodeToString(sum[:16])
+}
+
+// UnmarshalJSON decodes a response strictly: the body must be an object
+// whose data member is an AuditEventList (see AuditEventList.UnmarshalJSON).
+// Anything else — {}, null, [], a data member of another type — is an
+// *auditclient.PathError naming the JSON path ("$", "$.data",
+// "$.data.items[3].eventTime"), which the client reports as a permanent
+// *auditclient.DecodeError: a body of the wrong shape is never read as a
+// page without events.
+func (r *AuditEventListResponse) UnmarshalJSON(b []byte) error {
+	*r = AuditEventListResponse{}
+	seen := false
+	err := members(b, "$", func(key string, val []byte) error {
+		if key != "data" {
+			return nil
+		}
+		seen = true
+		return r.Data.decode(val, "$.data")
+	})
+	if err != nil {
+		return err
+	}
+	if !seen {
+		return pathError("$.data", "missing: the response has no data member (the document's envelope is {\"data\":{\"totalItems\",\"offset\",\"limit\",\"items\"}})")
+	}
+	return nil
+}
+
+// UnmarshalJSON decodes the data member of a response, strictly: an object
+// with totalItems (a non-negative integer) and items (an array of audit
+// events), both required; offset and limit, when present and not null,
+// must be non-negative integers. Members the document does not list are
+// ignored. A mismatch is an *auditclient.PathError (paths from "$", the
+// list itself).
+func (l *AuditEventList) UnmarshalJSON(b []byte) error { return l.decode(b, "$") }
+
+// decode decodes the list at path.
+func (l *AuditEventList) decode(b []byte, path string) error {
+	*l = AuditEventList{}
+	var hasTotal, hasItems bool
+	err := members(b, path, func(key string, val []byte) error {
+		var err error
+		switch key {
+		case "totalItems":
+			hasTotal = true
+			l.TotalItems, err = count(val, path+".totalItems")
+		case "offset", "limit":
+			if jsonscan.IsNull(val) {
+				return nil
+			}
+			var n int
+			if n, err = count(val, path+"."+key); err == nil {
+				if key == "offset" {
+					l.Offset = n
+				} else {
+					l.Limit = n
+				}
+			}
+		case "items":
+			hasItems = true
+			items := make([]AuditEvent, 0, 16)
+			err = elements(val, path+".items", func(i int, el []byte) error {
+				items = append(items, AuditEvent{})
+				if err := items[len(items)-1].UnmarshalJSON(el); err != nil {
+					return rebase(err, path+".items["+strconv.Itoa(i)+"]")
+				}
+				return nil
+			})
+			l.Items = items
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case !hasItems:
+		return pathError(path+".items", "missing: the page has no items array")
+	case !hasTotal:
+		return pathError(path+".totalItems", "missing: the page does not tell totalItems, so the walk cannot tell whether it is complete")
+	}
+	return nil
 }

@@ -138,9 +138,14 @@ func TestPagesFetchedConcurrently(t *testing.T) {
 }
 
 // Offsets over a live log show a record twice when records arrive during a
-// walk; every walk drops the records of the page before, whatever order
-// the concurrent pages come back in.
-func TestDuplicatesAcrossPagesDropped(t *testing.T) {
+// walk, and the same shift pushes records past the pages the total
+// announced: with the total pinned, overlapping pages mean skipped records.
+// So a walk whose pages overlap ends with a DecodeError rather than losing
+// records in silence (it used to end without an error, having dropped the
+// repeats and lost the records pushed past the last page); a page made
+// only of records already seen is one too (it used to keep its last record
+// and go on). Within a walk that completes, no record is yielded twice.
+func TestOverlappingPagesEndTheWalk(t *testing.T) {
 	const n = 25
 	rec := func(i int) string {
 		return fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","eventTime":"2024-06-19T11:%02d:00.000+00:00","action":"View","target":"Report","source":"NewsStand","userName":"CORP\\u%d"}`, i, 59-i, i)
@@ -165,46 +170,73 @@ func TestDuplicatesAcrossPagesDropped(t *testing.T) {
 		t.Cleanup(ts.Close)
 		return ts
 	}
-	walk := func(ts *httptest.Server) []string {
+	path := func(err error) string {
+		var de *auditclient.DecodeError
+		if !errors.As(err, &de) {
+			return fmt.Sprintf("%T %v", err, err)
+		}
+		return de.Path
+	}
+	walk := func(ts *httptest.Server) ([]string, error) {
 		c, err := nprinting.NewClient(ts.URL, testToken, walktest.FastOptions("")...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var ids []string
+		var walkErr error
 		for e, err := range c.List(context.Background(), &nprinting.ListOptions{Limit: 5}) {
 			if err != nil {
-				t.Fatal(err)
+				walkErr = err
+				break
 			}
 			ids = append(ids, e.ID[len(e.ID)-2:])
 		}
-		// Events de-duplicates the same way.
+		// Events checks the same way.
 		it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 5}, nil)
 		defer it.Close()
-		if got := walktest.Collect(t, it, -1); len(got) != len(ids) || it.Err() != nil {
-			t.Errorf("Events yielded %d, List %d (%v)", len(got), len(ids), it.Err())
+		got := walktest.Collect(t, it, -1)
+		if len(got) != len(ids) || (it.Err() == nil) != (walkErr == nil) || path(it.Err()) != path(walkErr) {
+			t.Errorf("Events yielded %d (%v), List %d (%v)", len(got), it.Err(), len(ids), walkErr)
 		}
-		return ids
+		return ids, walkErr
 	}
 
-	// Each page repeats the last two records of the page before.
-	ids := walk(serve(func(int) int { return 2 }))
-	wantIDs := make([]string, 0, n)
-	for i := range n - 2 { // the last two lie past the total the first page told
-		wantIDs = append(wantIDs, fmt.Sprintf("%02d", i))
+	// Each page repeats the last two records of the page before: the
+	// repeats are dropped, and the last page finds that 23 distinct
+	// records cannot make the 25 announced.
+	ids, err := walk(serve(func(int) int { return 2 }))
+	var want []string
+	for i := range 18 { // 0-4, 3-7 (5-7 new), 8-12, 13-17; the last page, 18-22, fails
+		want = append(want, fmt.Sprintf("%02d", i))
 	}
-	if strings.Join(ids, ",") != strings.Join(wantIDs, ",") {
-		t.Errorf("shifted pages: ids %v\nwant %v", ids, wantIDs)
+	if strings.Join(ids, ",") != strings.Join(want, ",") || path(err) != "$.data.items" ||
+		!strings.Contains(err.Error(), "23 distinct records") {
+		t.Errorf("shifted pages: ids %v, error %v", ids, err)
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Errorf("record %s yielded twice", id)
+		}
+		seen[id] = true
 	}
 
-	// A page made only of records already seen does not end the walk.
-	ids = walk(serve(func(off int) int {
+	// A page made only of records already seen (the page at offset 5
+	// repeats the first) ends the walk after the first page.
+	ids, err = walk(serve(func(off int) int {
 		if off == 5 {
 			return 5
 		}
 		return 0
 	}))
-	if len(ids) != n-4 || ids[len(ids)-1] != "24" {
-		t.Errorf("a repeated page ended the walk or lost records: %v", ids)
+	if strings.Join(ids, ",") != "00,01,02,03,04" || path(err) != "$.data.items" || !strings.Contains(err.Error(), "repeated a page") {
+		t.Errorf("a repeated page: ids %v, error %v", ids, err)
+	}
+
+	// Pages that do not overlap walk to the end.
+	ids, err = walk(serve(func(int) int { return 0 }))
+	if len(ids) != n || err != nil {
+		t.Errorf("consistent pages: %d records, %v", len(ids), err)
 	}
 }
 
@@ -274,9 +306,11 @@ func TestIncrementalSync(t *testing.T) {
 			t.Errorf("incremental event %d = %s, want %s", i, second[i], raw)
 		}
 	}
-	// The incremental walk asked from the high-water mark's second on.
+	// The incremental walk asked from a second before the high-water
+	// mark's second on (the document does not say whether start is
+	// inclusive).
 	last := fake.Requests()[len(fake.Requests())-1]
-	if s := last.Query.Get("start"); s != "2024-06-19T12:00:00Z" {
+	if s := last.Query.Get("start"); s != "2024-06-19T11:59:59Z" {
 		t.Errorf("incremental start %q", s)
 	}
 	it3 := c.Events(context.Background(), &nprinting.ListOptions{Limit: 40}, it2.Checkpoint())

@@ -64,10 +64,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		client, err = nprinting.NewClient(*server, os.Getenv("NPRINTING_TOKEN"), opts...)
 	} else {
-		// The newest event is at the current second: Events pins the end of
-		// its window to the second the walk starts.
+		// The newest event is two seconds old: Events pins the end of its
+		// window, exclusive, to the last whole second completed when the
+		// walk starts, so every event of the data set is in it.
 		opts := audittest.NPrintingOptions{
-			Events: audittest.GenerateNPrintingEvents(*events, 1, time.Now().UTC().Truncate(time.Second)),
+			Events: audittest.GenerateNPrintingEvents(*events, 1, time.Now().UTC().Truncate(time.Second).Add(-2*time.Second)),
 			Faults: exampleutil.Faults(*faults),
 		}
 		fake := audittest.NewNPrinting(opts)
