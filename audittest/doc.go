@@ -54,8 +54,13 @@
 // SetFaults; an optional base path (so that a client's path-joining
 // mistakes show); a record of every request (RecordedRequest); counters
 // (Stats); and fault injection (Faults): rate limits, 5xx answers,
-// connection resets, truncated and malformed bodies, scripted per request
-// or drawn at random from a seed, deterministically.
+// connection resets, malformed bodies and bodies cut short, scripted per
+// request or drawn at random from a seed, deterministically. A body is
+// cut short in two ways, and a seed draws both: the connection closes
+// mid-body (FaultTruncate), or the HTTP framing is complete and the JSON
+// inside ends half way (FaultCutJSON with a Content-Length,
+// FaultCutJSONChunked with chunks), as behind a crashing upstream or a
+// proxy's buffer.
 //
 // Everything is safe for concurrent use.
 package audittest

@@ -32,10 +32,14 @@ const (
 	// response is sent. A client sees a connection error such as
 	// "connection reset by peer".
 	FaultReset
-	// FaultTruncate sends the status line and headers of the response the
-	// fake would have sent, with its full Content-Length, then only about half
-	// of the body, and closes the connection. A client sees
-	// io.ErrUnexpectedEOF while reading the body.
+	// FaultTruncate cuts the connection in the middle of a body: it sends
+	// the status line and headers of the response the fake would have sent,
+	// with its full Content-Length, then only about half of the body, and
+	// closes the connection. A client sees io.ErrUnexpectedEOF while reading
+	// the body.
+	//
+	// It is one of the three forms of a cut body (see CutBody); a script
+	// gets exactly this form, a Truncate probability all three.
 	FaultTruncate
 	// FaultServerError answers 500 Internal Server Error with the vendor's
 	// error body.
@@ -44,6 +48,20 @@ const (
 	// is right) that is not valid JSON: the response the fake would have sent
 	// with a NUL byte inserted in the middle.
 	FaultMalformed
+	// FaultCutJSON cuts the JSON, not the connection, as a crashing
+	// upstream behind a proxy or a proxy's full buffer does: the status and
+	// headers of the response the fake would have sent, then about half of
+	// its body, with a Content-Length equal to the bytes sent. The HTTP
+	// exchange is complete and the connection stays usable; a client reads
+	// the whole body without error, and only its JSON decoder finds that
+	// the document ends early (io.ErrUnexpectedEOF from a json.Decoder,
+	// "unexpected end of JSON input" from json.Unmarshal).
+	FaultCutJSON
+	// FaultCutJSONChunked is FaultCutJSON with chunked framing: the same
+	// half body sent with Transfer-Encoding: chunked and ended cleanly by
+	// the last (empty) chunk, as a streaming server or proxy ends a
+	// response whose source died.
+	FaultCutJSONChunked
 
 	numFaults // keep last
 )
@@ -66,8 +84,21 @@ func (f Fault) String() string {
 		return "server_error"
 	case FaultMalformed:
 		return "malformed"
+	case FaultCutJSON:
+		return "cut_json"
+	case FaultCutJSONChunked:
+		return "cut_json_chunked"
 	}
 	return "Fault(" + strconv.Itoa(int(f)) + ")"
+}
+
+// CutBody reports whether f is one of the three forms of a body cut short:
+// FaultTruncate (the connection is cut), FaultCutJSON and
+// FaultCutJSONChunked (the framing is complete, the JSON inside is not). A
+// client must treat all three alike: the response is incomplete, and the
+// request is worth repeating.
+func (f Fault) CutBody() bool {
+	return f == FaultTruncate || f == FaultCutJSON || f == FaultCutJSONChunked
 }
 
 // valid reports whether f names a fault.
@@ -83,6 +114,15 @@ func (f Fault) valid() bool { return f >= 0 && f < numFaults }
 // Unavailable, and so on, or no fault with the remaining probability. The same
 // Seed and the same sequence of requests therefore give the same faults.
 //
+// A body cut short takes one of three forms, and the same draw decides
+// which: of the requests Truncate selects, half get FaultTruncate (the
+// connection is cut mid-body), a quarter FaultCutJSON (complete framing
+// with a Content-Length, the JSON inside cut) and a quarter
+// FaultCutJSONChunked (the same, chunked). Every seed that draws enough
+// truncations therefore produces both kinds of cut, and which request gets
+// which depends on Seed alone. Stats and RecordedRequest name the form
+// each request got; Stats.CutBodies counts all three.
+//
 // While Faults can reset connections (Reset > 0 or a FaultReset in Script),
 // every response of the server carries "Connection: close", so each request
 // arrives on a fresh connection. Without that, Go's http.Transport would
@@ -92,7 +132,8 @@ func (f Fault) valid() bool { return f >= 0 && f < numFaults }
 type Faults struct {
 	// RateLimit, Unavailable, Reset, Truncate, ServerError and Malformed are
 	// the probabilities, per request, of FaultRateLimit, FaultUnavailable,
-	// FaultReset, FaultTruncate, FaultServerError and FaultMalformed. Each
+	// FaultReset, a cut body (FaultTruncate, FaultCutJSON or
+	// FaultCutJSONChunked, see above), FaultServerError and FaultMalformed. Each
 	// must be within [0, 1] and their sum at most 1 (see Validate); the
 	// servers clamp out-of-range values and scale the set down to a sum of 1.
 	RateLimit, Unavailable, Reset, Truncate, ServerError, Malformed float64
@@ -244,10 +285,30 @@ func (p *faultPicker) pick(path string) Fault {
 		return FaultNone
 	}
 	x := p.rng.Float64()
+	lo := 0.0
 	for _, c := range p.cum {
 		if x < c.p {
+			if c.f == FaultTruncate {
+				return cutForm((x - lo) / (c.p - lo))
+			}
 			return c.f
 		}
+		lo = c.p
 	}
 	return FaultNone
+}
+
+// cutForm returns the form of a cut body for u, the position of the draw
+// within the interval of Truncate, in [0, 1): the same draw that chose a cut
+// body chooses its form, so the faults of every other request are those the
+// seed gave before there were several forms.
+func cutForm(u float64) Fault {
+	switch {
+	case u < 0.5:
+		return FaultTruncate
+	case u < 0.75:
+		return FaultCutJSON
+	default:
+		return FaultCutJSONChunked
+	}
 }

@@ -1,13 +1,18 @@
 package audittest
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -271,7 +276,8 @@ func TestFaultsOutOfRangeAreClamped(t *testing.T) {
 func TestFaultString(t *testing.T) {
 	for f, want := range map[Fault]string{
 		FaultNone: "none", FaultRateLimit: "rate_limit", FaultUnavailable: "unavailable", FaultReset: "reset",
-		FaultTruncate: "truncate", FaultServerError: "server_error", FaultMalformed: "malformed", Fault(42): "Fault(42)", Fault(-1): "Fault(-1)",
+		FaultTruncate: "truncate", FaultServerError: "server_error", FaultMalformed: "malformed",
+		FaultCutJSON: "cut_json", FaultCutJSONChunked: "cut_json_chunked", Fault(42): "Fault(42)", Fault(-1): "Fault(-1)",
 	} {
 		if got := f.String(); got != want {
 			t.Errorf("Fault(%d).String() = %q, want %q", int(f), got, want)
@@ -307,5 +313,332 @@ func TestRecordedRequestStringHidesCredentials(t *testing.T) {
 	}
 	if s := c.Stats(); s.Injected[FaultRateLimit] != 1 {
 		t.Errorf("stats %+v", s)
+	}
+}
+
+// rawResponse is one HTTP/1.1 response as read off the wire, byte for byte.
+type rawResponse struct {
+	statusLine string
+	header     http.Header // as sent, canonical keys
+	framing    []byte      // the body's bytes on the wire (with chunk lines when chunked)
+	body       []byte      // the body after de-chunking
+	eof        bool        // the server closed the connection before the framing ended
+}
+
+// readRaw reads one response from br without net/http's help: the status
+// line, the headers, then the body by its framing. A connection closed
+// before the framing says the body ends sets eof.
+func readRaw(t *testing.T, br *bufio.Reader) rawResponse {
+	t.Helper()
+	var r rawResponse
+	line, err := br.ReadString('\n')
+	if err != nil {
+		t.Fatalf("status line: %v", err)
+	}
+	r.statusLine = strings.TrimRight(line, "\r\n")
+	r.header = http.Header{}
+	for {
+		line, err := br.ReadString('\n')
+		if err != nil {
+			t.Fatalf("headers: %v", err)
+		}
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			break
+		}
+		k, v, _ := strings.Cut(line, ":")
+		r.header.Add(k, strings.TrimSpace(v))
+	}
+	if r.header.Get("Transfer-Encoding") == "chunked" {
+		for {
+			sizeLine, err := br.ReadString('\n')
+			r.framing = append(r.framing, sizeLine...)
+			if err != nil {
+				r.eof = true
+				return r
+			}
+			n, err := strconv.ParseInt(strings.TrimRight(sizeLine, "\r\n"), 16, 64)
+			if err != nil {
+				t.Fatalf("chunk size line %q: %v", sizeLine, err)
+			}
+			chunk := make([]byte, n+2) // data and CRLF
+			k, err := io.ReadFull(br, chunk)
+			r.framing = append(r.framing, chunk[:k]...)
+			if err != nil {
+				r.eof = true
+				return r
+			}
+			if string(chunk[n:]) != "\r\n" {
+				t.Fatalf("chunk of %d bytes ends with %q", n, chunk[n:])
+			}
+			if n == 0 {
+				return r
+			}
+			r.body = append(r.body, chunk[:n]...)
+		}
+	}
+	n, err := strconv.Atoi(r.header.Get("Content-Length"))
+	if err != nil {
+		t.Fatalf("Content-Length %q: %v", r.header.Get("Content-Length"), err)
+	}
+	r.body = make([]byte, n)
+	k, err := io.ReadFull(br, r.body)
+	r.body = r.body[:k]
+	r.framing = r.body
+	r.eof = err != nil
+	return r
+}
+
+// TestCutBodyFormsOnTheWire: what each form of a cut body puts on the wire,
+// read byte for byte from one keep-alive connection, against the response
+// the fake sends without a fault.
+func TestCutBodyFormsOnTheWire(t *testing.T) {
+	c := StartCisco(t, CiscoOptions{Faults: Faults{Script: []Fault{FaultNone, FaultCutJSON, FaultCutJSONChunked, FaultNone, FaultTruncate}}})
+	host := strings.TrimPrefix(c.URL(), "http://")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	req := "GET /v1/audit_logs?limit=7 HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Basic " +
+		base64.StdEncoding.EncodeToString([]byte(c.ClientID()+":"+c.APIKey())) + "\r\n\r\n"
+	send := func() rawResponse {
+		t.Helper()
+		if _, err := io.WriteString(conn, req); err != nil {
+			t.Fatalf("write: %v", err)
+		}
+		return readRaw(t, br)
+	}
+
+	clean := send()
+	if clean.statusLine != "HTTP/1.1 200 OK" || clean.eof || !json.Valid(clean.body) || clean.header.Get("Etag") == "" {
+		t.Fatalf("clean response: %q eof %v headers %v body %.80s", clean.statusLine, clean.eof, clean.header, clean.body)
+	}
+	half := clean.body[:len(clean.body)/2]
+
+	// FaultCutJSON: a complete response of exactly the bytes sent.
+	cl := send()
+	if cl.statusLine != "HTTP/1.1 200 OK" || cl.eof {
+		t.Errorf("cut_json: %q, connection closed early %v", cl.statusLine, cl.eof)
+	}
+	if got := cl.header.Get("Content-Length"); got != strconv.Itoa(len(half)) || cl.header.Get("Transfer-Encoding") != "" {
+		t.Errorf("cut_json: Content-Length %q Transfer-Encoding %q, want %d and none", got, cl.header.Get("Transfer-Encoding"), len(half))
+	}
+	if !bytes.Equal(cl.body, half) {
+		t.Errorf("cut_json: body %q, want the first half of the clean body %q", cl.body, half)
+	}
+	if cl.header.Get("Etag") != "" || cl.header.Get("Content-Type") != clean.header.Get("Content-Type") ||
+		cl.header.Get("X-Ratelimit-Limit") != clean.header.Get("X-Ratelimit-Limit") {
+		t.Errorf("cut_json: headers %v; want the clean response's, without its ETag", cl.header)
+	}
+
+	// FaultCutJSONChunked: the same half, chunked, ended by the last chunk.
+	ch := send()
+	if ch.statusLine != "HTTP/1.1 200 OK" || ch.eof || ch.header.Get("Transfer-Encoding") != "chunked" || ch.header.Get("Content-Length") != "" {
+		t.Errorf("cut_json_chunked: %q eof %v headers %v", ch.statusLine, ch.eof, ch.header)
+	}
+	if !bytes.Equal(ch.body, half) || !bytes.HasSuffix(ch.framing, []byte("\r\n0\r\n\r\n")) {
+		t.Errorf("cut_json_chunked: body %q framing %q; want the first half, then the last chunk", ch.body, ch.framing)
+	}
+
+	// The connection survived both: the next request on it is served whole.
+	if again := send(); !bytes.Equal(again.body, clean.body) || again.eof {
+		t.Errorf("after the cut JSON, the same connection served %q eof %v", again.body, again.eof)
+	}
+
+	// FaultTruncate: the full Content-Length promised, half sent, then EOF.
+	tr := send()
+	if tr.statusLine != "HTTP/1.1 200 OK" || !tr.eof || tr.header.Get("Content-Length") != strconv.Itoa(len(clean.body)) ||
+		tr.header.Get("Connection") != "close" || !bytes.Equal(tr.body, half) {
+		t.Errorf("truncate: %q eof %v headers %v body %d bytes; want 200, Content-Length %d, half of it, then EOF",
+			tr.statusLine, tr.eof, tr.header, len(tr.body), len(clean.body))
+	}
+	if _, err := br.ReadByte(); err != io.EOF {
+		t.Errorf("after the truncation the connection is still open: %v", err)
+	}
+
+	wantFaults := []Fault{FaultNone, FaultCutJSON, FaultCutJSONChunked, FaultNone, FaultTruncate}
+	for i, r := range c.Requests() {
+		if r.Fault != wantFaults[i] || r.Status != 200 {
+			t.Errorf("request %d: %v; want fault %v status 200", i, r, wantFaults[i])
+		}
+	}
+	if s := c.Stats(); s.CutBodies() != 3 || s.Served != 2 || s.Injected[FaultCutJSON] != 1 || s.Injected[FaultCutJSONChunked] != 1 || s.Injected[FaultTruncate] != 1 {
+		t.Errorf("stats %+v, CutBodies %d", s, s.CutBodies())
+	}
+}
+
+// TestCutBodyFormsThroughNetHTTP: what a net/http client and encoding/json
+// make of each form. Only the connection cut is a read error; the two
+// others read without error, and the JSON decoder finds the document ends
+// early.
+func TestCutBodyFormsThroughNetHTTP(t *testing.T) {
+	c := StartCisco(t, CiscoOptions{Faults: Faults{Script: []Fault{FaultNone, FaultTruncate, FaultCutJSON, FaultCutJSONChunked}}})
+	client := &http.Client{Transport: &http.Transport{}}
+	resp := func() (*http.Response, outcome) {
+		req, _ := http.NewRequest(http.MethodGet, c.URL()+"/v1/audit_logs?limit=9", nil)
+		req.SetBasicAuth(c.ClientID(), c.APIKey())
+		r, err := client.Do(req)
+		if err != nil {
+			t.Fatalf("Do: %v", err)
+		}
+		defer r.Body.Close()
+		body, err := io.ReadAll(r.Body)
+		return r, outcome{status: r.StatusCode, header: r.Header, body: body, readErr: err}
+	}
+	_, clean := resp()
+	half := clean.body[:len(clean.body)/2]
+	decodeErr := func(b []byte) error { return json.NewDecoder(bytes.NewReader(b)).Decode(new(ciscoPage)) }
+
+	r, tr := resp()
+	if tr.status != 200 || !errors.Is(tr.readErr, io.ErrUnexpectedEOF) || r.ContentLength != int64(len(clean.body)) || !bytes.Equal(tr.body, half) {
+		t.Errorf("truncate: status %d read error %v length %d, %d bytes", tr.status, tr.readErr, r.ContentLength, len(tr.body))
+	}
+	r, cl := resp()
+	if cl.status != 200 || cl.readErr != nil || r.ContentLength != int64(len(half)) || !bytes.Equal(cl.body, half) {
+		t.Errorf("cut_json: status %d read error %v length %d, %d bytes", cl.status, cl.readErr, r.ContentLength, len(cl.body))
+	}
+	r, ch := resp()
+	if ch.status != 200 || ch.readErr != nil || r.ContentLength != -1 || !slices.Equal(r.TransferEncoding, []string{"chunked"}) || !bytes.Equal(ch.body, half) {
+		t.Errorf("cut_json_chunked: status %d read error %v length %d encoding %v, %d bytes", ch.status, ch.readErr, r.ContentLength, r.TransferEncoding, len(ch.body))
+	}
+	for name, o := range map[string]outcome{"truncate": tr, "cut_json": cl, "cut_json_chunked": ch} {
+		if err := decodeErr(o.body); !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Errorf("%s: json.Decoder says %v, want io.ErrUnexpectedEOF", name, err)
+		}
+		var syn *json.SyntaxError
+		if err := json.Unmarshal(o.body, new(any)); !errors.As(err, &syn) || syn.Offset != int64(len(half)) {
+			t.Errorf("%s: json.Unmarshal says %v, want the end of input at %d", name, err, len(half))
+		}
+	}
+	if err := decodeErr(clean.body); err != nil {
+		t.Errorf("clean body: %v", err)
+	}
+}
+
+// cutFakes starts each of the six fakes with every request cut short
+// (Truncate 1) and returns, per vendor, a function sending one request to
+// its listing route (without credentials: the fakes cut error bodies too,
+// and the forms are the shared server's).
+func cutFakes(t *testing.T, seed int64) map[string]interface {
+	URL() string
+	Stats() Stats
+	Requests() []RecordedRequest
+} {
+	f := Faults{Truncate: 1, Seed: seed}
+	return map[string]interface {
+		URL() string
+		Stats() Stats
+		Requests() []RecordedRequest
+	}{
+		"automox":   StartAutomox(t, AutomoxOptions{Faults: f, Events: GenerateAutomoxEvents(10, 1, time.Unix(1.7e9, 0))}),
+		"cisco":     StartCisco(t, CiscoOptions{Faults: f, Events: GenerateCiscoEvents(10, 1, time.Unix(1.7e9, 0))}),
+		"entrust":   StartEntrust(t, EntrustOptions{Faults: f, Events: GenerateEntrustEvents(10, 1, time.Unix(1.7e9, 0))}),
+		"instavm":   StartInstavm(t, InstavmOptions{Faults: f, Events: GenerateInstavmEvents(10, 1, time.Unix(1.7e9, 0))}),
+		"nprinting": StartNPrinting(t, NPrintingOptions{Faults: f, Events: GenerateNPrintingEvents(10, 1, time.Unix(1.7e9, 0))}),
+		"tanium":    StartTanium(t, TaniumOptions{Faults: f, Events: GenerateTaniumEvents(10, 1, time.Unix(1.7e9, 0))}),
+	}
+}
+
+// TestEveryFakeCutsBodiesBothWays: a seed draws both kinds of cut (the
+// connection, and the JSON inside complete framing) on every fake, the same
+// forms for the same seed, and the client sees each as it should.
+func TestEveryFakeCutsBodiesBothWays(t *testing.T) {
+	const n = 24
+	first := map[string][]Fault{}
+	for round := range 2 {
+		for name, fake := range cutFakes(t, 5) {
+			client := &http.Client{Transport: &http.Transport{}}
+			for i := range n {
+				resp, err := client.Get(fake.URL() + "/")
+				if err != nil {
+					t.Fatalf("%s request %d: %v", name, i, err)
+				}
+				body, readErr := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				rr := fake.Requests()[i]
+				switch rr.Fault {
+				case FaultTruncate:
+					if !errors.Is(readErr, io.ErrUnexpectedEOF) {
+						t.Errorf("%s request %d (%v): read error %v", name, i, rr, readErr)
+					}
+				case FaultCutJSON, FaultCutJSONChunked:
+					chunked := slices.Equal(resp.TransferEncoding, []string{"chunked"})
+					if readErr != nil || chunked != (rr.Fault == FaultCutJSONChunked) || !chunked && resp.ContentLength != int64(len(body)) {
+						t.Errorf("%s request %d (%v): read error %v, encoding %v, length %d for %d bytes", name, i, rr, readErr, resp.TransferEncoding, resp.ContentLength, len(body))
+					}
+					if err := json.NewDecoder(bytes.NewReader(body)).Decode(new(any)); len(body) > 0 && !errors.Is(err, io.ErrUnexpectedEOF) {
+						t.Errorf("%s request %d (%v): body %q decodes with %v, want io.ErrUnexpectedEOF", name, i, rr, body, err)
+					}
+				default:
+					t.Errorf("%s request %d: fault %v, want a cut body", name, i, rr.Fault)
+				}
+			}
+			var got []Fault
+			for _, r := range fake.Requests() {
+				got = append(got, r.Fault)
+			}
+			s := fake.Stats()
+			if s.CutBodies() != n || s.Injected[FaultTruncate] == 0 || s.Injected[FaultCutJSON] == 0 || s.Injected[FaultCutJSONChunked] == 0 {
+				t.Errorf("%s: %v; want all three forms of a cut body", name, s.Injected)
+			}
+			if round == 0 {
+				first[name] = got
+			} else if !slices.Equal(first[name], got) {
+				t.Errorf("%s: seed 5 drew %v, then %v", name, first[name], got)
+			}
+		}
+	}
+}
+
+// TestCutBodyFormShares: of the requests Truncate selects, half cut the
+// connection and a quarter each cut the JSON inside a Content-Length or a
+// chunked body; the other faults a seed draws are where they were.
+func TestCutBodyFormShares(t *testing.T) {
+	p := newFaultPicker(Faults{Truncate: 1, Seed: 9})
+	count := map[Fault]int{}
+	const n = 4000
+	for range n {
+		count[p.pick("/x")]++
+	}
+	for f, want := range map[Fault]float64{FaultTruncate: 0.5, FaultCutJSON: 0.25, FaultCutJSONChunked: 0.25} {
+		if share := float64(count[f]) / n; math.Abs(share-want) > 0.03 {
+			t.Errorf("%v: %d of %d (%.3f), want about %.2f", f, count[f], n, share, want)
+		}
+	}
+	// With other faults mixed in, mapping every cut form back to
+	// FaultTruncate gives the sequence of a picker that knows one form:
+	// the draw of each request decides both.
+	mix := Faults{RateLimit: 0.2, Unavailable: 0.1, Truncate: 0.3, Malformed: 0.1, Seed: 4}
+	a, b := newFaultPicker(mix), newFaultPicker(mix)
+	forms := 0
+	for i := range 500 {
+		f := a.pick("/x")
+		x := b.rng.Float64() // the same draw, read by hand
+		b.decided++
+		want := FaultNone
+		switch {
+		case x < 0.2:
+			want = FaultRateLimit
+		case x < 0.3:
+			want = FaultUnavailable
+		case x < 0.6:
+			want = FaultTruncate
+		case x < 0.7:
+			want = FaultMalformed
+		}
+		if got := f; got.CutBody() {
+			forms |= 1 << got
+			got = FaultTruncate
+			if got != want {
+				t.Fatalf("request %d: %v, draw %v", i, f, x)
+			}
+		} else if got != want {
+			t.Fatalf("request %d: %v, draw %v wants %v", i, f, x, want)
+		}
+	}
+	if forms != 1<<FaultTruncate|1<<FaultCutJSON|1<<FaultCutJSONChunked {
+		t.Errorf("500 requests with 30%% cut bodies did not draw all three forms: %b", forms)
 	}
 }

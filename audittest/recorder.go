@@ -85,7 +85,21 @@ type Stats struct {
 	// 2xx status.
 	Served int
 	// Injected counts the injected faults by kind; FaultNone is not counted.
+	// Each form of a cut body is its own kind (see Fault.CutBody).
 	Injected map[Fault]int
+}
+
+// CutBodies returns the number of bodies cut short in any of the three
+// forms: Injected[FaultTruncate] + Injected[FaultCutJSON] +
+// Injected[FaultCutJSONChunked].
+func (s Stats) CutBodies() int {
+	n := 0
+	for f, c := range s.Injected {
+		if f.CutBody() {
+			n += c
+		}
+	}
+	return n
 }
 
 // recorder keeps the requests and counters of a server. It is not safe for

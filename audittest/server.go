@@ -298,6 +298,12 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request, inner func(http.R
 		}
 		writeRaw(w, rec.Code, rec.Header(), full[:len(full)/2], declared)
 		return rec.Code
+	case FaultCutJSON, FaultCutJSONChunked:
+		rec := httptest.NewRecorder()
+		inner(rec)
+		full := rec.Body.Bytes()
+		writeCut(w, rec.Code, rec.Header(), full[:len(full)/2], fault == FaultCutJSONChunked)
+		return rec.Code
 	case FaultMalformed:
 		rec := httptest.NewRecorder()
 		inner(rec)
@@ -417,6 +423,37 @@ func writeRaw(w http.ResponseWriter, status int, h http.Header, body []byte, dec
 	_, _ = bw.WriteString("\r\n")
 	_, _ = bw.Write(body)
 	_ = bw.Flush()
+}
+
+// writeCut writes a complete HTTP response whose body is only part of
+// what h described: status, h (without its Content-Length, ETag and
+// Transfer-Encoding, which described the whole body), then body, framed
+// either by a Content-Length equal to len(body) or, if chunked, by chunks
+// ended with the last, empty chunk. The connection stays as it was: a
+// keep-alive client may send its next request on it.
+func writeCut(w http.ResponseWriter, status int, h http.Header, body []byte, chunked bool) {
+	out := w.Header()
+	for k, vs := range h {
+		switch k {
+		case "Content-Length", "Etag", "Transfer-Encoding":
+			continue
+		}
+		out[k] = vs
+	}
+	if !chunked {
+		out.Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(status)
+		_, _ = w.Write(body)
+		return
+	}
+	w.WriteHeader(status)
+	// Flushing the headers before any body byte makes net/http frame the
+	// body in chunks (an HTTP/1.1 request with no Content-Length set);
+	// returning from the handler then sends the last chunk.
+	rc := http.NewResponseController(w)
+	_ = rc.Flush()
+	_, _ = w.Write(body)
+	_ = rc.Flush()
 }
 
 // statusWriter remembers the status a handler sends.
