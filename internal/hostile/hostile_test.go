@@ -201,14 +201,22 @@ func cases() []hostileCase {
 			// records bring the same cursor (a repeated token); Tanium
 			// does not page.
 			name:    "endless walk, same records",
-			serve:   endless(false),
+			serve:   endless(false, false),
 			applies: func(v *vendor) bool { _, ok := v.endless("", 1, false); return ok },
+			check:   checkEndless,
+		},
+		{
+			// The same next link, cursor or offset every time. Automox's
+			// same-records case above is this one.
+			name:    "the same next token forever",
+			serve:   endless(false, true),
+			applies: func(v *vendor) bool { _, ok := v.endless("", 1, false); return ok && v.name != "automox" },
 			check:   checkEndless,
 		},
 		{
 			// Automox ends a day on an empty page; Tanium does not page.
 			name:    "endless walk, empty pages",
-			serve:   endless(true),
+			serve:   endless(true, false),
 			applies: func(v *vendor) bool { _, ok := v.endless("", 1, true); return ok },
 			check:   checkEndless,
 		},
@@ -569,15 +577,21 @@ func hugeBody(declared bool) func(*vendor) behaviour {
 }
 
 // endless answers with pages that never end (see vendor.endless), until
-// hardStop, then 410 Gone.
-func endless(empty bool) func(*vendor) behaviour {
+// hardStop, then 410 Gone. same answers every request as the first: the
+// same records and the same next token (for NPrinting, whose walk knows
+// its offsets, the same offset in the body).
+func endless(empty, same bool) func(*vendor) behaviour {
 	return func(v *vendor) behaviour {
 		return func(w http.ResponseWriter, r *http.Request, n int, h *server) {
 			if n > hardStop {
 				writeJSON(w, http.StatusGone, []byte(`{"message":"hostile server: hard stop"}`))
 				return
 			}
-			body, _ := v.endless(h.URL(), n, empty)
+			page := n
+			if same {
+				page = 1
+			}
+			body, _ := v.endless(h.URL(), page, empty)
 			writeJSON(w, http.StatusOK, body)
 		}
 	}
