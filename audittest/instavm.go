@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -75,6 +76,16 @@ type InstavmOptions struct {
 	// BasePath, such as "/prefix", puts every route under a path prefix;
 	// URL includes it.
 	BasePath string
+
+	// Rewrite, when set, may replace the body of each successful GET
+	// /v1/audit/events response: it is called with the request (whose body, if
+	// any, has been read), the 1-based number of that response among the
+	// fake's successful GET /v1/audit/events responses, and the body the fake
+	// would send, and returns the body to send, still with status 200 (return
+	// body itself to change nothing). Tests use it to serve hostile forms on
+	// chosen pages: {}, null, [], an object where the records array belongs, a
+	// string where a number belongs, a page that contradicts the one before.
+	Rewrite func(r *http.Request, n int, body []byte) []byte
 }
 
 // Instavm is a fake of InstaVM's audit API, built from the document of
@@ -117,6 +128,9 @@ type Instavm struct {
 
 	apiKey, token string
 
+	rewrite  func(r *http.Request, n int, body []byte) []byte
+	rewrites atomic.Int64 // successful data responses so far, for rewrite
+
 	set eventSet[instavmEvent] // sorted newest first, then id descending
 }
 
@@ -153,6 +167,7 @@ func NewInstavm(opts InstavmOptions) *Instavm {
 		token:  cmp.Or(opts.BearerToken, InstavmDefaultBearerToken),
 		set:    eventSet[instavmEvent]{parse: parseInstavmEvent, compare: instavmCompare},
 	}
+	v.rewrite = opts.Rewrite
 	v.set.add(eventsOr(opts.Events, GenerateInstavmEvents, DefaultInstavmEvents, instavmDefaultEnd()))
 	v.listen(opts.BasePath, opts.Faults, v.route, v.writeFault)
 	return v
@@ -495,7 +510,11 @@ func (v *Instavm) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	b.WriteString("}")
 	v.set.mu.RUnlock()
-	writeSizedBody(w, http.StatusOK, jsonType, b.Bytes())
+	body := b.Bytes()
+	if v.rewrite != nil {
+		body = v.rewrite(r, int(v.rewrites.Add(1)), body)
+	}
+	writeSizedBody(w, http.StatusOK, jsonType, body)
 }
 
 // writeFault writes the error responses of the shared server: injected

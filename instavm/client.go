@@ -3,9 +3,12 @@ package instavm
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
@@ -90,11 +93,34 @@ func newClient(auth auditclient.Auth, scheme string, opts []auditclient.Option) 
 		Header:      http.Header{"Accept": {"application/json"}},
 	}
 	auditclient.ApplyOptions(&cfg, opts...)
+	cfg.BaseURL = originOf(cfg.BaseURL)
 	api, err := auditclient.New(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return &Client{api: api, scheme: scheme}, nil
+}
+
+// originOf returns the base URL as the origin under which the documented
+// path /v1/audit/events is requested: the origin (scheme, host, port) and
+// an optional path prefix for a proxy, without a trailing slash, and
+// without a trailing /v1, the start of the documented path, so that a base
+// URL given as the API's own (https://api.instavm.io/v1) is not doubled.
+func originOf(base string) string {
+	s := strings.TrimRight(strings.TrimSpace(base), "/")
+	pathAt := len(s)
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.IndexAny(s[i+3:], "/?#"); j >= 0 {
+			pathAt = i + 3 + j
+		}
+	}
+	if strings.ContainsAny(s[pathAt:], "?#") {
+		return base
+	}
+	if len(s)-len("/v1") >= pathAt && strings.EqualFold(s[len(s)-len("/v1"):], "/v1") {
+		s = s[:len(s)-len("/v1")]
+	}
+	return s
 }
 
 // HTTP returns the underlying auditclient.Client, for its Stats.
@@ -117,7 +143,7 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventLi
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.fetch(ctx, q)
+	p, _, err := c.fetch(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -207,39 +233,95 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 // cursor); window, when set, filters the items; err, when set, ends the
 // walk before any request.
 func (c *Client) pager(ctx context.Context, q url.Values, start string, window *ListOptions, err error) *pagination.Pager[AuditEvent] {
+	var prog progress
 	return pagination.NextToken(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		p, err := c.fetch(ctx, withCursor(q, cursor))
+		p, u, err := c.fetch(ctx, withCursor(q, cursor))
 		if err != nil {
 			return nil, "", err
 		}
-		next := p.Next()
-		if len(p.Items) == 0 {
-			next = "" // an empty page ends the walk whatever the cursor says
+		items, err := prog.check(p, u)
+		if err != nil {
+			return nil, "", err
 		}
-		items := p.Items
 		if window != nil {
 			items = filterWindow(items, window)
 		}
-		return items, next, nil
+		return items, p.Next(), nil
 	}, pagination.Options{Start: start})
 }
 
+// MaxStalledPages is how many pages in a row may bring no new event —
+// empty pages, or pages whose every event was on the page before — while
+// next_cursor still names a further page. The next such page ends the walk
+// with a permanent *auditclient.DecodeError at $.next_cursor: a server that
+// hands out a new cursor with the same events, or with none, forever
+// would otherwise hold the walk for ever. (A cursor handed out twice ends
+// the walk at once, with pagination.ErrRepeatedToken.)
+const MaxStalledPages = 5
+
+// progress follows the pages of one walk, in order, to drop the events a
+// page repeats from the page before (a cursor walk never legitimately
+// shows an event twice) and to tell when pages stop bringing new events.
+type progress struct {
+	mu     sync.Mutex
+	prev   map[string]struct{} // ids of the page before
+	stalls int                 // pages in a row that brought no new event
+}
+
+// check records page p (fetched from u, redacted) and returns its events
+// without those of the page before and without repeats within it, or the
+// error that ends a walk whose pages brought nothing new MaxStalledPages+1
+// times in a row. The last page (no next cursor) is never held against
+// the walk.
+func (g *progress) check(p *AuditEventList, u string) ([]AuditEvent, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ids := make(map[string]struct{}, len(p.Items))
+	items := p.Items[:0:0]
+	for i := range p.Items {
+		id := p.Items[i].UID()
+		_, before := g.prev[id]
+		_, again := ids[id]
+		ids[id] = struct{}{}
+		if !before && !again {
+			items = append(items, p.Items[i])
+		}
+	}
+	g.prev = ids
+	if len(items) > 0 || p.Next() == "" {
+		g.stalls = 0
+		return items, nil
+	}
+	g.stalls++
+	if g.stalls <= MaxStalledPages {
+		return items, nil
+	}
+	what := "no event"
+	if len(p.Items) > 0 {
+		what = "only the events of the page before"
+	}
+	return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: "$.next_cursor",
+		Err: fmt.Errorf("%d pages in a row brought %s, yet each named a new next_cursor: the walk would never end", g.stalls, what)}
+}
+
 // eventPager walks pages for Events from the cursor start, leaving out the
-// events created after until (the walk's pinned end, which the iterator
-// would drop anyway).
+// events created at or after until (the walk's pinned end, which the
+// iterator would drop anyway: the window is half-open).
 //
 // Dropping them here keeps the pages stable: the API has no time filter,
 // so events that arrive during a walk (or before it is resumed) are
 // served at the front of the first page, pushing its older events onto
 // the next. The first page (cursor "") is therefore topped up, by
-// following next_cursor, to at least limit events no later than until: a
-// walk resumed at the first page's token then finds the same events there,
-// at the same positions, and goes on after them, even when many events
+// following next_cursor, to at least limit events before until: a walk
+// resumed at the first page's token then finds the same events there, at
+// the same positions, and goes on after them, even when many events
 // arrived in between. Later pages are fetched by the cursor of the page
-// before, as sent.
+// before, as sent. Every page the API sends, topped-up ones included, is
+// checked for progress (see MaxStalledPages), and a cursor repeated while
+// topping up ends the walk with pagination.ErrRepeatedToken.
 func (c *Client) eventPager(ctx context.Context, q url.Values, limit int, start string, until time.Time) *pagination.Pager[AuditEvent] {
 	keep := func(items []AuditEvent) []AuditEvent {
 		if until.IsZero() {
@@ -247,26 +329,32 @@ func (c *Client) eventPager(ctx context.Context, q url.Values, limit int, start 
 		}
 		out := items[:0]
 		for _, e := range items {
-			if !e.CreatedAt.After(until) {
+			if e.CreatedAt.Before(until) {
 				out = append(out, e)
 			}
 		}
 		return out
 	}
+	var prog progress
 	page := func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
-		p, err := c.fetch(ctx, withCursor(q, cursor))
+		p, u, err := c.fetch(ctx, withCursor(q, cursor))
 		if err != nil {
 			return nil, "", err
 		}
-		next := p.Next()
-		if len(p.Items) == 0 {
-			next = "" // an empty page ends the walk whatever the cursor says
+		items, err := prog.check(p, u)
+		if err != nil {
+			return nil, "", err
 		}
-		return keep(p.Items), next, nil
+		return keep(items), p.Next(), nil
 	}
 	return pagination.NextToken(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
 		items, next, err := page(ctx, cursor)
+		seen := map[string]bool{}
 		for cursor == "" && err == nil && len(items) < limit && next != "" {
+			if seen[next] {
+				return nil, "", fmt.Errorf("instavm: topping up the first page: %w: %q came again", pagination.ErrRepeatedToken, clipCursor(next))
+			}
+			seen[next] = true
 			var more []AuditEvent
 			more, next, err = page(ctx, next)
 			items = append(items, more...)
@@ -276,6 +364,14 @@ func (c *Client) eventPager(ctx context.Context, q url.Values, limit int, start 
 		}
 		return items, next, nil
 	}, pagination.Options{Start: start})
+}
+
+// clipCursor shortens a cursor for an error message.
+func clipCursor(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
 }
 
 // withCursor returns q with cursor set, or q itself for "".
@@ -291,22 +387,22 @@ func withCursor(q url.Values, cursor string) url.Values {
 	return v
 }
 
-// fetch gets one page.
-func (c *Client) fetch(ctx context.Context, q url.Values) (*AuditEventList, error) {
-	var p AuditEventList
-	resp, err := c.api.Get(ctx, eventsPath, q, &p)
+// fetch gets one page; u is the URL that answered, redacted. The body is
+// checked by AuditEventList.UnmarshalJSON.
+func (c *Client) fetch(ctx context.Context, q url.Values) (p *AuditEventList, u string, err error) {
+	p = new(AuditEventList)
+	resp, err := c.api.Get(ctx, eventsPath, q, p)
 	if err != nil {
-		return nil, asValidationError(err)
+		return nil, "", asValidationError(err)
 	}
-	if p.Items == nil {
-		u := ""
-		if resp != nil {
-			u = resp.URL
-		}
-		return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u,
+	if resp != nil {
+		u = resp.URL
+	}
+	if p.Items == nil { // unreachable: the decoder requires items
+		return nil, "", &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: "$.items",
 			Err: errors.New("the response has no items array")}
 	}
-	return &p, nil
+	return p, u, nil
 }
 
 // filterWindow keeps the events within the options' window, in place.

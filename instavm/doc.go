@@ -11,12 +11,29 @@
 // NewBearerClient sends a bearer token, NewClientWithAuth any
 // auditclient.Auth (a refreshing token, say). The host is DefaultBaseURL.
 //
+// A base URL (auditclient.WithBaseURL, the CLI's --base-url) is the origin
+// — scheme, host, port, and an optional path prefix for a proxy — and the
+// documented path /v1/audit/events is appended; a base URL that already
+// ends with /v1 is not doubled.
+//
 // # Paging and order
 //
 // The API pages by an opaque cursor: each response's next_cursor goes back
 // as the cursor parameter, until it is null (limit 1..200, default 50).
 // Pages and List follow it, fetching the next page while the current one is
-// consumed; an empty page also ends the walk. The document says nothing of
+// consumed. An empty page that still names a next cursor does not end the
+// walk (ending there could cut it short in silence): the cursor is
+// followed. A cursor handed out twice ends the walk with
+// pagination.ErrRepeatedToken, and more than MaxStalledPages pages in a row
+// that bring no new event (empty, or the page before again) under ever new
+// cursors end it with a *auditclient.DecodeError at $.next_cursor.
+//
+// Each response is decoded strictly, as the document's schema says: a
+// body without its items array ({}, null, [], items null or an object), a
+// next_cursor that is not a string or null, or an item that is not an audit
+// event (a field of the wrong type, no id, no created_at) is a permanent
+// *auditclient.DecodeError whose Path names the JSON path ("$.items",
+// "$.items[3].user_id"), never a page without events. The document says nothing of
 // the order of the events (newest first is what vendors.md expects, and
 // what the audittest fake serves: UNCONFIRMED), and nothing here depends on
 // it.
@@ -24,8 +41,10 @@
 // # No time filter: windows and incremental syncs
 //
 // The API cannot filter by time. ListOptions.Since and Until are applied by
-// the client, so every walk reads every page of its query. Events pins a
-// zero Until to the walk's start; a walk resumed from a checkpoint taken
+// the client, so every walk reads every page of its query. Windows are
+// half-open, [Since, Until): an event at exactly Until is left for the next
+// window, one at exactly Since is yielded. Events pins a zero Until to the
+// walk's start; a walk resumed from a checkpoint taken
 // mid-walk refetches the page of its cursor and skips what was consumed;
 // a walk from a complete checkpoint reads the stream again and yields only
 // the events after the newest one yielded before (ties at that very instant

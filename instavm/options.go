@@ -56,10 +56,12 @@ type ListOptions struct {
 	// DefaultPageSize).
 	Limit int `url:"limit,omitempty"`
 
-	// Since and Until keep events created at or after Since and at or
-	// before Until. The API has no time parameter: they are never sent,
-	// and the client drops the events outside the window itself, so a walk
-	// still reads every page of the query. Zero means unbounded.
+	// Since and Until keep events created at or after Since and before
+	// Until: the window is half-open, [Since, Until), so an event at
+	// exactly Until is left for the next window. The API has no time
+	// parameter: they are never sent, and the client drops the events
+	// outside the window itself, so a walk still reads every page of the
+	// query. Zero means unbounded.
 	Since time.Time `url:"-"`
 	Until time.Time `url:"-"`
 }
@@ -145,10 +147,10 @@ func (o *ListOptions) filters() url.Values {
 	return v
 }
 
-// inWindow reports whether t lies in the options' time window.
+// inWindow reports whether t lies in the options' time window, [Since, Until).
 func (o *ListOptions) inWindow(t time.Time) bool {
 	if o == nil {
 		return true
 	}
-	return (o.Since.IsZero() || !t.Before(o.Since)) && (o.Until.IsZero() || !t.After(o.Until))
+	return (o.Since.IsZero() || !t.Before(o.Since)) && (o.Until.IsZero() || t.Before(o.Until))
 }

@@ -94,8 +94,9 @@ type eventValues struct {
 }
 
 // UnmarshalJSON decodes an item in one pass, keeping unknown fields in
-// Extra and the whole item in Raw. A field of the wrong type is an error
-// that names it; id and created_at are required.
+// Extra and the whole item in Raw. A field of the wrong type is an
+// *auditclient.PathError that names it ("$.user_id"); id and created_at
+// are required; an item that is not an object is one at "$".
 func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
 	d := eventDecoder{raw: e.Raw, text: string(data), vals: new(eventValues)}
@@ -177,25 +178,25 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 			e.Extra[string(key)] = json.RawMessage(val)
 		}
 		if err != nil {
-			return fmt.Errorf("instavm: audit event field %s: %w", key, err)
+			return pathError("$."+string(key), "instavm: audit event field %s: %w", key, err)
 		}
 		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("instavm: audit event is not a JSON object: %s", jsonscan.Clip(data))
+		return pathError("$", "instavm: audit event is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if !seenID || e.ID == "" {
-		return fmt.Errorf("instavm: audit event has no id: %s", jsonscan.Clip(data))
+		return pathError("$.id", "instavm: audit event has no id: %s", jsonscan.Clip(data))
 	}
 	if e.created == "" {
-		return fmt.Errorf("instavm: audit event %s has no created_at", e.ID)
+		return pathError("$.created_at", "instavm: audit event %s has no created_at", e.ID)
 	}
 	t, err := parseTime(e.created)
 	if err != nil {
-		return fmt.Errorf("instavm: audit event %s: field created_at: %q is not an ISO 8601 date-time", e.ID, e.created)
+		return pathError("$.created_at", "instavm: audit event %s: field created_at: %q is not an ISO 8601 date-time", e.ID, e.created)
 	}
 	e.CreatedAt = t
 	return nil
@@ -385,6 +386,55 @@ type AuditEventList struct {
 	Items []AuditEvent `json:"items"`
 	// NextCursor is the cursor of the next page, nil on the last page.
 	NextCursor *string `json:"next_cursor"`
+}
+
+// UnmarshalJSON decodes a response strictly, as the document's schema
+// says: an object whose items (required) is an array of audit events, and
+// whose next_cursor is a string, null or absent (null and absent mean the
+// last page; "" is taken as null). Members the document does not list are
+// ignored. Anything else — {}, null, [], items null or an object, a
+// next_cursor of another type, an item that is not an audit event — is an
+// *auditclient.PathError naming the JSON path ("$.items",
+// "$.items[3].created_at"), which the client reports as a permanent
+// *auditclient.DecodeError: a body of the wrong shape is never read as a
+// page without events.
+func (l *AuditEventList) UnmarshalJSON(b []byte) error {
+	*l = AuditEventList{}
+	hasItems := false
+	err := members(b, "$", func(key string, val []byte) error {
+		switch key {
+		case "items":
+			hasItems = true
+			items := make([]AuditEvent, 0, 16)
+			err := elements(val, "$.items", func(i int, el []byte) error {
+				items = append(items, AuditEvent{})
+				if err := items[len(items)-1].UnmarshalJSON(el); err != nil {
+					return rebase(err, "$.items["+strconv.Itoa(i)+"]")
+				}
+				return nil
+			})
+			l.Items = items
+			return err
+		case "next_cursor":
+			if jsonscan.IsNull(val) {
+				l.NextCursor = nil
+				return nil
+			}
+			s, err := jsonscan.Unquote(val)
+			if err != nil {
+				return pathError("$.next_cursor", "want a string or null, got %s", jsonKind(val))
+			}
+			l.NextCursor = &s
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if !hasItems {
+		return pathError("$.items", "missing: the response has no items array (the document's AuditEventListResponse requires it)")
+	}
+	return nil
 }
 
 // Next returns the cursor of the next page, "" on the last page.
