@@ -72,7 +72,7 @@ type AutomoxOptions struct {
 	Faults Faults
 
 	// BasePath, such as "/gateway", puts every route under a path prefix
-	// (before the API's own "/api"); URL includes it.
+	// (a proxy's, before the API's own "/api"); URL includes it.
 	BasePath string
 
 	// DefaultLimit is the page size when a request sends no limit; 0 means
@@ -84,10 +84,11 @@ type AutomoxOptions struct {
 // document of GET /api/audit-service/v1/orgs/{orgUuid}/events
 // (https://developer.automox.com/openapi/audit-trail/operation/getAuditEvents).
 //
-// It serves, under URL() (which ends in "/api", like the real base
-// https://console.automox.com/api):
+// It serves, under URL() (the origin plus BasePath, as the client's base
+// URL is the origin https://console.automox.com):
 //
-//   - GET /audit-service/v1/orgs/{orgUuid}/events with bearer
+//   - GET /api/audit-service/v1/orgs/{orgUuid}/events, the documented path,
+//     with bearer
 //     authentication (Authorization: Bearer <API key>); the parameters date
 //     (required, YYYY-MM-DD: the events of that UTC day), cursor (the events
 //     whose id is greater than it) and limit (1..500); a bare JSON array of
@@ -138,7 +139,7 @@ func NewAutomox(opts AutomoxOptions) *Automox {
 	}
 	a.defaultLimit, _ = pageLimits(opts.DefaultLimit, 0, AutomoxDefaultLimit, AutomoxMaxLimit)
 	a.set.add(eventsOr(opts.Events, GenerateAutomoxEvents, DefaultAutomoxEvents, automoxDefaultEnd()))
-	a.listen(cleanBasePath(opts.BasePath)+"/api", opts.Faults, a.route, a.writeFault)
+	a.listen(cleanBasePath(opts.BasePath), opts.Faults, a.route, a.writeFault)
 	return a
 }
 
@@ -279,9 +280,9 @@ func (a *Automox) route(w http.ResponseWriter, r *http.Request) {
 }
 
 // automoxEventsPath returns the organization of a path
-// /audit-service/v1/orgs/{orgUuid}/events.
+// /api/audit-service/v1/orgs/{orgUuid}/events (relative to the base path).
 func automoxEventsPath(p string) (string, bool) {
-	rest, ok := strings.CutPrefix(p, "/audit-service/v1/orgs/")
+	rest, ok := strings.CutPrefix(p, "/api/audit-service/v1/orgs/")
 	if !ok {
 		return "", false
 	}

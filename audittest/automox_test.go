@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func TestAutomoxFakeServesTheDocument(t *testing.T) {
 		at("00000000b", day1+86400000), at("00000000z", day1-1)}
 	a := StartAutomox(t, AutomoxOptions{Events: events, DefaultLimit: 2})
 	org := a.OrgUUID()
-	base := "/audit-service/v1/orgs/" + org + "/events"
+	base := "/api/audit-service/v1/orgs/" + org + "/events"
 	tests := []struct {
 		name, path, key, header string
 		status                  int
@@ -69,7 +70,7 @@ func TestAutomoxFakeServesTheDocument(t *testing.T) {
 		{"the day before", base + "?date=2024-06-17", a.APIKey(), "", 200, "00000000z"},
 		{"no key", base + "?date=2024-06-18", "", "", 401, "Access token is missing or invalid"},
 		{"wrong key", base + "?date=2024-06-18", "nope", "", 401, "Access token is missing or invalid"},
-		{"another organization", "/audit-service/v1/orgs/00000000-0000-4000-8000-000000000000/events?date=2024-06-18", a.APIKey(), "", 403, "permission"},
+		{"another organization", "/api/audit-service/v1/orgs/00000000-0000-4000-8000-000000000000/events?date=2024-06-18", a.APIKey(), "", 403, "permission"},
 		{"a contradicting header", base + "?date=2024-06-18", a.APIKey(), "00000000-0000-4000-8000-000000000000", 400, AutomoxOrgHeader},
 		{"no date", base, a.APIKey(), "", 400, "date is required"},
 		{"a bad date", base + "?date=2024-6-18", a.APIKey(), "", 400, "date must be a date"},
@@ -78,7 +79,10 @@ func TestAutomoxFakeServesTheDocument(t *testing.T) {
 		{"an unknown parameter", base + "?date=2024-06-18&page=2", a.APIKey(), "", 400, `unknown parameter "page"`},
 		{"twice", base + "?date=2024-06-18&date=2024-06-19", a.APIKey(), "", 400, "date is given 2 times"},
 		{"empty cursor", base + "?date=2024-06-18&cursor=", a.APIKey(), "", 400, "cursor is empty"},
-		{"another path", "/audit-service/v2/events", a.APIKey(), "", 404, "Entity not found"},
+		{"another path", "/api/audit-service/v2/events", a.APIKey(), "", 404, "Entity not found"},
+		// The documented path is /api/...: without its /api it is unknown,
+		// as a client that drops it would find on the real server.
+		{"the path without /api", "/audit-service/v1/orgs/" + org + "/events?date=2024-06-18", a.APIKey(), "", 404, "Entity not found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,9 +102,10 @@ func TestAutomoxFakeServesTheDocument(t *testing.T) {
 			}
 		})
 	}
-	// The real API's base path is kept: /api.
-	if !strings.HasSuffix(a.URL(), "/api") {
-		t.Errorf("URL %s", a.URL())
+	// URL is the origin, as the client's base URL is: the documented path
+	// /api/audit-service/... is served under it.
+	if u, err := url.Parse(a.URL()); err != nil || u.Path != "" {
+		t.Errorf("URL %s is not an origin", a.URL())
 	}
 	resp, err := http.Post(a.URL()+base+"?date=2024-06-18", "application/json", nil)
 	if err != nil {
@@ -117,7 +122,7 @@ func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
 func TestAutomoxFakeFaultsAndAdd(t *testing.T) {
 	a := StartAutomox(t, AutomoxOptions{Events: []json.RawMessage{},
 		Faults: Faults{Script: []Fault{FaultRateLimit, FaultUnavailable}, RetryAfter: 2 * time.Second}})
-	path := "/audit-service/v1/orgs/" + a.OrgUUID() + "/events?date=2024-06-18"
+	path := "/api/audit-service/v1/orgs/" + a.OrgUUID() + "/events?date=2024-06-18"
 	for _, want := range []struct {
 		status int
 		msg    string

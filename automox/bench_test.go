@@ -64,7 +64,7 @@ func plainWalk[R any](b *testing.B) {
 		for d := window.Since; !d.After(window.Until); d = d.Add(24 * time.Hour) {
 			cursor := ""
 			for {
-				u := fake.URL() + "/audit-service/v1/orgs/" + fake.OrgUUID() + "/events?limit=100&date=" + d.Format(time.DateOnly)
+				u := fake.URL() + "/api/audit-service/v1/orgs/" + fake.OrgUUID() + "/events?limit=100&date=" + d.Format(time.DateOnly)
 				if cursor != "" {
 					u += "&cursor=" + cursor
 				}

@@ -22,8 +22,17 @@ import (
 // Vendor is the name this package gives errors, logs and checkpoints.
 const Vendor = "automox"
 
-// DefaultBaseURL is the API's base, the document's server.
-const DefaultBaseURL = "https://console.automox.com/api"
+// DefaultBaseURL is the origin of the API, to which the documented path
+// (EventsPath) is appended. A base URL is an origin (scheme, host, port),
+// optionally with a path prefix for a proxy ("https://proxy.example/automox"):
+// requests go to base + EventsPath. A base URL that already ends in "/api"
+// (the document's server, "https://console.automox.com/api") works too: the
+// "/api" is not doubled.
+const DefaultBaseURL = "https://console.automox.com"
+
+// EventsPath is the documented path of the events endpoint, as the
+// document and `auditkit vendors` print it; {orgUuid} is the organization.
+const EventsPath = "/api/audit-service/v1/orgs/{orgUuid}/events"
 
 // OrgHeader is the organization header sent with every request, as the
 // document's code sample spells it. The document's parameter table spells it
@@ -46,8 +55,9 @@ var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 // Client reads the audit trail of one Automox organization. It is safe for
 // concurrent use.
 type Client struct {
-	api *auditclient.Client
-	org string
+	api  *auditclient.Client
+	org  string
+	path string // the events endpoint, relative to the base URL
 }
 
 // NewClient returns a client that reads the organization orgUUID with the
@@ -84,7 +94,20 @@ func NewClient(apiKey, orgUUID string, opts ...auditclient.Option) (*Client, err
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: api, org: strings.ToLower(orgUUID)}, nil
+	c := &Client{api: api, org: strings.ToLower(orgUUID)}
+	c.path = eventsPath(api.BaseURL().Path, c.org)
+	return c, nil
+}
+
+// eventsPath is the events endpoint of organization org relative to a base
+// URL whose path is basePath: EventsPath, without its "/api" when the base
+// path already ends in it.
+func eventsPath(basePath, org string) string {
+	p := strings.Replace(strings.TrimPrefix(EventsPath, "/"), "{orgUuid}", url.PathEscape(org), 1)
+	if strings.HasSuffix(strings.TrimSuffix(basePath, "/"), "/api") {
+		p = strings.TrimPrefix(p, "api/")
+	}
+	return p
 }
 
 // WithOrgHeader sends the organization in the header name instead of
@@ -143,8 +166,8 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error)
 	if err != nil {
 		return nil, err
 	}
-	var events []AuditEvent
-	if _, err := c.api.Get(ctx, c.path(), q, &events); err != nil {
+	var events eventList
+	if _, err := c.api.Get(ctx, c.path, q, &events); err != nil {
 		return nil, err
 	}
 	p := &Page{Date: q.Get("date"), Cursor: opts.Cursor, Events: events}
@@ -225,23 +248,22 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 	return auditclient.NewIterator(ctx, src, resume)
 }
 
-// path is the events endpoint of the client's organization, relative to the
-// base URL.
-func (c *Client) path() string {
-	return "audit-service/v1/orgs/" + url.PathEscape(c.org) + "/events"
-}
-
-// fetchDay fetches one page of day d after cursor.
-func (c *Client) fetchDay(ctx context.Context, d time.Time, cursor string, limit int) ([]AuditEvent, error) {
+// fetchDay fetches one page of day d after cursor; u is the URL that
+// answered, redacted.
+func (c *Client) fetchDay(ctx context.Context, d time.Time, cursor string, limit int) (events []AuditEvent, u string, err error) {
 	q := url.Values{"date": {d.Format(time.DateOnly)}, "limit": {strconv.Itoa(limit)}}
 	if cursor != "" {
 		q.Set("cursor", cursor)
 	}
-	var events []AuditEvent
-	if _, err := c.api.Get(ctx, c.path(), q, &events); err != nil {
-		return nil, err
+	var list eventList
+	resp, err := c.api.Get(ctx, c.path, q, &list)
+	if err != nil {
+		return nil, "", err
 	}
-	return events, nil
+	if resp != nil {
+		u = resp.URL
+	}
+	return list, u, nil
 }
 
 // parseError reads Automox's error body, {"errors":["Too many requests"]}.

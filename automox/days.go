@@ -1,9 +1,11 @@
 package automox
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -71,6 +73,11 @@ type dayState struct {
 	cursor string // cursor of the next page to fetch
 	done   bool   // the day's last page is fetched
 	pages  []dayPage
+	// used holds the cursors the day's walk sent or will send; prev the
+	// uids of its last page fetched. A page that would send a used cursor
+	// again, or brings only events of the page before, stalls the day.
+	used map[string]bool
+	prev map[string]struct{}
 }
 
 // dayPage is a fetched page, or the error that ends the day's walk.
@@ -83,13 +90,20 @@ type dayPage struct {
 // pager returns the walk over the days of w, starting at the page token
 // start ("" for the first page of the first day).
 func (c *Client) dayPager(ctx context.Context, w windowSpec, limit, conc int, start string, err error) *pagination.Pager[AuditEvent] {
-	dw := &dayWalk{c: c, limit: limit, conc: conc, since: w.since, until: w.until, first: utcDay(w.since), last: utcDay(w.until)}
+	// The window is half-open, [since, until): its last day is the one
+	// before until's when until is a midnight, and a window without time
+	// reads no day at all.
+	dw := &dayWalk{c: c, limit: limit, conc: conc, since: w.since, until: w.until, first: utcDay(w.since), last: utcDay(w.until.Add(-time.Nanosecond))}
+	empty := err == nil && !w.until.After(w.since)
 	if start == "" {
 		start = dayToken(dw.first, w.cursor)
 	}
 	return pagination.NextToken(ctx, func(ctx context.Context, tok string) ([]AuditEvent, string, error) {
 		if err != nil {
 			return nil, "", err
+		}
+		if empty {
+			return nil, "", nil
 		}
 		return dw.fetch(ctx, tok)
 	}, pagination.Options{Start: start})
@@ -138,6 +152,7 @@ type dayJob struct {
 	st     *dayState
 	cursor string
 	events []AuditEvent
+	url    string // the URL that answered, redacted
 	err    error
 }
 
@@ -163,14 +178,14 @@ func (w *dayWalk) wave(ctx context.Context) error {
 		}
 	}
 	if len(jobs) == 1 {
-		jobs[0].events, jobs[0].err = w.c.fetchDay(ctx, jobs[0].st.day, jobs[0].cursor, w.limit)
+		jobs[0].events, jobs[0].url, jobs[0].err = w.c.fetchDay(ctx, jobs[0].st.day, jobs[0].cursor, w.limit)
 	} else {
 		var wg sync.WaitGroup
 		for _, j := range jobs {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				j.events, j.err = w.c.fetchDay(ctx, j.st.day, j.cursor, w.limit)
+				j.events, j.url, j.err = w.c.fetchDay(ctx, j.st.day, j.cursor, w.limit)
 			}()
 		}
 		wg.Wait()
@@ -184,17 +199,28 @@ func (w *dayWalk) wave(ctx context.Context) error {
 			}
 			continue
 		}
-		pg := dayPage{cursor: j.cursor, events: j.events}
+		pg := dayPage{cursor: j.cursor}
+		pg.events, pg.err = st.fresh(j)
 		switch {
+		case pg.err != nil:
+			st.done = true
 		case len(j.events) < w.limit:
 			st.done = true
 		default:
-			last := &j.events[len(j.events)-1]
-			if k := last.cursor(); k != "" {
-				st.cursor = k
-			} else {
+			n := len(j.events) - 1
+			last := &j.events[n]
+			k := last.cursor()
+			switch {
+			case k == "":
 				st.done = true
 				pg.err = fmt.Errorf("automox: the last event of the full page of %s at cursor %q has no id (neither _id, id nor metadata.uid): the next page cannot be asked for", st.day.Format(time.DateOnly), j.cursor)
+			case st.used[k]:
+				st.done = true
+				pg.err = stalled(j.url, "$["+strconv.Itoa(n)+"]."+cmp.Or(last.idKey, "metadata.uid"),
+					"the full page of %s at cursor %q ends with the id %q, a cursor the day already sent: the next page would repeat one already read", st.day.Format(time.DateOnly), clipString(j.cursor), clipString(k))
+			default:
+				st.cursor = k
+				st.used[k] = true
 			}
 		}
 		st.pages = append(st.pages, pg)
@@ -236,13 +262,39 @@ func (w *dayWalk) next() string {
 	return dayToken(n.day, n.cursor)
 }
 
-// keep returns the events inside the walk's window, in place.
+// keep returns the events inside the walk's window, [since, until), in
+// place.
 func (w *dayWalk) keep(events []AuditEvent) []AuditEvent {
 	out := events[:0]
 	for _, e := range events {
-		if !e.Time.Before(w.since) && !e.Time.After(w.until) {
+		if !e.Time.Before(w.since) && e.Time.Before(w.until) {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// fresh returns the events of j's page that were not on the day's page
+// before (a server that does not honour the cursor exactly), and records
+// the page's uids for the next. A page whose every event was on the page
+// before brings nothing new: following it would never end, so it is an
+// error wrapping ErrStalledCursor.
+func (st *dayState) fresh(j *dayJob) ([]AuditEvent, error) {
+	if st.used == nil {
+		st.used = map[string]bool{j.cursor: true}
+	}
+	prev := st.prev
+	st.prev = make(map[string]struct{}, len(j.events))
+	out := j.events[:0:0]
+	for i := range j.events {
+		uid := j.events[i].UID()
+		st.prev[uid] = struct{}{}
+		if _, before := prev[uid]; !before {
+			out = append(out, j.events[i])
+		}
+	}
+	if len(out) == 0 && len(j.events) > 0 {
+		return nil, stalled(j.url, "$", "every event of the page of %s at cursor %q was on the day's page before it: the server does not move past the cursor", st.day.Format(time.DateOnly), clipString(j.cursor))
+	}
+	return out, nil
 }

@@ -5,6 +5,15 @@
 //
 // API reference: https://developer.automox.com/openapi/audit-trail/operation/getAuditEvents
 //
+// # Base URL
+//
+// auditclient.WithBaseURL takes the origin, as for every vendor:
+// "https://console.automox.com" (DefaultBaseURL), a fake's URL, or a
+// proxy's origin with an optional path prefix. The documented path,
+// EventsPath (/api/audit-service/v1/orgs/{orgUuid}/events), is appended. A
+// base URL that already ends in "/api", as the document's server does, is
+// accepted too and the "/api" is not doubled.
+//
 // # Authentication
 //
 // The API key goes in Authorization: Bearer; the organization is in the
@@ -26,8 +35,10 @@
 // day from the window's start to its end is read, days without events too,
 // several days at once (ListOptions.Concurrency, default 4, each at most
 // two pages ahead; every request waits for the client's rate limiter), and
-// the pages come out strictly in day order. Only the events inside the
-// window are kept. A page's token, and so a checkpoint's position, is
+// the pages come out strictly in day order. The window is half-open,
+// [since, until): an event at exactly until is not yielded, and the day
+// that starts at an until of midnight is not read. Only the events inside
+// the window are kept. A page's token, and so a checkpoint's position, is
 // "DAY|CURSOR" ("2024-06-18|6672200dd10935351f936399"): a resumed walk
 // restarts in the right day at the right page.
 //
@@ -63,4 +74,16 @@
 // sent) and limits itself to DefaultRateLimit (90% of the 5,000 requests an
 // hour of an old Automox document: UNCONFIRMED). Errors come as
 // {"errors":["<message>"]} and are parsed into *auditclient.APIError.
+//
+// # Hostile responses
+//
+// A 2xx body that is not the documented array — an object, null, a
+// string, an element that is not an event, an event without a readable
+// time — is a permanent *auditclient.DecodeError whose Path names the JSON
+// path ("$", "$[3]", "$[3].time"), never "no events" and never an event
+// built from zero values. The empty array is the documented end of a day.
+// A day whose pages stop moving forward (a full page that ends with an id
+// the day already used as a cursor, or a page of events all on the page
+// before) ends the walk with a *auditclient.DecodeError wrapping
+// ErrStalledCursor rather than looping.
 package automox

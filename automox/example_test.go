@@ -23,7 +23,9 @@ func ExampleClient_Events() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	it := client.Events(context.Background(), &automox.ListOptions{Since: end.AddDate(0, 0, -7), Until: end, Limit: 20}, nil)
+	// The window is half-open, [Since, Until): Until is just after the
+	// newest event.
+	it := client.Events(context.Background(), &automox.ListOptions{Since: end.AddDate(0, 0, -7), Until: end.Add(time.Second), Limit: 20}, nil)
 	defer it.Close()
 	n := 0
 	for it.Next() {
@@ -46,7 +48,7 @@ func ExampleClient_Events_resume() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	opts := &automox.ListOptions{Since: end.AddDate(0, 0, -2), Until: end, Limit: 4}
+	opts := &automox.ListOptions{Since: end.AddDate(0, 0, -2), Until: end.Add(time.Second), Limit: 4}
 
 	it := client.Events(context.Background(), opts, nil)
 	for i := 0; i < 6 && it.Next(); i++ {

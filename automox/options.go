@@ -37,8 +37,8 @@ type ListOptions struct {
 	// Date is the day to read, the API's required date: its calendar day
 	// as given (in Date's own location) is sent as YYYY-MM-DD, and the API
 	// returns the events of that UTC day. ListPage needs it; for Pages,
-	// List and Events it means the window of that one UTC day. It cannot
-	// be combined with Since or Until.
+	// List and Events it means the window of that one UTC day, [midnight,
+	// next midnight). It cannot be combined with Since or Until.
 	Date time.Time `url:"date,omitempty" layout:"2006-01-02"`
 	// Cursor asks for the events after the event with this id (the id of
 	// the last event of the previous page). Only with Date, for ListPage,
@@ -49,10 +49,13 @@ type ListOptions struct {
 	Limit int `url:"limit,omitempty"`
 
 	// Since and Until bound a walk over several days (Pages, List,
-	// Events): every UTC day from Since's to Until's is read, and only the
-	// events in [Since, Until] are kept. A zero Until means now (Events
-	// pins it when the walk starts); a zero Since means DefaultLookback
-	// before Until. Never sent: the API reads one day per call.
+	// Events). The window is half-open, [Since, Until): an event at
+	// exactly Since is kept, one at exactly Until is not, and every UTC
+	// day from Since's to that of the last instant before Until is read
+	// (an Until at midnight does not read the day it starts). A zero
+	// Until means now (Events pins it when the walk starts); a zero Since
+	// means DefaultLookback before Until. Never sent: the API reads one
+	// day per call.
 	Since time.Time `url:"-"`
 	Until time.Time `url:"-"`
 	// Concurrency is how many days a walk fetches at once, 1..MaxConcurrency;
@@ -123,7 +126,7 @@ func (o *ListOptions) window(now time.Time) (w windowSpec) {
 	if !o.Date.IsZero() {
 		y, m, d := o.Date.Date()
 		day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-		return windowSpec{since: day, until: day.Add(24*time.Hour - time.Nanosecond), cursor: o.Cursor}
+		return windowSpec{since: day, until: day.Add(24 * time.Hour), cursor: o.Cursor}
 	}
 	w.since, w.until = o.Since, o.Until
 	if w.until.IsZero() {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/internal/jsonscan"
 )
 
@@ -192,7 +193,8 @@ type WebResource struct {
 // unknown fields and fields of unexpected types in Extra and the whole event
 // in Raw. It fails only on a value that is not a JSON object, and on an
 // event without a readable time (walks need it to file the event in its
-// window).
+// window); the error is an *auditclient.PathError naming the member ("$",
+// "$.time").
 func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
 	var oid, plainID string
@@ -297,7 +299,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("automox: audit event is not a JSON object: %s", jsonscan.Clip(data))
+		return &auditclient.PathError{Path: "$", Err: fmt.Errorf("automox: audit event is not a JSON object: %s", jsonscan.Clip(data))}
 	}
 	if err != nil {
 		return err
@@ -308,9 +310,9 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	}
 	if e.Time.IsZero() {
 		if raw, bad := e.Extra["time"]; bad {
-			return fmt.Errorf("automox: audit event %s: field time: %s is not epoch milliseconds or seconds", e.ID, jsonscan.Clip(raw))
+			return &auditclient.PathError{Path: "$.time", Err: fmt.Errorf("automox: audit event %s: field time: %s is not epoch milliseconds or seconds", e.ID, jsonscan.Clip(raw))}
 		}
-		return fmt.Errorf("automox: audit event %s has no time", e.ID)
+		return &auditclient.PathError{Path: "$.time", Err: fmt.Errorf("automox: audit event %s has no time", e.ID)}
 	}
 	e.uid = e.computeUID()
 	return nil

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
@@ -22,10 +23,11 @@ import (
 )
 
 // dataEnd is the newest event of the generated data sets, and window a
-// window that holds all of them (they span about nine days).
+// window that holds all of them (they span about nine days). Windows are
+// half-open, [Since, Until): Until is a millisecond after the newest event.
 var (
 	dataEnd = time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
-	window  = automox.ListOptions{Since: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), Until: dataEnd}
+	window  = automox.ListOptions{Since: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), Until: dataEnd.Add(time.Millisecond)}
 )
 
 // opts returns the test window with a page size.
@@ -218,16 +220,19 @@ func TestCancelMidWalk(t *testing.T) {
 }
 
 // Every day of the window is read, days without events too, and only the
-// events inside the window are yielded.
+// events inside the half-open window [Since, Until) are yielded: the one at
+// exactly Since is, the one at exactly Until is not.
 func TestEveryDayVisitedAndWindowKept(t *testing.T) {
 	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
 	events := []json.RawMessage{
 		newEvent("666700000000000000000001", at("2024-06-10T03:00:00Z"), "before the window"),
-		newEvent("666700000000000000000002", at("2024-06-10T13:00:00Z"), "in"),
-		newEvent("666a00000000000000000003", at("2024-06-13T05:59:59Z"), "in"),
-		newEvent("666a00000000000000000004", at("2024-06-13T06:00:00Z"), "at until: in"),
-		newEvent("666a00000000000000000005", at("2024-06-13T06:00:00.001Z"), "after the window"),
-		newEvent("666c00000000000000000006", at("2024-06-15T00:00:00Z"), "a day after"),
+		newEvent("666700000000000000000002", at("2024-06-10T11:59:59.999Z"), "a millisecond before since"),
+		newEvent("666700000000000000000003", at("2024-06-10T12:00:00Z"), "at since: in"),
+		newEvent("666700000000000000000004", at("2024-06-10T13:00:00Z"), "in"),
+		newEvent("666a00000000000000000005", at("2024-06-13T05:59:59.999Z"), "in"),
+		newEvent("666a00000000000000000006", at("2024-06-13T06:00:00Z"), "at until: out"),
+		newEvent("666a00000000000000000007", at("2024-06-13T06:00:00.001Z"), "after the window"),
+		newEvent("666c00000000000000000008", at("2024-06-15T00:00:00Z"), "a day after"),
 	}
 	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: events})
 	c := fakeClient(t, fake)
@@ -240,7 +245,7 @@ func TestEveryDayVisitedAndWindowKept(t *testing.T) {
 		}
 		msgs = append(msgs, ev.Message)
 	}
-	if strings.Join(msgs, ",") != "in,in,at until: in" {
+	if strings.Join(msgs, ",") != "at since: in,in,in" {
 		t.Errorf("events %v", msgs)
 	}
 	var days []string
@@ -263,8 +268,64 @@ func TestEveryDayVisitedAndWindowKept(t *testing.T) {
 		}
 		msgs = append(msgs, ev.Message)
 	}
-	if strings.Join(msgs, ",") != "in,at until: in,after the window" {
+	if strings.Join(msgs, ",") != "in,at until: out,after the window" {
 		t.Errorf("events of 2024-06-13: %v", msgs)
+	}
+}
+
+// An Until at midnight does not read the day it starts (the window is
+// [Since, Until)): --until 2025-06-02T00:00:00Z asks for 2025-06-01 and the
+// days before, never date=2025-06-02. Exact requests, through httpmock.
+func TestUntilMidnightDoesNotReadItsDay(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		since, until time.Time
+		days         string
+	}{
+		{"until at midnight", day("2025-05-30"), day("2025-06-02"), "2025-05-30 2025-05-31 2025-06-01"},
+		{"until a nanosecond after midnight", day("2025-05-31"), day("2025-06-02").Add(time.Nanosecond), "2025-05-31 2025-06-01 2025-06-02"},
+		{"one whole day", day("2025-06-01"), day("2025-06-02"), "2025-06-01"},
+		{"an empty window", day("2025-06-01"), day("2025-06-01"), ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, mt := mocked(t)
+			var mu sync.Mutex
+			var got []string
+			mt.RegisterResponder("GET", apiURL, func(r *http.Request) (*http.Response, error) {
+				mu.Lock()
+				got = append(got, r.URL.RawQuery)
+				mu.Unlock()
+				return httpmock.NewStringResponse(200, `[]`), nil
+			})
+			it := c.Events(context.Background(), &automox.ListOptions{Since: tt.since, Until: tt.until, Limit: 10, Concurrency: 1}, nil)
+			for _, err := range it.All() {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			var want []string
+			for _, d := range strings.Fields(tt.days) {
+				want = append(want, "date="+d+"&limit=10")
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("requests %q, want %q", got, want)
+			}
+		})
+	}
+	// ListOptions.Date is the window [midnight, next midnight): one day.
+	c, mt := mocked(t)
+	var got []string
+	mt.RegisterResponder("GET", apiURL, func(r *http.Request) (*http.Response, error) {
+		got = append(got, r.URL.Query().Get("date"))
+		return httpmock.NewStringResponse(200, `[]`), nil
+	})
+	for _, err := range c.Events(context.Background(), &automox.ListOptions{Date: day("2025-06-01"), Concurrency: 1}, nil).All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(got, []string{"2025-06-01"}) {
+		t.Errorf("Date 2025-06-01 read %q", got)
 	}
 }
 
@@ -345,7 +406,7 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 		fake.Add(arr...)
 	}
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &automox.ListOptions{Since: time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC), Until: dataEnd}, nil)
+	it := c.Events(context.Background(), &automox.ListOptions{Since: window.Since, Until: window.Until}, nil)
 	defer it.Close()
 	classes := map[ocsf.ClassUID]int{}
 	ndjson := walktest.NDJSON(t, it, func(ev ocsf.Event) {
@@ -394,7 +455,7 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 // and a base URL with a path prefix is kept on every request.
 func TestFakeErrorsAndBasePath(t *testing.T) {
 	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{BasePath: "/gateway", Events: audittest.GenerateAutomoxEvents(250, 8, dataEnd)})
-	if !strings.HasSuffix(fake.URL(), "/gateway/api") {
+	if !strings.HasSuffix(fake.URL(), "/gateway") {
 		t.Fatalf("URL %s", fake.URL())
 	}
 	c := fakeClient(t, fake)
