@@ -91,6 +91,8 @@ type Client struct {
 	header   http.Header
 	ua       string
 	maxBody  int64
+	hdrWait  time.Duration // ResponseHeaderTimeout
+	readWait time.Duration // ReadTimeout
 	parse    func(int, []byte) ErrorDetails
 	log      *slog.Logger
 	redact   *redactor
@@ -106,16 +108,18 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		vendor:  s.Vendor,
-		base:    s.base,
-		auth:    s.Auth,
-		policy:  s.Retry,
-		header:  s.Header,
-		ua:      s.UserAgent,
-		maxBody: s.MaxResponseBytes,
-		parse:   s.ErrorParser,
-		log:     s.Logger.With(slog.String("vendor", s.Vendor)),
-		redact:  newRedactor(s.Auth),
+		vendor:   s.Vendor,
+		base:     s.base,
+		auth:     s.Auth,
+		policy:   s.Retry,
+		header:   s.Header,
+		ua:       s.UserAgent,
+		maxBody:  s.MaxResponseBytes,
+		hdrWait:  s.ResponseHeaderTimeout,
+		readWait: s.ReadTimeout,
+		parse:    s.ErrorParser,
+		log:      s.Logger.With(slog.String("vendor", s.Vendor)),
+		redact:   newRedactor(s.Auth),
 	}
 	c.origin = (&url.URL{Scheme: c.base.Scheme, Host: c.base.Host}).String()
 	c.throttle = &throttle{vendor: c.vendor, lim: rate.NewLimiter(s.RateLimit, s.Burst), maxWait: c.policy.MaxDelay, stats: &c.stats}
@@ -928,14 +932,79 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req = r2
 	}
 	c.stats.requests.Add(1)
+	// The attempt runs under its own context, cancelled when the headers
+	// are late (ResponseHeaderTimeout) or the body stalls (ReadTimeout).
+	ctx, cancel := context.WithCancelCause(req.Context())
+	req = req.WithContext(ctx)
+	timer := time.AfterFunc(c.hdrWait, func() { cancel(&timeoutError{what: "no response headers", d: c.hdrWait, opt: "ResponseHeaderTimeout"}) })
 	resp, err := c.next.RoundTrip(req)
-	if err == nil {
-		if resp.StatusCode == http.StatusTooManyRequests {
-			c.stats.rateLimited.Add(1)
+	timer.Stop()
+	if err != nil {
+		var te *timeoutError
+		if cause := context.Cause(ctx); errors.As(cause, &te) {
+			err = te
 		}
-		c.throttle.observe(resp)
+		cancel(nil)
+		return nil, err
 	}
-	return resp, err
+	if resp.StatusCode == http.StatusTooManyRequests {
+		c.stats.rateLimited.Add(1)
+	}
+	c.throttle.observe(resp)
+	body := &deadlineBody{rc: resp.Body, ctx: ctx, cancel: cancel, d: c.readWait}
+	body.timer = time.AfterFunc(c.readWait, func() { cancel(&timeoutError{what: "the body stalled", d: c.readWait, opt: "ReadTimeout"}) })
+	body.timer.Stop() // armed by each Read
+	resp.Body = body
+	return resp, nil
+}
+
+// timeoutError is a server too slow to answer: no headers within
+// ResponseHeaderTimeout, or a body that sent nothing for ReadTimeout. It is
+// a net.Error whose Timeout is true, and retried like a reset.
+type timeoutError struct {
+	what string
+	d    time.Duration
+	opt  string
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("%s for %v (%s, see WithTimeouts)", e.what, e.d, e.opt)
+}
+
+// Timeout reports true: the error is a timeout.
+func (e *timeoutError) Timeout() bool { return true }
+
+// Temporary reports true: the call is worth repeating.
+func (e *timeoutError) Temporary() bool { return true }
+
+// deadlineBody fails a read that gets no byte for d: each Read arms the
+// timer, which cancels the attempt's context.
+type deadlineBody struct {
+	rc     io.ReadCloser
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	d      time.Duration
+	timer  *time.Timer
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	b.timer.Reset(b.d)
+	n, err := b.rc.Read(p)
+	b.timer.Stop()
+	if err != nil && err != io.EOF {
+		var te *timeoutError
+		if cause := context.Cause(b.ctx); errors.As(cause, &te) {
+			err = te
+		}
+	}
+	return n, err
+}
+
+func (b *deadlineBody) Close() error {
+	b.timer.Stop()
+	err := b.rc.Close()
+	b.cancel(nil)
+	return err
 }
 
 func closeRequestBody(req *http.Request) {

@@ -918,3 +918,65 @@ func TestCutJSONWithCompleteFramingIsRetried(t *testing.T) {
 		}
 	})
 }
+
+// A server that sends its headers late, or its body one byte at a time with
+// long pauses, trips WithTimeouts; both are retried within the budget and
+// end in a *RequestError that is a timeout.
+func TestSlowServerTimeouts(t *testing.T) {
+	slowHeaders := htStep{do: func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(5 * time.Second):
+		case <-r.Context().Done():
+		}
+	}}
+	slowBody := htStep{do: func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(200)
+		io.WriteString(w, `{"items":[`)
+		w.(http.Flusher).Flush()
+		select {
+		case <-time.After(5 * time.Second):
+		case <-r.Context().Done():
+		}
+	}}
+	good := htStep{status: 200, body: `{"items":[7]}`}
+	for _, tt := range []struct {
+		name string
+		slow htStep
+		want string
+	}{
+		{"headers", slowHeaders, "no response headers for 100ms (ResponseHeaderTimeout"},
+		{"body", slowBody, "the body stalled for 100ms (ReadTimeout"},
+	} {
+		t.Run(tt.name+" then good", func(t *testing.T) {
+			srv := htScript(t, tt.slow, good)
+			cfg := htConfig(srv)
+			ApplyOptions(&cfg, WithTimeouts(100*time.Millisecond, 100*time.Millisecond))
+			c := htNew(t, cfg)
+			var p htPage
+			resp, err := c.Get(context.Background(), "v1/audit_logs", nil, &p)
+			if err != nil || !slices.Equal(p.Items, []int{7}) || resp.Attempts != 2 {
+				t.Fatalf("Get: %v, items %v, want [7] after 2 attempts", err, p.Items)
+			}
+		})
+		t.Run(tt.name+" always", func(t *testing.T) {
+			srv := htScript(t, tt.slow)
+			cfg := htConfig(srv)
+			cfg.Retry.MaxAttempts = 3
+			ApplyOptions(&cfg, WithTimeouts(100*time.Millisecond, 100*time.Millisecond))
+			c := htNew(t, cfg)
+			start := time.Now()
+			_, err := c.Get(context.Background(), "v1/audit_logs", nil, &htPage{})
+			var re *RequestError
+			if !errors.As(err, &re) || !re.Timeout() || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v (%T), want a timeout *RequestError saying %q", err, err, tt.want)
+			}
+			if srv.count() != 3 {
+				t.Errorf("%d requests, want 3", srv.count())
+			}
+			if d := time.Since(start); d > 4*time.Second {
+				t.Errorf("took %v: the timeouts did not bound the call", d)
+			}
+		})
+	}
+}

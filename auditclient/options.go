@@ -1,8 +1,10 @@
 package auditclient
 
 import (
+	"fmt"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -99,7 +101,13 @@ const (
 	// DefaultReadTimeout is the longest pause while a body is read.
 	DefaultReadTimeout = 60 * time.Second
 
+	// DefaultMaxResponseBytes caps a response body.
 	DefaultMaxResponseBytes int64 = 64 << 20
+	// MinRateLimit and MaxRateLimit bound a finite client-side rate limit,
+	// in requests per second: below one request in about 17 minutes a walk
+	// would seem to hang, above a million the limit means nothing.
+	MinRateLimit = 0.001
+	MaxRateLimit = 1e6
 	// maxErrorBody is how much of an error body is read.
 	maxErrorBody = 1 << 20
 )
@@ -132,12 +140,31 @@ func (cfg Config) validate() (*settings, error) {
 		return nil, bad("BaseURL (WithBaseURL)", val, err.Error())
 	}
 
-	switch {
-	case math.IsNaN(float64(cfg.RateLimit)) || cfg.RateLimit < 0:
-		return nil, bad("RateLimit (WithRateLimit)", strconv.FormatFloat(float64(cfg.RateLimit), 'g', -1, 64),
-			"must be a positive number of requests per second, rate.Inf for no limit, or 0 for the default")
+	if base.Scheme == "http" && cfg.Auth != nil && !cfg.AllowInsecureHTTP && !isLoopback(base.Hostname()) {
+		return nil, bad("BaseURL (WithBaseURL)", strconv.Quote(RedactURL(base)),
+			"is plain http to a host that is not loopback: the credentials would travel in clear; use https, or WithInsecureHTTP to allow it")
+	}
+
+	switch r := float64(cfg.RateLimit); {
+	case cfg.RateLimit == rate.Inf || math.IsInf(r, 1):
+		cfg.RateLimit = rate.Inf
+	case math.IsNaN(r) || r < 0 || (r > 0 && r < MinRateLimit) || r > MaxRateLimit:
+		return nil, bad("RateLimit (WithRateLimit)", strconv.FormatFloat(r, 'g', -1, 64),
+			fmt.Sprintf("must be between %g and %g requests per second, rate.Inf for no limit, or 0 for the default", MinRateLimit, MaxRateLimit))
 	case cfg.RateLimit == 0:
 		cfg.RateLimit = DefaultRateLimit
+	}
+	switch {
+	case cfg.ResponseHeaderTimeout < 0:
+		return nil, bad("ResponseHeaderTimeout (WithTimeouts)", cfg.ResponseHeaderTimeout.String(), "must be positive, or 0 for the default (60s)")
+	case cfg.ResponseHeaderTimeout == 0:
+		cfg.ResponseHeaderTimeout = DefaultResponseHeaderTimeout
+	}
+	switch {
+	case cfg.ReadTimeout < 0:
+		return nil, bad("ReadTimeout (WithTimeouts)", cfg.ReadTimeout.String(), "must be positive, or 0 for the default (60s)")
+	case cfg.ReadTimeout == 0:
+		cfg.ReadTimeout = DefaultReadTimeout
 	}
 	switch {
 	case cfg.Burst < 0:
@@ -228,3 +255,12 @@ func parseBaseURL(s string) (*url.URL, error) {
 type errorString string
 
 func (e errorString) Error() string { return string(e) }
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

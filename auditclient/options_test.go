@@ -31,7 +31,12 @@ func TestConfigValidation(t *testing.T) {
 		{"bad port", func(c *Config) { c.BaseURL = "https://api.amp.cisco.com:99999" }, "BaseURL (WithBaseURL)", "port"},
 		{"unparsable", func(c *Config) { c.BaseURL = "https://api\x7f.com" }, "BaseURL (WithBaseURL)", "URL"},
 		{"negative rate", func(c *Config) { c.RateLimit = -1 }, "RateLimit (WithRateLimit)", "rate.Inf"},
-		{"NaN rate", func(c *Config) { c.RateLimit = rate.Limit(math.NaN()) }, "RateLimit (WithRateLimit)", "positive"},
+		{"NaN rate", func(c *Config) { c.RateLimit = rate.Limit(math.NaN()) }, "RateLimit (WithRateLimit)", "between 0.001 and 1e+06"},
+		{"vanishing rate", func(c *Config) { c.RateLimit = 1e-300 }, "RateLimit (WithRateLimit)", "between 0.001 and 1e+06"},
+		{"absurd rate", func(c *Config) { c.RateLimit = 1e12 }, "RateLimit (WithRateLimit)", "between"},
+		{"negative header timeout", func(c *Config) { c.ResponseHeaderTimeout = -time.Second }, "ResponseHeaderTimeout (WithTimeouts)", "positive"},
+		{"negative read timeout", func(c *Config) { c.ReadTimeout = -1 }, "ReadTimeout (WithTimeouts)", "positive"},
+		{"credentials over plain http", func(c *Config) { c.BaseURL = "http://api.amp.cisco.com"; c.Auth = BasicAuth("id", "key") }, "BaseURL (WithBaseURL)", "WithInsecureHTTP"},
 		{"negative burst", func(c *Config) { c.Burst = -2 }, "Burst (WithRateLimit)", "at least 1"},
 		{"negative max bytes", func(c *Config) { c.MaxResponseBytes = -1 }, "MaxResponseBytes (WithMaxResponseBytes)", "positive"},
 		{"negative attempts", func(c *Config) { c.Retry.MaxAttempts = -1 }, "RetryPolicy.MaxAttempts (WithRetryPolicy)", "at least 1"},
@@ -103,5 +108,39 @@ func TestConfigDefaultsAndOptions(t *testing.T) {
 	c2 := htNew(t, Config{Vendor: "a", BaseURL: "https://h"})
 	if c1.policy.Budget == c2.policy.Budget {
 		t.Error("clients share a default budget")
+	}
+}
+
+// Plain http is refused only where credentials would leave the machine in
+// clear: loopback is fine (fakes, local proxies), WithInsecureHTTP opts in,
+// and a client without credentials may use any http URL.
+func TestInsecureHTTP(t *testing.T) {
+	basic := BasicAuth("id", "key")
+	tests := []struct {
+		base string
+		auth Auth
+		opts []Option
+		ok   bool
+	}{
+		{"http://api.amp.cisco.com", basic, nil, false},
+		{"http://10.1.2.3:8080/prefix", basic, nil, false},
+		{"http://api.amp.cisco.com", basic, []Option{WithInsecureHTTP()}, true},
+		{"http://api.amp.cisco.com", nil, nil, true},
+		{"https://api.amp.cisco.com", basic, nil, true},
+		{"http://127.0.0.1:9999", basic, nil, true},
+		{"http://127.0.0.2:9999", basic, nil, true},
+		{"http://[::1]:9999", basic, nil, true},
+		{"http://localhost:9999", basic, nil, true},
+	}
+	for _, tt := range tests {
+		cfg := Config{Vendor: "cisco", BaseURL: tt.base, Auth: tt.auth}
+		ApplyOptions(&cfg, tt.opts...)
+		_, err := New(cfg)
+		if (err == nil) != tt.ok {
+			t.Errorf("%s (auth %v, %d options): err = %v, want ok=%v", tt.base, tt.auth != nil, len(tt.opts), err, tt.ok)
+		}
+		if err != nil && strings.Contains(err.Error(), "key") && !strings.Contains(err.Error(), "WithInsecureHTTP") {
+			t.Errorf("message: %v", err)
+		}
 	}
 }
