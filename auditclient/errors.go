@@ -39,6 +39,11 @@ var (
 	ErrRetryBudgetExhausted = errors.New("auditclient: retry budget exhausted (too many retries across this client recently)")
 	// ErrBadRequest matches a 400 response: a parameter the server refused.
 	ErrBadRequest = errors.New("auditclient: bad request")
+	// ErrNoProgress is wrapped by the *DecodeError that ends a walk whose
+	// pages stopped bringing new records (Source.MaxStalePages): a server
+	// that hands out a new cursor or next link each time with the same
+	// records, or empty pages forever.
+	ErrNoProgress = errors.New("auditclient: the server's pages bring no new record")
 	// ErrServer matches any 5xx response.
 	ErrServer = errors.New("auditclient: server error")
 )

@@ -1,6 +1,7 @@
 package auditclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -69,6 +70,17 @@ type Source[T any] struct {
 	// Logger receives warnings (for example a resume position whose page
 	// changed); nil discards them.
 	Logger *slog.Logger
+	// EmptyPagesAdvance says that an empty page still moves the walk
+	// forward (Automox's pages are days, Tanium's objects), so that empty
+	// pages in a row are not taken for a server that stopped making
+	// progress.
+	EmptyPagesAdvance bool
+	// MaxStalePages is how many pages in a row may bring no new record
+	// (empty pages that announce more, or pages holding only records of the
+	// page before) before the walk ends with an error matching
+	// ErrNoProgress; 0 means DefaultMaxStalePages. Records of such a page
+	// are never yielded twice.
+	MaxStalePages int
 	// Warnings, when set, reports what the walk could not cover although
 	// it ended without an error (for example a history cut short by the
 	// server's depth limit). WarningsOf returns it.
@@ -138,7 +150,13 @@ type stream[T any] struct {
 	bound  []string
 	events int64
 	pages  int64
+
+	prev  map[string]int // uids of the last page that brought a new record
+	stale int            // pages in a row that brought no new record
 }
+
+// DefaultMaxStalePages is Source.MaxStalePages's default.
+const DefaultMaxStalePages = 10
 
 // plan lays out the segments of the walk.
 func (s *stream[T]) plan(from *Checkpoint) {
@@ -273,6 +291,9 @@ func (s *stream[T]) nextPage() bool {
 			if ctxErr := s.ctx.Err(); ctxErr != nil && errors.Is(err, ctxErr) {
 				return s.fail(ctxErr)
 			}
+			if (errors.Is(err, pagination.ErrRepeatedToken) || errors.Is(err, pagination.ErrInconsistentPage)) && !errors.Is(err, ErrMalformedResponse) {
+				err = &DecodeError{Vendor: s.src.Vendor, Err: err}
+			}
 			return s.fail(err)
 		}
 		s.pages++
@@ -281,8 +302,52 @@ func (s *stream[T]) nextPage() bool {
 			s.idx = s.resumeIndex(page, *seg.resume)
 			seg.resume = nil
 		}
+		if s.staleCheck() {
+			s.idx = len(page.Items) // a repeat: yield none of it again
+			limit := cmp.Or(s.src.MaxStalePages, DefaultMaxStalePages)
+			if s.stale >= limit {
+				return s.fail(&DecodeError{Vendor: s.src.Vendor, Err: fmt.Errorf(
+					"%w: %d pages in a row brought no new record (the last fetched with token %q)", ErrNoProgress, s.stale, truncateText(page.Token, 80))})
+			}
+		}
 		return true
 	}
+}
+
+// staleCheck reports whether the page just loaded brings no new record: it
+// is empty although the walk goes on, or it holds only records of the last
+// page that did. It counts such pages in a row.
+func (s *stream[T]) staleCheck() bool {
+	items := s.page.Items
+	stale := false
+	switch {
+	case len(items) == 0:
+		stale = !s.src.EmptyPagesAdvance && s.pager != nil && s.pager.More()
+	case s.prev != nil:
+		seen := make(map[string]int, len(items))
+		stale = true
+		for _, r := range items {
+			_, uid := s.src.Key(r)
+			seen[uid]++
+			if seen[uid] > s.prev[uid] {
+				stale = false
+				break
+			}
+		}
+	}
+	if stale {
+		s.stale++
+		return true
+	}
+	s.stale = 0
+	if len(items) > 0 {
+		s.prev = make(map[string]int, len(items))
+		for _, r := range items {
+			_, uid := s.src.Key(r)
+			s.prev[uid]++
+		}
+	}
+	return false
 }
 
 // resumeIndex finds where to continue within the first page of a resumed
@@ -314,6 +379,7 @@ func (s *stream[T]) nextSegment() bool {
 		s.pager = nil
 	}
 	s.page, s.idx = pagination.Page[T]{}, 0
+	s.prev, s.stale = nil, 0
 	s.segs = s.segs[1:]
 	if len(s.segs) == 0 {
 		s.done = true

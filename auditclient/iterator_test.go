@@ -481,3 +481,84 @@ func TestWarningsOf(t *testing.T) {
 		t.Errorf("WarningsOf(Emptied) = %v", w)
 	}
 }
+
+// tokenSource is a NextToken source whose every page is made by page(n).
+func tokenSource(page func(n int) ([]rec, string)) auditclient.Source[rec] {
+	return auditclient.Source[rec]{
+		Vendor: "memory",
+		Query:  auditclient.Fingerprint("memory", nil),
+		Now:    func() time.Time { return t0 },
+		Open: func(ctx context.Context, _ auditclient.Window, token string) *pagination.Pager[rec] {
+			n := 0
+			return pagination.NextToken(ctx, func(ctx context.Context, tok string) ([]rec, string, error) {
+				n++
+				items, next := page(n)
+				return items, next, nil
+			}, pagination.Options{Start: token, Prefetch: -1})
+		},
+		Key: func(r rec) (time.Time, string) { return r.T, r.UID },
+		Map: func(r rec) (ocsf.Event, error) {
+			ev := ocsf.New(ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, r.T)
+			ev.Metadata.UID = r.UID
+			return ev, nil
+		},
+	}
+}
+
+// A server that hands out a new token each time with the same records, or
+// empty pages forever, or the same token again, ends the walk with a typed
+// error after a bounded number of pages, and no record is yielded twice.
+func TestIteratorStopsWalksWithoutProgress(t *testing.T) {
+	same := []rec{{T: t0.Add(-time.Second), UID: "a"}, {T: t0.Add(-2 * time.Second), UID: "b"}}
+	tests := []struct {
+		name   string
+		page   func(n int) ([]rec, string)
+		want   error
+		events int
+		pages  int64
+	}{
+		{"same records, new tokens", func(n int) ([]rec, string) { return same, "t" + strconv.Itoa(n) }, auditclient.ErrNoProgress, 2, 1 + auditclient.DefaultMaxStalePages},
+		{"empty pages, new tokens", func(n int) ([]rec, string) { return nil, "t" + strconv.Itoa(n) }, auditclient.ErrNoProgress, 0, auditclient.DefaultMaxStalePages},
+		{"same token", func(n int) ([]rec, string) { return same, "again" }, pagination.ErrRepeatedToken, 2, 2},
+	}
+	for _, tt := range tests {
+		it := auditclient.NewIterator(context.Background(), tokenSource(tt.page), nil)
+		got := walk(t, it, 1000)
+		var de *auditclient.DecodeError
+		if !errors.Is(it.Err(), tt.want) || !errors.As(it.Err(), &de) || de.Vendor != "memory" {
+			t.Errorf("%s: Err = %v, want a *DecodeError wrapping %v", tt.name, it.Err(), tt.want)
+		}
+		p, _ := auditclient.ProgressOf(it)
+		if len(got) != tt.events || p.Pages != tt.pages {
+			t.Errorf("%s: %d events over %d pages %v, want %d over %d", tt.name, len(got), p.Pages, got, tt.events, tt.pages)
+		}
+	}
+	// Progress resets the count: stale pages between new ones are fine,
+	// and twins (same uid, more of them than on the page before) are new.
+	it := auditclient.NewIterator(context.Background(), tokenSource(func(n int) ([]rec, string) {
+		switch {
+		case n > 40:
+			return nil, ""
+		case n%5 == 0:
+			return []rec{{T: t0.Add(-time.Duration(n) * time.Second), UID: "u" + strconv.Itoa(n)}, {T: t0.Add(-time.Duration(n) * time.Second), UID: "u" + strconv.Itoa(n)}}, "t" + strconv.Itoa(n)
+		case n%5 == 1 && n > 1:
+			return []rec{{T: t0.Add(-time.Duration(n-1) * time.Second), UID: "u" + strconv.Itoa(n-1)}}, "t" + strconv.Itoa(n)
+		}
+		return nil, "t" + strconv.Itoa(n)
+	}), nil)
+	if got := walk(t, it, -1); it.Err() != nil || len(got) != 16 {
+		t.Errorf("walk with gaps: %d events, %v; want 16 and no error", len(got), it.Err())
+	}
+	// EmptyPagesAdvance: empty pages are progress (days, objects).
+	src := tokenSource(func(n int) ([]rec, string) {
+		if n > 30 {
+			return nil, ""
+		}
+		return nil, "day" + strconv.Itoa(n)
+	})
+	src.EmptyPagesAdvance = true
+	it = auditclient.NewIterator(context.Background(), src, nil)
+	if walk(t, it, -1); it.Err() != nil {
+		t.Errorf("30 empty days: %v", it.Err())
+	}
+}

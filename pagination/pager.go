@@ -28,6 +28,11 @@ type Page[T any] struct {
 // check a buggy server would loop forever.
 var ErrRepeatedToken = errors.New("pagination: server repeated a page token")
 
+// ErrInconsistentPage is wrapped by the error that ends an Offset walk when
+// a page contradicts what the first page announced: another total, or an
+// empty page before the total is reached.
+var ErrInconsistentPage = errors.New("pagination: a page contradicts the walk's announced total")
+
 // ErrNoMorePages is returned by Pager.NextPage once the walk is over: the
 // last page was returned, an error was returned, or the pager was closed.
 var ErrNoMorePages = errors.New("pagination: no more pages")

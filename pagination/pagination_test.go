@@ -769,18 +769,19 @@ func TestOffsetServerPageSize(t *testing.T) {
 	}
 }
 
-// TestOffsetTotalChanges: the first page's total is the plan; an empty page
-// still ends the walk.
+// TestOffsetTotalChanges: the first page's total is the plan; a page that
+// contradicts it (another total, or empty before the total) ends the walk
+// with ErrInconsistentPage after the pages that agreed, never in silence.
 func TestOffsetTotalChanges(t *testing.T) {
 	tests := []struct {
 		name      string
-		realN     int // records the server has after the first page
-		wantItems int
-		wantPages int
+		realN     int  // records the server has after the first page
+		sameTotal bool // later pages still say 100
+		wantItems int  // before the error
 	}{
-		{"shrinks", 55, 55, 7}, // page at 50 is short, page at 60 is empty
-		{"shrinksToPageEdge", 60, 60, 7},
-		{"grows", 300, 100, 10}, // later totals of 300 are ignored
+		{"shrinks", 55, false, 10},
+		{"grows", 300, false, 10},
+		{"empty before the total", 60, true, 60},
 	}
 	for _, tt := range tests {
 		for _, conc := range []int{1, 4} {
@@ -788,19 +789,28 @@ func TestOffsetTotalChanges(t *testing.T) {
 				f := newFake(tt.realN, 10)
 				fetch := func(ctx context.Context, off, limit int) ([]int, int, error) {
 					items, total, err := f.offsetFetch(ctx, off, limit)
-					if off == 0 {
+					if off == 0 || tt.sameTotal {
 						total = 100
 					}
 					return items, total, err
 				}
 				p := Offset(context.Background(), fetch, 10, Options{Concurrency: conc})
-				pages := walk(t, p)
-				p.Close()
-				if !slices.Equal(itemsOf(pages), f.data[:tt.wantItems]) {
-					t.Fatalf("items = %v", itemsOf(pages))
+				defer p.Close()
+				var got []int
+				var err error
+				for {
+					var pg Page[int]
+					pg, err = p.NextPage(context.Background())
+					if err != nil {
+						break
+					}
+					got = append(got, pg.Items...)
 				}
-				if len(pages) != tt.wantPages {
-					t.Fatalf("pages = %d, want %d", len(pages), tt.wantPages)
+				if !errors.Is(err, ErrInconsistentPage) {
+					t.Fatalf("walk ended with %v, want ErrInconsistentPage", err)
+				}
+				if !slices.Equal(got, f.data[:tt.wantItems]) {
+					t.Fatalf("items = %v, want the first %d", got, tt.wantItems)
 				}
 			})
 		}

@@ -62,10 +62,11 @@ func (s *keysetStrategy[T]) fetch(ctx context.Context, cursor string) ([]T, outc
 // error, and nothing is fetched).
 //
 // The walk ends at a page with offset+len(items) >= total, or at an empty
-// page. The total of the first page is the plan: later totals that differ
-// are ignored, except that an empty page still ends the walk. Callers should
-// pin the window (an end time in the past) so that the records do not shift
-// under the offsets. A negative total means the server does not tell: the
+// page. The total of the first page is the plan: a later page that says
+// another total, or is empty before the total is reached, ends the walk
+// with an error wrapping ErrInconsistentPage rather than cut it short in
+// silence. Callers should pin the window (an end time in the past) so that
+// the records do not shift under the offsets. A negative total means the server does not tell: the
 // walk then goes one page at a time and ends at a page shorter than limit.
 //
 // Pages after the first are requested at offsets that step by the size of the
@@ -137,6 +138,15 @@ func (s *offsetStrategy[T]) fetch(ctx context.Context, tok string) ([]T, outcome
 	first := plan == nil
 	if first {
 		plan = &offsetPlan{total: max(total, -1), step: s.limit}
+	} else if plan.total >= 0 {
+		// A page that contradicts the plan would end the walk short (or
+		// stretch it) in silence: an error instead.
+		switch {
+		case total != plan.total:
+			return nil, outcome{}, fmt.Errorf("%w: the page at offset %d says the total is %d, the first page said %d", ErrInconsistentPage, off, total, plan.total)
+		case n == 0 && off < plan.total:
+			return nil, outcome{}, fmt.Errorf("%w: the page at offset %d is empty, but the total is %d", ErrInconsistentPage, off, plan.total)
+		}
 	}
 	last := n == 0 ||
 		(plan.total >= 0 && n >= plan.total-off) ||
