@@ -14,8 +14,9 @@
 // Credentials come only from the environment (see "auditkit vendors").
 // Progress goes to stderr: a live line when stderr is a terminal and a
 // one-line summary at the end (--quiet silences both). The exit status is 0
-// on success, 1 on failure (with a one-line reason naming the vendor) and 2
-// on bad usage. SIGINT and SIGTERM stop a pull cleanly: the output ends with
+// on success, 1 on failure (with a one-line reason naming the vendor) or on
+// a partial pull (one line naming what the window lacks; --allow-partial
+// makes it 0) and 2 on bad usage. SIGINT and SIGTERM stop a pull cleanly: the output ends with
 // whole lines and the checkpoint matches it.
 //
 // With --checkpoint FILE a pull resumes where the last one stopped, and a
@@ -63,7 +64,8 @@ Usage:
 Try it with no credentials, against a built-in fake of the API:
   auditkit pull cisco --demo
 
-Exit status: 0 on success, 1 on failure, 2 on bad usage.
+Exit status: 0 on success, 1 on failure or on a partial pull (see --allow-partial
+in "auditkit pull -h"), 2 on bad usage.
 `
 
 // run is the whole command: it parses args (os.Args[1:]), reads the

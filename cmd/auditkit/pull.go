@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/ocsf"
+	"github.com/auditkit/auditkit/tanium"
 )
 
 // checkpointEvery bounds the events written between two checkpoints, should
@@ -45,7 +47,12 @@ Flags:
   --output FILE          append to FILE instead of stdout
   --checkpoint FILE      resume from FILE if it exists; kept in step with the output and
                          replaced atomically; with --output, exactly once even after SIGKILL
-  --rate-limit R         client-side requests per second (default: the vendor's)
+  --rate-limit R         client-side requests per second, from 0.001 to 1000000
+                         (default: the vendor's)
+  --allow-partial        exit 0 when the pull ended without error but could not cover the
+                         whole window (a Tanium history deeper than it may read): the one
+                         line naming what was not covered is still printed; without it,
+                         exit 1
   --log-level L          debug, info, warn (default) or error; logs go to stderr
   --quiet                no progress line and no summary on stderr
   --demo-faults          with --demo: the fake injects 429s, 503s, resets and cut bodies
@@ -57,10 +64,12 @@ type pullFlags struct {
 	baseURL, since, until, format string
 	output, checkpoint, logLevel  string
 	pageSize, maxEvents           int
-	rateLimit                     float64
+	rateLimit                     string // as given
+	rateLimitSet                  bool   // --rate-limit was given
 	filters                       []nameValue
 	settings                      map[string]string
 	demo, demoFaults, quiet       bool
+	allowPartial                  bool
 }
 
 func pullFlagSet(f *pullFlags) *flag.FlagSet {
@@ -76,8 +85,12 @@ func pullFlagSet(f *pullFlags) *flag.FlagSet {
 	fs.StringVar(&f.logLevel, "log-level", "warn", "")
 	fs.IntVar(&f.pageSize, "page-size", 0, "")
 	fs.IntVar(&f.maxEvents, "max-events", 0, "")
-	fs.Float64Var(&f.rateLimit, "rate-limit", 0, "")
+	fs.Func("rate-limit", "", func(v string) error {
+		f.rateLimit, f.rateLimitSet = v, true
+		return nil
+	})
 	fs.BoolVar(&f.demo, "demo", false, "")
+	fs.BoolVar(&f.allowPartial, "allow-partial", false, "")
 	fs.BoolVar(&f.demoFaults, "demo-faults", false, "")
 	fs.BoolVar(&f.quiet, "quiet", false, "")
 	fs.Func("filter", "", func(s string) error {
@@ -159,6 +172,46 @@ func pull(ctx context.Context, args []string, e *env) int {
 	return exitFailure
 }
 
+// partialError ends a pull that completed without error but did not cover
+// its whole window (auditclient.WarningsOf): exit status 1 unless
+// --allow-partial.
+type partialError struct{ msg string }
+
+func (e *partialError) Error() string { return e.msg }
+
+// partialMessage says, on one line, what a walk reports it could not
+// cover: for Tanium, the objects whose history stayed short of the window
+// and the oldest time read of each.
+func partialMessage(warnings []error, allowed bool) string {
+	var objs, other []string
+	size := 0
+	for _, w := range warnings {
+		var te *tanium.TruncatedError
+		if errors.As(w, &te) {
+			objs = append(objs, te.Object.String()+" back to "+te.Oldest.UTC().Format(time.RFC3339Nano))
+			size = max(size, te.Size)
+			continue
+		}
+		other = append(other, oneLine(w.Error()))
+	}
+	var b strings.Builder
+	b.WriteString("partial pull: the window was not covered")
+	if len(objs) > 0 {
+		fmt.Fprintf(&b, "; %d object histories, read %d entries deep (the most allowed), reach only: %s; older entries in the window were not read",
+			len(objs), size, strings.Join(objs, ", "))
+	}
+	for _, o := range other {
+		b.WriteString("; ")
+		b.WriteString(strings.TrimPrefix(o, "tanium: "))
+	}
+	if allowed {
+		b.WriteString(" (accepted: --allow-partial)")
+	} else {
+		b.WriteString(" (exit 1; --allow-partial accepts a partial pull)")
+	}
+	return b.String()
+}
+
 // oneLine folds a message onto one line.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
@@ -211,11 +264,12 @@ func (p *puller) config(now time.Time) (*pullConfig, error) {
 	if f.maxEvents < 0 {
 		return nil, usagef("--max-events %d: want a positive number (or 0 for no limit)", f.maxEvents)
 	}
-	if f.rateLimit < 0 {
-		return nil, usagef("--rate-limit %v: want requests per second, > 0", f.rateLimit)
-	}
-	if f.rateLimit > 0 {
-		cfg.ClientOptions = append(cfg.ClientOptions, auditclient.WithRateLimit(rate.Limit(f.rateLimit), 1))
+	if f.rateLimitSet {
+		r, err := parseRateLimit(f.rateLimit)
+		if err != nil {
+			return nil, err
+		}
+		cfg.ClientOptions = append(cfg.ClientOptions, auditclient.WithRateLimit(rate.Limit(r), 1))
 	}
 	for _, fv := range f.filters {
 		if !hasFilter(v, fv.Name) {
@@ -271,6 +325,25 @@ func sameFile(a, b string) bool {
 	aa, err1 := filepath.Abs(a)
 	bb, err2 := filepath.Abs(b)
 	return err1 == nil && err2 == nil && aa == bb
+}
+
+// Bounds of --rate-limit, in requests per second: below the lower one a
+// pull would wait hours for its first requests (1e-300 would never send
+// one); above the upper one the limit means nothing.
+const (
+	minRateLimit = 0.001
+	maxRateLimit = 1e6
+)
+
+// parseRateLimit reads --rate-limit: a finite number of requests per
+// second within [minRateLimit, maxRateLimit]. Anything else (0, negative,
+// NaN, Inf, 1e-300, not a number) is a usage error.
+func parseRateLimit(s string) (float64, error) {
+	r, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(r) || math.IsInf(r, 0) || r < minRateLimit || r > maxRateLimit {
+		return 0, usagef("--rate-limit %q: want requests per second, a number from %g to %g", s, minRateLimit, maxRateLimit)
+	}
+	return r, nil
 }
 
 // parseTime reads --since or --until: an RFC 3339 time, or a duration back
@@ -532,6 +605,13 @@ func (w *walk) run(ctx context.Context) error {
 		return fmt.Errorf("interrupted after %d events", w.written)
 	case walkErr != nil:
 		return walkErr
+	}
+	if warnings := auditclient.WarningsOf(w.it); len(warnings) > 0 {
+		msg := partialMessage(warnings, f.allowPartial)
+		if !f.allowPartial {
+			return &partialError{msg}
+		}
+		fmt.Fprintf(w.p.stderr(), "auditkit: %s: %s\n", w.p.v.Name, msg)
 	}
 	return nil
 }

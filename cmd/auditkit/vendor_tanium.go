@@ -25,7 +25,9 @@ func init() {
 		// the history depth, a header.
 		Filters: []filter{
 			{Name: "audit_history_size", Allowed: fmt.Sprintf("1..%d (default %d; --page-size sets it too)", tanium.MaxHistorySize, tanium.DefaultHistorySize),
-				Help: "entries read per object (the tanium-options header); older ones are out of reach"},
+				Help: "entries first read per object (the tanium-options header); a full history short of --since is read again twice as deep"},
+			{Name: "max_history_size", Allowed: fmt.Sprintf("1..%d (default %d)", tanium.MaxHistorySize, tanium.MaxHistorySize),
+				Help: "the deepest history read per object; one still short of the window is a partial pull (see --allow-partial)"},
 		},
 		Open: openTanium,
 		Demo: demoTanium,
@@ -54,20 +56,30 @@ func openTanium(ctx context.Context, cfg *pullConfig) (*opened, error) {
 		Since:       cfg.Since,
 		Until:       cfg.Until,
 	}
-	if v := cfg.filter("audit_history_size"); v != "" {
+	for _, name := range []string{"audit_history_size", "max_history_size"} {
+		v := cfg.filter(name)
+		if v == "" {
+			continue
+		}
 		n, err := strconv.Atoi(v)
-		if err != nil {
-			return nil, fmt.Errorf("--filter audit_history_size=%s: want an integer from 1 to %d", v, tanium.MaxHistorySize)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("--filter %s=%s: want an integer from 1 to %d", name, v, tanium.MaxHistorySize)
 		}
-		if n < 1 {
-			return nil, fmt.Errorf("--filter audit_history_size=%s: want an integer from 1 to %d", v, tanium.MaxHistorySize)
+		if name == "audit_history_size" {
+			opts.HistorySize = n
+		} else {
+			opts.MaxHistorySize = n
 		}
-		opts.HistorySize = n
 	}
 	if err := opts.Validate(); err != nil {
 		var oe *tanium.OptionError
-		if errors.As(err, &oe) && oe.Option == "audit_history_size" {
-			return nil, fmt.Errorf("--filter audit_history_size=%s (or --page-size): %s", oe.Value, oe.Allowed)
+		if errors.As(err, &oe) {
+			switch oe.Option {
+			case "audit_history_size":
+				return nil, fmt.Errorf("--filter audit_history_size=%s (or --page-size): %s", oe.Value, oe.Allowed)
+			case "max_history_size":
+				return nil, fmt.Errorf("--filter max_history_size=%s: %s", oe.Value, oe.Allowed)
+			}
 		}
 		return nil, err
 	}
