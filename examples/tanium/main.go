@@ -5,7 +5,10 @@
 // Tanium has no paged audit-event endpoint: what its platform REST API has
 // is the last N changes of one object, GET /api/v2/audit_logs/{type}s/{id}.
 // So the program reads the objects you name (-objects TYPE:ID,...), one
-// request per object; see package tanium for what that can and cannot see.
+// request per object (more for a history deeper than -history-size that
+// the window needs whole); see package tanium for what that can and cannot
+// see. A history still short of the window at -max-history-size is named
+// on stderr, with the oldest time read.
 //
 // By default it runs against the built-in fake of the API (package
 // audittest), over every object of a generated data set and, with -faults,
@@ -44,7 +47,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	live := fs.Bool("live", false, "read a real Tanium Server (TANIUM_API_TOKEN) instead of the built-in fake")
 	baseURL := fs.String("base-url", "", "the Tanium Server's URL with -live, e.g. https://tanium.example.com")
 	objectList := fs.String("objects", "", "objects whose history to read, TYPE:ID,... (default with the fake: all of its objects)")
-	historySize := fs.Int("history-size", tanium.DefaultHistorySize, "entries read per object (audit_history_size)")
+	historySize := fs.Int("history-size", tanium.DefaultHistorySize, "entries first read per object (audit_history_size); a full history short of -since is read again deeper")
+	maxHistorySize := fs.Int("max-history-size", tanium.MaxHistorySize, "the deepest history read per object; one still short of the window is reported on stderr")
 	since := fs.Duration("since", 0, "only entries newer than this long ago (0: all)")
 	events := fs.Int("events", audittest.DefaultTaniumEvents, "size of the fake's data set")
 	faults := fs.Bool("faults", false, "inject the test fault mix into the fake")
@@ -79,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	opts := &tanium.ListOptions{Objects: objects, HistorySize: *historySize}
+	opts := &tanium.ListOptions{Objects: objects, HistorySize: *historySize, MaxHistorySize: *maxHistorySize}
 	if *since > 0 {
 		opts.Since = time.Now().Add(-*since)
 	}
@@ -90,5 +94,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return exampleutil.Summary(stderr, fmt.Sprintf("%d events from %d objects", n, len(objects)), client.HTTP().Stats(), "", start, it.Err())
+	err = exampleutil.Summary(stderr, fmt.Sprintf("%d events from %d objects", n, len(objects)), client.HTTP().Stats(), "", start, it.Err())
+	// Histories still short of the window at -max-history-size: the walk
+	// yielded what it read and says which objects it could not cover.
+	for _, w := range auditclient.WarningsOf(it) {
+		fmt.Fprintln(stderr, "warning:", w)
+	}
+	return err
 }

@@ -23,14 +23,27 @@ func TestRunAgainstFakeWithFaults(t *testing.T) {
 	}
 }
 
-// A few named objects, with a history size of 1: one event each.
+// A few named objects, read 1 entry deep at most: one event each, and a
+// warning for each object whose history goes further.
 func TestRunNamedObjects(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"-events", "300", "-objects", "user:1,sensor:211,package:140", "-history-size", "1"}, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), []string{"-events", "300", "-objects", "user:1,sensor:211,package:140", "-history-size", "1", "-max-history-size", "1"}, &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
 	if n := countValid(t, &stdout); n != 3 {
 		t.Errorf("%d events, want 3", n)
+	}
+	if w := strings.Count(stderr.String(), "\nwarning: tanium: the audit history of "); w == 0 || !strings.Contains(stderr.String(), "user:1 is longer than 1 entries") {
+		t.Errorf("no warning for the histories cut short: %s", stderr.String())
+	}
+	// Read as deep as needed, the same objects' whole histories come.
+	stdout.Reset()
+	stderr.Reset()
+	if err := run(context.Background(), []string{"-events", "300", "-objects", "user:1,sensor:211,package:140", "-history-size", "1"}, &stdout, &stderr); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	if n := countValid(t, &stdout); n <= 3 || strings.Contains(stderr.String(), "warning") {
+		t.Errorf("%d events; stderr %s", n, stderr.String())
 	}
 	if err := run(context.Background(), []string{"-objects", "widget:1"}, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "objects") {
 		t.Errorf("bad object: %v", err)
