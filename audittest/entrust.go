@@ -85,6 +85,17 @@ type EntrustOptions struct {
 	// Now is the fake's clock, for token creation and expiry; nil means
 	// time.Now. A test can move it forward to make tokens expire mid-walk.
 	Now func() time.Time
+
+	// Rewrite, when set, may replace the body of each successful report
+	// (auditeventspaged or its SIEM variant) response: it is called with the
+	// request (whose body, the SearchParms, can be read), the 1-based number
+	// of that response among the fake's successful report (auditeventspaged or
+	// its SIEM variant) responses, and the body the fake would send, and
+	// returns the body to send, still with status 200 (return body itself to
+	// change nothing). Tests use it to serve hostile forms on chosen pages:
+	// {}, null, [], an object where the records array belongs, a string where
+	// a number belongs, a page that contradicts the one before.
+	Rewrite func(r *http.Request, n int, body []byte) []byte
 }
 
 // Entrust is a fake of Entrust Identity as a Service's Administration API
@@ -141,6 +152,9 @@ type Entrust struct {
 	lifetime      time.Duration
 	now           func() time.Time
 
+	rewrite  func(r *http.Request, n int, body []byte) []byte
+	rewrites atomic.Int64 // successful data responses so far, for rewrite
+
 	authCount   atomic.Int64
 	unauthCount atomic.Int64
 
@@ -185,6 +199,7 @@ func NewEntrust(opts EntrustOptions) *Entrust {
 		bySeq:    map[int]int{},
 		tokens:   map[string]time.Time{},
 	}
+	e.rewrite = opts.Rewrite
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -306,7 +321,7 @@ func (e *Entrust) route(w http.ResponseWriter, r *http.Request) {
 		writeEntrustError(w, http.StatusUnauthorized, "INVALID_TOKEN", "The authentication token is missing, invalid or expired")
 		return
 	}
-	e.serveReport(w, body, r.URL.Path == entrustSIEMPath)
+	e.serveReport(w, r, body, r.URL.Path == entrustSIEMPath)
 }
 
 func (e *Entrust) authorized(r *http.Request) bool {
@@ -685,7 +700,7 @@ func (q *entrustQuery) compare(a, b *entrustEvent) int {
 	return c
 }
 
-func (e *Entrust) serveReport(w http.ResponseWriter, body []byte, siem bool) {
+func (e *Entrust) serveReport(w http.ResponseWriter, r *http.Request, body []byte, siem bool) {
 	q, limit, cur, details := entrustParseSearch(body, siem)
 	if len(details) > 0 {
 		writeEntrustError(w, http.StatusBadRequest, "INVALID_PARAMETER", "The search parameters are not valid", details...)
@@ -748,7 +763,12 @@ func (e *Entrust) serveReport(w http.ResponseWriter, body []byte, siem bool) {
 		b.Write(mustJSON(next))
 	}
 	b.WriteString(`}}`)
-	writeSizedBody(w, http.StatusOK, jsonType, b.Bytes())
+	out := b.Bytes()
+	if e.rewrite != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body)) // the rewriter may read the search again
+		out = e.rewrite(r, int(e.rewrites.Add(1)), out)
+	}
+	writeSizedBody(w, http.StatusOK, jsonType, out)
 }
 
 // writeFault writes the error responses of the shared server.

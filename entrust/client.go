@@ -42,12 +42,41 @@ const (
 // TenantURL returns the base URL of a tenant host, as the API credentials
 // file names it ("hostname", e.g. "example.us.trustedauth.com"):
 // "https://" + host. Pass it to auditclient.WithBaseURL.
+//
+// A base URL is the tenant's origin — scheme, host, port, and an optional
+// path prefix for a proxy — under which the documented paths
+// (/api/web/v2/reports/auditeventspaged, /api/web/v1/adminapi/authenticate)
+// are requested. One that already ends with the start of those paths
+// (/api, /api/web, /api/web/v1 or /api/web/v2) is not doubled.
 func TenantURL(host string) string {
 	host = strings.TrimSuffix(strings.TrimSpace(host), "/")
 	if strings.Contains(host, "://") {
 		return host
 	}
 	return "https://" + host
+}
+
+// originOf returns the base URL without a trailing slash and without a
+// trailing /api, /api/web, /api/web/v1 or /api/web/v2 (compared
+// case-insensitively, in the path only): the origin and proxy prefix under
+// which the documented paths are requested.
+func originOf(base string) string {
+	s := strings.TrimRight(strings.TrimSpace(base), "/")
+	pathAt := len(s)
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.IndexAny(s[i+3:], "/?#"); j >= 0 {
+			pathAt = i + 3 + j
+		}
+	}
+	if strings.ContainsAny(s[pathAt:], "?#") {
+		return base
+	}
+	for _, suffix := range []string{"/api/web/v2", "/api/web/v1", "/api/web", "/api"} {
+		if len(s)-len(suffix) >= pathAt && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
+			return s[:len(s)-len(suffix)]
+		}
+	}
+	return s
 }
 
 // Client reads the audit events of one Entrust Identity as a Service
@@ -87,6 +116,7 @@ func NewClient(applicationID, sharedSecret string, opts ...auditclient.Option) (
 		Header:      http.Header{"Accept": {"application/json"}},
 	}
 	auditclient.ApplyOptions(&cfg, opts...)
+	cfg.BaseURL = originOf(cfg.BaseURL)
 	if strings.TrimSpace(cfg.BaseURL) == "" {
 		return nil, errors.New(`entrust: NewClient: no tenant URL: pass auditclient.WithBaseURL(entrust.TenantURL("<hostname>")) with the hostname of your API credentials file, e.g. example.us.trustedauth.com`)
 	}
@@ -242,7 +272,8 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventPa
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	return c.fetch(ctx, opts.path(), opts.body(time.Now()))
+	p, _, err := c.fetch(ctx, opts.path(), opts.body(time.Now()))
+	return p, err
 }
 
 // Pages walks the pages of the search, following paging.nextCursor, with
@@ -324,6 +355,7 @@ func (c *Client) pager(ctx context.Context, o *ListOptions, start string, err er
 	if err == nil {
 		path, first, limit = o.path(), o.body(time.Now()), o.limit()
 	}
+	var prog progress
 	return pagination.BodyCursor(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
 		if err != nil {
 			return nil, "", err
@@ -332,21 +364,86 @@ func (c *Client) pager(ctx context.Context, o *ListOptions, start string, err er
 		if cursor != "" {
 			body = searchParms{Limit: limit, Cursor: cursor}
 		}
-		p, err := c.fetch(ctx, path, body)
+		p, u, err := c.fetch(ctx, path, body)
 		if err != nil {
 			return nil, "", err
 		}
-		return p.Results, p.Paging.NextCursor, nil
+		items, err := prog.check(p, u)
+		if err != nil {
+			return nil, "", err
+		}
+		return items, p.Paging.NextCursor, nil
 	}, pagination.Options{Start: start})
 }
 
-// fetch posts one search. The body is marshalled again for every attempt.
-func (c *Client) fetch(ctx context.Context, path string, body searchParms) (*AuditEventPage, error) {
-	var p AuditEventPage
-	if _, err := c.api.Do(ctx, &auditclient.Request{Method: http.MethodPost, URL: path, Body: auditclient.JSONBody(body)}, &p); err != nil {
-		return nil, err
+// MaxStalledPages is how many pages in a row may bring no new event —
+// empty pages, or pages whose every event was on the page before — while
+// paging.nextCursor still names a further page. The next such page ends
+// the walk with a permanent *auditclient.DecodeError at
+// $.paging.nextCursor: a server that hands out a new cursor with the same
+// events, or with none, forever would otherwise hold the walk for ever. (A
+// cursor handed out twice ends the walk at once, with
+// pagination.ErrRepeatedToken.)
+const MaxStalledPages = 5
+
+// progress follows the pages of one walk, in order, to drop the events a
+// page repeats from the page before (a cursor walk never legitimately
+// shows an event twice) and to tell when pages stop bringing new events.
+type progress struct {
+	mu     sync.Mutex
+	prev   map[string]struct{} // ids of the page before
+	stalls int                 // pages in a row that brought no new event
+}
+
+// check records page p (fetched from u, redacted) and returns its events
+// without those of the page before and without repeats within it, or the
+// error that ends a walk whose pages brought nothing new MaxStalledPages+1
+// times in a row. The last page (no next cursor) is never held against
+// the walk.
+func (g *progress) check(p *AuditEventPage, u string) ([]AuditEvent, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	ids := make(map[string]struct{}, len(p.Results))
+	items := p.Results[:0:0]
+	for i := range p.Results {
+		id := p.Results[i].UID()
+		_, before := g.prev[id]
+		_, again := ids[id]
+		ids[id] = struct{}{}
+		if !before && !again {
+			items = append(items, p.Results[i])
+		}
 	}
-	return &p, nil
+	g.prev = ids
+	if len(items) > 0 || p.Paging.NextCursor == "" {
+		g.stalls = 0
+		return items, nil
+	}
+	g.stalls++
+	if g.stalls <= MaxStalledPages {
+		return items, nil
+	}
+	what := "no event"
+	if len(p.Results) > 0 {
+		what = "only the events of the page before"
+	}
+	return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodPost, URL: u, Path: "$.paging.nextCursor",
+		Err: fmt.Errorf("%d pages in a row brought %s, yet each named a new paging.nextCursor: the walk would never end", g.stalls, what)}
+}
+
+// fetch posts one search; u is the URL that answered, redacted. The body
+// is marshalled again for every attempt, and the response checked by
+// AuditEventPage.UnmarshalJSON.
+func (c *Client) fetch(ctx context.Context, path string, body searchParms) (p *AuditEventPage, u string, err error) {
+	p = new(AuditEventPage)
+	resp, err := c.api.Do(ctx, &auditclient.Request{Method: http.MethodPost, URL: path, Body: auditclient.JSONBody(body)}, p)
+	if err != nil {
+		return nil, "", err
+	}
+	if resp != nil {
+		u = resp.URL
+	}
+	return p, u, nil
 }
 
 // parseError reads Entrust's error body. Its errorCode member is what

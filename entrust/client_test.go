@@ -157,8 +157,10 @@ var (
 	until = time.Date(2024, 6, 1, 1, 0, 0, 0, time.UTC)
 )
 
-// window is the body's eventTime conditions for since..until.
-const window = `{"name":"eventTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00"},{"name":"eventTime","operator":"LESS_THAN_OR_EQUAL","value":"2024-06-01T01:00:00"}`
+// window is the body's eventTime conditions for the half-open window
+// [since, until): LESS_THAN until (it was LESS_THAN_OR_EQUAL when windows
+// were inclusive).
+const window = `{"name":"eventTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00"},{"name":"eventTime","operator":"LESS_THAN","value":"2024-06-01T01:00:00"}`
 
 func TestListPageSendsExactBody(t *testing.T) {
 	type tc struct {
@@ -175,7 +177,7 @@ func TestListPageSendsExactBody(t *testing.T) {
 		{"window rounded outwards to the second, in UTC", &entrust.ListOptions{
 			Since: time.Date(2024, 6, 1, 2, 0, 0, 999, time.FixedZone("CET", 7200)),
 			Until: time.Date(2024, 6, 1, 1, 0, 0, 1, time.UTC)}, pagedURL,
-			`{"limit":100,"searchByAttributes":[{"name":"eventTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00"},{"name":"eventTime","operator":"LESS_THAN_OR_EQUAL","value":"2024-06-01T01:00:01"}]}`},
+			`{"limit":100,"searchByAttributes":[{"name":"eventTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00"},{"name":"eventTime","operator":"LESS_THAN","value":"2024-06-01T01:00:01"}]}`},
 		{"eventTime filter instead of a window", &entrust.ListOptions{Filters: []entrust.Filter{entrust.EventTime(entrust.GreaterThan, since.Add(1500*time.Millisecond))}}, pagedURL,
 			`{"limit":100,"searchByAttributes":[{"name":"eventTime","operator":"GREATER_THAN","value":"2024-06-01T00:00:01"}]}`},
 		{"cursor sends only limit and cursor", &entrust.ListOptions{Limit: 50, Cursor: "eyJsYXN0IjoiN2UyYTRjNmQifQ==", Since: since,

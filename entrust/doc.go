@@ -12,7 +12,11 @@
 //
 // Every tenant has its own host (the "hostname" of the API credentials
 // file, e.g. example.us.trustedauth.com); there is no default: pass
-// auditclient.WithBaseURL(TenantURL(host)).
+// auditclient.WithBaseURL(TenantURL(host)). The base URL (also the CLI's
+// --tenant and --base-url) is the origin, optionally with a path prefix for
+// a proxy; the documented paths (/api/web/...) are appended, and a base URL
+// that already ends with /api, /api/web, /api/web/v1 or /api/web/v2 is not
+// doubled.
 //
 // NewClient takes the API application's id and shared secret. The client
 // calls POST /api/web/v1/adminapi/authenticate with
@@ -36,14 +40,17 @@
 // operators each takes, string lengths (entityType 40, sourceIp 39, the
 // others 100), the SUCCESS|FAIL and AUTHENTICATION|MANAGEMENT values, a UUID
 // for subject, ISO-8601 UTC times. eventTime is mandatory on
-// auditeventspaged: the window (Since, Until) is sent as eventTime
-// conditions, and when nothing bounds it an upper bound of now is sent.
+// auditeventspaged: the window, half-open [Since, Until), is sent as
+// eventTime GREATER_THAN_OR_EQUAL Since and LESS_THAN Until (at whole
+// seconds, Since rounded down and Until up), and when nothing bounds it an
+// upper bound of now is sent.
 // Sort attributes are those the document lists; the server then returns
 // only events that have a value for the attribute.
 //
 // ListOptions.SIEM reads the SIEM variant instead: always oldest first,
 // filters startTime (mandatory, derived from Since, or the Unix epoch),
-// endTime, outcome and category. It is the variant Entrust meant for
+// endTime, outcome and category. endTime takes LESS_THAN_OR_EQUAL only, so
+// the events at exactly Until come too, and Events drops them. It is the variant Entrust meant for
 // incremental collection; Events reads auditeventspaged by eventTime
 // ascending by default, which gives the same order.
 //
@@ -51,8 +58,19 @@
 //
 // Pages are chained by paging.nextCursor: the next request sends only
 // {"limit","cursor"}, since the server ignores search and order attributes
-// when a cursor is present; a null nextCursor ends the walk. The next page
-// is fetched while the current one is consumed. Events pins the window's
+// when a cursor is present; a null (or absent) nextCursor ends the walk.
+// The next page is fetched while the current one is consumed. An event a
+// page repeats from the page before is dropped; a cursor handed out twice
+// ends the walk with pagination.ErrRepeatedToken, and more than
+// MaxStalledPages pages in a row that bring no new event under new cursors
+// end it with a *auditclient.DecodeError at $.paging.nextCursor.
+//
+// Each page is decoded strictly: a body without its results array or its
+// paging object ({}, null, [], results null or an object), a nextCursor
+// that is not a string or null, or a record that is not an audit event (a
+// documented field of another type, an eventTime missing or not a time) is
+// a permanent *auditclient.DecodeError whose Path names the JSON path
+// ("$.paging", "$.results[3].eventTime"), never a page without events. Events pins the window's
 // end at the walk's start, and a checkpoint's position is the cursor of the
 // page in progress plus the number of its events consumed.
 //

@@ -163,12 +163,16 @@ type ListOptions struct {
 	// Filters are searchByAttributes, ANDed. See SearchAttributes for what
 	// each endpoint accepts.
 	Filters []Filter
-	// Since and Until are the time window, inclusive: sent as eventTime
-	// GREATER_THAN_OR_EQUAL / LESS_THAN_OR_EQUAL (startTime / endTime with
-	// SIEM), in UTC at whole seconds, Since rounded down and Until up.
-	// eventTime (startTime) is mandatory: when neither a filter nor the
-	// window sets one, eventTime LESS_THAN_OR_EQUAL now (startTime
-	// 1970-01-01T00:00:00Z) is sent.
+	// Since and Until are the time window, half-open: [Since, Until), an
+	// event at exactly Since in it, one at exactly Until not. They are sent
+	// in UTC at whole seconds, Since rounded down and Until up: on
+	// auditeventspaged as eventTime GREATER_THAN_OR_EQUAL Since and
+	// LESS_THAN Until, which is the window exactly when both are whole
+	// seconds; on the SIEM variant as startTime GREATER_THAN_OR_EQUAL and
+	// endTime LESS_THAN_OR_EQUAL (its only operator), so the server may
+	// send events at Until, which Events drops. eventTime (startTime) is
+	// mandatory: when neither a filter nor the window sets one, eventTime
+	// LESS_THAN_OR_EQUAL now (startTime 1970-01-01T00:00:00Z) is sent.
 	Since, Until time.Time
 	// SIEM reads POST /api/web/v2/reports/auditeventspaged/siem instead:
 	// always oldest first, filters startTime, endTime, outcome and
@@ -432,6 +436,8 @@ func (o *ListOptions) body(now time.Time) searchParms {
 				Filter{AttrStartTime, GreaterThanOrEqual, formatTimeZ(floorSecond(o.Since))})
 		}
 		if !o.Until.IsZero() {
+			// endTime's only operator is LESS_THAN_OR_EQUAL: the events at
+			// Until come too, and the iterator drops them.
 			p.SearchByAttributes = append(p.SearchByAttributes, Filter{AttrEndTime, LessThanOrEqual, formatTimeZ(ceilSecond(o.Until))})
 		}
 		return p
@@ -445,7 +451,9 @@ func (o *ListOptions) body(now time.Time) searchParms {
 	}
 	switch {
 	case !o.Until.IsZero():
-		p.SearchByAttributes = append(p.SearchByAttributes, Filter{AttrEventTime, LessThanOrEqual, formatTime(ceilSecond(o.Until))})
+		// Half-open: LESS_THAN, at Until rounded up to the second (a
+		// fraction is cut by the iterator).
+		p.SearchByAttributes = append(p.SearchByAttributes, Filter{AttrEventTime, LessThan, formatTime(ceilSecond(o.Until))})
 	case o.Since.IsZero() && !hasTime:
 		p.SearchByAttributes = append(p.SearchByAttributes, Filter{AttrEventTime, LessThanOrEqual, formatTime(ceilSecond(now))})
 	}
@@ -492,8 +500,8 @@ func floorSecond(t time.Time) time.Time {
 	return t.UTC().Truncate(time.Second)
 }
 
-// ceilSecond rounds up to the second, so that an inclusive upper bound
-// sent at second resolution loses nothing.
+// ceilSecond rounds up to the second, so that an upper bound sent at
+// second resolution loses nothing.
 func ceilSecond(t time.Time) time.Time {
 	u := t.UTC()
 	if tr := u.Truncate(time.Second); !tr.Equal(u) {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
@@ -127,14 +128,16 @@ func (e *AuditEvent) fieldOf(key []byte) *string {
 }
 
 // UnmarshalJSON decodes a record, keeping unknown fields in Extra and the
-// whole record in Raw.
+// whole record in Raw. A record that is not an object, a documented field
+// of the wrong type, or an eventTime missing or not a time is an
+// *auditclient.PathError ("$", "$.subject", "$.eventTime").
 func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	*e = AuditEvent{Raw: append(json.RawMessage(nil), data...)}
 	err := jsonscan.RawMembers(e.Raw, func(rawKey, val []byte) error {
 		if p := e.fieldOf(rawKey); p != nil {
 			s, err := unquote(val)
 			if err != nil {
-				return fmt.Errorf("entrust: audit event field %s: %w", rawKey, err)
+				return pathError("$."+string(rawKey), "entrust: audit event field %s: %w", rawKey, err)
 			}
 			*p = s
 			return nil
@@ -145,13 +148,13 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 			if len(val) > 0 && val[0] == '"' || jsonscan.IsNull(val) {
 				s, err := unquote(val)
 				if err != nil {
-					return fmt.Errorf("entrust: audit event field %s: %w", key, err)
+					return pathError("$."+key, "entrust: audit event field %s: %w", key, err)
 				}
 				e.EventVersion = s
 			} else {
 				var n json.Number
 				if err := json.Unmarshal(val, &n); err != nil {
-					return fmt.Errorf("entrust: audit event field eventVersion: %s is neither a string nor a number", clip(val))
+					return pathError("$.eventVersion", "entrust: audit event field eventVersion: %s is neither a string nor a number", clip(val))
 				}
 				e.EventVersion = n.String()
 			}
@@ -168,17 +171,17 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("entrust: audit event is not a JSON object: %s", clip(data))
+		return pathError("$", "entrust: audit event is not a JSON object: %s", clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if e.eventTime == "" {
-		return fmt.Errorf("entrust: audit event %s has no eventTime", e.ID)
+		return pathError("$.eventTime", "entrust: audit event %s has no eventTime", e.ID)
 	}
 	t, err := parseISO(e.eventTime)
 	if err != nil {
-		return fmt.Errorf("entrust: audit event %s: eventTime %q is not an ISO-8601 time", e.ID, e.eventTime)
+		return pathError("$.eventTime", "entrust: audit event %s: eventTime %q is not an ISO-8601 time", e.ID, e.eventTime)
 	}
 	e.EventTime = t
 	return nil
@@ -304,6 +307,67 @@ func (p Paging) MarshalJSON() ([]byte, error) {
 type AuditEventPage struct {
 	Results []AuditEvent `json:"results"`
 	Paging  Paging       `json:"paging"`
+}
+
+// UnmarshalJSON decodes a page strictly: an object with results (an array
+// of audit events) and paging (an object whose nextCursor is a string, or
+// null or absent on the last page), both required, since a walk cannot
+// tell without them whether it is complete. Anything else — {}, null, [],
+// results null or an object, paging missing or null, a nextCursor of
+// another type, a record that is not an audit event — is an
+// *auditclient.PathError naming the JSON path ("$.results",
+// "$.paging.nextCursor", "$.results[3].eventTime"), which the client
+// reports as a permanent *auditclient.DecodeError: a body of the wrong
+// shape is never read as a page without events.
+func (p *AuditEventPage) UnmarshalJSON(b []byte) error {
+	*p = AuditEventPage{}
+	var hasResults, hasPaging bool
+	err := members(b, "$", func(key string, val []byte) error {
+		switch key {
+		case "results":
+			hasResults = true
+			results := make([]AuditEvent, 0, 16)
+			err := elements(val, "$.results", func(i int, el []byte) error {
+				results = append(results, AuditEvent{})
+				if err := results[len(results)-1].UnmarshalJSON(el); err != nil {
+					return rebase(err, "$.results["+strconv.Itoa(i)+"]")
+				}
+				return nil
+			})
+			p.Results = results
+			return err
+		case "paging":
+			hasPaging = true
+			return members(val, "$.paging", func(k string, v []byte) error {
+				var err error
+				switch k {
+				case "nextCursor":
+					p.Paging.NextCursor, err = unquote(v)
+				case "prevCursor":
+					p.Paging.PrevCursor, err = unquote(v)
+				default:
+					if p.Paging.Extra == nil {
+						p.Paging.Extra = map[string]json.RawMessage{}
+					}
+					p.Paging.Extra[k] = json.RawMessage(v)
+				}
+				if err != nil {
+					return pathError("$.paging."+k, "want a string or null, got %s", jsonKind(v))
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return err
+	case !hasResults:
+		return pathError("$.results", "missing: the page has no results array")
+	case !hasPaging:
+		return pathError("$.paging", "missing: the page has no paging, so the walk cannot tell whether another page follows")
+	}
+	return nil
 }
 
 // unquote returns the string of a raw JSON string value; null is "".

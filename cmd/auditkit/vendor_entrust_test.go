@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/auditkit/auditkit/audittest"
 )
 
 // Filters reach the API: every event of a filtered demo pull matches them.
@@ -84,5 +86,31 @@ func TestEntrustTenantBaseURL(t *testing.T) {
 			t.Error("Open sent a request")
 		}
 		op.Events.Close()
+	}
+}
+
+// --tenant and --base-url are the tenant's origin, with an optional proxy
+// prefix; the documented paths are appended, and a URL already ending with
+// /api, /api/web or /api/web/v2 is not doubled.
+func TestEntrustTenantIsTheOrigin(t *testing.T) {
+	fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(40, 2, testEnd), BasePath: "/gw"})
+	env := map[string]string{entrustEnvAppID: fake.ApplicationID(), entrustEnvSecret: fake.SharedSecret()}
+	for _, args := range [][]string{
+		{"--tenant", fake.URL()},
+		{"--tenant", fake.URL() + "/api"},
+		{"--base-url", fake.URL() + "/"},
+		{"--base-url", fake.URL() + "/api/web"},
+		{"--base-url", fake.URL() + "/api/web/v2/"},
+	} {
+		before := len(fake.Requests())
+		code, out, errOut := cli(t, env, append([]string{"pull", "entrust", "--quiet"}, args...)...)
+		if code != 0 || strings.Count(out, "\n") != 40 {
+			t.Errorf("%v: exit %d, %d lines: %s", args, code, strings.Count(out, "\n"), errOut)
+		}
+		for _, r := range fake.Requests()[before:] {
+			if r.Path != "/gw/api/web/v1/adminapi/authenticate" && r.Path != "/gw/api/web/v2/reports/auditeventspaged" {
+				t.Errorf("%v: requested %s", args, r.Path)
+			}
+		}
 	}
 }

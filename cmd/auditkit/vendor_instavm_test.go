@@ -57,3 +57,21 @@ func TestInstavmPullBaseURL(t *testing.T) {
 		}
 	}
 }
+
+// --base-url is the origin, with an optional proxy prefix; the documented
+// path is appended, and a URL already ending with /v1 is not doubled.
+func TestInstavmBaseURLIsTheOrigin(t *testing.T) {
+	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(40, 2, testEnd), BasePath: "/gw"})
+	for _, base := range []string{fake.URL(), fake.URL() + "/", fake.URL() + "/v1", fake.URL() + "/v1/"} {
+		before := len(fake.Requests())
+		code, out, errOut := cli(t, map[string]string{"INSTAVM_API_KEY": fake.APIKey()}, "pull", "instavm", "--quiet", "--base-url", base)
+		if code != 0 || strings.Count(out, "\n") != 40 {
+			t.Errorf("--base-url %s: exit %d, %d lines: %s", base, code, strings.Count(out, "\n"), errOut)
+		}
+		for _, r := range fake.Requests()[before:] {
+			if r.Path != "/gw/v1/audit/events" {
+				t.Errorf("--base-url %s: requested %s", base, r.Path)
+			}
+		}
+	}
+}

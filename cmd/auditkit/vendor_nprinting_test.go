@@ -69,3 +69,30 @@ func TestNPrintingServerAndCAFile(t *testing.T) {
 		t.Errorf("--base-url over --server: exit %d: %s", code, errOut)
 	}
 }
+
+// --server and --base-url are the origin, with an optional proxy prefix;
+// the documented path is appended, and a URL already ending with /api/v1 or
+// /api is not doubled: each form pulls the whole data set from a fake
+// under a proxy prefix, at exactly the documented path.
+func TestNPrintingServerIsTheOrigin(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(40, 2, testEnd), BasePath: "/gw"})
+	env := map[string]string{"NPRINTING_TOKEN": fake.Token()}
+	for _, args := range [][]string{
+		{"--server", fake.URL()},
+		{"--server", fake.URL() + "/"},
+		{"--server", fake.URL() + "/api/v1"},
+		{"--server", fake.URL() + "/api"},
+		{"--base-url", fake.URL() + "/api/v1/"},
+	} {
+		before := len(fake.Requests())
+		code, out, errOut := cli(t, env, append([]string{"pull", "nprinting", "--quiet"}, args...)...)
+		if code != 0 || strings.Count(out, "\n") != 40 {
+			t.Errorf("%v: exit %d, %d lines: %s", args, code, strings.Count(out, "\n"), errOut)
+		}
+		for _, r := range fake.Requests()[before:] {
+			if r.Path != "/gw/api/v1/audit/events" {
+				t.Errorf("%v: requested %s", args, r.Path)
+			}
+		}
+	}
+}
