@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"github.com/auditkit/auditkit/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,15 +248,15 @@ func validatePy(t *testing.T) (python, script string) {
 	t.Helper()
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		t.Skip("python3 not found on PATH; skipping the comparison with validate.py")
+		testenv.Missing(t, "python3 not found on PATH: no comparison with validate.py")
 	}
 	root, err := moduleRoot()
 	if err != nil {
-		t.Skipf("module root not found: %v", err)
+		testenv.Missing(t, "module root not found: %v", err)
 	}
 	script = filepath.Join(root, "..", "shared", "ocsf", "validate.py")
 	if _, err := os.Stat(script); err != nil {
-		t.Skipf("reference validator %s not found; skipping", script)
+		testenv.Missing(t, "reference validator %s not found", script)
 	}
 	return python, script
 }

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/auditkit/auditkit/internal/testenv"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -201,11 +202,11 @@ func NeedValidator(tb testing.TB) Validator {
 	tb.Helper()
 	script, err := validatorPath()
 	if err != nil {
-		tb.Skipf("reference validator not found: %v (it lives in ../shared beside the repository)", err)
+		testenv.Missing(tb, "reference validator not found: %v (it lives in ../shared beside the repository)", err)
 	}
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		tb.Skip("python3 not installed")
+		testenv.Missing(tb, "python3 not installed")
 	}
 	return Validator{python: python, script: script}
 }
