@@ -245,6 +245,10 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 		Map:      func(e Entry) (ocsf.Event, error) { return ToOCSF(e), nil },
 		Logger:   c.api.Logger(),
 		Warnings: trunc.list,
+		// A page is an object's history: an empty one (an object skipped
+		// as not found, or with no entry) still moves the walk on to the
+		// next object.
+		EmptyPagesAdvance: true,
 	}
 	return auditclient.NewIterator(ctx, src, resume)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -408,6 +409,18 @@ func TestNotFoundObject(t *testing.T) {
 	it = c.Events(context.Background(), &tanium.ListOptions{Objects: objs, HistorySize: 1000, SkipNotFound: true}, nil)
 	if n := len(collect(t, it, -1)); n != 100 || it.Err() != nil {
 		t.Errorf("SkipNotFound: %d events, %v", n, it.Err())
+	}
+	it.Close()
+	// Many missing objects in a row are empty pages of a walk that still
+	// moves on, not a server making no progress.
+	var missing []tanium.Object
+	for i := range 3 * auditclient.DefaultMaxStalePages {
+		missing = append(missing, obj(tanium.Sensor, strconv.Itoa(900000+i)))
+	}
+	objs = append(missing, objs[1:]...)
+	it = c.Events(context.Background(), &tanium.ListOptions{Objects: objs, HistorySize: 1000, SkipNotFound: true}, nil)
+	if n := len(collect(t, it, -1)); n != 100 || it.Err() != nil {
+		t.Errorf("SkipNotFound after %d missing objects: %d events, %v", len(missing), n, it.Err())
 	}
 	it.Close()
 }
