@@ -182,6 +182,8 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 			if secs >= 0 {
 				return secondsDuration(float64(secs)), true
 			}
+		} else if errors.Is(err, strconv.ErrRange) && v[0] != '-' {
+			return math.MaxInt64, true // more seconds than a Duration holds
 		} else if t, err := http.ParseTime(v); err == nil {
 			if d := t.Sub(now); d > 0 {
 				return d, true

@@ -146,7 +146,11 @@ func TestRetryAfter(t *testing.T) {
 		{map[string]string{"Retry-After": now.Add(time.Minute).Format(http.TimeFormat)}, time.Minute, true},
 		{map[string]string{"Retry-After": "Wed, 19 Jun 2024 09:00:00 GMT"}, 0, true},
 		{map[string]string{"Retry-After": "Sunday"}, 0, false},
-		{map[string]string{"Retry-After": "99999999999999999999"}, 0, false}, // overflows int64: garbage
+		{map[string]string{"Retry-After": "99999999999999999999"}, 1<<63 - 1, true}, // overflows int64: longer than any wait
+		{map[string]string{"Retry-After": "-5"}, 0, false},
+		{map[string]string{"Retry-After": "-99999999999999999999"}, 0, false},
+		{map[string]string{"Retry-After": "1e309"}, 0, false},
+		{map[string]string{"Retry-After": "soon"}, 0, false},
 		{map[string]string{"Retry-After": "9999999999999"}, 1<<63 - 1, true}, // saturates
 		{map[string]string{"X-Rate-Limit-Remaining": "0", "X-Rate-Limit-Reset": "1200"}, 20 * time.Minute, true},
 		{map[string]string{"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "60"}, time.Minute, true},
