@@ -18,13 +18,17 @@ import (
 //
 // The usual loop:
 //
-//	it := client.Events(ctx, opts)
+//	it := client.Events(ctx, opts, checkpoint) // checkpoint: nil, or one saved before
 //	defer it.Close()
 //	for it.Next() {
 //		ev := it.Event()
-//		// deliver ev, then save it.Checkpoint()
+//		// deliver ev, then (every page or so) save it.Checkpoint()
 //	}
 //	if err := it.Err(); err != nil { ... }
+//	// Save it.Checkpoint() once more here: only a checkpoint taken after
+//	// Next returned false (without an error) is Complete, and resumes as
+//	// an incremental walk from the newest event instead of the last page.
+//	// auditclient.WarningsOf(it) tells what the walk could not cover.
 //
 // or, with range-over-func, for ev, err := range it.All() { ... }.
 type Iterator interface {
