@@ -7,12 +7,14 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -115,6 +117,19 @@ type CiscoOptions struct {
 	// document) or CiscoHeaderStyleXRateDashLimit (as in Cisco's API
 	// overview). Other values mean the default.
 	HeaderStyle string
+
+	// LiveInserts, when positive, models records arriving while clients
+	// page: before serving each GET /v1/audit_logs (that is not answered
+	// with an injected fault), the fake adds that many new records to the
+	// data set, created at the fake's clock (Clock) to the second, as
+	// Cisco stamps them. The data set is served newest first, so each
+	// insert inside a request's time window shifts the offsets of its
+	// later pages by one, as on the real API. LiveMax bounds the number
+	// inserted in all (0: no bound); Inserted returns them.
+	LiveInserts int
+	LiveMax     int
+	// Clock is the fake's clock for live inserts; nil means time.Now.
+	Clock func() time.Time
 }
 
 // Cisco is a fake of the Cisco Secure Endpoint (formerly AMP for Endpoints)
@@ -146,7 +161,8 @@ type CiscoOptions struct {
 // parameters is deliberate: it makes a client's query-building mistakes show.
 //
 // Offsets index the current data set, as offsets do: events added during a
-// walk shift later pages, and a client sees some events twice.
+// walk (Add, or CiscoOptions.LiveInserts) shift later pages, and a client
+// that does not pin end_time before the records arriving sees some twice.
 //
 // All methods are safe for concurrent use.
 type Cisco struct {
@@ -160,6 +176,11 @@ type Cisco struct {
 	start            time.Time
 
 	set eventSet[ciscoEvent] // newest first; ties by seq
+
+	liveInserts, liveMax int
+	clock                func() time.Time
+	liveMu               sync.Mutex
+	inserted             []json.RawMessage // the live inserts so far
 }
 
 // ciscoEvent is one record of the data set with the fields the API filters
@@ -193,8 +214,47 @@ func NewCisco(opts CiscoOptions) *Cisco {
 		c.headerStyle = CiscoHeaderStyleXRateLimit
 	}
 	c.set.add(eventsOr(opts.Events, GenerateCiscoEvents, DefaultCiscoEvents, ciscoDefaultEnd()))
+	c.liveInserts, c.liveMax, c.clock = max(opts.LiveInserts, 0), max(opts.LiveMax, 0), opts.Clock
+	if c.clock == nil {
+		c.clock = time.Now
+	}
 	c.listen(opts.BasePath, opts.Faults, c.route, c.writeFault)
 	return c
+}
+
+// Inserted returns a copy of the records the fake added by itself
+// (CiscoOptions.LiveInserts), in the order it added them.
+func (c *Cisco) Inserted() []json.RawMessage {
+	c.liveMu.Lock()
+	defer c.liveMu.Unlock()
+	out := make([]json.RawMessage, len(c.inserted))
+	for i, r := range c.inserted {
+		out[i] = slices.Clone(r)
+	}
+	return out
+}
+
+// insertLive adds the live inserts of one request (CiscoOptions.LiveInserts).
+func (c *Cisco) insertLive() {
+	c.liveMu.Lock()
+	n := c.liveInserts
+	if c.liveMax > 0 {
+		n = min(n, c.liveMax-len(c.inserted))
+	}
+	recs := make([]json.RawMessage, 0, max(n, 0))
+	for range n {
+		seq := len(c.inserted) + 1
+		at := c.clock().UTC().Truncate(time.Second)
+		rec := json.RawMessage(`{"event":"create","audit_log_type":"Computer","audit_log_id":"` + fmt.Sprintf("%020x", seq) +
+			`","audit_log_user":"live-inserts@example.com","created_at":"` + at.Format(time.RFC3339) +
+			`","old_attributes":{"name":null},"new_attributes":{"name":"live-` + strconv.Itoa(seq) + `"}}`)
+		c.inserted = append(c.inserted, rec)
+		recs = append(recs, rec)
+	}
+	c.liveMu.Unlock()
+	if len(recs) > 0 {
+		c.set.add(recs)
+	}
 }
 
 // StartCisco is NewCisco for tests: it closes the fake when tb's test ends.
@@ -383,6 +443,9 @@ func (c *Cisco) serveAuditLogs(w http.ResponseWriter, r *http.Request) {
 	if len(details) > 0 {
 		writeCiscoError(w, http.StatusBadRequest, details...)
 		return
+	}
+	if c.liveInserts > 0 {
+		c.insertLive()
 	}
 
 	var (

@@ -666,3 +666,43 @@ func TestCiscoCloseTwice(t *testing.T) {
 	c.Close()
 	c.Close()
 }
+
+// LiveInserts adds records before each page is served, stamped with the
+// fake's clock to the second, newest first: a page walk without end_time
+// sees offsets shift (the next page repeats the last records of the one
+// before), one with an end_time before the inserts does not; LiveMax caps
+// them and Inserted returns them in order.
+func TestCiscoLiveInserts(t *testing.T) {
+	clock := time.Date(2024, 1, 3, 12, 0, 0, 700e6, time.UTC)
+	c := StartCisco(t, CiscoOptions{
+		Events:      GenerateCiscoEvents(20, 7, time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC)),
+		LiveInserts: 2, LiveMax: 5,
+		Clock: func() time.Time { t := clock; clock = clock.Add(200 * time.Millisecond); return t },
+	})
+	_, p1 := fetchPage(t, c, c.URL()+"/v1/audit_logs?limit=5")
+	if got := len(c.Inserted()); got != 2 || p1.Metadata.Results.Total != 22 {
+		t.Fatalf("after one page: %d inserted, total %d; want 2, 22", got, p1.Metadata.Results.Total)
+	}
+	// The two inserted records are the newest, stamped to the second.
+	for i, want := range []string{"2024-01-03T12:00:00Z", "2024-01-03T12:00:00Z"} {
+		if r := decodeRecord(t, p1.Data[1-i]); r.CreatedAt != want || r.AuditLogUser != "live-inserts@example.com" {
+			t.Errorf("record %d: %+v", 1-i, r)
+		}
+	}
+	_, p2 := fetchPage(t, c, p1.Metadata.Links.Next)
+	if !bytes.Equal(p2.Data[0], p1.Data[3]) || !bytes.Equal(p2.Data[1], p1.Data[4]) {
+		t.Errorf("offsets did not shift by the two records inserted: page 2 starts %s", p2.Data[0])
+	}
+	// The cap: one more record only.
+	_, p3 := fetchPage(t, c, c.URL()+"/v1/audit_logs?limit=5&end_time=2024-01-02T00%3A00%3A00%2B00%3A00")
+	ins := c.Inserted()
+	if len(ins) != 5 || p3.Metadata.Results.Total != 20 {
+		t.Errorf("%d inserted (want 5, the cap), total before the inserts %d (want 20)", len(ins), p3.Metadata.Results.Total)
+	}
+	if r := decodeRecord(t, ins[4]); r.CreatedAt != "2024-01-03T12:00:01Z" {
+		t.Errorf("the fifth insert: %+v", r)
+	}
+	if n := len(c.Events()); n != 25 {
+		t.Errorf("Events() holds %d, want 25", n)
+	}
+}

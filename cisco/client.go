@@ -9,6 +9,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,7 @@ const DefaultRateLimit = 5
 // It is safe for concurrent use.
 type Client struct {
 	api *auditclient.Client
+	now func() time.Time // the clock that pins a walk's window; time.Now
 }
 
 // NewClient returns a client that authenticates with HTTP Basic, the API
@@ -69,7 +71,7 @@ func NewClient(clientID, apiKey string, opts ...auditclient.Option) (*Client, er
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: api}, nil
+	return &Client{api: api, now: time.Now}, nil
 }
 
 // HTTP returns the underlying auditclient.Client, for its Stats.
@@ -131,11 +133,17 @@ func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditLog
 // Events walks the audit log as OCSF events (see ToOCSF), newest first as the
 // API sends them, resuming from resume when it is not nil.
 //
-// opts.StartTime and opts.EndTime are the window; a zero EndTime is pinned to
-// the walk's start so that events arriving meanwhile cannot shift the
-// offsets of later pages (they are collected by the next, incremental walk
-// from the checkpoint). opts.Offset must be 0. Bad options end the walk
-// before any request, with an *OptionError from Err.
+// opts.StartTime and opts.EndTime are the window, half-open as every
+// walk's: [StartTime, EndTime), a record created at exactly EndTime is not
+// yielded, one at exactly StartTime is. Cisco's end_time is inclusive and
+// to the second, so the walk sends as end_time the last whole second before
+// EndTime (see EndTimeFor). A zero EndTime is pinned to the start of the
+// second the walk starts in: records arriving meanwhile, within that second
+// or later, are outside end_time and cannot shift the offsets of later
+// pages (they are collected by the next, incremental walk from the
+// checkpoint). Should offsets shift nonetheless, the records a growing
+// total pushed from one page into the next are dropped. opts.Offset must be 0. Bad options end
+// the walk before any request, with an *OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
 	var o ListOptions
 	if opts != nil {
@@ -159,12 +167,16 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 				return c.pager(ctx, token, nil)
 			}
 			q := o
-			q.StartTime, q.EndTime = w.Since, w.Until
+			q.StartTime, q.EndTime = w.Since, EndTimeFor(w.Until)
 			link, err := c.firstLink(&q)
 			return c.pager(ctx, link, err)
 		},
 		Key: func(a AuditLog) (time.Time, string) { return a.CreatedAt, a.UID() },
 		Map: func(a AuditLog) (ocsf.Event, error) { return ToOCSF(a), nil },
+		// A zero end is pinned to the start of the current second: every
+		// record of the window is then at least a second old, and none
+		// created during the walk is inside end_time.
+		Now: func() time.Time { return c.now().UTC().Truncate(time.Second) },
 	}
 	return auditclient.NewIterator(ctx, src, resume)
 }
@@ -245,36 +257,177 @@ func (c *Client) relative(link string) string {
 	return rest
 }
 
-// pager walks next links from link; err, when set, ends it before any request.
+// EndTimeFor returns the end_time that bounds the half-open window ending at
+// until: the last whole second before it, in UTC. Cisco's end_time is
+// inclusive and to the second, so no record created at or after until (to
+// the second Cisco keeps) is inside it: 2025-06-02T00:00:00Z gives
+// 2025-06-01T23:59:59Z, and 12:00:05.3 gives 12:00:05. A zero until stays
+// zero (no end_time).
+func EndTimeFor(until time.Time) time.Time {
+	if until.IsZero() {
+		return until
+	}
+	return until.UTC().Add(-time.Nanosecond).Truncate(time.Second)
+}
+
+// pager walks next links from link; err, when set, ends it before any
+// request.
+//
+// Every page is checked against what the walk already knows, and a page
+// that contradicts it ends the walk with a permanent
+// *auditclient.DecodeError naming the member at fault, rather than a walk
+// cut short in silence or one that never ends: an empty page with a next
+// link, an empty page before the total is reached, a next link whose
+// offset does not move past the page's own or lies at or past the total
+// ($.metadata.links.next), and a page that repeats the page before record
+// for record ($.data).
+//
+// When records arrive during a walk whose end is not pinned (Pages, List),
+// the offsets shift: the last records of a page come again at the head of
+// the next, as many as the total grew. Those are dropped. Records the API
+// cannot tell apart (byte-identical twins, which Cisco does produce) are
+// kept: only a repeat the growth of the total explains is dropped.
 func (c *Client) pager(ctx context.Context, link string, err error) *pagination.Pager[AuditLog] {
+	total := -1 // the first page's total
+	prevTotal := -1
+	var prev []string // the uids of the page before, in order
 	return pagination.NextLink(ctx, link, func(ctx context.Context, link string) ([]AuditLog, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		p, err := c.fetch(ctx, link)
+		p, u, err := c.fetchPage(ctx, link)
 		if err != nil {
 			return nil, "", err
 		}
-		next := c.relative(p.Metadata.Links.Next)
-		if len(p.Data) == 0 {
-			next = "" // an empty page ends the walk whatever the links say
+		if total < 0 {
+			total = p.Metadata.Results.Total
 		}
-		return p.Data, next, nil
+		at, err := linkOffset(link, "$.metadata.links.self")
+		if err != nil {
+			return nil, "", inconsistent(u, err)
+		}
+		next := c.relative(p.Metadata.Links.Next)
+		if err := checkPage(p, at, total, next); err != nil {
+			return nil, "", inconsistent(u, err)
+		}
+		uids := make([]string, len(p.Data))
+		for i := range p.Data {
+			uids[i] = p.Data[i].UID()
+		}
+		grew := 0
+		if prevTotal >= 0 {
+			grew = p.Metadata.Results.Total - prevTotal
+		}
+		shifted := overlap(prev, uids, grew)
+		if len(uids) > 0 && shifted < len(uids) && slices.Equal(prev, uids) {
+			return nil, "", inconsistent(u, pathError("$.data", "the page at offset %d holds the records of the page before it, in the same order: the server repeated a page (does it ignore offset?)", at))
+		}
+		prev, prevTotal = uids, p.Metadata.Results.Total
+		return p.Data[shifted:], next, nil
 	}, pagination.Options{})
+}
+
+// overlap returns how many records at the head of page cur repeat the tail
+// of the page before, prev, in order, at most grew: the records new ones
+// pushed from one page into the next.
+func overlap(prev, cur []string, grew int) int {
+	for j := min(grew, len(prev), len(cur)); j > 0; j-- {
+		if slices.Equal(prev[len(prev)-j:], cur[:j]) {
+			return j
+		}
+	}
+	return 0
+}
+
+// checkPage checks the page fetched at offset at against the walk's total
+// (the first page's) and its own counts.
+func checkPage(p *AuditLogPage, at, total int, next string) error {
+	n := len(p.Data)
+	if n == 0 {
+		switch {
+		case next != "":
+			return pathError("$.metadata.links.next", "the page at offset %d is empty, yet it has a next link: following it would never end", at)
+		case at < p.Metadata.Results.Total || at < total:
+			return pathError("$.data", "the page at offset %d is empty, yet the total is %d (the walk's first page said %d): records would be skipped", at, p.Metadata.Results.Total, total)
+		}
+		return nil
+	}
+	if next == "" {
+		return nil
+	}
+	to, err := linkOffset(next, "$.metadata.links.next")
+	if err != nil {
+		return err
+	}
+	switch {
+	case to <= at:
+		return pathError("$.metadata.links.next", "the next link's offset %d does not move past the page's own, %d: following it would repeat pages", to, at)
+	case to >= p.Metadata.Results.Total:
+		return pathError("$.metadata.links.next", "the next link's offset %d is at or past the total, %d", to, p.Metadata.Results.Total)
+	}
+	return nil
+}
+
+// linkOffset returns the offset a page link asks for: its offset query
+// parameter, 0 when it has none. A link that does not parse, or an offset
+// that is not a non-negative integer, is a *auditclient.PathError at path.
+func linkOffset(link, path string) (int, error) {
+	u, err := url.Parse(link)
+	if err != nil {
+		return 0, pathError(path, "the link does not parse")
+	}
+	v, ok := u.Query()["offset"]
+	if !ok {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v[0])
+	if err != nil || n < 0 || len(v) != 1 {
+		return 0, pathError(path, "the link's offset %q is not a non-negative integer", clip(strings.Join(v, ",")))
+	}
+	return n, nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
+
+// inconsistent turns the *auditclient.PathError of a page that contradicts
+// the walk into the permanent *auditclient.DecodeError of its response (u,
+// already redacted).
+func inconsistent(u string, err error) error {
+	var pe *auditclient.PathError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	return &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: pe.Path, Err: err}
 }
 
 // fetch gets one page by its link, relative to the base URL or absolute. The
 // client refuses a link to another scheme or host before sending anything.
 func (c *Client) fetch(ctx context.Context, link string) (*AuditLogPage, error) {
+	p, _, err := c.fetchPage(ctx, link)
+	return p, err
+}
+
+// fetchPage is fetch that also returns the URL that answered, redacted.
+func (c *Client) fetchPage(ctx context.Context, link string) (*AuditLogPage, string, error) {
 	var p AuditLogPage
-	if _, err := c.api.Get(ctx, link, nil, &p); err != nil {
-		return nil, err
+	resp, err := c.api.Get(ctx, link, nil, &p)
+	if err != nil {
+		return nil, "", err
 	}
 	var scratch []byte
 	for i := range p.Data {
 		p.Data[i].uid, scratch = p.Data[i].computeUID(scratch)
 	}
-	return &p, nil
+	u := ""
+	if resp != nil {
+		u = resp.URL
+	}
+	return &p, u, nil
 }
 
 // parseError reads Cisco's error envelope:

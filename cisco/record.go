@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -54,7 +53,9 @@ type AuditLog struct {
 
 // UnmarshalJSON decodes a record in one pass, keeping unknown fields in
 // Extra and the whole record in Raw. Attribute values keep their exact
-// numbers (json.Number).
+// numbers (json.Number). A record of the wrong shape (not an object, a
+// field of the wrong type, no readable created_at) is an
+// *auditclient.PathError naming the member ("$", "$.created_at").
 func (a *AuditLog) UnmarshalJSON(data []byte) error {
 	*a = AuditLog{Raw: append(json.RawMessage(nil), data...)}
 	str := func(key string, val []byte) (string, error) {
@@ -63,7 +64,7 @@ func (a *AuditLog) UnmarshalJSON(data []byte) error {
 		}
 		s, err := jsonscan.Unquote(val)
 		if err != nil {
-			return "", fmt.Errorf("cisco: field %s: %w", key, err)
+			return "", pathError("$."+key, "cisco: field %s: want a string, got %s", key, jsonKind(val))
 		}
 		return s, nil
 	}
@@ -106,16 +107,16 @@ func (a *AuditLog) UnmarshalJSON(data []byte) error {
 		return err
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("cisco: audit log record is not a JSON object: %s", jsonscan.Clip(data))
+		return pathError("$", "cisco: audit log record is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if a.created == "" {
-		return errors.New("cisco: audit log record has no created_at")
+		return pathError("$.created_at", "cisco: audit log record has no created_at")
 	}
 	if a.CreatedAt, err = time.Parse(time.RFC3339Nano, a.created); err != nil {
-		return fmt.Errorf("cisco: field created_at: %q is not an ISO 8601 time", a.created)
+		return pathError("$.created_at", "cisco: field created_at: %q is not an ISO 8601 time", jsonscan.Clip([]byte(a.created)))
 	}
 	return nil
 }
@@ -126,11 +127,11 @@ func attributes(key string, val []byte) (map[string]any, error) {
 		return nil, nil
 	}
 	if len(val) == 0 || val[0] != '{' {
-		return nil, fmt.Errorf("cisco: field %s: %s is not an object", key, jsonscan.Clip(val))
+		return nil, pathError("$."+key, "cisco: field %s: %s is not an object", key, jsonscan.Clip(val))
 	}
 	v, err := jsonscan.DecodeValue(val)
 	if err != nil {
-		return nil, fmt.Errorf("cisco: field %s: %w", key, err)
+		return nil, pathError("$."+key, "cisco: field %s: %w", key, err)
 	}
 	return v.(map[string]any), nil
 }
