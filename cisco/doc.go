@@ -20,8 +20,33 @@
 //
 // The API lists the newest records first. So that records arriving during a
 // walk cannot shift the offsets of the pages still to come, Events pins
-// end_time at the walk's start when the caller gives none; what arrives
-// meanwhile is collected by the next walk, resumed from the checkpoint.
+// end_time when the caller gives none: Cisco's end_time is inclusive and to
+// the second, so it is the last completed second before the walk started,
+// and nothing created during the walk, even within the second it started
+// in, is inside it. What arrives meanwhile is collected by the next walk,
+// resumed from the checkpoint.
+//
+// Windows are half-open, [StartTime, EndTime), as for every vendor: Events
+// sends as end_time the last whole second before EndTime (EndTimeFor), so
+// a record created at exactly EndTime is not yielded and one at exactly
+// StartTime is. ListPage, Pages and List send EndTime as given.
+//
+// Should offsets shift nonetheless (Pages and List without an end_time),
+// the records a growing total pushed from one page into the next are
+// dropped; byte-identical twins, which the API produces, are kept.
+//
+// # Hostile responses
+//
+// A 2xx body that is not the document's envelope — {}, null, an array, a
+// missing metadata, links, results or data, an object where data's array
+// belongs, a string where a count or created_at belongs — is a permanent
+// *auditclient.DecodeError whose Path names the JSON path ("$.metadata.links",
+// "$.data[3].created_at"), never "no records" and never a record built
+// from zero values. So is a page that contradicts the walk: an empty page
+// with a next link, an empty page before the total is reached, a next link
+// whose offset does not move forward or lies past the total, and a page
+// that repeats the page before record for record (a server that ignores
+// offset).
 //
 // # Identity
 //

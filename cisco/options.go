@@ -37,7 +37,10 @@ type ListOptions struct {
 	// StartTime keeps records created at or after this time. Sent in UTC, to
 	// the second.
 	StartTime time.Time `url:"start_time,omitempty" layout:"2006-01-02T15:04:05-07:00"`
-	// EndTime keeps records created at or before this time.
+	// EndTime keeps records created at or before this time, sent in UTC
+	// to the second, as the API's end_time is. Events reads it instead as
+	// the exclusive end of a half-open window [StartTime, EndTime) and
+	// sends the last whole second before it (see EndTimeFor).
 	EndTime time.Time `url:"end_time,omitempty" layout:"2006-01-02T15:04:05-07:00"`
 	// AuditLogUser keeps records of one acting user, e.g. "amp@cisco.com".
 	AuditLogUser string `url:"audit_log_user,omitempty"`
