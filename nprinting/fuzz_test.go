@@ -1,0 +1,262 @@
+package nprinting
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+// fzMarshal is json.Marshal without HTML escaping, which would change
+// the bytes of a record's Raw (and so the digest some uids are).
+func fzMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// fzDecode decodes a response body the way auditclient does: one JSON value
+// through a json.Decoder, and nothing after it.
+func fzDecode(body []byte, out any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(out); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("data after the JSON value: %v", err)
+	}
+	return nil
+}
+
+// fzKnownIssues are failures these targets found that are reported and
+// not yet fixed (see the fuzzing notes of issue 8). By default they fail
+// like any other; with AUDITKIT_FUZZ_SKIP_KNOWN=1 a fuzzing run passes over
+// them to look for others. Remove an entry once its fix is in.
+var fzKnownIssues = []string{}
+
+func fzKnown(err error) bool {
+	if os.Getenv("AUDITKIT_FUZZ_SKIP_KNOWN") == "" {
+		return false
+	}
+	for _, s := range fzKnownIssues {
+		if strings.Contains(err.Error(), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// fzCheckEvent holds for every event of a record that decoded: it has a
+// time (no event built from zero values), it marshals to JSON, the same
+// record gives the same event again, and it passes ocsf.Validate (for times
+// OCSF's epoch milliseconds can hold comfortably).
+func fzCheckEvent(t *testing.T, raw []byte, ev, again ocsf.Event) {
+	t.Helper()
+	if ev.Time.IsZero() {
+		t.Fatalf("event with a zero time from %s", raw)
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatalf("marshal event of %s: %v", raw, err)
+	}
+	if !json.Valid(b) {
+		t.Fatalf("event of %s marshals to invalid JSON: %s", raw, b)
+	}
+	b2, err := json.Marshal(again)
+	if err != nil || !bytes.Equal(b, b2) {
+		t.Fatalf("ToOCSF is not pure for %s:\n%s\n%s", raw, b, b2)
+	}
+	if y := ev.Time.Year(); y >= 1971 && y <= 9000 {
+		if err := ocsf.Validate(ev); err != nil && !fzKnown(err) {
+			t.Fatalf("invalid event from %s: %v\n%s", raw, err, b)
+		}
+	}
+}
+
+// FuzzDecodePage: a body of GET /api/v1/audit/events never panics the
+// decoder (AuditEventListResponse, what ListPage decodes); a body that
+// decodes has the envelope the package promises (a data member with
+// totalItems and items, non-negative counts); every record it yields has a
+// time, re-decodes alone from its own JSON with the same uid, and ToOCSF
+// gives a valid event that marshals to JSON. Seeds: the document's example,
+// the fixture of vendors.md and generated records.
+func FuzzDecodePage(f *testing.F) {
+	for _, b := range audittest.NPrintingDocExamples() {
+		f.Add([]byte(b))
+	}
+	gen := audittest.GenerateNPrintingEvents(3, 7, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC))
+	page, _ := json.Marshal(map[string]any{"data": map[string]any{"totalItems": 3, "offset": 0, "limit": 3, "items": gen}})
+	f.Add(page)
+	for _, s := range []string{"{}", "null", "[]", `{"data":null}`, `{"data":{"totalItems":0,"items":[]}}`,
+		`{"data":{"totalItems":1,"items":[{}]}}`, `{"data":{"totalItems":-1,"items":[]}}`,
+		`{"data":{"totalItems":1,"items":[{"eventTime":"2024-06-18T00:00:00Z","action":"Login"}]}}`,
+		`{"data":{"totalItems":"1","items":{}}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var r AuditEventListResponse
+		err := fzDecode(body, &r)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error text")
+			}
+			return
+		}
+		if r.Data.TotalItems < 0 || r.Data.Offset < 0 || r.Data.Limit < 0 || r.Data.Items == nil {
+			t.Fatalf("decoded a page the package promises to refuse: %+v from %s", r.Data, body)
+		}
+		for i := range r.Data.Items {
+			e := &r.Data.Items[i]
+			if e.EventTime.IsZero() {
+				t.Fatalf("record %d decoded with a zero time: %s", i, e.Raw)
+			}
+			b, err := fzMarshal(*e)
+			if err != nil {
+				t.Fatalf("marshal record %d: %v", i, err)
+			}
+			var alone AuditEvent
+			if err := json.Unmarshal(b, &alone); err != nil {
+				t.Fatalf("record %d does not decode alone from %s: %v", i, b, err)
+			}
+			if alone.UID() != e.UID() {
+				t.Fatalf("record %d: uid %q, alone %q", i, e.UID(), alone.UID())
+			}
+			fzCheckEvent(t, e.Raw, ToOCSF(*e), ToOCSF(*e))
+		}
+	})
+}
+
+// fzLog serves a log of records by offset and limit, in memory, and counts
+// the requests.
+type fzLog struct {
+	recs []json.RawMessage
+	mu   sync.Mutex
+	n    int
+}
+
+func (f *fzLog) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	f.n++
+	f.mu.Unlock()
+	q := r.URL.Query()
+	off, _ := strconv.Atoi(q.Get("offset"))
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	lo := min(max(off, 0), len(f.recs))
+	hi := lo + min(max(limit, 0), len(f.recs)-lo)
+	items, _ := json.Marshal(f.recs[lo:hi])
+	body := `{"data":{"totalItems":` + strconv.Itoa(len(f.recs)) + `,"offset":` + strconv.Itoa(off) +
+		`,"limit":` + strconv.Itoa(limit) + `,"items":` + string(items) + `}}`
+	return &http.Response{StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)), Request: r}, nil
+}
+
+// FuzzOffsetToken: a walk resumed from a checkpoint whose position holds
+// any token (an offset, as NPrinting pages) and skip, over a log of total
+// records served exactly by offset and limit. It never panics and ends
+// within the pages the log has (plus a few); it never yields a record
+// twice; and when the token is a canonical offset within the log and the
+// walk succeeds, it yields exactly the records from that offset plus skip
+// to the end, in order.
+func FuzzOffsetToken(f *testing.F) {
+	for _, s := range []string{"", "0", "5", "7", "20", "-5", "+5", "05", "1e3", "9223372036854775807", "99999999999999999999", "x", " 5"} {
+		f.Add(s, uint8(0), uint16(20))
+	}
+	f.Add("10", uint8(2), uint16(13))
+	f.Add("0", uint8(1), uint16(0))
+	all := audittest.GenerateNPrintingEvents(300, 3, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC))
+	f.Fuzz(func(t *testing.T, tok string, skip uint8, total uint16) {
+		n := int(total) % (len(all) + 1)
+		log := &fzLog{recs: all[:n]}
+		c, err := NewClient("http://127.0.0.1:8080", "fz-Key-7c1e5d9a0b", auditclient.WithHTTPClient(&http.Client{Transport: log}),
+			auditclient.WithRateLimit(rate.Inf, 1), auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const limit = 5
+		o := ListOptions{Limit: limit, End: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}
+		sk := int(skip % 4)
+		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Vendor,
+			Query:    auditclient.Fingerprint(Vendor, o.filters()),
+			Window:   auditclient.Window{Until: o.End},
+			Position: &auditclient.Position{Token: tok, Skip: sk}}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		index := map[string]int{}
+		for i, r := range all[:n] {
+			var e AuditEvent
+			if err := json.Unmarshal(r, &e); err != nil {
+				t.Fatal(err)
+			}
+			index[e.UID()] = i
+		}
+		it := c.Events(ctx, &o, cp)
+		var got []int
+		seen := map[string]bool{}
+		for it.Next() {
+			uid := it.Event().Metadata.UID
+			if seen[uid] {
+				t.Fatalf("token %q: record %s yielded twice", tok, uid)
+			}
+			seen[uid] = true
+			i, ok := index[uid]
+			if !ok {
+				t.Fatalf("token %q: an event not in the log: %s", tok, uid)
+			}
+			got = append(got, i)
+			if len(got) > n {
+				t.Fatalf("token %q: more events than the log holds (%d)", tok, n)
+			}
+		}
+		werr := it.Err()
+		it.Close()
+		if werr != nil && strings.Contains(werr.Error(), "fz-Key-7c1e5d9a0b") {
+			t.Fatalf("error names the token: %v", werr)
+		}
+		log.mu.Lock()
+		reqs := log.n
+		log.mu.Unlock()
+		if reqs > n/limit+4 {
+			t.Fatalf("token %q over %d records: %d requests", tok, n, reqs)
+		}
+		k, perr := strconv.Atoi(tok)
+		if tok == "" {
+			k, perr = 0, nil
+		}
+		if perr != nil || k < 0 || strconv.Itoa(k) != tok && tok != "" || k > n {
+			return
+		}
+		if werr != nil {
+			t.Fatalf("token %q skip %d over %d consistent records: %v", tok, sk, n, werr)
+		}
+		from := min(k+sk, n)
+		if k == n {
+			from = n
+		}
+		want := make([]int, 0, n)
+		for i := from; i < n; i++ {
+			want = append(want, i)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("token %q skip %d over %d records: yielded %v, want %v", tok, sk, n, got, want)
+		}
+	})
+}

@@ -1,0 +1,275 @@
+package tanium
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/ocsf"
+)
+
+// fzMarshal is json.Marshal without HTML escaping, which would change
+// the bytes of a record's Raw (and so the digest some uids are).
+func fzMarshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// fzDecode decodes a response body the way auditclient does: one JSON value
+// through a json.Decoder, and nothing after it.
+func fzDecode(body []byte, out any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(out); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("data after the JSON value: %v", err)
+	}
+	return nil
+}
+
+// fzKnownIssues are failures these targets found that are reported and
+// not yet fixed (see the fuzzing notes of issue 8). By default they fail
+// like any other; with AUDITKIT_FUZZ_SKIP_KNOWN=1 a fuzzing run passes over
+// them to look for others. Remove an entry once its fix is in.
+var fzKnownIssues = []string{}
+
+func fzKnown(err error) bool {
+	if os.Getenv("AUDITKIT_FUZZ_SKIP_KNOWN") == "" {
+		return false
+	}
+	for _, s := range fzKnownIssues {
+		if strings.Contains(err.Error(), s) {
+			return true
+		}
+	}
+	return false
+}
+
+// fzCheckEvent holds for every event of a record that decoded: it has a
+// time (no event built from zero values), it marshals to JSON, the same
+// record gives the same event again, and it passes ocsf.Validate (for times
+// OCSF's epoch milliseconds can hold comfortably).
+func fzCheckEvent(t *testing.T, raw []byte, ev, again ocsf.Event) {
+	t.Helper()
+	if ev.Time.IsZero() {
+		t.Fatalf("event with a zero time from %s", raw)
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatalf("marshal event of %s: %v", raw, err)
+	}
+	if !json.Valid(b) {
+		t.Fatalf("event of %s marshals to invalid JSON: %s", raw, b)
+	}
+	b2, err := json.Marshal(again)
+	if err != nil || !bytes.Equal(b, b2) {
+		t.Fatalf("ToOCSF is not pure for %s:\n%s\n%s", raw, b, b2)
+	}
+	if y := ev.Time.Year(); y >= 1971 && y <= 9000 {
+		if err := ocsf.Validate(ev); err != nil && !fzKnown(err) {
+			t.Fatalf("invalid event from %s: %v\n%s", raw, err, b)
+		}
+	}
+}
+
+// FuzzDecodePage: a body of GET /api/v2/audit_logs/{type}s/{id} never
+// panics the decoder (the {"data": ...} envelope history decodes); every
+// entry it yields has a time, re-decodes alone from its own JSON with the
+// same uid, and ToOCSF gives a valid event that marshals to JSON. Seeds:
+// the fixture of vendors.md, Connect's entry wrapped as a response, and
+// generated entries.
+func FuzzDecodePage(f *testing.F) {
+	ex := audittest.TaniumDocExamples()
+	f.Add(ex["vendors_md_fixture"])
+	f.Add([]byte(`{"data":{"id":1234,"type":"white_listed_url_audit","entries":[` + string(ex["connect_entry"]) + `]}}`))
+	var gen []json.RawMessage
+	for _, e := range audittest.GenerateTaniumEvents(3, 7, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC)) {
+		gen = append(gen, e.Raw)
+	}
+	page, _ := json.Marshal(map[string]any{"data": map[string]any{"id": 42, "entries": gen}})
+	f.Add(page)
+	for _, s := range []string{"{}", "null", "[]", `{"data":null}`, `{"data":[]}`, `{"data":{"entries":[{}]}}`,
+		`{"data":[{"id":1,"entries":[{"modification_time":"2024-06-18T00:00:00Z","type":1,"details":"locked=1"}]},{"entries":[{"cache_info":{}}]}]}`,
+		`{"data":{"entries":[{"creation_time":"2024-06-18 00:00:00","type":7,"mod_user":{"id":"x"}}]}}`} {
+		f.Add([]byte(s))
+	}
+	obj := Object{Type: "saved_question", ID: "42"}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var r response
+		if err := fzDecode(body, &r); err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error text")
+			}
+			return
+		}
+		if r.Data == nil {
+			return // history reports it as a DecodeError
+		}
+		for i := range r.Data.Entries {
+			e := &r.Data.Entries[i]
+			e.Object = obj
+			if e.Time().IsZero() {
+				t.Fatalf("entry %d decoded with a zero time: %s", i, e.Raw)
+			}
+			b, err := fzMarshal(*e)
+			if err != nil {
+				t.Fatalf("marshal entry %d: %v", i, err)
+			}
+			var alone Entry
+			if err := json.Unmarshal(b, &alone); err != nil {
+				t.Fatalf("entry %d does not decode alone from %s: %v", i, b, err)
+			}
+			alone.Object = obj
+			if alone.UID() != e.UID() {
+				t.Fatalf("entry %d: uid %q, alone %q", i, e.UID(), alone.UID())
+			}
+			fzCheckEvent(t, e.Raw, ToOCSF(*e), ToOCSF(*e))
+		}
+	})
+}
+
+// fzHistories serves every object's history, in memory: two entries per
+// object (their uids differ by object), and counts the requests.
+type fzHistories struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (f *fzHistories) RoundTrip(r *http.Request) (*http.Response, error) {
+	f.mu.Lock()
+	f.n++
+	f.mu.Unlock()
+	body := `{"data":{"id":1,"type":"x","entries":[` +
+		`{"object_id":1,"type":1,"creation_time":"2024-06-18T10:00:00Z","modification_time":"2024-06-18T11:00:00Z","last_modified_by":"a","modifier_user_id":3,"details":"name=b"},` +
+		`{"object_id":1,"type":0,"creation_time":"2024-06-18T10:00:00Z","modification_time":"2024-06-18T10:00:00Z","last_modified_by":"a","modifier_user_id":3,"details":"name=a"}]}}`
+	return &http.Response{StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
+		ContentLength: int64(len(body)), Request: r}, nil
+}
+
+// FuzzToken: a walk resumed from a checkpoint whose position holds any
+// token (the index of an object, as Tanium's walk pages) and skip. It
+// never panics, asks for no more histories than there are objects, yields
+// no entry twice, and when the token is the canonical index of an object
+// it yields exactly the entries of the objects from that one on, less the
+// skipped ones.
+func FuzzToken(f *testing.F) {
+	for _, s := range []string{"", "0", "1", "2", "3", "-1", "01", "+1", "1e0", "9223372036854775807", "x", " 1"} {
+		f.Add(s, uint8(0))
+	}
+	f.Add("1", uint8(1))
+	f.Add("2", uint8(2))
+	objs := []Object{{Type: User, ID: "1"}, {Type: Sensor, ID: "7"}, {Type: SavedQuestion, ID: "42"}}
+	f.Fuzz(func(t *testing.T, tok string, skip uint8) {
+		h := &fzHistories{}
+		c, err := NewClient("fz-Key-7c1e5d9a0b", auditclient.WithBaseURL("http://127.0.0.1:8080"), auditclient.WithHTTPClient(&http.Client{Transport: h}),
+			auditclient.WithRateLimit(rate.Inf, 1), auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := ListOptions{Objects: objs, Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), Concurrency: 1}
+		sk := int(skip % 3)
+		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Vendor,
+			Query:    auditclient.Fingerprint(Vendor, o.filters()),
+			Window:   auditclient.Window{Until: o.Until},
+			Position: &auditclient.Position{Token: tok, Skip: sk}}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		it := c.Events(ctx, &o, cp)
+		n := 0
+		seen := map[string]bool{}
+		for it.Next() {
+			uid := it.Event().Metadata.UID
+			if seen[uid] {
+				t.Fatalf("token %q: entry %s yielded twice", tok, uid)
+			}
+			seen[uid] = true
+			n++
+			if n > 2*len(objs) {
+				t.Fatalf("token %q: more entries than the objects have", tok)
+			}
+		}
+		werr := it.Err()
+		it.Close()
+		if werr != nil && strings.Contains(werr.Error(), "fz-Key-7c1e5d9a0b") {
+			t.Fatalf("error names the token: %v", werr)
+		}
+		h.mu.Lock()
+		reqs := h.n
+		h.mu.Unlock()
+		if reqs > len(objs) {
+			t.Fatalf("token %q: %d requests for %d objects", tok, reqs, len(objs))
+		}
+		k, perr := strconv.Atoi(tok)
+		if tok == "" {
+			k, perr = 0, nil
+		}
+		if perr != nil || k < 0 || k >= len(objs) || tok != "" && strconv.Itoa(k) != tok {
+			return
+		}
+		if werr != nil {
+			t.Fatalf("token %q skip %d: %v", tok, sk, werr)
+		}
+		if want := 2*(len(objs)-k) - sk; n != want {
+			t.Fatalf("token %q skip %d: %d entries, want %d", tok, sk, n, want)
+		}
+	})
+}
+
+// FuzzParseObjects: the --objects list. Whatever the text, ParseObjects
+// never panics; a list it accepts is non-empty, without duplicates, of
+// valid objects, and written back as TYPE:ID joined by commas it parses to
+// the same list.
+func FuzzParseObjects(f *testing.F) {
+	for _, s := range []string{"user:12,sensor:7", "saved_question:42", " user:1 , group:2 ", "", ",", "user:", ":1", "user:1,user:1",
+		"bogus:1", "user:-1", "user:0", "user:1:2", "user:01", "white_listed_url:9999999999999999999", "user:1,,sensor:2"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		objs, err := ParseObjects(s)
+		if err != nil {
+			if err.Error() == "" {
+				t.Fatal("empty error")
+			}
+			return
+		}
+		if len(objs) == 0 {
+			t.Fatalf("%q: no objects and no error", s)
+		}
+		parts := make([]string, len(objs))
+		seen := map[Object]bool{}
+		for i, o := range objs {
+			if err := o.Validate(); err != nil {
+				t.Fatalf("%q: accepted %v: %v", s, o, err)
+			}
+			if seen[o] {
+				t.Fatalf("%q: %v twice", s, o)
+			}
+			seen[o] = true
+			parts[i] = o.String()
+		}
+		again, err := ParseObjects(strings.Join(parts, ","))
+		if err != nil || fmt.Sprint(again) != fmt.Sprint(objs) {
+			t.Fatalf("%q parses to %v; written back, %v (%v)", s, objs, again, err)
+		}
+	})
+}
