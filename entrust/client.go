@@ -380,8 +380,10 @@ func (c *Client) pager(ctx context.Context, o *ListOptions, start string, err er
 // empty pages, or pages whose every event was on the page before — while
 // paging.nextCursor still names a further page. The next such page ends
 // the walk with a permanent *auditclient.DecodeError at
-// $.paging.nextCursor: a server that hands out a new cursor with the same
-// events, or with none, forever would otherwise hold the walk for ever. (A
+// $.paging.nextCursor, matching auditclient.ErrNoProgress: a server that
+// hands out a new cursor with the same events, or with none, forever would
+// otherwise hold the walk for ever. (Events' iterator has the same check,
+// with its own bound.) (A
 // cursor handed out twice ends the walk at once, with
 // pagination.ErrRepeatedToken.)
 const MaxStalledPages = 5
@@ -428,7 +430,7 @@ func (g *progress) check(p *AuditEventPage, u string) ([]AuditEvent, error) {
 		what = "only the events of the page before"
 	}
 	return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodPost, URL: u, Path: "$.paging.nextCursor",
-		Err: fmt.Errorf("%d pages in a row brought %s, yet each named a new paging.nextCursor: the walk would never end", g.stalls, what)}
+		Err: fmt.Errorf("%w: %d pages in a row brought %s, yet each named a new paging.nextCursor: the walk would never end", auditclient.ErrNoProgress, g.stalls, what)}
 }
 
 // fetch posts one search; u is the URL that answered, redacted. The body

@@ -214,6 +214,9 @@ func TestEndlessWalksEnd(t *testing.T) {
 			list, listErr, events, eventsErr := walkBoth(t, c)
 			wantDecodeError(t, listErr, "$.paging.nextCursor")
 			wantDecodeError(t, eventsErr, "$.paging.nextCursor")
+			if !errors.Is(listErr, auditclient.ErrNoProgress) || !errors.Is(eventsErr, auditclient.ErrNoProgress) {
+				t.Errorf("errors %v / %v, want auditclient.ErrNoProgress", listErr, eventsErr)
+			}
 			if strings.Join(list, ",") != "u1,u2" || events != 2 {
 				t.Errorf("List yielded %v, Events %d events; want u1,u2 once each", list, events)
 			}

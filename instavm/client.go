@@ -304,14 +304,14 @@ func (g *progress) check(p *AuditEventList, u string) ([]AuditEvent, error) {
 		what = "only the events of the page before"
 	}
 	return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: "$.next_cursor",
-		Err: fmt.Errorf("%d pages in a row brought %s, yet each named a new next_cursor: the walk would never end", g.stalls, what)}
+		Err: fmt.Errorf("%w: %d pages in a row brought %s, yet each named a new next_cursor: the walk would never end", auditclient.ErrNoProgress, g.stalls, what)}
 }
 
-// eventPager walks pages for Events from the cursor start, leaving out the
-// events created at or after until (the walk's pinned end, which the
-// iterator would drop anyway: the window is half-open).
+// eventPager walks pages for Events from the cursor start, leaving out of
+// the first page the events created at or after until (the walk's pinned
+// end, which the iterator drops anyway: the window is half-open).
 //
-// Dropping them here keeps the pages stable: the API has no time filter,
+// Dropping them there keeps the pages stable: the API has no time filter,
 // so events that arrive during a walk (or before it is resumed) are
 // served at the front of the first page, pushing its older events onto
 // the next. The first page (cursor "") is therefore topped up, by
@@ -319,9 +319,12 @@ func (g *progress) check(p *AuditEventList, u string) ([]AuditEvent, error) {
 // resumed at the first page's token then finds the same events there, at
 // the same positions, and goes on after them, even when many events
 // arrived in between. Later pages are fetched by the cursor of the page
-// before, as sent. Every page the API sends, topped-up ones included, is
-// checked for progress (see MaxStalledPages), and a cursor repeated while
-// topping up ends the walk with pagination.ErrRepeatedToken.
+// before, and yielded as sent (their events after until, if the stream is
+// not newest first, are dropped by the iterator: left out here, they would
+// make empty pages that look like a walk making no progress). Every page
+// the API sends, topped-up ones included, is checked for progress (see
+// MaxStalledPages), and a cursor repeated while topping up ends the walk
+// with pagination.ErrRepeatedToken.
 func (c *Client) eventPager(ctx context.Context, q url.Values, limit int, start string, until time.Time) *pagination.Pager[AuditEvent] {
 	keep := func(items []AuditEvent) []AuditEvent {
 		if until.IsZero() {
@@ -345,19 +348,23 @@ func (c *Client) eventPager(ctx context.Context, q url.Values, limit int, start 
 		if err != nil {
 			return nil, "", err
 		}
-		return keep(items), p.Next(), nil
+		return items, p.Next(), nil
 	}
 	return pagination.NextToken(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
 		items, next, err := page(ctx, cursor)
+		if cursor != "" || err != nil {
+			return items, next, err
+		}
+		items = keep(items)
 		seen := map[string]bool{}
-		for cursor == "" && err == nil && len(items) < limit && next != "" {
+		for err == nil && len(items) < limit && next != "" {
 			if seen[next] {
 				return nil, "", fmt.Errorf("instavm: topping up the first page: %w: %q came again", pagination.ErrRepeatedToken, clipCursor(next))
 			}
 			seen[next] = true
 			var more []AuditEvent
 			more, next, err = page(ctx, next)
-			items = append(items, more...)
+			items = append(items, keep(more)...)
 		}
 		if err != nil {
 			return nil, "", err

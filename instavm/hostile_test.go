@@ -225,6 +225,9 @@ func TestEndlessWalksEnd(t *testing.T) {
 			requests := n.Load()
 			wantDecodeError(t, listErr, "$.next_cursor")
 			wantDecodeError(t, eventsErr, "$.next_cursor")
+			if !errors.Is(listErr, auditclient.ErrNoProgress) || !errors.Is(eventsErr, auditclient.ErrNoProgress) {
+				t.Errorf("errors %v / %v, want auditclient.ErrNoProgress", listErr, eventsErr)
+			}
 			seen := map[string]bool{}
 			for _, id := range list {
 				if seen[id] {

@@ -18,6 +18,7 @@ import (
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/nprinting"
+	"github.com/auditkit/auditkit/pagination"
 )
 
 // The server URL is the origin (with an optional proxy prefix) and the
@@ -215,19 +216,20 @@ func TestContradictingPagesEndTheWalk(t *testing.T) {
 		return page(total, offset, limit, items...)
 	}
 	tests := []struct {
-		name  string
-		page2 func(offset, limit int) string
-		path  string
+		name     string
+		page2    func(offset, limit int) string
+		path     string
+		sentinel error // nil for a body of the wrong shape
 	}{
-		{"empty object", func(int, int) string { return `{}` }, "$.data"},
-		{"null", func(int, int) string { return `null` }, "$"},
-		{"empty list", func(o, l int) string { return page(total, o, l) }, "$.data.items"},
+		{"empty object", func(int, int) string { return `{}` }, "$.data", nil},
+		{"null", func(int, int) string { return `null` }, "$", nil},
+		{"empty list", func(o, l int) string { return page(total, o, l) }, "$.data.items", pagination.ErrInconsistentPage},
 		{"another total", func(o, l int) string {
 			return strings.Replace(goodPage(o, l), `"totalItems":1000`, `"totalItems":999`, 1)
-		}, "$.data.totalItems"},
-		{"the total dropped to what was read", func(o, l int) string { return page(2, o, l) }, "$.data.totalItems"},
-		{"a short page", func(o, l int) string { return page(total, o, l, rec(o)) }, "$.data.items"},
-		{"page 1 again", func(_, l int) string { return goodPage(0, l) }, "$.data.items"},
+		}, "$.data.totalItems", pagination.ErrInconsistentPage},
+		{"the total dropped to what was read", func(o, l int) string { return page(2, o, l) }, "$.data.totalItems", pagination.ErrInconsistentPage},
+		{"a short page", func(o, l int) string { return page(total, o, l, rec(o)) }, "$.data.items", pagination.ErrInconsistentPage},
+		{"page 1 again", func(_, l int) string { return goodPage(0, l) }, "$.data.items", auditclient.ErrNoProgress},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -257,6 +259,9 @@ func TestContradictingPagesEndTheWalk(t *testing.T) {
 				t.Errorf("List yielded %v before the error, want page 1's 00,01", ids)
 			}
 			wantDecodeError(t, walkErr, tt.path)
+			if tt.sentinel != nil && !errors.Is(walkErr, tt.sentinel) {
+				t.Errorf("error %v, want one matching %v", walkErr, tt.sentinel)
+			}
 			if !strings.Contains(walkErr.Error(), "offset=2") {
 				t.Errorf("the error does not name the page: %v", walkErr)
 			}
