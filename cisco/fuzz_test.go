@@ -225,8 +225,11 @@ func FuzzNextLink(f *testing.F) {
 		tr.next = link
 
 		rel := c.relative(link)
-		if rel == "" && link != "" && os.Getenv("AUDITKIT_FUZZ_SKIP_KNOWN") != "" {
-			return // known: a link to the base path itself becomes "", the end of the walk
+		if os.Getenv("AUDITKIT_FUZZ_SKIP_KNOWN") != "" && (rel == "" && link != "" || strings.Contains(link, "%") && rel != link) {
+			// Known: a link to the base path itself becomes "", the end of
+			// the walk; a link with an escape in its path is shortened to
+			// its unescaped path, another URL.
+			return
 		}
 		if rel == "" && link != "" {
 			t.Fatalf("relative(%q) = \"\" under base %q: a next link read as the end of the walk", link, base)
