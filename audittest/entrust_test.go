@@ -483,3 +483,33 @@ func TestGenerateEntrustEvents(t *testing.T) {
 		}
 	}
 }
+
+// Rewrite replaces the body of successful report responses, numbered from
+// 1, and can read the search; the authenticate response is not passed to it.
+func TestEntrustRewrite(t *testing.T) {
+	var seen []string
+	e := StartEntrust(t, EntrustOptions{Events: GenerateEntrustEvents(10, 1, entrustDefaultEnd()),
+		Rewrite: func(r *http.Request, i int, body []byte) []byte {
+			search, _ := io.ReadAll(r.Body)
+			var sp struct{ Limit int }
+			_ = json.Unmarshal(search, &sp)
+			seen = append(seen, fmt.Sprintf("%d@%d", i, sp.Limit))
+			if i == 2 {
+				return []byte(`{"results":{}}`)
+			}
+			return body
+		}})
+	tok := entrustLogin(t, e)
+	first := `{"name":"eventTime","operator":"LESS_THAN","value":"2030-01-01T00:00:00"}`
+	status, _, b := entrustPost(t, e, entrustPagedPath, tok, `{"limit":4,"searchByAttributes":[`+first+`]}`)
+	if status != 200 || !strings.HasPrefix(string(b), `{"results":[`) {
+		t.Fatalf("page 1: %d %s", status, b)
+	}
+	status, h, b := entrustPost(t, e, entrustPagedPath, tok, `{"limit":3,"searchByAttributes":[`+first+`]}`)
+	if status != 200 || string(b) != `{"results":{}}` || h.Get("Content-Length") != "14" {
+		t.Errorf("second response: %d %q %v, want the rewritten body", status, b, h)
+	}
+	if strings.Join(seen, " ") != "1@4 2@3" {
+		t.Errorf("Rewrite saw %v", seen)
+	}
+}

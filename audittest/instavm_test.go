@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -554,5 +555,33 @@ func TestInstavmDocExamples(t *testing.T) {
 	ex["schema_full"][0] = 'x'
 	if InstavmDocExamples()["schema_full"][0] != '{' {
 		t.Error("examples are shared")
+	}
+}
+
+// Rewrite replaces the body of successful events responses, numbered from
+// 1, and sees the request; error responses are not passed to it.
+func TestInstavmRewrite(t *testing.T) {
+	var seen []string
+	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(10, 1, instavmDefaultEnd()),
+		Rewrite: func(r *http.Request, i int, body []byte) []byte {
+			seen = append(seen, strconv.Itoa(i)+"@"+r.URL.Query().Get("limit"))
+			if i == 2 {
+				return []byte(`null`)
+			}
+			return body
+		}})
+	if resp, _ := instavmGet(t, v.URL()+"/v1/audit/events", "X-API-Key", "wrong"); resp.StatusCode != 401 {
+		t.Fatalf("wrong key: %d", resp.StatusCode)
+	}
+	resp, body := instavmGet(t, v.URL()+"/v1/audit/events?limit=4", "X-API-Key", v.APIKey())
+	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), `{"items":[`) {
+		t.Fatalf("page 1: %d %s", resp.StatusCode, body)
+	}
+	resp, body = instavmGet(t, v.URL()+"/v1/audit/events?limit=3", "X-API-Key", v.APIKey())
+	if resp.StatusCode != 200 || string(body) != `null` || resp.ContentLength != 4 {
+		t.Errorf("second response: %d %q (Content-Length %d), want the rewritten null", resp.StatusCode, body, resp.ContentLength)
+	}
+	if strings.Join(seen, " ") != "1@4 2@3" {
+		t.Errorf("Rewrite saw %v", seen)
 	}
 }

@@ -468,3 +468,32 @@ func TestGenerateNPrintingEvents(t *testing.T) {
 		t.Error("no record with a null appId")
 	}
 }
+
+// Rewrite replaces the body of successful events responses, numbered from
+// 1, and sees the request; error responses are not passed to it.
+func TestNPrintingRewrite(t *testing.T) {
+	var offsets []string
+	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(10, 1, nprintingDefaultEnd()),
+		Rewrite: func(r *http.Request, i int, body []byte) []byte {
+			offsets = append(offsets, strconv.Itoa(i)+"@"+r.URL.Query().Get("offset"))
+			if i == 2 {
+				return []byte(`{}`)
+			}
+			return body
+		}})
+	if resp, _ := nprintingGet(t, n.URL()+"/api/v1/audit/events", "Bearer wrong"); resp.StatusCode != 401 {
+		t.Fatalf("wrong token: %d", resp.StatusCode)
+	}
+	resp, body := nprintingGet(t, n.URL()+"/api/v1/audit/events?limit=5", "Bearer "+n.Token())
+	var p nprintingPage
+	if resp.StatusCode != 200 || json.Unmarshal(body, &p) != nil || len(p.Data.Items) != 5 {
+		t.Fatalf("page 1: %d %s", resp.StatusCode, body)
+	}
+	resp, body = nprintingGet(t, n.URL()+"/api/v1/audit/events?limit=5&offset=5", "Bearer "+n.Token())
+	if resp.StatusCode != 200 || string(body) != `{}` || resp.ContentLength != 2 {
+		t.Errorf("page 2: %d %q (Content-Length %d), want the rewritten {}", resp.StatusCode, body, resp.ContentLength)
+	}
+	if strings.Join(offsets, " ") != "1@ 2@5" {
+		t.Errorf("Rewrite saw %v", offsets)
+	}
+}
