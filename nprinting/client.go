@@ -249,7 +249,10 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventLi
 // data.totalItems, up to four later pages are fetched at once, and still
 // returned in order. Records whose id was on the page before are dropped
 // (offsets over a live log can show a record twice). The options are sent
-// as given: unlike Events, the window is not pinned.
+// as given: unlike Events, the window is not pinned, so over a live log set
+// End in the past — a page whose totalItems differs from the first page's
+// ends the walk with a *auditclient.DecodeError (see pager), as does a body
+// of the wrong shape.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditEvent] {
 	var o ListOptions
 	if opts != nil {
