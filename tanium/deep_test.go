@@ -456,3 +456,20 @@ func TestHalfOpenWindow(t *testing.T) {
 		t.Error("the entry at exactly Since was not yielded")
 	}
 }
+
+// A server that caps the depth below what is asked answers short and says
+// nothing (the fake's invented behaviour); with MaxHistorySize at the
+// server's cap, as the package documentation advises, the history cut
+// short is reported, not taken for a whole one.
+func TestServerCapAtMaxHistorySize(t *testing.T) {
+	fake := deepFake(t, 2, 150, audittest.TaniumOptions{MaxHistorySize: 120})
+	objs := parse(t, fake.ObjectList())
+	opts := &tanium.ListOptions{Objects: objs, MaxHistorySize: 120, Since: testEnd.Add(-30 * 24 * time.Hour)}
+	it := fakeClient(t, fake).Events(context.Background(), opts, nil)
+	if n := len(collect(t, it, -1)); n != 240 || it.Err() != nil {
+		t.Fatalf("%d events, %v", n, it.Err())
+	}
+	if w := auditclient.WarningsOf(it); len(w) != 2 || !errors.Is(w[0], tanium.ErrHistoryTruncated) {
+		t.Errorf("warnings %v", w)
+	}
+}
