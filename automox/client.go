@@ -241,9 +241,12 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 			q := ListOptions{Since: w.Since, Until: w.Until}
 			return c.dayPager(ctx, q.window(w.Until), limit, conc, token, nil)
 		},
-		Key:    func(e AuditEvent) (time.Time, string) { return e.Time, e.UID() },
-		Map:    func(e AuditEvent) (ocsf.Event, error) { return ToOCSF(e), nil },
-		Logger: c.api.Logger(),
+		Key: func(e AuditEvent) (time.Time, string) { return e.Time, e.UID() },
+		// Pages are days: a day without events is an empty page that
+		// still moves the walk forward.
+		EmptyPagesAdvance: true,
+		Map:               func(e AuditEvent) (ocsf.Event, error) { return ToOCSF(e), nil },
+		Logger:            c.api.Logger(),
 	}
 	return auditclient.NewIterator(ctx, src, resume)
 }

@@ -2,9 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/auditkit/auditkit/audittest"
 )
 
 func TestAutomoxUsageErrors(t *testing.T) {
@@ -45,5 +49,51 @@ func TestAutomoxDemoOrgAndDate(t *testing.T) {
 		if d := time.UnixMilli(ev.Time).UTC().Format(time.DateOnly); d != day {
 			t.Fatalf("an event of %s in the pull of %s", d, day)
 		}
+	}
+}
+
+// --base-url is the origin, as for every vendor (`auditkit vendors` prints
+// the documented path /api/audit-service/...); one ending in /api works too.
+// --until is exclusive: --until 2025-06-02T00:00:00Z never asks for
+// date=2025-06-02, and the event at exactly --until is not pulled.
+func TestAutomoxBaseURLAndUntil(t *testing.T) {
+	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339Nano, s); return t }
+	ev := func(id, ts string) json.RawMessage {
+		return json.RawMessage(`{"_id":{"$oid":"` + id + `"},"activity":"Logon","activity_id":1,"category_uid":3,"class_uid":3002,"type_uid":300201,` +
+			`"message":"User Log In Success","time":` + strconv.FormatInt(at(ts).UnixMilli(), 10) + `,"severity_id":1,"status_id":1,"status_code":200,` +
+			`"metadata":{"uid":"9f8896c3-e042-42de-ae41-eaef8a2a` + id[20:] + `","version":"1.1.0","product":{"vendor_name":"Automox"}},"user":{"uid":"1","email_addr":"a@example.com"}}`)
+	}
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: []json.RawMessage{
+		ev("683a00000000000000000001", "2025-05-31T00:00:00Z"),     // at --since: in
+		ev("683c00000000000000000002", "2025-06-01T23:59:59.999Z"), // in
+		ev("683d00000000000000000003", "2025-06-02T00:00:00Z"),     // at --until: out
+	}})
+	env := map[string]string{"AUTOMOX_API_KEY": fake.APIKey(), "AUTOMOX_ORG_UUID": fake.OrgUUID()}
+	for _, base := range []string{fake.URL(), fake.URL() + "/api"} {
+		before := len(fake.Requests())
+		code, out, errOut := cli(t, env, "pull", "automox", "--base-url", base, "--quiet", "--format", "raw",
+			"--since", "2025-05-31T00:00:00Z", "--until", "2025-06-02T00:00:00Z")
+		if code != 0 {
+			t.Fatalf("--base-url %s: exit %d: %s", base, code, errOut)
+		}
+		if n := strings.Count(out, "\n"); n != 2 || !strings.Contains(out, "683a00000000000000000001") || !strings.Contains(out, "683c00000000000000000002") {
+			t.Errorf("--base-url %s: pulled %d events: %s", base, n, out)
+		}
+		var days []string
+		for _, r := range fake.Requests()[before:] {
+			if r.Path != "/api/audit-service/v1/orgs/"+fake.OrgUUID()+"/events" {
+				t.Errorf("--base-url %s: request to %s", base, r.Path)
+			}
+			days = append(days, r.Query.Get("date"))
+		}
+		slices.Sort(days)
+		if strings.Join(days, " ") != "2025-05-31 2025-06-01" {
+			t.Errorf("--base-url %s: days read %v, want 2025-05-31 and 2025-06-01 only", base, days)
+		}
+	}
+	// `auditkit vendors` prints the origin and the documented path.
+	_, out, _ := cli(t, nil, "vendors")
+	if !strings.Contains(out, "GET /api/audit-service/v1/orgs/{orgUuid}/events") || !strings.Contains(out, "https://console.automox.com\n") {
+		t.Errorf("vendors: %s", out)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
@@ -60,8 +61,11 @@ func openCisco(ctx context.Context, cfg *pullConfig) (*opened, error) {
 	}, nil
 }
 
+// demoCisco serves demoEvents generated records up to a second before
+// cfg.Now: a pull reads up to the last completed second before it starts,
+// so a record of the very second it starts in would wait for the next pull.
 func demoCisco(cfg demoConfig) (*demo, error) {
-	opts := audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
+	opts := audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(demoEvents, 1, cfg.Now.Add(-time.Second)), Faults: cfg.Faults}
 	f := audittest.NewCisco(opts)
 	return &demo{
 		BaseURL: f.URL(),

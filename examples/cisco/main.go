@@ -49,8 +49,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *live {
 		client, err = cisco.NewClient(os.Getenv("CISCO_CLIENT_ID"), os.Getenv("CISCO_API_KEY"), auditclient.WithBaseURL(*baseURL))
 	} else {
+		// The newest record is a minute old: a walk reads up to the last
+		// completed second before it starts (what arrives in the current
+		// second is the next walk's).
 		opts := audittest.CiscoOptions{
-			Events: audittest.GenerateCiscoEvents(*events, 1, time.Now().UTC()),
+			Events: audittest.GenerateCiscoEvents(*events, 1, time.Now().UTC().Add(-time.Minute)),
 			Faults: exampleutil.Faults(*faults),
 		}
 		fake := audittest.NewCisco(opts)
