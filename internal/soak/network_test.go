@@ -43,9 +43,9 @@ var jitter = toxic{"latency", "downstream", map[string]any{"latency": 4, "jitter
 // of jitter. Of every connection the client opens, the share given by
 // weight goes through each; the rest ("latency") gets jitter alone.
 //
-//   - bandwidth: the response trickles at 128 KB/s;
-//   - slicer: the response arrives in slices of 16 to 48 bytes, 50µs apart,
-//     so that every read ends at an arbitrary byte;
+//   - bandwidth: the response trickles at 256 KB/s;
+//   - slicer: the response arrives in slices of 64 to 448 bytes, 100µs
+//     apart, so that reads end at arbitrary bytes;
 //   - slow_close: the server's close reaches the client 250ms late;
 //   - limit_data: the connection is closed after 300, 1500 or 6000 bytes of
 //     response (in the headers, or in the body: a body cut at the TCP level,
@@ -60,8 +60,8 @@ var jitter = toxic{"latency", "downstream", map[string]any{"latency": 4, "jitter
 //     hang.)
 var routes = []route{
 	{"latency", 0, nil},
-	{"bandwidth", 0.06, []toxic{{"bandwidth", "downstream", map[string]any{"rate": 128}}}},
-	{"slicer", 0.06, []toxic{{"slicer", "downstream", map[string]any{"average_size": 32, "size_variation": 16, "delay": 50}}}},
+	{"bandwidth", 0.06, []toxic{{"bandwidth", "downstream", map[string]any{"rate": 256}}}},
+	{"slicer", 0.06, []toxic{{"slicer", "downstream", map[string]any{"average_size": 256, "size_variation": 192, "delay": 100}}}},
 	{"slow_close", 0.04, []toxic{{"slow_close", "downstream", map[string]any{"delay": 250}}}},
 	{"limit_data", 0.01, []toxic{{"limit_data", "downstream", map[string]any{"bytes": 300}}}},
 	{"limit_data", 0.01, []toxic{{"limit_data", "downstream", map[string]any{"bytes": 1500}}}},
