@@ -255,3 +255,23 @@ func TestStalledCursorEnds(t *testing.T) {
 		})
 	}
 }
+
+// Days without events are empty pages that move the walk forward: a window
+// of 40 days whose first thirty have no event (the data set spans its last
+// nine or so) is read whole, not taken for a server that stopped making
+// progress.
+func TestLongRunOfEmptyDays(t *testing.T) {
+	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(30, 6, dataEnd)})
+	w := want(t, fake)
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &automox.ListOptions{Since: dataEnd.AddDate(0, 0, -40), Until: dataEnd.Add(time.Millisecond), Concurrency: 1}, nil)
+	defer it.Close()
+	got := walktest.Collect(t, it, -1)
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	walktest.Diff(t, got, w)
+	if n := len(fake.Requests()); n != 41 {
+		t.Errorf("%d requests, want one for each of the 41 days", n)
+	}
+}
