@@ -105,10 +105,20 @@ func taniumTypes() string {
 	return s
 }
 
-// demoTanium serves demoEvents generated history entries; its objects
-// setting covers every object of the data set.
+// Demo objects whose history is deeper than tanium.DefaultHistorySize, so
+// that a demo pull reads them again deeper.
+const (
+	demoDeepObjects = 5
+	demoDeepEntries = 150
+)
+
+// demoTanium serves demoEvents generated history entries, among them
+// demoDeepObjects histories of demoDeepEntries entries; its objects setting
+// covers every object of the data set.
 func demoTanium(cfg demoConfig) (*demo, error) {
-	opts := audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
+	events := audittest.GenerateTaniumEvents(demoEvents-demoDeepObjects*demoDeepEntries, 1, cfg.Now)
+	events = append(events, audittest.GenerateTaniumHistories(demoDeepObjects, demoDeepEntries, 1, cfg.Now)...)
+	opts := audittest.TaniumOptions{Events: events, Faults: cfg.Faults}
 	f := audittest.NewTanium(opts)
 	return &demo{
 		BaseURL:  f.URL(),
