@@ -44,18 +44,33 @@ func (c *stepClock) Set(t time.Time) {
 // exactly once; a third yields nothing.
 func TestLiveInsertsDuringAWalk(t *testing.T) {
 	t0 := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
-	for _, limit := range []int{25, 37, 50} {
-		t.Run("page "+strconv.Itoa(limit), func(t *testing.T) {
+	for _, tc := range []struct {
+		limit  int
+		faults bool
+	}{{25, false}, {37, false}, {50, false}, {25, true}} {
+		limit := tc.limit
+		name := "page " + strconv.Itoa(limit)
+		if tc.faults {
+			name += " with faults"
+		}
+		t.Run(name, func(t *testing.T) {
 			// The walk starts at 12:00:00.4; every record the fake adds
 			// reads the clock, 10ms apart, so the first 59 arrive within
 			// 12:00:00 and the rest over the next ten seconds.
 			clock := &stepClock{t: t0.Add(400 * time.Millisecond), step: 10 * time.Millisecond}
 			pages := (2000 + limit - 1) / limit
+			var faults audittest.Faults
+			if tc.faults {
+				// 429, 503, resets and cut bodies as in the other walk
+				// tests; a cut body is served (and inserts) before it is cut.
+				faults = walktest.FaultMix(int64(limit))
+			}
 			fake := audittest.StartCisco(t, audittest.CiscoOptions{
 				Events:      audittest.GenerateCiscoEvents(2000, 42, t0.Add(-time.Second)),
 				LiveInserts: (1000 + pages - 2) / (pages - 1), // 1,000 in all before the last page
 				LiveMax:     1000,
 				Clock:       clock.Now,
+				Faults:      faults,
 			})
 			want1 := walktest.CompactAll(t, fake.Events())
 			c := fakeClient(t, fake)
@@ -71,8 +86,8 @@ func TestLiveInsertsDuringAWalk(t *testing.T) {
 			it.Close()
 			inserted := fake.Inserted()
 			extra, lost := walktest.Tally(got1, want1)
-			t.Logf("page %d: first walk %d events, %d requests, %d records inserted during it, %d duplicates, %d losses",
-				limit, len(got1), len(fake.Requests()), len(inserted), extra, lost)
+			t.Logf("%s: first walk %d events, %d requests (%v injected), %d records inserted during it, %d duplicates, %d losses",
+				name, len(got1), len(fake.Requests()), fake.Stats().Injected, len(inserted), extra, lost)
 			if extra != 0 || lost != 0 {
 				t.Errorf("first walk: %d duplicates, %d losses", extra, lost)
 			}
