@@ -139,7 +139,7 @@ func (c *Client) history(ctx context.Context, obj Object, size int) (*AuditLog, 
 		return nil, err
 	}
 	if resp.Data == nil {
-		return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: c.api.BaseURL().JoinPath(historyPath(obj)).String(), Err: errNoData}
+		return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: auditclient.RedactURL(c.api.BaseURL().JoinPath(historyPath(obj))), Path: "$.data", Err: &auditclient.PathError{Path: "$.data", Err: errNoData}}
 	}
 	for i := range resp.Data.Entries {
 		e := &resp.Data.Entries[i]

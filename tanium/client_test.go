@@ -242,6 +242,18 @@ func TestDecodeRejectsMalformed(t *testing.T) {
 			t.Errorf("%s: err = %v, want a malformed-response error", body, err)
 		}
 	}
+	// A missing envelope is an error naming $.data, never "no entries".
+	for _, body := range []string{`{}`, `null`, `{"data":null}`, `{"text":"ok"}`} {
+		c, mt := mocked(t)
+		mt.RegisterNoResponder(httpmock.NewStringResponder(200, body))
+		it := c.Events(context.Background(), &tanium.ListOptions{Objects: []tanium.Object{obj(tanium.Sensor, "7")}}, nil)
+		var de *auditclient.DecodeError
+		var pe *auditclient.PathError
+		if it.Next() || !errors.As(it.Err(), &de) || de.Path != "$.data" || !errors.As(it.Err(), &pe) || strings.Contains(it.Err().Error(), testToken) {
+			t.Errorf("%s: Err = %v, want a DecodeError at $.data", body, it.Err())
+		}
+		it.Close()
+	}
 }
 
 // Error bodies ({"text":...}) become *APIError with the server's message.
