@@ -278,7 +278,7 @@ func EndTimeFor(until time.Time) time.Time {
 // *auditclient.DecodeError naming the member at fault, rather than a walk
 // cut short in silence or one that never ends: an empty page with a next
 // link, an empty page before the total is reached, a next link whose
-// offset does not move past the page's own or lies at or past the total
+// offset does not move past the page's own or lies past the total
 // ($.metadata.links.next), and a page that repeats the page before record
 // for record ($.data).
 //
@@ -362,8 +362,10 @@ func checkPage(p *AuditLogPage, at, total int, next string) error {
 	switch {
 	case to <= at:
 		return pathError("$.metadata.links.next", "the next link's offset %d does not move past the page's own, %d: following it would repeat pages", to, at)
-	case to >= p.Metadata.Results.Total:
-		return pathError("$.metadata.links.next", "the next link's offset %d is at or past the total, %d", to, p.Metadata.Results.Total)
+	case to > p.Metadata.Results.Total:
+		// A link to exactly the total is allowed: a server may link a full
+		// last page to the empty page after it.
+		return pathError("$.metadata.links.next", "the next link's offset %d is past the total, %d", to, p.Metadata.Results.Total)
 	}
 	return nil
 }

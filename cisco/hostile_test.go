@@ -188,7 +188,7 @@ func TestContradictingPages(t *testing.T) {
 			2: page(2, 1000, nextAt(1), rec(3), rec(4)),
 		}, "$.metadata.links.next", 2, 2},
 		{"a next link past the total", map[int]string{
-			0: page(0, 4, nextAt(4), rec(1), rec(2)),
+			0: page(0, 4, nextAt(5), rec(1), rec(2)),
 		}, "$.metadata.links.next", 0, 1},
 		{"a next link without a readable offset", map[int]string{
 			0: page(0, 4, listURL+"?limit=2&offset=two", rec(1), rec(2)),
@@ -206,6 +206,23 @@ func TestContradictingPages(t *testing.T) {
 				t.Errorf("%d events, %d requests; want %d, %d", len(evs), n, tt.events, tt.requests)
 			}
 		})
+	}
+}
+
+// A full last page may link to the empty page at the total: that ends the
+// walk, with every record.
+func TestNextLinkToTheTotalEnds(t *testing.T) {
+	evs, err, n := hostileWalk(t, func(off int) string {
+		switch off {
+		case 0:
+			return page(0, 4, nextAt(2), rec(1), rec(2))
+		case 2:
+			return page(2, 4, nextAt(4), rec(3), rec(4))
+		}
+		return page(off, 4, "")
+	})
+	if err != nil || len(evs) != 4 || n != 3 {
+		t.Errorf("%d events, %v, %d requests; want 4, nil, 3", len(evs), err, n)
 	}
 }
 
