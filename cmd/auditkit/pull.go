@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
+	"net/url"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -53,6 +55,8 @@ Flags:
                          whole window (a Tanium history deeper than it may read): the one
                          line naming what was not covered is still printed; without it,
                          exit 1
+  --allow-http           allow a plain http:// base URL (or --server, --tenant) to a host
+                         that is not loopback, although the credentials travel in clear
   --log-level L          debug, info, warn (default) or error; logs go to stderr
   --quiet                no progress line and no summary on stderr
   --demo-faults          with --demo: the fake injects 429s, 503s, resets and cut bodies
@@ -69,7 +73,7 @@ type pullFlags struct {
 	filters                       []nameValue
 	settings                      map[string]string
 	demo, demoFaults, quiet       bool
-	allowPartial                  bool
+	allowPartial, allowHTTP       bool
 }
 
 func pullFlagSet(f *pullFlags) *flag.FlagSet {
@@ -91,6 +95,7 @@ func pullFlagSet(f *pullFlags) *flag.FlagSet {
 	})
 	fs.BoolVar(&f.demo, "demo", false, "")
 	fs.BoolVar(&f.allowPartial, "allow-partial", false, "")
+	fs.BoolVar(&f.allowHTTP, "allow-http", false, "")
 	fs.BoolVar(&f.demoFaults, "demo-faults", false, "")
 	fs.BoolVar(&f.quiet, "quiet", false, "")
 	fs.Func("filter", "", func(s string) error {
@@ -296,6 +301,15 @@ func (p *puller) config(now time.Time) (*pullConfig, error) {
 	}
 	if f.demo && f.baseURL != "" {
 		return nil, usagef("--demo and --base-url exclude each other: --demo pulls from a built-in fake")
+	}
+	if f.allowHTTP {
+		cfg.ClientOptions = append(cfg.ClientOptions, auditclient.WithInsecureHTTP())
+	} else {
+		for _, u := range []struct{ flag, value string }{{"base-url", f.baseURL}, {"server", f.settings["server"]}, {"tenant", f.settings["tenant"]}} {
+			if insecureURL(u.value) {
+				return nil, usagef("--%s %s: plain http to a host that is not loopback would send the credentials in clear; use https, or --allow-http", u.flag, u.value)
+			}
+		}
 	}
 	if f.output != "" && f.checkpoint != "" && sameFile(f.output, f.checkpoint) {
 		return nil, usagef("--output and --checkpoint name the same file %s", f.output)
@@ -679,4 +693,19 @@ func (w *walk) save() error {
 		}
 	}
 	return nil
+}
+
+// insecureURL reports whether s is a plain http URL to a host that is not
+// loopback (localhost, 127.0.0.0/8, ::1).
+func insecureURL(s string) bool {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || !strings.EqualFold(u.Scheme, "http") {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") {
+		return false
+	}
+	ip := net.ParseIP(h)
+	return ip == nil || !ip.IsLoopback()
 }
