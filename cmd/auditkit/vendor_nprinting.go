@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
@@ -96,7 +97,10 @@ func openNPrinting(ctx context.Context, cfg *pullConfig) (*opened, error) {
 }
 
 func demoNPrinting(cfg demoConfig) (*demo, error) {
-	opts := audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(demoEvents, 1, cfg.Now), Faults: cfg.Faults}
+	// The newest event two seconds before cfg.Now: a pull pins its end to
+	// the last whole second completed, exclusive, so even a pull started
+	// within a second of cfg.Now gets the whole data set.
+	opts := audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(demoEvents, 1, cfg.Now.Add(-2*time.Second)), Faults: cfg.Faults}
 	f := audittest.NewNPrinting(opts)
 	return &demo{
 		BaseURL: f.URL(),
