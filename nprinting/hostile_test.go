@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -415,5 +416,35 @@ func TestWindowIsHalfOpen(t *testing.T) {
 		if !end.Before(began.Truncate(time.Second)) || end.Before(began.Add(-3*time.Second)) {
 			t.Errorf("pinned end %s, walk began %s: want the last whole second completed", end, began.UTC())
 		}
+	}
+}
+
+// A server that serves fewer records a page than asked for (its own
+// maximum) is followed at its own page size: that first short page is not
+// a contradiction, and the walk gets every record once, with every later
+// page checked against that size.
+func TestServerPageSizeIsFollowed(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(53, 4, dataEnd), MaxLimit: 7})
+	c := fakeClient(t, fake)
+	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 20}, nil)
+	defer it.Close()
+	got := walktest.Collect(t, it, -1)
+	if it.Err() != nil {
+		t.Fatal(it.Err())
+	}
+	walktest.Diff(t, got, walktest.CompactAll(t, fake.Events()))
+	var offsets []string
+	for _, r := range fake.Requests() {
+		offsets = append(offsets, r.Query.Get("offset")+"/"+r.Query.Get("limit"))
+	}
+	if len(offsets) > 1 {
+		slices.SortFunc(offsets[1:], func(a, b string) int { // later pages are fetched concurrently
+			x, _ := strconv.Atoi(strings.Split(a, "/")[0])
+			y, _ := strconv.Atoi(strings.Split(b, "/")[0])
+			return x - y
+		})
+	}
+	if want := "/20 7/7 14/7 21/7 28/7 35/7 42/7 49/7"; strings.Join(offsets, " ") != want {
+		t.Errorf("requests offset/limit %v, want %s", offsets, want)
 	}
 }
