@@ -299,6 +299,9 @@ func retryableError(err error) bool {
 		return false
 	}
 	msg := err.Error()
+	if brokenResponse(msg) {
+		return true
+	}
 	for _, s := range []string{"unsupported protocol scheme", "invalid header", "stopped after", "no Host in request URL"} {
 		if strings.Contains(msg, s) {
 			return false
@@ -332,7 +335,16 @@ func isTimeoutOrReset(err error) bool {
 		return true
 	}
 	msg := err.Error()
-	return strings.Contains(msg, "connection reset") || strings.Contains(msg, "Client.Timeout exceeded")
+	return strings.Contains(msg, "connection reset") || strings.Contains(msg, "Client.Timeout exceeded") || brokenResponse(msg)
+}
+
+// brokenResponse reports a response cut inside its status line or headers:
+// net/http says "transport connection broken" ("malformed HTTP status code
+// \"2\"", "malformed MIME header: missing colon") rather than
+// io.ErrUnexpectedEOF. The server's answer never arrived whole: as
+// transient as a reset.
+func brokenResponse(msg string) bool {
+	return strings.Contains(msg, "transport connection broken")
 }
 
 func isTLSError(err error) bool {

@@ -257,3 +257,37 @@ func TestRetryBudget(t *testing.T) {
 		t.Error("nil budget must not block retries")
 	}
 }
+
+// A response cut inside its status line or headers (toxiproxy's limit_data
+// hits it) is transient: net/http reports it as a broken transport
+// connection, not as io.ErrUnexpectedEOF.
+func TestResponseCutInItsHeadersIsRetried(t *testing.T) {
+	for _, full := range []string{"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"} {
+		for _, cut := range []int{10, 20, 40} {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			go func() {
+				for {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					buf := make([]byte, 4096)
+					c.Read(buf)
+					c.Write([]byte(full[:cut]))
+					c.Close()
+				}
+			}()
+			_, err = http.Get("http://" + ln.Addr().String() + "/")
+			ln.Close()
+			if err == nil {
+				t.Fatalf("cut at %d: no error", cut)
+			}
+			if !IsRetryable(nil, err) || !isTimeoutOrReset(err) {
+				t.Errorf("cut at %d: %v is not retried like a reset", cut, err)
+			}
+		}
+	}
+}
