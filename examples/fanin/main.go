@@ -189,10 +189,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	// Windows are half-open, [from, until): until is the second after the
+	// newest generated event, so that it is in.
+	until := now.Add(time.Second)
 	srcs := []Source{
-		{cisco.Vendor, cc.Events(ctx, &cisco.ListOptions{StartTime: from, EndTime: now}, nil)},
-		{nprinting.Vendor, nc.Events(ctx, &nprinting.ListOptions{Start: from, End: now}, nil)},
-		{instavm.Vendor, vc.Events(ctx, &instavm.ListOptions{Since: from, Until: now}, nil)},
+		{cisco.Vendor, cc.Events(ctx, &cisco.ListOptions{StartTime: from, EndTime: until}, nil)},
+		{nprinting.Vendor, nc.Events(ctx, &nprinting.ListOptions{Start: from, End: until}, nil)},
+		{instavm.Vendor, vc.Events(ctx, &instavm.ListOptions{Since: from, Until: until}, nil)},
 	}
 	w := bufio.NewWriter(stdout)
 	enc := json.NewEncoder(w)

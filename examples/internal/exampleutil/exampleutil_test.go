@@ -30,7 +30,9 @@ func TestFaults(t *testing.T) {
 // NDJSON.
 func TestWriteNDJSONThroughFaults(t *testing.T) {
 	fake := audittest.StartCisco(t, audittest.CiscoOptions{
-		Events: audittest.GenerateCiscoEvents(300, 1, time.Now().UTC()),
+		// Ending two seconds ago: a walk reads up to the last completed
+		// second, never the one in progress.
+		Events: audittest.GenerateCiscoEvents(300, 1, time.Now().UTC().Add(-2*time.Second)),
 		Faults: Faults(true),
 	})
 	if n := len(FakeOptions("")); n != 2 {
