@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/auditkit/auditkit/auditclient"
-	"github.com/auditkit/auditkit/internal/jsonscan"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
 // ErrStalledCursor is wrapped by the *auditclient.DecodeError that ends a
@@ -30,64 +29,27 @@ type eventList []AuditEvent
 // (and its field) of any problem.
 func (l *eventList) UnmarshalJSON(data []byte) error {
 	*l = nil
-	t := bytes.TrimSpace(data)
-	if len(t) == 0 || t[0] != '[' {
-		return &auditclient.PathError{Path: "$", Err: fmt.Errorf("want an array of events (the endpoint's documented body), got %s", jsonKind(t))}
+	if t := bytes.TrimSpace(data); len(t) == 0 || t[0] != '[' {
+		return jsonshape.Errorf("$", "want an array of events (the endpoint's documented body), got %s", jsonshape.Kind(t))
 	}
 	out := eventList{}
-	i := 0
-	err := jsonscan.Elements(t, func(val []byte) error {
+	err := jsonshape.Elements(data, "$", func(i int, val []byte) error {
 		path := "$[" + strconv.Itoa(i) + "]"
-		i++
 		if v := bytes.TrimSpace(val); len(v) == 0 || v[0] != '{' {
-			return &auditclient.PathError{Path: path, Err: fmt.Errorf("want an event (an object), got %s", jsonKind(v))}
+			return jsonshape.Errorf(path, "want an event (an object), got %s", jsonshape.Kind(v))
 		}
 		var e AuditEvent
 		if err := e.UnmarshalJSON(val); err != nil {
-			return rebase(err, path)
+			return jsonshape.Rebase(err, path)
 		}
 		out = append(out, e)
 		return nil
 	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return &auditclient.PathError{Path: "$", Err: fmt.Errorf("not a JSON array: %s", jsonscan.Clip(t))}
-	}
 	if err != nil {
 		return err
 	}
 	*l = out
 	return nil
-}
-
-// jsonKind names the JSON type of a raw value, for error messages.
-func jsonKind(val []byte) string {
-	val = bytes.TrimSpace(val)
-	if len(val) == 0 {
-		return "nothing"
-	}
-	switch val[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "a boolean"
-	}
-	return "a number"
-}
-
-// rebase puts the error of a value decoded on its own (whose paths start at
-// "$") under path; any other error is put at path.
-func rebase(err error, path string) error {
-	var pe *auditclient.PathError
-	if errors.As(err, &pe) {
-		return &auditclient.PathError{Path: path + strings.TrimPrefix(pe.Path, "$"), Err: pe.Err}
-	}
-	return &auditclient.PathError{Path: path, Err: err}
 }
 
 // stalled returns the permanent error of a page (fetched from u, redacted)

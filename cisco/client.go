@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/pagination"
 )
@@ -320,7 +321,7 @@ func (c *Client) pager(ctx context.Context, link string, err error) *pagination.
 		}
 		shifted := overlap(prev, uids, grew)
 		if len(uids) > 0 && shifted < len(uids) && slices.Equal(prev, uids) {
-			return nil, "", inconsistent(u, pathError("$.data", "the page at offset %d holds the records of the page before it, in the same order: the server repeated a page (does it ignore offset?)", at))
+			return nil, "", inconsistent(u, jsonshape.Errorf("$.data", "the page at offset %d holds the records of the page before it, in the same order: the server repeated a page (does it ignore offset?)", at))
 		}
 		prev, prevTotal = uids, p.Metadata.Results.Total
 		return p.Data[shifted:], next, nil
@@ -346,9 +347,9 @@ func checkPage(p *AuditLogPage, at, total int, next string) error {
 	if n == 0 {
 		switch {
 		case next != "":
-			return pathError("$.metadata.links.next", "the page at offset %d is empty, yet it has a next link: following it would never end", at)
+			return jsonshape.Errorf("$.metadata.links.next", "the page at offset %d is empty, yet it has a next link: following it would never end", at)
 		case at < p.Metadata.Results.Total || at < total:
-			return pathError("$.data", "the page at offset %d is empty, yet the total is %d (the walk's first page said %d): records would be skipped", at, p.Metadata.Results.Total, total)
+			return jsonshape.Errorf("$.data", "the page at offset %d is empty, yet the total is %d (the walk's first page said %d): records would be skipped", at, p.Metadata.Results.Total, total)
 		}
 		return nil
 	}
@@ -361,11 +362,11 @@ func checkPage(p *AuditLogPage, at, total int, next string) error {
 	}
 	switch {
 	case to <= at:
-		return pathError("$.metadata.links.next", "the next link's offset %d does not move past the page's own, %d: following it would repeat pages", to, at)
+		return jsonshape.Errorf("$.metadata.links.next", "the next link's offset %d does not move past the page's own, %d: following it would repeat pages", to, at)
 	case to > p.Metadata.Results.Total:
 		// A link to exactly the total is allowed: a server may link a full
 		// last page to the empty page after it.
-		return pathError("$.metadata.links.next", "the next link's offset %d is past the total, %d", to, p.Metadata.Results.Total)
+		return jsonshape.Errorf("$.metadata.links.next", "the next link's offset %d is past the total, %d", to, p.Metadata.Results.Total)
 	}
 	return nil
 }
@@ -376,7 +377,7 @@ func checkPage(p *AuditLogPage, at, total int, next string) error {
 func linkOffset(link, path string) (int, error) {
 	u, err := url.Parse(link)
 	if err != nil {
-		return 0, pathError(path, "the link does not parse")
+		return 0, jsonshape.Errorf(path, "the link does not parse")
 	}
 	v, ok := u.Query()["offset"]
 	if !ok {
@@ -384,7 +385,7 @@ func linkOffset(link, path string) (int, error) {
 	}
 	n, err := strconv.Atoi(v[0])
 	if err != nil || n < 0 || len(v) != 1 {
-		return 0, pathError(path, "the link's offset %q is not a non-negative integer", clip(strings.Join(v, ",")))
+		return 0, jsonshape.Errorf(path, "the link's offset %q is not a non-negative integer", clip(strings.Join(v, ",")))
 	}
 	return n, nil
 }

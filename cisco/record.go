@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
 // AuditLog is one record of GET /v1/audit_logs, as the API sends it.
@@ -64,7 +65,7 @@ func (a *AuditLog) UnmarshalJSON(data []byte) error {
 		}
 		s, err := jsonscan.Unquote(val)
 		if err != nil {
-			return "", pathError("$."+key, "cisco: field %s: want a string, got %s", key, jsonKind(val))
+			return "", jsonshape.Errorf("$."+key, "cisco: field %s: want a string, got %s", key, jsonshape.Kind(val))
 		}
 		return s, nil
 	}
@@ -107,16 +108,16 @@ func (a *AuditLog) UnmarshalJSON(data []byte) error {
 		return err
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return pathError("$", "cisco: audit log record is not a JSON object: %s", jsonscan.Clip(data))
+		return jsonshape.Errorf("$", "cisco: audit log record is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if a.created == "" {
-		return pathError("$.created_at", "cisco: audit log record has no created_at")
+		return jsonshape.Errorf("$.created_at", "cisco: audit log record has no created_at")
 	}
 	if a.CreatedAt, err = time.Parse(time.RFC3339Nano, a.created); err != nil {
-		return pathError("$.created_at", "cisco: field created_at: %q is not an ISO 8601 time", jsonscan.Clip([]byte(a.created)))
+		return jsonshape.Errorf("$.created_at", "cisco: field created_at: %q is not an ISO 8601 time", jsonscan.Clip([]byte(a.created)))
 	}
 	return nil
 }
@@ -127,11 +128,11 @@ func attributes(key string, val []byte) (map[string]any, error) {
 		return nil, nil
 	}
 	if len(val) == 0 || val[0] != '{' {
-		return nil, pathError("$."+key, "cisco: field %s: %s is not an object", key, jsonscan.Clip(val))
+		return nil, jsonshape.Errorf("$."+key, "cisco: field %s: %s is not an object", key, jsonscan.Clip(val))
 	}
 	v, err := jsonscan.DecodeValue(val)
 	if err != nil {
-		return nil, pathError("$."+key, "cisco: field %s: %w", key, err)
+		return nil, jsonshape.Errorf("$."+key, "cisco: field %s: %w", key, err)
 	}
 	return v.(map[string]any), nil
 }

@@ -2,13 +2,9 @@ package cisco
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"strconv"
-	"strings"
 
-	"github.com/auditkit/auditkit/auditclient"
-	"github.com/auditkit/auditkit/internal/jsonscan"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
 // The helpers below check the shape of a response against the document and
@@ -27,10 +23,10 @@ import (
 func (p *AuditLogPage) UnmarshalJSON(data []byte) error {
 	*p = AuditLogPage{}
 	var seenMeta, seenData bool
-	err := members(data, "$", func(key string, val []byte) error {
+	err := jsonshape.Members(data, "$", func(key string, val []byte) error {
 		switch key {
 		case "version":
-			s, err := optString(val, "$.version")
+			s, err := jsonshape.OptString(val, "$.version")
 			p.Version = s
 			return err
 		case "metadata":
@@ -39,14 +35,14 @@ func (p *AuditLogPage) UnmarshalJSON(data []byte) error {
 		case "data":
 			seenData = true
 			p.Data = []AuditLog{}
-			return elements(val, "$.data", func(i int, el []byte) error {
+			return jsonshape.Elements(val, "$.data", func(i int, el []byte) error {
 				path := "$.data[" + strconv.Itoa(i) + "]"
 				if t := bytes.TrimSpace(el); len(t) == 0 || t[0] != '{' {
-					return pathError(path, "want a record (an object), got %s", jsonKind(t))
+					return jsonshape.Errorf(path, "want a record (an object), got %s", jsonshape.Kind(t))
 				}
 				var a AuditLog
 				if err := a.UnmarshalJSON(el); err != nil {
-					return rebase(err, path)
+					return jsonshape.Rebase(err, path)
 				}
 				p.Data = append(p.Data, a)
 				return nil
@@ -58,9 +54,9 @@ func (p *AuditLogPage) UnmarshalJSON(data []byte) error {
 	case err != nil:
 		return err
 	case !seenMeta:
-		return pathError("$.metadata", "missing: the page has no metadata (links and results)")
+		return jsonshape.Errorf("$.metadata", "missing: the page has no metadata (links and results)")
 	case !seenData:
-		return pathError("$.data", "missing: the page has no data array")
+		return jsonshape.Errorf("$.data", "missing: the page has no data array")
 	}
 	return nil
 }
@@ -68,24 +64,24 @@ func (p *AuditLogPage) UnmarshalJSON(data []byte) error {
 // decode reads metadata at path.
 func (m *Metadata) decode(val []byte, path string) error {
 	var seenLinks, seenResults bool
-	err := members(val, path, func(key string, val []byte) error {
+	err := jsonshape.Members(val, path, func(key string, val []byte) error {
 		switch key {
 		case "links":
 			seenLinks = true
-			return members(val, path+".links", func(key string, val []byte) error {
+			return jsonshape.Members(val, path+".links", func(key string, val []byte) error {
 				var err error
 				switch key {
 				case "self":
-					m.Links.Self, err = optString(val, path+".links.self")
+					m.Links.Self, err = jsonshape.OptString(val, path+".links.self")
 				case "next":
-					m.Links.Next, err = optString(val, path+".links.next")
+					m.Links.Next, err = jsonshape.OptString(val, path+".links.next")
 				}
 				return err
 			})
 		case "results":
 			seenResults = true
 			seenTotal := false
-			err := members(val, path+".results", func(key string, val []byte) error {
+			err := jsonshape.Members(val, path+".results", func(key string, val []byte) error {
 				var dst *int
 				switch key {
 				case "total":
@@ -99,12 +95,12 @@ func (m *Metadata) decode(val []byte, path string) error {
 				default:
 					return nil
 				}
-				n, err := count(val, path+".results."+key)
+				n, err := jsonshape.Count(val, path+".results."+key)
 				*dst = n
 				return err
 			})
 			if err == nil && !seenTotal {
-				err = pathError(path+".results.total", "missing: the page does not say how many records the query has")
+				err = jsonshape.Errorf(path+".results.total", "missing: the page does not say how many records the query has")
 			}
 			return err
 		}
@@ -114,102 +110,9 @@ func (m *Metadata) decode(val []byte, path string) error {
 	case err != nil:
 		return err
 	case !seenLinks:
-		return pathError(path+".links", "missing: the page has no links (self, next)")
+		return jsonshape.Errorf(path+".links", "missing: the page has no links (self, next)")
 	case !seenResults:
-		return pathError(path+".results", "missing: the page has no results (total)")
+		return jsonshape.Errorf(path+".results", "missing: the page has no results (total)")
 	}
 	return nil
-}
-
-// jsonKind names the JSON type of a raw value, for error messages.
-func jsonKind(val []byte) string {
-	val = bytes.TrimSpace(val)
-	if len(val) == 0 {
-		return "nothing"
-	}
-	switch val[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 'n':
-		return "null"
-	case 't', 'f':
-		return "a boolean"
-	}
-	return "a number"
-}
-
-// pathError returns a *auditclient.PathError at path.
-func pathError(path, format string, args ...any) error {
-	return &auditclient.PathError{Path: path, Err: fmt.Errorf(format, args...)}
-}
-
-// rebase puts an error of a value decoded on its own (whose paths start at
-// "$") under path; any other error is put at path.
-func rebase(err error, path string) error {
-	var pe *auditclient.PathError
-	if errors.As(err, &pe) {
-		return &auditclient.PathError{Path: path + strings.TrimPrefix(pe.Path, "$"), Err: pe.Err}
-	}
-	return &auditclient.PathError{Path: path, Err: err}
-}
-
-// members calls fn for each member of the JSON object val, which lies at
-// path; anything but an object is a *auditclient.PathError there.
-func members(val []byte, path string, fn func(key string, val []byte) error) error {
-	if t := bytes.TrimSpace(val); len(t) == 0 || t[0] != '{' {
-		return pathError(path, "want an object, got %s", jsonKind(val))
-	}
-	err := jsonscan.Members(val, fn)
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return pathError(path, "not a JSON object: %s", jsonscan.Clip(val))
-	}
-	return err
-}
-
-// elements calls fn with the index and value of each element of the JSON
-// array val, which lies at path; anything but an array (null included) is
-// a *auditclient.PathError there.
-func elements(val []byte, path string, fn func(i int, val []byte) error) error {
-	if t := bytes.TrimSpace(val); len(t) == 0 || t[0] != '[' {
-		return pathError(path, "want an array, got %s", jsonKind(val))
-	}
-	i := 0
-	err := jsonscan.Elements(val, func(el []byte) error {
-		err := fn(i, el)
-		i++
-		return err
-	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return pathError(path, "not a JSON array: %s", jsonscan.Clip(val))
-	}
-	return err
-}
-
-// count reads a non-negative integer at path.
-func count(val []byte, path string) (int, error) {
-	t := bytes.TrimSpace(val)
-	n, err := strconv.Atoi(string(t))
-	if err != nil || n < 0 {
-		if len(t) > 0 && (t[0] == '-' || (t[0] >= '0' && t[0] <= '9')) {
-			return 0, pathError(path, "want a non-negative integer, got %s", jsonscan.Clip(t))
-		}
-		return 0, pathError(path, "want a non-negative integer, got %s", jsonKind(t))
-	}
-	return n, nil
-}
-
-// optString reads a string, or null (""), at path.
-func optString(val []byte, path string) (string, error) {
-	if jsonscan.IsNull(val) {
-		return "", nil
-	}
-	s, err := jsonscan.Unquote(val)
-	if err != nil {
-		return "", pathError(path, "want a string, got %s", jsonKind(val))
-	}
-	return s, nil
 }

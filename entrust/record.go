@@ -7,10 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
 // AuditEvent is one AccountAuditEvent of an AuditEventPage, as the API sends
@@ -137,7 +137,7 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		if p := e.fieldOf(rawKey); p != nil {
 			s, err := unquote(val)
 			if err != nil {
-				return pathError("$."+string(rawKey), "entrust: audit event field %s: %w", rawKey, err)
+				return jsonshape.Errorf("$."+string(rawKey), "entrust: audit event field %s: %w", rawKey, err)
 			}
 			*p = s
 			return nil
@@ -148,13 +148,13 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 			if len(val) > 0 && val[0] == '"' || jsonscan.IsNull(val) {
 				s, err := unquote(val)
 				if err != nil {
-					return pathError("$."+key, "entrust: audit event field %s: %w", key, err)
+					return jsonshape.Errorf("$."+key, "entrust: audit event field %s: %w", key, err)
 				}
 				e.EventVersion = s
 			} else {
 				var n json.Number
 				if err := json.Unmarshal(val, &n); err != nil {
-					return pathError("$.eventVersion", "entrust: audit event field eventVersion: %s is neither a string nor a number", clip(val))
+					return jsonshape.Errorf("$.eventVersion", "entrust: audit event field eventVersion: %s is neither a string nor a number", clip(val))
 				}
 				e.EventVersion = n.String()
 			}
@@ -171,17 +171,17 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return pathError("$", "entrust: audit event is not a JSON object: %s", clip(data))
+		return jsonshape.Errorf("$", "entrust: audit event is not a JSON object: %s", clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if e.eventTime == "" {
-		return pathError("$.eventTime", "entrust: audit event %s has no eventTime", e.ID)
+		return jsonshape.Errorf("$.eventTime", "entrust: audit event %s has no eventTime", e.ID)
 	}
 	t, err := parseISO(e.eventTime)
 	if err != nil {
-		return pathError("$.eventTime", "entrust: audit event %s: eventTime %q is not an ISO-8601 time", e.ID, e.eventTime)
+		return jsonshape.Errorf("$.eventTime", "entrust: audit event %s: eventTime %q is not an ISO-8601 time", e.ID, e.eventTime)
 	}
 	e.EventTime = t
 	return nil
@@ -322,39 +322,29 @@ type AuditEventPage struct {
 func (p *AuditEventPage) UnmarshalJSON(b []byte) error {
 	*p = AuditEventPage{}
 	var hasResults, hasPaging bool
-	err := members(b, "$", func(key string, val []byte) error {
+	err := jsonshape.Members(b, "$", func(key string, val []byte) error {
 		switch key {
 		case "results":
 			hasResults = true
-			results := make([]AuditEvent, 0, 16)
-			err := elements(val, "$.results", func(i int, el []byte) error {
-				results = append(results, AuditEvent{})
-				if err := results[len(results)-1].UnmarshalJSON(el); err != nil {
-					return rebase(err, "$.results["+strconv.Itoa(i)+"]")
-				}
-				return nil
-			})
-			p.Results = results
+			var err error
+			p.Results, err = jsonshape.Records[AuditEvent](val, "$.results")
 			return err
 		case "paging":
 			hasPaging = true
-			return members(val, "$.paging", func(k string, v []byte) error {
+			return jsonshape.Members(val, "$.paging", func(k string, v []byte) error {
 				var err error
 				switch k {
 				case "nextCursor":
-					p.Paging.NextCursor, err = unquote(v)
+					p.Paging.NextCursor, err = jsonshape.OptString(v, "$.paging.nextCursor")
 				case "prevCursor":
-					p.Paging.PrevCursor, err = unquote(v)
+					p.Paging.PrevCursor, err = jsonshape.OptString(v, "$.paging.prevCursor")
 				default:
 					if p.Paging.Extra == nil {
 						p.Paging.Extra = map[string]json.RawMessage{}
 					}
 					p.Paging.Extra[k] = json.RawMessage(v)
 				}
-				if err != nil {
-					return pathError("$.paging."+k, "want a string or null, got %s", jsonKind(v))
-				}
-				return nil
+				return err
 			})
 		}
 		return nil
@@ -363,9 +353,9 @@ func (p *AuditEventPage) UnmarshalJSON(b []byte) error {
 	case err != nil:
 		return err
 	case !hasResults:
-		return pathError("$.results", "missing: the page has no results array")
+		return jsonshape.Errorf("$.results", "missing: the page has no results array")
 	case !hasPaging:
-		return pathError("$.paging", "missing: the page has no paging, so the walk cannot tell whether another page follows")
+		return jsonshape.Errorf("$.paging", "missing: the page has no paging, so the walk cannot tell whether another page follows")
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
 // AuditEvent is one item of GET /v1/audit/events (the document's
@@ -178,25 +179,25 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 			e.Extra[string(key)] = json.RawMessage(val)
 		}
 		if err != nil {
-			return pathError("$."+string(key), "instavm: audit event field %s: %w", key, err)
+			return jsonshape.Errorf("$."+string(key), "instavm: audit event field %s: %w", key, err)
 		}
 		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return pathError("$", "instavm: audit event is not a JSON object: %s", jsonscan.Clip(data))
+		return jsonshape.Errorf("$", "instavm: audit event is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if !seenID || e.ID == "" {
-		return pathError("$.id", "instavm: audit event has no id: %s", jsonscan.Clip(data))
+		return jsonshape.Errorf("$.id", "instavm: audit event has no id: %s", jsonscan.Clip(data))
 	}
 	if e.created == "" {
-		return pathError("$.created_at", "instavm: audit event %s has no created_at", e.ID)
+		return jsonshape.Errorf("$.created_at", "instavm: audit event %s has no created_at", e.ID)
 	}
 	t, err := parseTime(e.created)
 	if err != nil {
-		return pathError("$.created_at", "instavm: audit event %s: field created_at: %q is not an ISO 8601 date-time", e.ID, e.created)
+		return jsonshape.Errorf("$.created_at", "instavm: audit event %s: field created_at: %q is not an ISO 8601 date-time", e.ID, e.created)
 	}
 	e.CreatedAt = t
 	return nil
@@ -401,28 +402,21 @@ type AuditEventList struct {
 func (l *AuditEventList) UnmarshalJSON(b []byte) error {
 	*l = AuditEventList{}
 	hasItems := false
-	err := members(b, "$", func(key string, val []byte) error {
+	err := jsonshape.Members(b, "$", func(key string, val []byte) error {
 		switch key {
 		case "items":
 			hasItems = true
-			items := make([]AuditEvent, 0, 16)
-			err := elements(val, "$.items", func(i int, el []byte) error {
-				items = append(items, AuditEvent{})
-				if err := items[len(items)-1].UnmarshalJSON(el); err != nil {
-					return rebase(err, "$.items["+strconv.Itoa(i)+"]")
-				}
-				return nil
-			})
-			l.Items = items
+			var err error
+			l.Items, err = jsonshape.Records[AuditEvent](val, "$.items")
 			return err
 		case "next_cursor":
 			if jsonscan.IsNull(val) {
 				l.NextCursor = nil
 				return nil
 			}
-			s, err := jsonscan.Unquote(val)
+			s, err := jsonshape.OptString(val, "$.next_cursor")
 			if err != nil {
-				return pathError("$.next_cursor", "want a string or null, got %s", jsonKind(val))
+				return err
 			}
 			l.NextCursor = &s
 		}
@@ -432,7 +426,7 @@ func (l *AuditEventList) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if !hasItems {
-		return pathError("$.items", "missing: the response has no items array (the document's AuditEventListResponse requires it)")
+		return jsonshape.Errorf("$.items", "missing: the response has no items array (the document's AuditEventListResponse requires it)")
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/pagination"
 )
@@ -468,13 +469,13 @@ func (d *dedupe) check(offset, limit int, l *AuditEventList) error {
 	d.mu.Unlock()
 	switch {
 	case total >= 0 && l.TotalItems != total:
-		return pathError("$.data.totalItems", "%w: the page at offset %d says totalItems %d, the first page of the walk said %d: the records changed under the walk (retry it; set End to pin the window)", pagination.ErrInconsistentPage, offset, l.TotalItems, total)
+		return jsonshape.Errorf("$.data.totalItems", "%w: the page at offset %d says totalItems %d, the first page of the walk said %d: the records changed under the walk (retry it; set End to pin the window)", pagination.ErrInconsistentPage, offset, l.TotalItems, total)
 	case n == 0 && offset < l.TotalItems:
-		return pathError("$.data.items", "%w: the page at offset %d is empty, yet totalItems is %d", pagination.ErrInconsistentPage, offset, l.TotalItems)
+		return jsonshape.Errorf("$.data.items", "%w: the page at offset %d is empty, yet totalItems is %d", pagination.ErrInconsistentPage, offset, l.TotalItems)
 	case offset+n > l.TotalItems:
-		return pathError("$.data.items", "%w: the page at offset %d holds %d records, past totalItems %d", pagination.ErrInconsistentPage, offset, n, l.TotalItems)
+		return jsonshape.Errorf("$.data.items", "%w: the page at offset %d holds %d records, past totalItems %d", pagination.ErrInconsistentPage, offset, n, l.TotalItems)
 	case offset != d.first && n < limit && offset+n < l.TotalItems:
-		return pathError("$.data.items", "%w: the page at offset %d holds %d records where %d were asked for, and totalItems %d is not reached: records would be skipped", pagination.ErrInconsistentPage, offset, n, limit, l.TotalItems)
+		return jsonshape.Errorf("$.data.items", "%w: the page at offset %d holds %d records where %d were asked for, and totalItems %d is not reached: records would be skipped", pagination.ErrInconsistentPage, offset, n, limit, l.TotalItems)
 	}
 	return nil
 }
@@ -514,7 +515,7 @@ func (d *dedupe) filter(ctx context.Context, offset, limit int, items []AuditEve
 	}
 	if len(out) == 0 && len(items) > 0 {
 		d.publish(offset, nil)
-		return nil, 0, pathError("$.data.items", "%w: every record of the page at offset %d was on the page before it: the server repeated a page (does it ignore offset?)", auditclient.ErrNoProgress, offset)
+		return nil, 0, jsonshape.Errorf("$.data.items", "%w: every record of the page at offset %d was on the page before it: the server repeated a page (does it ignore offset?)", auditclient.ErrNoProgress, offset)
 	}
 	d.mu.Lock()
 	d.distinct += len(out)
@@ -522,7 +523,7 @@ func (d *dedupe) filter(ctx context.Context, offset, limit int, items []AuditEve
 	d.mu.Unlock()
 	if total >= 0 && offset+len(items) >= total && distinct < total-d.first {
 		d.publish(offset, nil)
-		return nil, 0, pathError("$.data.items", "%w: the walk ends with %d distinct records from offset %d, where totalItems announced %d: the pages overlapped, so records were skipped (retry the walk)", pagination.ErrInconsistentPage, distinct, d.first, total-d.first)
+		return nil, 0, jsonshape.Errorf("$.data.items", "%w: the walk ends with %d distinct records from offset %d, where totalItems announced %d: the pages overlapped, so records were skipped (retry the walk)", pagination.ErrInconsistentPage, distinct, d.first, total-d.first)
 	}
 	d.publish(offset, ids)
 	return out, len(items) - len(out), nil

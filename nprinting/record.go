@@ -7,11 +7,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
 // AuditEvent is one item of GET /api/v1/audit/events, as the API sends it
@@ -237,17 +237,17 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return pathError("$", "nprinting: audit event is not a JSON object: %s", jsonscan.Clip(data))
+		return jsonshape.Errorf("$", "nprinting: audit event is not a JSON object: %s", jsonscan.Clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if e.eventTime == "" {
-		return pathError("$.eventTime", "nprinting: audit event %q has no eventTime", e.ID)
+		return jsonshape.Errorf("$.eventTime", "nprinting: audit event %q has no eventTime", e.ID)
 	}
 	t, err := parseTime(e.eventTime)
 	if err != nil {
-		return pathError("$.eventTime", "nprinting: audit event %q: eventTime %q is not an ISO 8601 time", e.ID, e.eventTime)
+		return jsonshape.Errorf("$.eventTime", "nprinting: audit event %q: eventTime %q is not an ISO 8601 time", e.ID, e.eventTime)
 	}
 	e.EventTime = t
 	return nil
@@ -328,7 +328,7 @@ func (e *AuditEvent) UID() string {
 func (r *AuditEventListResponse) UnmarshalJSON(b []byte) error {
 	*r = AuditEventListResponse{}
 	seen := false
-	err := members(b, "$", func(key string, val []byte) error {
+	err := jsonshape.Members(b, "$", func(key string, val []byte) error {
 		if key != "data" {
 			return nil
 		}
@@ -339,7 +339,7 @@ func (r *AuditEventListResponse) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if !seen {
-		return pathError("$.data", "missing: the response has no data member (the document's envelope is {\"data\":{\"totalItems\",\"offset\",\"limit\",\"items\"}})")
+		return jsonshape.Errorf("$.data", "missing: the response has no data member (the document's envelope is {\"data\":{\"totalItems\",\"offset\",\"limit\",\"items\"}})")
 	}
 	return nil
 }
@@ -356,18 +356,18 @@ func (l *AuditEventList) UnmarshalJSON(b []byte) error { return l.decode(b, "$")
 func (l *AuditEventList) decode(b []byte, path string) error {
 	*l = AuditEventList{}
 	var hasTotal, hasItems bool
-	err := members(b, path, func(key string, val []byte) error {
+	err := jsonshape.Members(b, path, func(key string, val []byte) error {
 		var err error
 		switch key {
 		case "totalItems":
 			hasTotal = true
-			l.TotalItems, err = count(val, path+".totalItems")
+			l.TotalItems, err = jsonshape.Count(val, path+".totalItems")
 		case "offset", "limit":
 			if jsonscan.IsNull(val) {
 				return nil
 			}
 			var n int
-			if n, err = count(val, path+"."+key); err == nil {
+			if n, err = jsonshape.Count(val, path+"."+key); err == nil {
 				if key == "offset" {
 					l.Offset = n
 				} else {
@@ -376,15 +376,7 @@ func (l *AuditEventList) decode(b []byte, path string) error {
 			}
 		case "items":
 			hasItems = true
-			items := make([]AuditEvent, 0, 16)
-			err = elements(val, path+".items", func(i int, el []byte) error {
-				items = append(items, AuditEvent{})
-				if err := items[len(items)-1].UnmarshalJSON(el); err != nil {
-					return rebase(err, path+".items["+strconv.Itoa(i)+"]")
-				}
-				return nil
-			})
-			l.Items = items
+			l.Items, err = jsonshape.Records[AuditEvent](val, path+".items")
 		}
 		return err
 	})
@@ -392,9 +384,9 @@ func (l *AuditEventList) decode(b []byte, path string) error {
 	case err != nil:
 		return err
 	case !hasItems:
-		return pathError(path+".items", "missing: the page has no items array")
+		return jsonshape.Errorf(path+".items", "missing: the page has no items array")
 	case !hasTotal:
-		return pathError(path+".totalItems", "missing: the page does not tell totalItems, so the walk cannot tell whether it is complete")
+		return jsonshape.Errorf(path+".totalItems", "missing: the page does not tell totalItems, so the walk cannot tell whether it is complete")
 	}
 	return nil
 }
