@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/internal/stall"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/pagination"
 )
@@ -355,7 +356,7 @@ func (c *Client) pager(ctx context.Context, o *ListOptions, start string, err er
 	if err == nil {
 		path, first, limit = o.path(), o.body(time.Now()), o.limit()
 	}
-	var prog progress
+	prog := guard()
 	return pagination.BodyCursor(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
 		if err != nil {
 			return nil, "", err
@@ -368,7 +369,7 @@ func (c *Client) pager(ctx context.Context, o *ListOptions, start string, err er
 		if err != nil {
 			return nil, "", err
 		}
-		items, err := prog.check(p, u)
+		items, err := prog.Check(p.Results, p.Paging.NextCursor == "", u)
 		if err != nil {
 			return nil, "", err
 		}
@@ -388,49 +389,14 @@ func (c *Client) pager(ctx context.Context, o *ListOptions, start string, err er
 // pagination.ErrRepeatedToken.)
 const MaxStalledPages = 5
 
-// progress follows the pages of one walk, in order, to drop the events a
-// page repeats from the page before (a cursor walk never legitimately
-// shows an event twice) and to tell when pages stop bringing new events.
-type progress struct {
-	mu     sync.Mutex
-	prev   map[string]struct{} // ids of the page before
-	stalls int                 // pages in a row that brought no new event
-}
-
-// check records page p (fetched from u, redacted) and returns its events
-// without those of the page before and without repeats within it, or the
-// error that ends a walk whose pages brought nothing new MaxStalledPages+1
-// times in a row. The last page (no next cursor) is never held against
+// guard returns the check of one walk's pages: it drops the events a page
+// repeats from the page before (a cursor walk never legitimately shows an
+// event twice) and ends the walk when pages stop bringing new events (see
+// MaxStalledPages). The last page (no next cursor) is never held against
 // the walk.
-func (g *progress) check(p *AuditEventPage, u string) ([]AuditEvent, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	ids := make(map[string]struct{}, len(p.Results))
-	items := p.Results[:0:0]
-	for i := range p.Results {
-		id := p.Results[i].UID()
-		_, before := g.prev[id]
-		_, again := ids[id]
-		ids[id] = struct{}{}
-		if !before && !again {
-			items = append(items, p.Results[i])
-		}
-	}
-	g.prev = ids
-	if len(items) > 0 || p.Paging.NextCursor == "" {
-		g.stalls = 0
-		return items, nil
-	}
-	g.stalls++
-	if g.stalls <= MaxStalledPages {
-		return items, nil
-	}
-	what := "no event"
-	if len(p.Results) > 0 {
-		what = "only the events of the page before"
-	}
-	return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodPost, URL: u, Path: "$.paging.nextCursor",
-		Err: fmt.Errorf("%w: %d pages in a row brought %s, yet each named a new paging.nextCursor: the walk would never end", auditclient.ErrNoProgress, g.stalls, what)}
+func guard() *stall.Guard[AuditEvent] {
+	return &stall.Guard[AuditEvent]{UID: (*AuditEvent).UID, Max: MaxStalledPages,
+		Vendor: Vendor, Method: http.MethodPost, Path: "$.paging.nextCursor"}
 }
 
 // fetch posts one search; u is the URL that answered, redacted. The body

@@ -8,10 +8,10 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/internal/stall"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/pagination"
 )
@@ -233,7 +233,7 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 // cursor); window, when set, filters the items; err, when set, ends the
 // walk before any request.
 func (c *Client) pager(ctx context.Context, q url.Values, start string, window *ListOptions, err error) *pagination.Pager[AuditEvent] {
-	var prog progress
+	prog := guard()
 	return pagination.NextToken(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
 		if err != nil {
 			return nil, "", err
@@ -242,7 +242,7 @@ func (c *Client) pager(ctx context.Context, q url.Values, start string, window *
 		if err != nil {
 			return nil, "", err
 		}
-		items, err := prog.check(p, u)
+		items, err := prog.Check(p.Items, p.Next() == "", u)
 		if err != nil {
 			return nil, "", err
 		}
@@ -262,49 +262,14 @@ func (c *Client) pager(ctx context.Context, q url.Values, start string, window *
 // the walk at once, with pagination.ErrRepeatedToken.)
 const MaxStalledPages = 5
 
-// progress follows the pages of one walk, in order, to drop the events a
-// page repeats from the page before (a cursor walk never legitimately
-// shows an event twice) and to tell when pages stop bringing new events.
-type progress struct {
-	mu     sync.Mutex
-	prev   map[string]struct{} // ids of the page before
-	stalls int                 // pages in a row that brought no new event
-}
-
-// check records page p (fetched from u, redacted) and returns its events
-// without those of the page before and without repeats within it, or the
-// error that ends a walk whose pages brought nothing new MaxStalledPages+1
-// times in a row. The last page (no next cursor) is never held against
+// guard returns the check of one walk's pages: it drops the events a page
+// repeats from the page before (a cursor walk never legitimately shows an
+// event twice) and ends the walk when pages stop bringing new events (see
+// MaxStalledPages). The last page (no next cursor) is never held against
 // the walk.
-func (g *progress) check(p *AuditEventList, u string) ([]AuditEvent, error) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	ids := make(map[string]struct{}, len(p.Items))
-	items := p.Items[:0:0]
-	for i := range p.Items {
-		id := p.Items[i].UID()
-		_, before := g.prev[id]
-		_, again := ids[id]
-		ids[id] = struct{}{}
-		if !before && !again {
-			items = append(items, p.Items[i])
-		}
-	}
-	g.prev = ids
-	if len(items) > 0 || p.Next() == "" {
-		g.stalls = 0
-		return items, nil
-	}
-	g.stalls++
-	if g.stalls <= MaxStalledPages {
-		return items, nil
-	}
-	what := "no event"
-	if len(p.Items) > 0 {
-		what = "only the events of the page before"
-	}
-	return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: "$.next_cursor",
-		Err: fmt.Errorf("%w: %d pages in a row brought %s, yet each named a new next_cursor: the walk would never end", auditclient.ErrNoProgress, g.stalls, what)}
+func guard() *stall.Guard[AuditEvent] {
+	return &stall.Guard[AuditEvent]{UID: (*AuditEvent).UID, Max: MaxStalledPages,
+		Vendor: Vendor, Method: http.MethodGet, Path: "$.next_cursor"}
 }
 
 // eventPager walks pages for Events from the cursor start, leaving out of
@@ -338,13 +303,13 @@ func (c *Client) eventPager(ctx context.Context, q url.Values, limit int, start 
 		}
 		return out
 	}
-	var prog progress
+	prog := guard()
 	page := func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
 		p, u, err := c.fetch(ctx, withCursor(q, cursor))
 		if err != nil {
 			return nil, "", err
 		}
-		items, err := prog.check(p, u)
+		items, err := prog.Check(p.Items, p.Next() == "", u)
 		if err != nil {
 			return nil, "", err
 		}
