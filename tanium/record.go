@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
 // EntryType is what an audit history entry records: the type member, 0
@@ -59,7 +60,8 @@ func (u *ModUser) UnmarshalJSON(data []byte) error {
 	return u.decode(append([]byte(nil), data...))
 }
 
-// decode decodes data, which it keeps (Raw and Extra alias it).
+// decode decodes data, which it keeps (Raw and Extra alias it). A problem
+// is an *auditclient.PathError whose path starts at the object ("$.id").
 func (u *ModUser) decode(data []byte) error {
 	*u = ModUser{Raw: data}
 	err := jsonscan.Members(data, func(k string, v []byte) error {
@@ -79,10 +81,13 @@ func (u *ModUser) decode(data []byte) error {
 			}
 			u.Extra[k] = v
 		}
-		return err
+		if err != nil {
+			return jsonshape.Rebase(err, "$."+k)
+		}
+		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("tanium: mod_user is not an object: %s", clip(data))
+		return jsonshape.Errorf("$", "tanium: mod_user is not an object: %s", clip(data))
 	}
 	return err
 }
@@ -151,13 +156,15 @@ func (e *Entry) Time() time.Time {
 
 // UnmarshalJSON decodes an entry, keeping unknown members in Extra and the
 // whole entry in Raw. An entry must carry modification_time or
-// creation_time: without either it has no place in time.
+// creation_time: without either it has no place in time. A problem is an
+// *auditclient.PathError naming the member ("$.object_id").
 func (e *Entry) UnmarshalJSON(data []byte) error {
 	return e.decode(append([]byte(nil), data...))
 }
 
 // decode decodes data, which it keeps (Raw and Extra alias it). Object is
-// left as it is.
+// left as it is. A problem is an *auditclient.PathError whose path starts
+// at the entry ("$.object_id", "$.mod_user.id").
 func (e *Entry) decode(data []byte) error {
 	*e = Entry{Object: e.Object, Raw: data}
 	err := jsonscan.Members(data, func(k string, v []byte) error {
@@ -196,22 +203,25 @@ func (e *Entry) decode(data []byte) error {
 			}
 			e.Extra[k] = v
 		}
-		return err
+		if err != nil {
+			return jsonshape.Rebase(err, "$."+k) // mod_user's own paths go under $.mod_user
+		}
+		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("tanium: audit history entry is not a JSON object: %s", clip(data))
+		return jsonshape.Errorf("$", "tanium: audit history entry is not a JSON object: %s", clip(data))
 	}
 	if err != nil {
 		return err
 	}
 	if e.CreationTime, err = parseTime("creation_time", e.creation); err != nil {
-		return err
+		return jsonshape.Rebase(err, "$.creation_time")
 	}
 	if e.ModificationTime, err = parseTime("modification_time", e.modification); err != nil {
-		return err
+		return jsonshape.Rebase(err, "$.modification_time")
 	}
 	if e.Time().IsZero() {
-		return fmt.Errorf("tanium: audit history entry has neither modification_time nor creation_time: %s", clip(data))
+		return jsonshape.Errorf("$.modification_time", "tanium: audit history entry has neither modification_time nor creation_time: %s", clip(data))
 	}
 	return nil
 }
@@ -310,7 +320,10 @@ type AuditLog struct {
 }
 
 // UnmarshalJSON decodes a history. data may be an object or, leniently, an
-// array of them, whose entries are then joined in order.
+// array of them, whose entries are then joined in order. Well-formed JSON
+// of another shape is an *auditclient.PathError naming where, from the
+// history ("$.entries", "$.entries[3].object_id", "$[1].entries" in the
+// array form).
 func (a *AuditLog) UnmarshalJSON(data []byte) error {
 	// One copy of the whole history; entries' Raw and Extra alias it.
 	return a.decode(append([]byte(nil), data...))
@@ -320,10 +333,12 @@ func (a *AuditLog) decode(data []byte) error {
 	*a = AuditLog{}
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '[' {
+		i := -1
 		err := jsonscan.Elements(data, func(p []byte) error {
+			i++
 			var one AuditLog
 			if err := one.decode(p); err != nil {
-				return err
+				return jsonshape.Rebase(err, "$["+strconv.Itoa(i)+"]")
 			}
 			if a.Type == "" {
 				a.ID, a.Type, a.StartTime, a.EndTime, a.CacheInfo, a.Extra = one.ID, one.Type, one.StartTime, one.EndTime, one.CacheInfo, one.Extra
@@ -332,7 +347,7 @@ func (a *AuditLog) decode(data []byte) error {
 			return nil
 		})
 		if errors.Is(err, jsonscan.ErrSyntax) {
-			return fmt.Errorf("tanium: audit log list is not a JSON array: %s", clip(data))
+			return jsonshape.Errorf("$", "tanium: audit log list is not a JSON array: %s", clip(data))
 		}
 		return err
 	}
@@ -357,20 +372,26 @@ func (a *AuditLog) decode(data []byte) error {
 			}
 			a.Extra[k] = v
 		}
-		return err
+		if err != nil {
+			return jsonshape.Rebase(err, "$."+k) // the entries' own paths go under $.entries
+		}
+		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("tanium: audit log is not a JSON object: %s", clip(data))
+		return jsonshape.Errorf("$", "tanium: audit log is not a JSON object: %s", clip(data))
 	}
 	return err
 }
 
 // decodeEntries decodes the entries array, setting a cache_info element
 // aside. The SOAP form wraps the array as {"entry":[...]}; that is read too.
+// A problem is an *auditclient.PathError whose path starts at the entries
+// ("$", "$[3].object_id", "$.entry[3].object_id").
 func (a *AuditLog) decodeEntries(v []byte) error {
 	if jsonscan.IsNull(v) {
 		return nil
 	}
+	base := "$"
 	if len(v) > 0 && v[0] == '{' {
 		var list []byte
 		err := jsonscan.Members(v, func(k string, val []byte) error {
@@ -383,25 +404,27 @@ func (a *AuditLog) decodeEntries(v []byte) error {
 			return nil
 		})
 		if err != nil || list == nil {
-			return fmt.Errorf("tanium: entries is not an array: %s", clip(v))
+			return jsonshape.Errorf("$", "tanium: entries is not an array: %s", clip(v))
 		}
-		v = list
+		v, base = list, "$.entry"
 	}
 	a.Entries = make([]Entry, 0, bytes.Count(v, []byte(`"modification_time"`)))
+	i := -1
 	err := jsonscan.Elements(v, func(el []byte) error {
+		i++
 		if isCacheInfo(el) {
 			a.CacheInfo = el
 			return nil
 		}
 		var e Entry
 		if err := e.decode(el); err != nil {
-			return err
+			return jsonshape.Rebase(err, base+"["+strconv.Itoa(i)+"]")
 		}
 		a.Entries = append(a.Entries, e)
 		return nil
 	})
 	if errors.Is(err, jsonscan.ErrSyntax) {
-		return fmt.Errorf("tanium: entries is not an array of objects: %s", clip(v))
+		return jsonshape.Errorf(base, "tanium: entries is not an array of objects: %s", clip(v))
 	}
 	return err
 }
@@ -430,6 +453,32 @@ func isCacheInfo(el []byte) bool {
 // response is the envelope of every response: {"data": ...}.
 type response struct {
 	Data *AuditLog `json:"data"`
+}
+
+// UnmarshalJSON decodes the envelope. A problem in the history is an
+// *auditclient.PathError under $.data ("$.data.entries[0].object_id"); a
+// body that is not an object one at $. null, or an object without data (or
+// with data null), leaves Data nil, which the client reports at $.data.
+func (r *response) UnmarshalJSON(b []byte) error {
+	*r = response{}
+	if jsonscan.IsNull(b) {
+		return nil
+	}
+	return jsonshape.Members(b, "$", func(k string, v []byte) error {
+		if k != "data" {
+			return nil
+		}
+		if jsonscan.IsNull(v) {
+			r.Data = nil
+			return nil
+		}
+		a := new(AuditLog)
+		if err := a.UnmarshalJSON(v); err != nil {
+			return jsonshape.Rebase(err, "$.data")
+		}
+		r.Data = a
+		return nil
+	})
 }
 
 // timeLayouts are the forms times are read in: the REST API's
