@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/internal/baseurl"
 	"github.com/auditkit/auditkit/internal/stall"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/pagination"
@@ -62,22 +63,7 @@ func TenantURL(host string) string {
 // case-insensitively, in the path only): the origin and proxy prefix under
 // which the documented paths are requested.
 func originOf(base string) string {
-	s := strings.TrimRight(strings.TrimSpace(base), "/")
-	pathAt := len(s)
-	if i := strings.Index(s, "://"); i >= 0 {
-		if j := strings.IndexAny(s[i+3:], "/?#"); j >= 0 {
-			pathAt = i + 3 + j
-		}
-	}
-	if strings.ContainsAny(s[pathAt:], "?#") {
-		return base
-	}
-	for _, suffix := range []string{"/api/web/v2", "/api/web/v1", "/api/web", "/api"} {
-		if len(s)-len(suffix) >= pathAt && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
-			return s[:len(s)-len(suffix)]
-		}
-	}
-	return s
+	return baseurl.Origin(base, "/api/web/v2", "/api/web/v1", "/api/web", "/api")
 }
 
 // Client reads the audit events of one Entrust Identity as a Service

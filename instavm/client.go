@@ -7,10 +7,10 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/internal/baseurl"
 	"github.com/auditkit/auditkit/internal/stall"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/pagination"
@@ -107,20 +107,7 @@ func newClient(auth auditclient.Auth, scheme string, opts []auditclient.Option) 
 // without a trailing /v1, the start of the documented path, so that a base
 // URL given as the API's own (https://api.instavm.io/v1) is not doubled.
 func originOf(base string) string {
-	s := strings.TrimRight(strings.TrimSpace(base), "/")
-	pathAt := len(s)
-	if i := strings.Index(s, "://"); i >= 0 {
-		if j := strings.IndexAny(s[i+3:], "/?#"); j >= 0 {
-			pathAt = i + 3 + j
-		}
-	}
-	if strings.ContainsAny(s[pathAt:], "?#") {
-		return base
-	}
-	if len(s)-len("/v1") >= pathAt && strings.EqualFold(s[len(s)-len("/v1"):], "/v1") {
-		s = s[:len(s)-len("/v1")]
-	}
-	return s
+	return baseurl.Origin(base, "/v1")
 }
 
 // HTTP returns the underlying auditclient.Client, for its Stats.
