@@ -36,13 +36,15 @@ import (
 func FmtAll(v any) string { return fmt.Sprintf("%v %+v %#v %s", v, v, v, v) }
 
 // FaultMix is the fault mix the issue asks for: 20% 429, 10% 503, 5%
-// connection resets and 5% truncated bodies, drawn from seed. The first
-// four requests get one fault of each kind, so every kind is exercised
-// whatever the seed draws.
+// connection resets and 5% truncated bodies (in all three forms: the
+// connection cut, and complete framing around cut JSON with and without
+// chunking), drawn from seed. The first six requests get one fault of each
+// kind and form, so every one is exercised whatever the seed draws.
 func FaultMix(seed int64) audittest.Faults {
 	return audittest.Faults{
 		RateLimit: 0.20, Unavailable: 0.10, Reset: 0.05, Truncate: 0.05, Seed: seed,
-		Script: []audittest.Fault{audittest.FaultReset, audittest.FaultRateLimit, audittest.FaultTruncate, audittest.FaultUnavailable},
+		Script: []audittest.Fault{audittest.FaultReset, audittest.FaultRateLimit, audittest.FaultTruncate, audittest.FaultUnavailable,
+			audittest.FaultCutJSON, audittest.FaultCutJSONChunked},
 	}
 }
 

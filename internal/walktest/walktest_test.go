@@ -132,14 +132,14 @@ func TestFmtAll(t *testing.T) {
 
 func TestFaultMixAndFastOptions(t *testing.T) {
 	f := FaultMix(9)
-	if f.Seed != 9 || f.RateLimit != 0.20 || f.Unavailable != 0.10 || f.Reset != 0.05 || f.Truncate != 0.05 || len(f.Script) != 4 {
+	if f.Seed != 9 || f.RateLimit != 0.20 || f.Unavailable != 0.10 || f.Reset != 0.05 || f.Truncate != 0.05 || len(f.Script) != 6 {
 		t.Errorf("FaultMix = %+v", f)
 	}
 	seen := map[audittest.Fault]bool{}
 	for _, k := range f.Script {
 		seen[k] = true
 	}
-	if len(seen) != 4 || seen[audittest.FaultNone] {
+	if len(seen) != 6 || seen[audittest.FaultNone] || !seen[audittest.FaultCutJSON] || !seen[audittest.FaultCutJSONChunked] {
 		t.Errorf("script %v: want one of each fault kind", f.Script)
 	}
 	extra := auditclient.WithUserAgent("x")
