@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/auditkit/auditkit/internal/baseurl"
 	"iter"
 	"log/slog"
 	"net/http"
@@ -189,27 +190,7 @@ func normalizeServer(s string) string {
 			s += "/" + rest
 		}
 	}
-	return trimPathSuffix(strings.TrimRight(s, "/"), "/api/v1", "/api")
-}
-
-// trimPathSuffix drops from the URL s the first of suffixes its path ends
-// with, compared case-insensitively; the host is never touched.
-func trimPathSuffix(s string, suffixes ...string) string {
-	pathAt := len(s) // where the path starts
-	if i := strings.Index(s, "://"); i >= 0 {
-		if j := strings.IndexAny(s[i+3:], "/?#"); j >= 0 {
-			pathAt = i + 3 + j
-		}
-	}
-	if strings.ContainsAny(s[pathAt:], "?#") {
-		return s
-	}
-	for _, suffix := range suffixes {
-		if len(s)-len(suffix) >= pathAt && strings.EqualFold(s[len(s)-len(suffix):], suffix) {
-			return s[:len(s)-len(suffix)]
-		}
-	}
-	return s
+	return baseurl.Origin(s, "/api/v1", "/api")
 }
 
 // HTTP returns the underlying auditclient.Client, for its Stats.
