@@ -29,8 +29,8 @@
 //     limit and offset paging with absolute next links, rate-limit headers
 //     and ETags; and GET /v1/audit_log_types.
 //   - Automox (NewAutomox, StartAutomox): Automox's Audit Trail,
-//     GET /audit-service/v1/orgs/{orgUuid}/events under a URL ending in
-//     "/api", with a bearer API key, one UTC day per request (date) and
+//     GET /api/audit-service/v1/orgs/{orgUuid}/events under its origin
+//     (URL() plus BasePath), with a bearer API key, one UTC day per request (date) and
 //     cursor paging by event id; a bare JSON array.
 //   - Entrust (NewEntrust, StartEntrust): Entrust Identity as a Service,
 //     POST /api/web/v1/adminapi/authenticate for a token that expires by the
