@@ -10,7 +10,7 @@ type recorder struct {
 	fatal, skip string
 }
 
-func (r *recorder) Helper()                       {}
+func (r *recorder) Helper()                      {}
 func (r *recorder) Fatalf(f string, args ...any) { r.fatal = f }
 func (r *recorder) Skipf(f string, args ...any)  { r.skip = f }
 
