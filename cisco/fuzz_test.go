@@ -239,6 +239,9 @@ func FuzzNextLink(f *testing.F) {
 		if err1 != nil && err2 == nil {
 			t.Fatalf("relative(%q) = %q: a refused link became an accepted one (%v)", link, rel, err1)
 		}
+		if err1 == nil && err2 == nil {
+			u1.ForceQuery, u2.ForceQuery = false, false // "x?" is "x"
+		}
 		if rel != link && (err1 != nil || err2 != nil || u1.String() != u2.String()) {
 			t.Fatalf("relative(%q) = %q under base %q: resolves to %v (%v), the link to %v (%v)", link, rel, base, u2, err2, u1, err1)
 		}
