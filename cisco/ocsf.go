@@ -1,6 +1,7 @@
 package cisco
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -102,6 +103,9 @@ func ToOCSF(a AuditLog) ocsf.Event {
 		if a.Item != nil {
 			ev.User.Name = *a.Item
 		}
+		if ev.User.UID == "" && ev.User.Name == "" {
+			ev.User.Name = "unknown" // the object needs a name or uid
+		}
 		ev.Actor = &ocsf.Actor{User: actingUser(a.AuditLogUser)}
 		if class == ocsf.ClassUserAccess {
 			ev.Privileges = privileges(a)
@@ -114,15 +118,16 @@ func ToOCSF(a AuditLog) ocsf.Event {
 		if a.Item != nil {
 			name = *a.Item
 		}
+		if a.AuditLogID == "" && name == "" {
+			// The object needs a name or uid.
+			name = cmp.Or(a.AuditLogType, "unknown")
+		}
 		ev.Entity = &ocsf.ManagedEntity{UID: a.AuditLogID, Name: name, Type: a.AuditLogType}
 		if a.OldAttributes != nil {
 			ev.Entity.Data = a.OldAttributes
 		}
 		if a.NewAttributes != nil {
 			ev.EntityResult = &ocsf.ManagedEntity{UID: a.AuditLogID, Name: name, Type: a.AuditLogType, Data: a.NewAttributes}
-		}
-		if ev.Entity.UID == "" && ev.Entity.Name == "" {
-			ev.Entity.Name = a.AuditLogType // the object needs a name or uid
 		}
 		ev.Actor = &ocsf.Actor{User: actingUser(a.AuditLogUser)}
 		ev.AddProfile("host")

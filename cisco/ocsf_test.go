@@ -5,6 +5,7 @@ import (
 	"os"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
@@ -124,5 +125,24 @@ func TestGolden(t *testing.T) {
 			out := golden.Mapped(t, page.Data, cisco.ToOCSF)
 			golden.Check(t, name, out)
 		})
+	}
+}
+
+// Records that name no object (no audit_log_id, no item, even no
+// audit_log_type) still give valid events: the fuzzer found that such a
+// record made an entity or a user with neither name nor uid.
+func TestToOCSFRecordsWithoutAnObject(t *testing.T) {
+	at := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	for _, a := range []cisco.AuditLog{
+		{Event: "update", CreatedAt: at},
+		{Event: "frobnicate", AuditLogUser: "a@example.com", CreatedAt: at, NewAttributes: map[string]any{"x": 1}},
+		{Event: "create", AuditLogType: "User", CreatedAt: at},
+		{Event: "delete", AuditLogType: "User", CreatedAt: at},
+		{Event: "update", AuditLogType: "User", CreatedAt: at, NewAttributes: map[string]any{"password": "x"}},
+	} {
+		ev := cisco.ToOCSF(a)
+		if err := ocsf.Validate(ev); err != nil {
+			t.Errorf("%+v: %v", a, err)
+		}
 	}
 }
