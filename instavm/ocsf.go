@@ -2,6 +2,7 @@ package instavm
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"math"
 	"math/bits"
@@ -139,10 +140,9 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		ev.SrcEndpoint = m.srcEndpoint(true)
 		ev.DstEndpoint = m.dstEndpoint()
 		ev.HTTPRequest = m.httpRequest(false)
-		ev.API = &ocsf.API{Operation: e.EventType}
-		if ev.API.Operation == "" {
-			ev.API.Operation = label
-		}
+		// api.operation is required: the event type, else its group, else
+		// the request's method and path, else "unknown".
+		ev.API = &ocsf.API{Operation: cmp.Or(e.EventType, label, apiOperation(e), "unknown")}
 		if e.EventGroup != "" {
 			ev.API.Group = &ocsf.Group{Name: e.EventGroup}
 			m.take(fEventGroup)
@@ -850,4 +850,16 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// apiOperation names an API call by its method and path ("GET /v1/vms"),
+// or "" when the record has neither.
+func apiOperation(e AuditEvent) string {
+	var parts []string
+	for _, p := range []*string{e.HTTPMethod, e.Path} {
+		if p != nil && strings.TrimSpace(*p) != "" {
+			parts = append(parts, strings.TrimSpace(*p))
+		}
+	}
+	return strings.Join(parts, " ")
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/instavm"
@@ -245,4 +246,27 @@ func TestToOCSFDeterministic(t *testing.T) {
 		}
 	}
 	sort.Strings(first)
+}
+
+// An API call whose record has no event type or group still gives a valid
+// 6003 event: api.operation is required (found by FuzzDecodePage).
+func TestToOCSFAPICallWithoutEventType(t *testing.T) {
+	get, path := "GET", "/v1/vms"
+	at := time.Date(2025, 5, 14, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		e    instavm.AuditEvent
+		want string
+	}{
+		{instavm.AuditEvent{Source: "api", CreatedAt: at, HTTPMethod: &get, Path: &path}, "GET /v1/vms"},
+		{instavm.AuditEvent{Source: "sdk", CreatedAt: at}, "unknown"},
+		{instavm.AuditEvent{Source: "cli", EventGroup: "vm", CreatedAt: at}, "vm"},
+	} {
+		ev := instavm.ToOCSF(tt.e)
+		if ev.API == nil || ev.API.Operation != tt.want {
+			t.Errorf("%+v: api %+v, want operation %q", tt.e, ev.API, tt.want)
+		}
+		if err := ocsf.Validate(ev); err != nil {
+			t.Errorf("%+v: %v", tt.e, err)
+		}
+	}
 }
