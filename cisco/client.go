@@ -247,10 +247,11 @@ func (c *Client) relative(link string) string {
 	if !strings.EqualFold(u.Scheme, base.Scheme) || !strings.EqualFold(u.Host, base.Host) || u.User != nil {
 		return link
 	}
-	prefix := strings.TrimSuffix(base.Path, "/") + "/"
-	rest, ok := strings.CutPrefix(u.Path, prefix)
-	if !ok || u.RawPath != "" {
-		return link
+	prefix := strings.TrimSuffix(base.EscapedPath(), "/") + "/"
+	rest, ok := strings.CutPrefix(u.EscapedPath(), prefix)
+	first, _, _ := strings.Cut(rest, "/")
+	if !ok || rest == "" || strings.HasPrefix(rest, "/") || strings.Contains(first, ":") {
+		return link // "" would end the walk; a leading "/" or a colon would read as another URL
 	}
 	if u.RawQuery != "" {
 		rest += "?" + u.RawQuery

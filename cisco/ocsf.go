@@ -88,6 +88,9 @@ func ToOCSF(a AuditLog) ocsf.Event {
 	case ocsf.ClassAuthentication:
 		ev.User = person(a.AuditLogUser)
 		ev.User.UID = a.AuditLogID
+		if ev.User.Name == "" && ev.User.UID == "" {
+			ev.User.Name = "unknown" // OCSF's user needs a name or uid; the record names neither
+		}
 		ev.Service = &ocsf.Service{Name: product.Name}
 		ev.Status = ocsf.StatusSuccess
 		if failed(a.Event) {

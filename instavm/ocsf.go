@@ -147,7 +147,7 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 			ev.API.Group = &ocsf.Group{Name: e.EventGroup}
 			m.take(fEventGroup)
 		}
-		if e.RequestID != nil {
+		if e.RequestID != nil && *e.RequestID != "" { // api.request needs a uid; "" stays in unmapped
 			ev.API.Request = &ocsf.APIRequest{UID: *e.RequestID}
 			m.take(fRequestID)
 		}
