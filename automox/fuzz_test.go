@@ -3,7 +3,6 @@ package automox
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"github.com/auditkit/auditkit/internal/fuzzcheck"
 	"io"
 	"net/http"
@@ -49,28 +48,12 @@ func FuzzDecodePage(f *testing.F) {
 			}
 			return
 		}
-		for i := range events {
-			e := &events[i]
-			if e.Time.IsZero() {
-				t.Fatalf("event %d decoded with a zero time: %s", i, e.Raw)
-			}
-			b, err := fuzzcheck.Marshal(*e)
-			if err != nil {
-				t.Fatalf("marshal record %d: %v", i, err)
-			}
-			var alone AuditEvent
-			if err := json.Unmarshal(b, &alone); err != nil {
-				var se *json.SyntaxError
-				if !errors.As(err, &se) {
-					t.Fatalf("record %d does not decode alone from %s: %v", i, b, err)
-				}
-				t.Fatalf("record %d marshals to bad JSON %s: %v", i, b, err)
-			}
-			if alone.UID() != e.UID() {
-				t.Fatalf("record %d: uid %q, alone %q", i, e.UID(), alone.UID())
-			}
-			fuzzcheck.Event(t, e.Raw, ToOCSF(*e), ToOCSF(*e))
-		}
+		fuzzcheck.Records(t, events, fuzzcheck.Record[AuditEvent]{
+			Time:   func(e AuditEvent) time.Time { return e.Time },
+			Raw:    func(e AuditEvent) []byte { return e.Raw },
+			UID:    func(e AuditEvent) string { return e.UID() },
+			ToOCSF: ToOCSF,
+		})
 	})
 }
 

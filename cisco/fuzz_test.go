@@ -49,24 +49,12 @@ func FuzzDecodePage(f *testing.F) {
 			}
 			return
 		}
-		for i := range p.Data {
-			a := &p.Data[i]
-			if a.CreatedAt.IsZero() {
-				t.Fatalf("record %d decoded with a zero time: %s", i, a.Raw)
-			}
-			b, err := fuzzcheck.Marshal(*a)
-			if err != nil {
-				t.Fatalf("marshal record %d: %v", i, err)
-			}
-			var alone AuditLog
-			if err := json.Unmarshal(b, &alone); err != nil {
-				t.Fatalf("record %d does not decode alone from %s: %v", i, b, err)
-			}
-			if alone.UID() != a.UID() {
-				t.Fatalf("record %d: uid %q, alone %q", i, a.UID(), alone.UID())
-			}
-			fuzzcheck.Event(t, a.Raw, ToOCSF(*a), ToOCSF(*a))
-		}
+		fuzzcheck.Records(t, p.Data, fuzzcheck.Record[AuditLog]{
+			Time:   func(a AuditLog) time.Time { return a.CreatedAt },
+			Raw:    func(e AuditLog) []byte { return e.Raw },
+			UID:    func(e AuditLog) string { return e.UID() },
+			ToOCSF: ToOCSF,
+		})
 	})
 }
 

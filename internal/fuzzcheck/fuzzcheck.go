@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auditkit/auditkit/ocsf"
 )
@@ -84,5 +85,43 @@ func Event(t testing.TB, raw []byte, ev, again ocsf.Event, known ...string) {
 		if err := ocsf.Validate(ev); err != nil && !Known(err, known...) {
 			t.Fatalf("invalid event from %s: %v\n%s", raw, err, b)
 		}
+	}
+}
+
+// Record says how Records reads a vendor's record type R.
+type Record[R any] struct {
+	Time   func(R) time.Time  // the event time
+	Raw    func(R) []byte     // the record as sent
+	UID    func(R) string     // the uid the walk keys it by
+	ToOCSF func(R) ocsf.Event // the vendor's mapping
+	// Alone, when set, gives a record decoded on its own what its page
+	// gave it (Tanium's object) before its uid is compared.
+	Alone func(*R)
+}
+
+// Records holds for every record of a page that decoded: it has a time (a
+// record is never built from zero values), it marshals and decodes alone
+// from its own JSON with the same uid, and its event passes Event.
+func Records[R any](t testing.TB, recs []R, how Record[R]) {
+	t.Helper()
+	for i, r := range recs {
+		if how.Time(r).IsZero() {
+			t.Fatalf("record %d decoded with a zero time: %s", i, how.Raw(r))
+		}
+		b, err := Marshal(r)
+		if err != nil {
+			t.Fatalf("marshal record %d: %v", i, err)
+		}
+		var alone R
+		if err := json.Unmarshal(b, &alone); err != nil {
+			t.Fatalf("record %d does not decode alone from %s: %v", i, b, err)
+		}
+		if how.Alone != nil {
+			how.Alone(&alone)
+		}
+		if u, ua := how.UID(r), how.UID(alone); u != ua {
+			t.Fatalf("record %d: uid %q, alone %q", i, u, ua)
+		}
+		Event(t, how.Raw(r), how.ToOCSF(r), how.ToOCSF(r))
 	}
 }

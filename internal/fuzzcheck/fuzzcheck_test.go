@@ -68,3 +68,40 @@ func TestEvent(t *testing.T) {
 		}
 	}
 }
+
+type rec struct {
+	T   time.Time `json:"t"`
+	ID  string    `json:"id"`
+	raw []byte
+}
+
+func TestRecords(t *testing.T) {
+	at := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	how := Record[rec]{
+		Time: func(r rec) time.Time { return r.T },
+		Raw:  func(r rec) []byte { return r.raw },
+		UID:  func(r rec) string { return r.ID },
+		ToOCSF: func(r rec) ocsf.Event {
+			ev := ocsf.New(ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, r.T)
+			ev.Entity = &ocsf.ManagedEntity{Name: r.ID}
+			ev.Metadata.Product = ocsf.Product{Name: "p", VendorName: "v"}
+			return ev
+		},
+	}
+	r := &fatalRecorder{}
+	Records(r, []rec{{T: at, ID: "a"}}, how)
+	if r.msg != "" {
+		t.Errorf("a good record failed: %s", r.msg)
+	}
+	r = &fatalRecorder{}
+	Records(r, []rec{{ID: "a"}}, how)
+	if !strings.Contains(r.msg, "zero time") {
+		t.Errorf("a record with a zero time: %q", r.msg)
+	}
+	how.Alone = func(x *rec) { x.ID = "other" }
+	r = &fatalRecorder{}
+	Records(r, []rec{{T: at, ID: "a"}}, how)
+	if !strings.Contains(r.msg, "alone") {
+		t.Errorf("a uid that changes alone: %q", r.msg)
+	}
+}
