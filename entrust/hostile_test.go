@@ -90,19 +90,7 @@ func pageBody(next string, results ...string) string {
 // at path naming the vendor and the URL, without credentials.
 func wantDecodeError(t *testing.T, err error, path string) {
 	t.Helper()
-	var de *auditclient.DecodeError
-	if !errors.As(err, &de) {
-		t.Fatalf("error %v (%T), want an *auditclient.DecodeError", err, err)
-	}
-	if de.Path != path {
-		t.Errorf("Path %q, want %q (%v)", de.Path, path, err)
-	}
-	if de.Vendor != "entrust" || !strings.Contains(de.URL, "/api/web/v2/reports/auditeventspaged") || !errors.Is(err, auditclient.ErrMalformedResponse) {
-		t.Errorf("vendor %q URL %q: %v", de.Vendor, de.URL, err)
-	}
-	if s := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(s, testSecret) || strings.Contains(s, "tok-") {
-		t.Errorf("a credential leaked: %v", err)
-	}
+	walktest.WantDecodeError(t, err, "entrust", "/api/web/v2/reports/auditeventspaged", path, testSecret, "tok-")
 }
 
 // A 200 whose body is not an AuditEventPage is a permanent DecodeError

@@ -86,19 +86,7 @@ var (
 // at path naming the vendor and the URL, with no credential in it.
 func wantDecodeError(t *testing.T, err error, path string) {
 	t.Helper()
-	var de *auditclient.DecodeError
-	if !errors.As(err, &de) {
-		t.Fatalf("error %v (%T), want an *auditclient.DecodeError", err, err)
-	}
-	if de.Path != path {
-		t.Errorf("Path %q, want %q (%v)", de.Path, path, err)
-	}
-	if de.Vendor != "instavm" || !strings.Contains(de.URL, "/v1/audit/events") || !errors.Is(err, auditclient.ErrMalformedResponse) {
-		t.Errorf("vendor %q URL %q: %v", de.Vendor, de.URL, err)
-	}
-	if strings.Contains(fmt.Sprintf("%v %+v %#v", err, err, err), testAPIKey) {
-		t.Errorf("the key leaked: %v", err)
-	}
+	walktest.WantDecodeError(t, err, "instavm", "/v1/audit/events", path, testAPIKey)
 }
 
 // A 200 whose body is not the document's AuditEventListResponse is a

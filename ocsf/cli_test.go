@@ -4,13 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"github.com/auditkit/auditkit/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/auditkit/auditkit/internal/testenv"
 )
 
 // This file emulates validate.py's command line on top of Validator, so that

@@ -14,7 +14,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/auditkit/auditkit/internal/testenv"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -28,6 +27,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/testenv"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -352,4 +352,28 @@ func CancelMidWalk(tb testing.TB, events func(context.Context) auditclient.Itera
 	it.Close()
 	closeIdle()
 	WaitGoroutines(tb, before)
+}
+
+// WantDecodeError checks that err is a permanent *auditclient.DecodeError
+// of vendor at the JSON path, whose URL contains urlPart and matches
+// auditclient.ErrMalformedResponse, and that none of secrets appears in
+// any of its formatted forms.
+func WantDecodeError(tb testing.TB, err error, vendor, urlPart, path string, secrets ...string) {
+	tb.Helper()
+	var de *auditclient.DecodeError
+	if !errors.As(err, &de) {
+		tb.Fatalf("error %v (%T), want an *auditclient.DecodeError", err, err)
+	}
+	if de.Path != path {
+		tb.Errorf("Path %q, want %q (%v)", de.Path, path, err)
+	}
+	if de.Vendor != vendor || !strings.Contains(de.URL, urlPart) || !errors.Is(err, auditclient.ErrMalformedResponse) {
+		tb.Errorf("vendor %q URL %q: %v", de.Vendor, de.URL, err)
+	}
+	s := fmt.Sprintf("%v %+v %#v", err, err, err)
+	for _, secret := range secrets {
+		if strings.Contains(s, secret) {
+			tb.Errorf("a credential leaked: %v", err)
+		}
+	}
 }
