@@ -342,11 +342,17 @@ func (e *RequestError) Format(f fmt.State, verb rune) { formatError(f, verb, e) 
 
 // ConfigError is an invalid Config field or Option, reported by New before
 // anything is sent. It names the option and what is allowed.
+//
+// A vendor's NewClient reports a missing or malformed positional setting
+// (a server, a tenant, a credential) the same way, with Option naming the
+// setting (e.g. "apiKey") and Env the environment variable the auditkit CLI
+// reads it from. It matches ErrBadConfig.
 type ConfigError struct {
 	Vendor string // Config.Vendor, may be empty
-	Option string // the field and its option, e.g. "BaseURL (WithBaseURL)"
+	Option string // the field and its option, e.g. "BaseURL (WithBaseURL)", or a setting, e.g. "apiKey"
 	Value  string // the value given, quoted; never a credential
 	Reason string // what is allowed
+	Env    string // the environment variable the CLI reads the setting from; may be empty
 }
 
 // Error returns, for example,
@@ -360,11 +366,55 @@ func (e *ConfigError) Error() string {
 		s += e.Vendor + ": "
 	}
 	s += "invalid " + e.Option
+	if e.Env != "" {
+		s += " (" + e.Env + ")"
+	}
 	if e.Value != "" {
 		s += " " + e.Value
 	}
 	return s + ": " + e.Reason
 }
+
+// Is reports whether target is ErrBadConfig.
+func (e *ConfigError) Is(target error) bool { return target == ErrBadConfig }
+
+// ErrBadConfig matches every *ConfigError: a client that could not be made
+// from its settings and options. Nothing was sent.
+var ErrBadConfig = errors.New("auditclient: invalid client configuration")
+
+// ErrBadOption matches every *OptionError: a walk's or a page's options
+// that are not allowed. Nothing was sent.
+var ErrBadOption = errors.New("auditclient: option not allowed")
+
+// OptionError is a value of a vendor's ListOptions (or of a filter given by
+// name through the vendors registry) that is not allowed. It is returned
+// before any request is sent: by ListOptions.Validate, ListPage, Pages, or
+// Events (from the iterator's Err). It matches ErrBadOption.
+type OptionError struct {
+	Vendor  string // the vendor, e.g. "cisco"
+	Option  string // the parameter as the API spells it, e.g. "limit"
+	Value   string // the value given
+	Allowed string // what is allowed
+}
+
+// Error names the vendor, the option, the value and what is allowed, e.g.
+// `cisco: option limit="900" is not allowed: an integer from 1 to 500`.
+func (e *OptionError) Error() string {
+	if e == nil {
+		return "<nil>"
+	}
+	s := ""
+	if e.Vendor != "" {
+		s = e.Vendor + ": "
+	}
+	return s + "option " + e.Option + "=" + strconv.Quote(e.Value) + " is not allowed: " + e.Allowed
+}
+
+// Is reports whether target is ErrBadOption.
+func (e *OptionError) Is(target error) bool { return target == ErrBadOption }
+
+// Format prints Error() for every verb.
+func (e *OptionError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
 
 // Format prints Error() for every verb.
 func (e *ConfigError) Format(f fmt.State, verb rune) { formatError(f, verb, e) }
