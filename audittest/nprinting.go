@@ -43,9 +43,6 @@ const (
 	NPrintingXSRFCookie    = "NPWEBCONSOLE_XSRF-TOKEN"
 )
 
-// nprintingDefaultEnd is the time of the newest event of the default data set.
-func nprintingDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
-
 // nprintingJSONType is the Content-Type of NPrinting's JSON responses.
 const nprintingJSONType = "application/json; charset=utf-8"
 
@@ -75,9 +72,16 @@ type NPrintingOptions struct {
 	// whose eventTime is missing or not ISO 8601 sorts last and counts as the
 	// zero time for time filters.
 	//
-	// nil serves GenerateNPrintingEvents(DefaultNPrintingEvents, 1,
-	// 2024-06-19T12:00:00Z); an empty, non-nil slice serves no events.
+	// nil serves the default data set, which ends at Now (see Now); an
+	// empty, non-nil slice serves no events.
 	Events []json.RawMessage
+
+	// Now is the end of the default data set, served when Events is nil:
+	// GenerateNPrintingEvents(DefaultNPrintingEvents, 1, Now minus two
+	// seconds), so that a walk started at once, whose end is pinned to the
+	// last whole second completed, reads all of it, and a walk of the last
+	// day reads its newest events. Zero means the time the fake starts.
+	Now time.Time
 
 	// Faults configures fault injection; see Faults.
 	Faults Faults
@@ -179,9 +183,37 @@ func NewNPrinting(opts NPrintingOptions) *NPrinting {
 	}
 	n.rewrite = opts.Rewrite
 	n.defaultLimit, n.maxLimit = pageLimits(opts.DefaultLimit, opts.MaxLimit, NPrintingDefaultLimit, NPrintingMaxLimit)
-	n.set.add(eventsOr(opts.Events, GenerateNPrintingEvents, DefaultNPrintingEvents, nprintingDefaultEnd()))
+	n.set.add(eventsOr(opts.Events, GenerateNPrintingEvents, DefaultNPrintingEvents, nprintingEnd(opts.Now)))
 	n.listen(opts.BasePath, opts.Faults, n.route, n.writeFault)
 	return n
+}
+
+// nprintingEnd is the time of the newest event of a data set ending at now
+// (time.Now() when zero): two seconds before it.
+func nprintingEnd(now time.Time) time.Time {
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return now.Add(-2 * time.Second)
+}
+
+func init() { registerDemo("nprinting", startNPrintingDemo) }
+
+// startNPrintingDemo is StartDemo's NPrinting fake: cfg.Events records of
+// seed cfg.Seed, the newest two seconds before cfg.Now (a walk pins its
+// end to the last whole second completed, exclusive, so even one started
+// within a second of cfg.Now reads the whole data set), with cfg.Faults.
+func startNPrintingDemo(cfg DemoConfig) *Demo {
+	events := GenerateNPrintingEvents(cfg.Events, cfg.Seed, nprintingEnd(cfg.Now))
+	n := NewNPrinting(NPrintingOptions{Events: events, Faults: cfg.Faults})
+	return &Demo{
+		BaseURL:  n.URL(),
+		Settings: map[string]string{"server": n.URL(), "token": n.Token()},
+		Secrets:  []string{n.Token(), n.NTLMToken()},
+		Records:  len(events),
+		Stats:    n.Stats,
+		Close:    n.Close,
+	}
 }
 
 // StartNPrinting is NewNPrinting for tests: it closes the fake when tb's

@@ -13,6 +13,100 @@ import (
 	"time"
 )
 
+// nprintingTestEnd is the newest event's time in the tests' data sets.
+var nprintingTestEnd = time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+
+// nprintingNewest returns the eventTime of the newest event n serves.
+func nprintingNewest(t *testing.T, n *NPrinting) time.Time {
+	t.Helper()
+	p := nprintingPageOf(t, n, "?limit=1")
+	if len(p.Data.Items) != 1 {
+		t.Fatalf("no event: %+v", p.Data)
+	}
+	at, err := time.Parse(time.RFC3339Nano, nprintingDecode(t, p.Data.Items[0]).EventTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+// The default data set ends when the fake starts (or at Now, when given):
+// its newest event two seconds before, so that a walk of the last day
+// started at once reads it.
+func TestNPrintingDefaultDataSetEndsNow(t *testing.T) {
+	before := time.Now()
+	n := StartNPrinting(t, NPrintingOptions{})
+	after := time.Now()
+	if got := nprintingNewest(t, n); got.Before(before.Add(-2*time.Second-time.Millisecond)) || got.After(after.Add(-2*time.Second)) {
+		t.Errorf("newest event at %v, want two seconds before the fake started (%v..%v)", got, before, after)
+	}
+	if len(n.Events()) != DefaultNPrintingEvents {
+		t.Errorf("%d events, want %d", len(n.Events()), DefaultNPrintingEvents)
+	}
+	day := nprintingPageOf(t, n, "?limit=1&start="+time.Now().Add(-24*time.Hour).UTC().Format(nprintingTimeLayout))
+	if day.Data.TotalItems == 0 {
+		t.Error("no event in the last day")
+	}
+
+	now := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
+	n = StartNPrinting(t, NPrintingOptions{Now: now})
+	if got, want := nprintingNewest(t, n), now.Add(-2*time.Second); !got.Equal(want) {
+		t.Errorf("with Now: newest event at %v, want %v", got, want)
+	}
+	if !bytes.Equal(n.Events()[0], GenerateNPrintingEvents(DefaultNPrintingEvents, 1, now.Add(-2*time.Second))[0]) {
+		t.Error("with Now: not the generated default data set")
+	}
+}
+
+// StartDemo("nprinting") serves cfg.Events records ending just before
+// cfg.Now, with the settings that reach it and the secrets to keep out of
+// sight.
+func TestNPrintingDemo(t *testing.T) {
+	now := time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC)
+	d, err := StartDemo("nprinting", DemoConfig{Now: now, Events: 120, Seed: 5, Faults: Faults{Script: []Fault{FaultRateLimit}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if d.Vendor != "nprinting" || d.Records != 120 || d.BaseURL == "" || d.Settings["server"] != d.BaseURL || d.Settings["token"] == "" {
+		t.Fatalf("demo %+v", d)
+	}
+	if !slices.Contains(d.Secrets, d.Settings["token"]) {
+		t.Errorf("secrets %q lack the token", d.Secrets)
+	}
+	get := func() (int, []byte) {
+		req, _ := http.NewRequest(http.MethodGet, d.BaseURL+"/api/v1/audit/events?limit=1000", nil)
+		req.Header.Set("Authorization", "Bearer "+d.Settings["token"])
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, body
+	}
+	if status, _ := get(); status != http.StatusTooManyRequests {
+		t.Errorf("the scripted fault: status %d", status)
+	}
+	status, body := get()
+	var p nprintingPage
+	if err := json.Unmarshal(body, &p); status != http.StatusOK || err != nil {
+		t.Fatalf("%d %v in %s", status, err, body)
+	}
+	if st := d.Stats(); st.Requests != 2 || st.Served != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	want := GenerateNPrintingEvents(120, 5, now.Add(-2*time.Second))
+	if p.Data.TotalItems != 120 || len(p.Data.Items) != 120 {
+		t.Fatalf("demo serves %d of %d", len(p.Data.Items), p.Data.TotalItems)
+	}
+	for i := range want {
+		if !bytes.Equal(p.Data.Items[i], want[i]) {
+			t.Fatalf("event %d differs from GenerateNPrintingEvents(120, 5, Now-2s)", i)
+		}
+	}
+}
+
 // nprintingPage is the document's envelope, decoded by hand from its
 // example (not from any package of ours).
 type nprintingPage struct {
@@ -135,7 +229,7 @@ func TestNPrintingPagingWalksEveryEventOnceNewestFirst(t *testing.T) {
 }
 
 func TestNPrintingLimits(t *testing.T) {
-	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(1200, 1, nprintingDefaultEnd())})
+	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(1200, 1, nprintingTestEnd)})
 	if p := nprintingPageOf(t, n, ""); p.Data.Limit != 50 || len(p.Data.Items) != 50 || p.Data.Offset != 0 {
 		t.Errorf("default page: limit %d, %d items", p.Data.Limit, len(p.Data.Items))
 	}
@@ -211,7 +305,7 @@ func TestNPrintingServesDocumentRecords(t *testing.T) {
 }
 
 func TestNPrintingFilters(t *testing.T) {
-	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(800, 3, nprintingDefaultEnd())})
+	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(800, 3, nprintingTestEnd)})
 	all := n.Events()
 	var recs []nprintingRec
 	for _, r := range all {
@@ -230,7 +324,7 @@ func TestNPrintingFilters(t *testing.T) {
 	user := first(func(r nprintingRec) string { return nprintingStr(r.UserID) })
 	target := first(func(r nprintingRec) string { return nprintingStr(r.TargetID) })
 	at := func(r nprintingRec) time.Time { tm, _ := time.Parse(time.RFC3339Nano, r.EventTime); return tm }
-	start, end := nprintingDefaultEnd().Add(-20*time.Hour), nprintingDefaultEnd().Add(-10*time.Hour)
+	start, end := nprintingTestEnd.Add(-20*time.Hour), nprintingTestEnd.Add(-10*time.Hour)
 	tests := []struct {
 		query string
 		match func(nprintingRec) bool
@@ -371,7 +465,7 @@ func TestNPrintingNTLMLogin(t *testing.T) {
 }
 
 func TestNPrintingAddAndFaults(t *testing.T) {
-	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(10, 1, nprintingDefaultEnd())})
+	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(10, 1, nprintingTestEnd)})
 	late := json.RawMessage(`{"id":"11111111-2222-4333-8444-555555555555","eventTime":"2024-06-20T00:00:00.000+00:00","action":"Login"}`)
 	n.Add(late)
 	if p := nprintingPageOf(t, n, "?limit=1"); p.Data.TotalItems != 11 || !bytes.Equal(p.Data.Items[0], late) {
@@ -473,7 +567,7 @@ func TestGenerateNPrintingEvents(t *testing.T) {
 // 1, and sees the request; error responses are not passed to it.
 func TestNPrintingRewrite(t *testing.T) {
 	var offsets []string
-	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(10, 1, nprintingDefaultEnd()),
+	n := StartNPrinting(t, NPrintingOptions{Events: GenerateNPrintingEvents(10, 1, nprintingTestEnd),
 		Rewrite: func(r *http.Request, i int, body []byte) []byte {
 			offsets = append(offsets, strconv.Itoa(i)+"@"+r.URL.Query().Get("offset"))
 			if i == 2 {

@@ -213,7 +213,7 @@ func TestNTLMLoginAndSessionCookies(t *testing.T) {
 		t.Fatal(err)
 	}
 	walkAll := func() int {
-		it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, nil)
+		it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 50}, nil)
 		defer it.Close()
 		n := 0
 		for it.Next() {

@@ -92,7 +92,7 @@ func BenchmarkWalkList(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
 	walktest.BenchList(b, 2000, func() iter.Seq2[nprinting.AuditEvent, error] {
-		return c.List(context.Background(), &nprinting.ListOptions{Limit: 100})
+		return c.Pages(context.Background(), &nprinting.ListOptions{PageSize: 100}).All()
 	})
 }
 
@@ -100,6 +100,6 @@ func BenchmarkWalkEvents(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator {
-		return c.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, nil)
+		return c.Events(context.Background(), &nprinting.ListOptions{PageSize: 100}, nil)
 	})
 }

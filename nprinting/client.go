@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/auditkit/auditkit/internal/baseurl"
-	"iter"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -15,13 +13,15 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/internal/baseurl"
 	"github.com/auditkit/auditkit/internal/jsonshape"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/pagination"
 )
 
-// Vendor is the name this package gives errors, logs and checkpoints.
-const Vendor = "nprinting"
+// Name is the vendor's name: in the vendors registry, errors, logs and
+// checkpoints.
+const Name = "nprinting"
 
 // DefaultPort is the port of the NPrinting web engine's API, used when a
 // server given without a scheme has no port.
@@ -45,13 +45,13 @@ type Client struct {
 	api *auditclient.Client
 }
 
-// NewClient returns a client of the NPrinting server at serverURL that
+// NewClient returns a client of the NPrinting server at server that
 // authenticates with a JWT: "Authorization: Bearer <token>" (JWT
 // authentication is enabled under Admin › Settings › Authentication; the
 // token's configured attribute names an NPrinting user whose role has audit
 // rights).
 //
-// serverURL is the server's base URL, such as
+// server is the server's base URL, such as
 // "https://nprinting.example.com:4993"; a bare host ("nprinting.example.com"
 // or "nprinting.example.com:4993") means https on that port, or on
 // DefaultPort. It is the origin, optionally with a path prefix for a proxy
@@ -64,15 +64,20 @@ type Client struct {
 //
 // Options set the HTTP client, retry policy, rate limit and logger. The
 // token never appears in an error, a log line or %v output.
-func NewClient(serverURL, token string, opts ...auditclient.Option) (*Client, error) {
+//
+// An empty or malformed server, or an empty token, is an
+// *auditclient.ConfigError (Option "server" or "token") naming the
+// environment variable the auditkit CLI reads it from.
+func NewClient(server, token string, opts ...auditclient.Option) (*Client, error) {
 	token = strings.TrimSpace(token)
 	if len(token) >= 6 && strings.EqualFold(token[:6], "bearer") && (len(token) == 6 || token[6] == ' ') {
 		token = strings.TrimSpace(token[6:]) // given with its scheme
 	}
 	if token == "" {
-		return nil, errors.New("nprinting: NewClient: the JWT is empty (NPRINTING_TOKEN)")
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "token", Env: "NPRINTING_TOKEN",
+			Reason: "the JWT is empty; pass the token of an NPrinting user whose role has audit rights"}
 	}
-	return newClient(serverURL, auditclient.BearerToken(token), nil, opts)
+	return newClient(server, auditclient.BearerToken(token), nil, opts)
 }
 
 // NTLM is the hook for Windows authentication: it returns a RoundTripper
@@ -102,16 +107,17 @@ type NTLM func(next http.RoundTripper) http.RoundTripper
 // which typically acts only when the server asks for NTLM. A 401 logs in
 // again once; a login that fails is an *auditclient.APIError.
 //
-// serverURL and opts are as for NewClient. The cookies never appear in an
+// server and opts are as for NewClient; a nil ntlm is an
+// *auditclient.ConfigError (Option "ntlm"). The cookies never appear in an
 // error, a log line or %v output.
-func NewNTLMClient(serverURL string, ntlm NTLM, opts ...auditclient.Option) (*Client, error) {
+func NewNTLMClient(server string, ntlm NTLM, opts ...auditclient.Option) (*Client, error) {
 	if ntlm == nil {
-		return nil, errors.New("nprinting: NewNTLMClient: the NTLM hook is nil; pass a func wrapping an NTLM RoundTripper")
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "ntlm", Reason: "the NTLM hook is nil; pass a func wrapping an NTLM RoundTripper"}
 	}
 	c := &Client{}
 	login := &ntlmLogin{client: c}
 	auth := &ntlmAuth{inner: auditclient.RefreshingToken(auditclient.TokenSourceFunc(login.token), "Cookie", "")}
-	c2, err := newClient(serverURL, auth, func(cfg *auditclient.Config) error {
+	c2, err := newClient(server, auth, func(cfg *auditclient.Config) error {
 		hc := cfg.HTTPClient
 		if hc == nil {
 			hc = defaultHTTPClient()
@@ -123,7 +129,7 @@ func NewNTLMClient(serverURL string, ntlm NTLM, opts ...auditclient.Option) (*Cl
 		}
 		cp.Transport = ntlm(next)
 		if cp.Transport == nil {
-			return errors.New("nprinting: NewNTLMClient: the NTLM hook returned a nil RoundTripper")
+			return &auditclient.ConfigError{Vendor: Name, Option: "ntlm", Reason: "the NTLM hook returned a nil RoundTripper"}
 		}
 		cfg.HTTPClient = &cp
 		cfg.Header.Set("X-Requested-With", "XMLHttpRequest") // NPrinting answers 401 rather than a login page
@@ -138,10 +144,11 @@ func NewNTLMClient(serverURL string, ntlm NTLM, opts ...auditclient.Option) (*Cl
 
 // newClient builds the client; adjust, when set, changes the configuration
 // after the caller's options.
-func newClient(serverURL string, auth auditclient.Auth, adjust func(*auditclient.Config) error, opts []auditclient.Option) (*Client, error) {
+func newClient(server string, auth auditclient.Auth, adjust func(*auditclient.Config) error, opts []auditclient.Option) (*Client, error) {
+	server = normalizeServer(server)
 	cfg := auditclient.Config{
-		Vendor:      Vendor,
-		BaseURL:     normalizeServer(serverURL),
+		Vendor:      Name,
+		BaseURL:     server,
 		Auth:        auth,
 		RateLimit:   DefaultRateLimit,
 		Burst:       DefaultRateLimit,
@@ -150,8 +157,10 @@ func newClient(serverURL string, auth auditclient.Auth, adjust func(*auditclient
 	}
 	auditclient.ApplyOptions(&cfg, opts...)
 	cfg.BaseURL = normalizeServer(cfg.BaseURL) // WithBaseURL's too: one meaning of the base URL
-	if strings.TrimSpace(cfg.BaseURL) == "" {
-		return nil, errors.New("nprinting: NewClient: the server URL is empty; pass the NPrinting server, e.g. https://nprinting.example.com:4993")
+	fromServer := cfg.BaseURL == server        // not replaced by WithBaseURL
+	if cfg.BaseURL == "" {
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "server", Env: "NPRINTING_SERVER",
+			Reason: "required: the NPrinting server, e.g. https://nprinting.example.com:4993 (there is no public host)"}
 	}
 	cfg.Header = cfg.Header.Clone()
 	if cfg.Header == nil {
@@ -163,6 +172,11 @@ func newClient(serverURL string, auth auditclient.Auth, adjust func(*auditclient
 		}
 	}
 	api, err := auditclient.New(cfg)
+	var ce *auditclient.ConfigError
+	if fromServer && errors.As(err, &ce) && strings.HasPrefix(ce.Option, "BaseURL") {
+		// The server given positionally: name it as the caller gave it.
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "server", Env: "NPRINTING_SERVER", Value: ce.Value, Reason: ce.Reason}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -199,9 +213,9 @@ func (c *Client) HTTP() *auditclient.Client { return c.api }
 // String describes the client without any credential.
 func (c *Client) String() string { return "nprinting.Client(" + c.api.BaseURL().String() + ")" }
 
-// AuditEventList is the data of one response: the page's items and the
-// paging counts (the document's AuditEventListResponse.data).
-type AuditEventList struct {
+// PageData is the data of one response: the page's items and the paging
+// counts (the document's AuditEventListResponse.data).
+type PageData struct {
 	// TotalItems is the number of events that match the query.
 	TotalItems int `json:"totalItems"`
 	// Offset and Limit echo the page's position and size.
@@ -211,14 +225,16 @@ type AuditEventList struct {
 	Items []AuditEvent `json:"items"`
 }
 
-// AuditEventListResponse is one response of GET /api/v1/audit/events.
-type AuditEventListResponse struct {
-	Data AuditEventList `json:"data"`
+// Page is one response of GET /api/v1/audit/events (the document's
+// AuditEventListResponse).
+type Page struct {
+	Data PageData `json:"data"`
 }
 
-// ListPage fetches one page of GET /api/v1/audit/events with opts as given
-// (the server's defaults for what is unset: offset 0, limit 50).
-func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventListResponse, error) {
+// ListPage sends one request of GET /api/v1/audit/events with opts exactly
+// as given (the server's defaults for what is unset: offset 0, limit 50),
+// and returns the response.
+func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -227,14 +243,17 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventLi
 }
 
 // Pages walks the pages of GET /api/v1/audit/events from opts.Offset, with
-// limit opts.Limit (DefaultPageSize when 0). Once the first page has told
-// data.totalItems, up to four later pages are fetched at once, and still
-// returned in order. Records whose id was on the page before are dropped
-// (offsets over a live log can show a record twice). The options are sent
-// as given: unlike Events, the window is not pinned, so over a live log set
-// End in the past — a page whose totalItems differs from the first page's
-// ends the walk with a *auditclient.DecodeError (see pager), as does a body
-// of the wrong shape.
+// limit opts.PageSize (DefaultPageSize when 0), yielding the records as the
+// server sends them; Pages(ctx, opts).All() ranges over every record. Once
+// the first page has told data.totalItems, up to four later pages are
+// fetched at once, and still returned in order. Records whose id was on
+// the page before are dropped (offsets over a live log can show a record
+// twice). The options are sent as given: unlike Events, the window is not
+// pinned, so over a live log set Until in the past — a page whose
+// totalItems differs from the first page's ends the walk with a
+// *auditclient.DecodeError (see pager), as does a body of the wrong shape.
+// Bad options end the walk before any request, with an
+// *auditclient.OptionError.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditEvent] {
 	var o ListOptions
 	if opts != nil {
@@ -246,25 +265,20 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 	return c.pager(ctx, o, strconv.Itoa(o.Offset))
 }
 
-// List walks every record of GET /api/v1/audit/events, page after page (see
-// Pages). An error is yielded once and ends the walk.
-func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditEvent, error] {
-	return c.Pages(ctx, opts).All()
-}
-
-// Events walks the audit events as OCSF events (see ToOCSF), in the order
-// the server sends them, resuming from resume when it is not nil.
+// Events walks the audit events as OCSF events (see ToOCSF), in the
+// server's order (see ListOptions.Order), resuming from resume when it is
+// not nil.
 //
-// opts.Start and opts.End are the window, half-open: events at Start are
-// yielded, events at End are not. A zero End is pinned to the last whole
+// opts.Since and opts.Until are the window, half-open: events at Since are
+// yielded, events at Until are not. A zero Until is pinned to the last whole
 // second completed when the walk starts, so that events arriving meanwhile
 // cannot shift the offsets of later pages; they are collected by the next,
 // incremental walk from the checkpoint. The request asks the server for a
 // little more than the window (see the package documentation) and what lies
-// outside it is dropped here. Pages are fetched several at once once the total is
-// known, yielded in order, and de-duplicated by id. opts.Offset must be 0.
-// Bad options end the walk before any request, with an *OptionError from
-// Err.
+// outside it is dropped here. Pages are fetched several at once once the
+// total is known, yielded in order, and de-duplicated by id. opts.Offset
+// must be 0. Bad options end the walk before any request, with an
+// *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
 	var o ListOptions
 	if opts != nil {
@@ -274,15 +288,15 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 		return auditclient.Emptied(err)
 	}
 	if o.Offset != 0 {
-		return auditclient.Emptied(&OptionError{"offset", strconv.Itoa(o.Offset), "0 with Events, which pages by itself and resumes from checkpoints"})
+		return auditclient.Emptied(optionError("offset", strconv.Itoa(o.Offset), "0 with Events, which pages by itself and resumes from checkpoints"))
 	}
 	src := auditclient.Source[AuditEvent]{
-		Vendor: Vendor,
-		Query:  auditclient.Fingerprint(Vendor, o.filters()),
-		Window: auditclient.Window{Since: o.Start, Until: o.End},
+		Vendor: Name,
+		Query:  auditclient.Fingerprint(Name, o.filters()),
+		Window: auditclient.Window{Since: o.Since, Until: o.Until},
 		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[AuditEvent] {
 			q := o
-			q.Start, q.End = windowQuery(w)
+			q.Since, q.Until = windowQuery(w)
 			if token == "" {
 				token = "0"
 			}
@@ -330,7 +344,7 @@ func windowQuery(w auditclient.Window) (start, end time.Time) {
 // page whose every record was on the page before ($.data.items), and a walk
 // that ends with fewer distinct records than totalItems announced.
 func (c *Client) pager(ctx context.Context, o ListOptions, start string) *pagination.Pager[AuditEvent] {
-	limit := o.Limit
+	limit := o.PageSize
 	if limit == 0 {
 		limit = DefaultPageSize
 	}
@@ -342,7 +356,7 @@ func (c *Client) pager(ctx context.Context, o ListOptions, start string) *pagina
 	log := c.api.Logger()
 	return pagination.Offset(ctx, func(ctx context.Context, offset, limit int) ([]AuditEvent, int, error) {
 		q := o
-		q.Offset, q.Limit = offset, limit
+		q.Offset, q.PageSize = offset, limit
 		resp, u, err := c.fetch(ctx, &q)
 		if err != nil {
 			dd.publish(offset, nil)
@@ -373,16 +387,16 @@ func inconsistent(u string, err error) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
-	return &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: pe.Path, Err: err}
+	return &auditclient.DecodeError{Vendor: Name, Method: http.MethodGet, URL: u, Path: pe.Path, Err: err}
 }
 
 // fetch gets one page; u is the URL that answered, redacted.
-func (c *Client) fetch(ctx context.Context, opts *ListOptions) (p *AuditEventListResponse, u string, err error) {
+func (c *Client) fetch(ctx context.Context, opts *ListOptions) (p *Page, u string, err error) {
 	v, err := opts.values()
 	if err != nil {
 		return nil, "", err
 	}
-	p = new(AuditEventListResponse)
+	p = new(Page)
 	resp, err := c.api.Get(ctx, auditPath, v, p)
 	if err != nil {
 		return nil, "", err
@@ -440,7 +454,7 @@ func (d *dedupe) publish(offset int, ids map[string]struct{}) {
 // check compares the page at offset, requested with limit, with what the
 // walk knows; a contradiction is an *auditclient.PathError. The first page
 // tells the total; pagination.Offset fetches it alone, before any other.
-func (d *dedupe) check(offset, limit int, l *AuditEventList) error {
+func (d *dedupe) check(offset, limit int, l *PageData) error {
 	n := len(l.Items)
 	d.mu.Lock()
 	if offset == d.first && d.total < 0 {
@@ -450,7 +464,7 @@ func (d *dedupe) check(offset, limit int, l *AuditEventList) error {
 	d.mu.Unlock()
 	switch {
 	case total >= 0 && l.TotalItems != total:
-		return jsonshape.Errorf("$.data.totalItems", "%w: the page at offset %d says totalItems %d, the first page of the walk said %d: the records changed under the walk (retry it; set End to pin the window)", pagination.ErrInconsistentPage, offset, l.TotalItems, total)
+		return jsonshape.Errorf("$.data.totalItems", "%w: the page at offset %d says totalItems %d, the first page of the walk said %d: the records changed under the walk (retry it; set Until to pin the window)", pagination.ErrInconsistentPage, offset, l.TotalItems, total)
 	case n == 0 && offset < l.TotalItems:
 		return jsonshape.Errorf("$.data.items", "%w: the page at offset %d is empty, yet totalItems is %d", pagination.ErrInconsistentPage, offset, l.TotalItems)
 	case offset+n > l.TotalItems:

@@ -68,18 +68,18 @@ func TestListPageSendsExactQuery(t *testing.T) {
 	}{
 		{"none", nil, ""},
 		{"offset", &nprinting.ListOptions{Offset: 6}, "offset=6"},
-		{"limit", &nprinting.ListOptions{Limit: 1}, "limit=1"},
-		{"start (the document's example)", &nprinting.ListOptions{Start: start}, "start=2020-09-15T11%3A59%3A08Z"},
-		{"end", &nprinting.ListOptions{End: end}, "end=2020-09-16T11%3A59%3A08Z"},
+		{"limit", &nprinting.ListOptions{PageSize: 1}, "limit=1"},
+		{"start (the document's example)", &nprinting.ListOptions{Since: start}, "start=2020-09-15T11%3A59%3A08Z"},
+		{"end", &nprinting.ListOptions{Until: end}, "end=2020-09-16T11%3A59%3A08Z"},
 		{"appId", &nprinting.ListOptions{AppID: app}, "appId=" + app},
 		{"userId", &nprinting.ListOptions{UserID: user}, "userId=" + user},
 		{"targetId", &nprinting.ListOptions{TargetID: target}, "targetId=" + target},
 		{"target", &nprinting.ListOptions{Target: "Task"}, "target=Task"},
 		{"dataType", &nprinting.ListOptions{DataType: "PublishTask"}, "dataType=PublishTask"},
 		{"target with spaces and symbols", &nprinting.ListOptions{Target: "R&D <Lab>"}, "target=R%26D+%3CLab%3E"},
-		{"start in another zone is sent in UTC, rounded down", &nprinting.ListOptions{Start: time.Date(2024, 6, 19, 2, 0, 0, 999_000_000, cet)}, "start=2024-06-19T00%3A00%3A00Z"},
-		{"end with a fraction is rounded up", &nprinting.ListOptions{End: time.Date(2024, 6, 19, 12, 0, 0, 1, time.UTC)}, "end=2024-06-19T12%3A00%3A01Z"},
-		{"all", &nprinting.ListOptions{Offset: 100, Limit: 50, Start: start, End: end, AppID: app, UserID: user, TargetID: target, Target: "User", DataType: "Authentication"},
+		{"start in another zone is sent in UTC, rounded down", &nprinting.ListOptions{Since: time.Date(2024, 6, 19, 2, 0, 0, 999_000_000, cet)}, "start=2024-06-19T00%3A00%3A00Z"},
+		{"end with a fraction is rounded up", &nprinting.ListOptions{Until: time.Date(2024, 6, 19, 12, 0, 0, 1, time.UTC)}, "end=2024-06-19T12%3A00%3A01Z"},
+		{"all", &nprinting.ListOptions{Offset: 100, PageSize: 50, Since: start, Until: end, AppID: app, UserID: user, TargetID: target, Target: "User", DataType: "Authentication"},
 			"appId=" + app + "&dataType=Authentication&end=2020-09-16T11%3A59%3A08Z&limit=50&offset=100&start=2020-09-15T11%3A59%3A08Z&target=User&targetId=" + target + "&userId=" + user},
 	}
 	for _, tt := range tests {
@@ -132,7 +132,7 @@ func TestPagesSendOffsetAndLimit(t *testing.T) {
 		return httpmock.NewStringResponse(200, `{"data":{"totalItems":4,"offset":0,"limit":2,"items":[`+strings.Join(items, ",")+`]}}`), nil
 	})
 	n := 0
-	for _, err := range c.List(context.Background(), &nprinting.ListOptions{Limit: 2, Target: "Task"}) {
+	for _, err := range c.Pages(context.Background(), &nprinting.ListOptions{PageSize: 2, Target: "Task"}).All() {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,7 +148,7 @@ func TestPagesSendOffsetAndLimit(t *testing.T) {
 func TestDecodeDocumentExample(t *testing.T) {
 	c, mt := mocked(t)
 	mt.RegisterResponder("GET", eventsURL, httpmock.NewBytesResponder(200, docExample(t, "list")))
-	page, err := c.ListPage(context.Background(), &nprinting.ListOptions{Offset: 6, Limit: 1})
+	page, err := c.ListPage(context.Background(), &nprinting.ListOptions{Offset: 6, PageSize: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +252,7 @@ func TestErrorBodies(t *testing.T) {
 				r.Header.Set("Content-Type", "application/json")
 				return r, nil
 			})
-			_, err := c.ListPage(context.Background(), &nprinting.ListOptions{Limit: 5})
+			_, err := c.ListPage(context.Background(), &nprinting.ListOptions{PageSize: 5})
 			if !errors.Is(err, tt.sentinel) {
 				t.Errorf("errors.Is(%v, %v) = false", err, tt.sentinel)
 			}
@@ -279,32 +279,42 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		opts   nprinting.ListOptions
 		option string
 	}{
-		{nprinting.ListOptions{Limit: -1}, "limit"},
-		{nprinting.ListOptions{Limit: nprinting.MaxLimit + 1}, "limit"},
+		{nprinting.ListOptions{PageSize: -1}, "limit"},
+		{nprinting.ListOptions{PageSize: nprinting.MaxLimit + 1}, "limit"},
 		{nprinting.ListOptions{Offset: -5}, "offset"},
 		{nprinting.ListOptions{AppID: "sales-app"}, "appId"},
 		{nprinting.ListOptions{UserID: "CORP\\jsmith"}, "userId"},
 		{nprinting.ListOptions{TargetID: "91c2d3e4f5a64b7c8d9e0f1a2b3c4d5e"}, "targetId"},
 		{nprinting.ListOptions{Target: " Task"}, "target"},
 		{nprinting.ListOptions{DataType: "Publish\nTask"}, "dataType"},
-		{nprinting.ListOptions{Start: start, End: end}, "start"},
-		{nprinting.ListOptions{End: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "end"},
+		{nprinting.ListOptions{Since: start, Until: end}, "start"},
+		{nprinting.ListOptions{Until: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "end"},
+		{nprinting.ListOptions{Order: auditclient.NewestFirst}, "order"},
+		{nprinting.ListOptions{Order: auditclient.OldestFirst}, "order"},
 	}
 	for _, tt := range tests {
 		c, mt := mocked(t)
 		_, err := c.ListPage(context.Background(), &tt.opts)
-		var oe *nprinting.OptionError
-		if !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
+		var oe *auditclient.OptionError
+		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Vendor != nprinting.Name || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
 			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
+		}
+		if err := tt.opts.Validate(); !errors.As(err, &oe) || oe.Option != tt.option {
+			t.Errorf("Validate(%+v) = %v", tt.opts, err)
 		}
 		it := c.Events(context.Background(), &tt.opts, nil)
 		if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != tt.option {
 			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
 		}
-		for _, err := range c.List(context.Background(), &tt.opts) {
-			if !errors.As(err, &oe) {
-				t.Errorf("List(%+v): %v", tt.opts, err)
+		yielded := 0
+		for _, err := range c.Pages(context.Background(), &tt.opts).All() {
+			yielded++
+			if !errors.As(err, &oe) || oe.Option != tt.option {
+				t.Errorf("Pages(%+v): %v", tt.opts, err)
 			}
+		}
+		if yielded != 1 {
+			t.Errorf("Pages(%+v) yielded %d times, want its error once", tt.opts, yielded)
 		}
 		if n := mt.GetTotalCallCount(); n != 0 {
 			t.Errorf("%+v: %d requests sent", tt.opts, n)
@@ -312,7 +322,7 @@ func TestBadOptionsSendNothing(t *testing.T) {
 	}
 	c, mt := mocked(t)
 	it := c.Events(context.Background(), &nprinting.ListOptions{Offset: 10}, nil)
-	var oe *nprinting.OptionError
+	var oe *auditclient.OptionError
 	if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != "offset" {
 		t.Errorf("Events with an offset: %v", it.Err())
 	}
@@ -322,20 +332,44 @@ func TestBadOptionsSendNothing(t *testing.T) {
 }
 
 func TestNewClientRejectsMissingSettings(t *testing.T) {
-	if _, err := nprinting.NewClient(testServer, ""); err == nil || !strings.Contains(err.Error(), "NPRINTING_TOKEN") {
-		t.Errorf("empty token: %v", err)
+	tests := []struct {
+		name         string
+		new          func() (*nprinting.Client, error)
+		option, env  string
+		wantInReason string
+	}{
+		{"empty token", func() (*nprinting.Client, error) { return nprinting.NewClient(testServer, "") }, "token", "NPRINTING_TOKEN", "JWT"},
+		{"blank bearer token", func() (*nprinting.Client, error) { return nprinting.NewClient(testServer, "Bearer  ") }, "token", "NPRINTING_TOKEN", "JWT"},
+		{"empty server", func() (*nprinting.Client, error) { return nprinting.NewClient("", testToken) }, "server", "NPRINTING_SERVER", "required"},
+		{"blank server", func() (*nprinting.Client, error) { return nprinting.NewClient("  ", testToken) }, "server", "NPRINTING_SERVER", "required"},
+		{"bad scheme", func() (*nprinting.Client, error) {
+			return nprinting.NewClient("ftp://nprinting.example.com", testToken)
+		}, "server", "NPRINTING_SERVER", "scheme"},
+		{"plain http to another host", func() (*nprinting.Client, error) { return nprinting.NewClient("http://10.0.0.9:4993", testToken) }, "server", "NPRINTING_SERVER", "WithInsecureHTTP"},
+		{"nil NTLM hook", func() (*nprinting.Client, error) { return nprinting.NewNTLMClient(testServer, nil) }, "ntlm", "", "NTLM"},
+		{"NTLM without a server", func() (*nprinting.Client, error) {
+			return nprinting.NewNTLMClient("", func(next http.RoundTripper) http.RoundTripper { return next })
+		}, "server", "NPRINTING_SERVER", "required"},
 	}
-	if _, err := nprinting.NewClient(testServer, "Bearer  "); err == nil || !strings.Contains(err.Error(), "NPRINTING_TOKEN") {
-		t.Errorf("blank bearer token: %v", err)
+	for _, tt := range tests {
+		c, err := tt.new()
+		var ce *auditclient.ConfigError
+		if c != nil || !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) {
+			t.Errorf("%s: %v, %v; want an *auditclient.ConfigError", tt.name, c, err)
+			continue
+		}
+		if ce.Vendor != nprinting.Name || ce.Option != tt.option || ce.Env != tt.env || !strings.Contains(ce.Reason, tt.wantInReason) {
+			t.Errorf("%s: %+v; want option %q, env %q, a reason with %q", tt.name, *ce, tt.option, tt.env, tt.wantInReason)
+		}
+		if strings.Contains(err.Error(), testToken) {
+			t.Errorf("%s: the error shows the token: %v", tt.name, err)
+		}
 	}
-	if _, err := nprinting.NewClient("", testToken); err == nil || !strings.Contains(err.Error(), "server") {
-		t.Errorf("empty server: %v", err)
-	}
-	if _, err := nprinting.NewClient("ftp://nprinting.example.com", testToken); err == nil {
-		t.Error("bad scheme accepted")
-	}
-	if _, err := nprinting.NewNTLMClient(testServer, nil); err == nil || !strings.Contains(err.Error(), "NTLM") {
-		t.Errorf("nil NTLM hook: %v", err)
+	// A WithBaseURL of the wrong form is named as the option it is.
+	_, err := nprinting.NewClient(testServer, testToken, auditclient.WithBaseURL("ftp://nprinting.example.com"))
+	var ce *auditclient.ConfigError
+	if !errors.As(err, &ce) || !strings.HasPrefix(ce.Option, "BaseURL") {
+		t.Errorf("bad WithBaseURL: %v", err)
 	}
 	// WithBaseURL stands in for the server (a fake, a proxy).
 	c, err := nprinting.NewClient("", testToken, auditclient.WithBaseURL("http://127.0.0.1:1"))
@@ -407,8 +441,8 @@ func TestBearerPrefixAccepted(t *testing.T) {
 // every example request of audittest is what ListOptions produce.
 func TestDocumentRequestsFromOptions(t *testing.T) {
 	opts := map[string]*nprinting.ListOptions{
-		"list":    {Offset: 6, Limit: 1},
-		"fixture": {Limit: 50},
+		"list":    {Offset: 6, PageSize: 1},
+		"fixture": {PageSize: 50},
 	}
 	for name, request := range audittest.NPrintingDocExampleRequests() {
 		c, mt := mocked(t)

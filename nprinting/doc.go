@@ -1,10 +1,44 @@
 // Package nprinting reads the audit events of a Qlik NPrinting server
 // through GET /api/v1/audit/events, and maps them to OCSF.
 //
+//	client, err := nprinting.NewClient("https://nprinting.example.com:4993", os.Getenv("NPRINTING_TOKEN"))
+//	if err != nil {
+//		return err // *auditclient.ConfigError: no server, no token
+//	}
+//	it := client.Events(ctx, &nprinting.ListOptions{Since: time.Now().Add(-24 * time.Hour)}, nil)
+//	defer it.Close()
+//	for it.Next() {
+//		ev := it.Event() // an ocsf.Event; deliver it, then keep it.Checkpoint()
+//	}
+//	if err := it.Err(); err != nil { ... }
+//
 // API reference: https://help.qlik.com/en-US/nprinting/February2024/APIs/NP+API/index.html?page=10
 // (marked "under development. Do not rely on it"; treat schema drift as
 // likely: unknown members are kept, and members of an unexpected type do
 // not fail a walk).
+//
+// # Three ways to walk
+//
+//   - Events yields OCSF events with checkpoints: resume after a crash, or
+//     walk incrementally from the last run, without losing or repeating an
+//     event. It is what most programs want.
+//   - Pages yields the vendor's own records (AuditEvent), page by page, from
+//     an offset; Pages(ctx, opts).All() ranges over every record. Use it to
+//     read members ToOCSF does not map, or to feed your own pipeline.
+//   - ListPage sends one request exactly as given and returns the response
+//     (Page): for tools and tests.
+//
+// Bad options are an *auditclient.OptionError before any request, from all
+// three. The package also registers itself with the vendors registry
+// (Vendor), for programs that start walks by name from configuration.
+//
+// # Order
+//
+// The walk yields events in the server's own order (ListOptions.Order is
+// auditclient.NaturalOrder): the document neither states the order of
+// items nor offers a parameter to sort them, so OldestFirst and
+// NewestFirst are an *auditclient.OptionError (nothing is buffered to
+// reorder a window). The audittest fake sends newest first.
 //
 // # Server, authentication and TLS
 //
@@ -22,7 +56,7 @@
 // CertPoolFromPEM and TLSClient) makes the client trust exactly the given
 // CAs or certificate; verification is never skipped.
 //
-// # Paging, order and identity
+// # Paging and identity
 //
 // The API pages by offset and limit and tells data.totalItems with every
 // page. Events pins the window's end (end, to the last whole second
@@ -47,17 +81,18 @@
 // latest eventTime seen, the ids seen at that very time, so a resumed or
 // incremental walk neither loses nor repeats events that share a timestamp.
 //
-// Windows are half-open, [Start, End): an event at exactly End is left for
-// the next walk. start and end have one-second resolution while eventTime
+// Windows are half-open, [Since, Until): an event at exactly Until is left
+// for the next walk. start and end have one-second resolution while eventTime
 // has milliseconds, and the document does not say whether either bound is
 // inclusive, so Events asks for a little more than the window — start one
-// second before Start, rounded down; end rounded up — and drops the events
+// second before Since, rounded down; end rounded up — and drops the events
 // outside it on this side.
 //
 // # Base URL
 //
-// The server URL (NewClient's serverURL, auditclient.WithBaseURL, the CLI's
-// --server and --base-url) is the origin, optionally with a path prefix for
+// The server URL (NewClient's server, auditclient.WithBaseURL, the
+// registry's server setting and vendors.Config.BaseURL, the CLI's --server
+// and --base-url) is the origin, optionally with a path prefix for
 // a proxy; the documented path /api/v1/audit/events is appended. A URL that
 // already ends with /api/v1 or /api is not doubled.
 //

@@ -13,6 +13,39 @@ import (
 	"github.com/auditkit/auditkit/nprinting"
 )
 
+// Walk the last day's audit events of an NPrinting server as OCSF events.
+// Against a real server, pass its URL ("https://nprinting.example.com:4993")
+// and os.Getenv("NPRINTING_TOKEN"); here a fake serves 12 events of the
+// last hour.
+func Example() {
+	fake := audittest.NewNPrinting(audittest.NPrintingOptions{
+		Events: audittest.GenerateNPrintingEvents(12, 1, time.Now().Add(-time.Minute)),
+	})
+	defer fake.Close()
+
+	client, err := nprinting.NewClient(fake.URL(), fake.Token())
+	if err != nil {
+		log.Fatal(err)
+	}
+	it := client.Events(context.Background(), &nprinting.ListOptions{Since: time.Now().Add(-24 * time.Hour)}, nil)
+	defer it.Close()
+	n := 0
+	for it.Next() {
+		ev := it.Event() // deliver it, then keep it.Checkpoint()
+		if n == 0 {
+			fmt.Println("newest:", ev.TypeUID(), ev.User.Name)
+		}
+		n++
+	}
+	if err := it.Err(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(n, "events; the walk is complete:", it.Checkpoint().Complete())
+	// Output:
+	// newest: 300201 CORP\carmen.diaz
+	// 12 events; the walk is complete: true
+}
+
 // Connect to an NPrinting server with a JWT. Against a real server, pass its
 // URL ("https://nprinting.example.com:4993") and os.Getenv("NPRINTING_TOKEN").
 func ExampleNewClient() {
@@ -25,7 +58,7 @@ func ExampleNewClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	page, err := client.ListPage(context.Background(), &nprinting.ListOptions{Limit: 2})
+	page, err := client.ListPage(context.Background(), &nprinting.ListOptions{PageSize: 2})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -45,7 +78,7 @@ func ExampleClient_Events() {
 		log.Fatal(err)
 	}
 
-	it := client.Events(context.Background(), &nprinting.ListOptions{Limit: 10}, nil)
+	it := client.Events(context.Background(), &nprinting.ListOptions{PageSize: 10}, nil)
 	defer it.Close()
 	n := 0
 	for it.Next() {
@@ -57,7 +90,7 @@ func ExampleClient_Events() {
 	saved, _ := json.Marshal(it.Checkpoint())
 
 	cp, _ := auditclient.ParseCheckpoint(saved)
-	next := client.Events(context.Background(), &nprinting.ListOptions{Limit: 10}, cp)
+	next := client.Events(context.Background(), &nprinting.ListOptions{PageSize: 10}, cp)
 	defer next.Close()
 	m := 0
 	for _, err := range next.All() {
@@ -68,6 +101,36 @@ func ExampleClient_Events() {
 	}
 	fmt.Println(n, "events, then", m, "new ones")
 	// Output: 25 events, then 0 new ones
+}
+
+// Read the vendor's own records page by page, from an offset: for members
+// ToOCSF does not map, or a pipeline of your own.
+func ExampleClient_Pages() {
+	fake := audittest.NewNPrinting(audittest.NPrintingOptions{
+		Events: audittest.GenerateNPrintingEvents(7, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
+	})
+	defer fake.Close()
+	client, err := nprinting.NewClient(fake.URL(), fake.Token())
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	pager := client.Pages(context.Background(), &nprinting.ListOptions{
+		PageSize: 3,
+		Until:    time.Date(2024, 6, 19, 12, 0, 1, 0, time.UTC), // a fixed end: offsets hold
+	})
+	defer pager.Close()
+	for pager.More() {
+		page, err := pager.NextPage(context.Background())
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println("offset", page.Token, "records", len(page.Items))
+	}
+	// Output:
+	// offset 0 records 3
+	// offset 3 records 3
+	// offset 6 records 1
 }
 
 // Trust a self-signed server certificate (or the CA that issued it): read
@@ -112,7 +175,7 @@ func ExampleNewNTLMClient() {
 		log.Fatal(err)
 	}
 	n := 0
-	for _, err := range client.List(context.Background(), nil) {
+	for _, err := range client.Pages(context.Background(), nil).All() {
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -20,7 +20,7 @@ import (
 )
 
 // FuzzDecodePage: a body of GET /api/v1/audit/events never panics the
-// decoder (AuditEventListResponse, what ListPage decodes); a body that
+// decoder (Page, what ListPage decodes); a body that
 // decodes has the envelope the package promises (a data member with
 // totalItems and items, non-negative counts); every record it yields has a
 // time, re-decodes alone from its own JSON with the same uid, and ToOCSF
@@ -40,7 +40,7 @@ func FuzzDecodePage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var r AuditEventListResponse
+		var r Page
 		err := fuzzcheck.Decode(body, &r)
 		if err != nil {
 			if err.Error() == "" {
@@ -109,11 +109,11 @@ func FuzzOffsetToken(f *testing.F) {
 			t.Fatal(err)
 		}
 		const limit = 5
-		o := ListOptions{Limit: limit, End: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}
+		o := ListOptions{PageSize: limit, Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}
 		sk := int(skip % 4)
-		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Vendor,
-			Query:    auditclient.Fingerprint(Vendor, o.filters()),
-			Window:   auditclient.Window{Until: o.End},
+		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Name,
+			Query:    auditclient.Fingerprint(Name, o.filters()),
+			Window:   auditclient.Window{Until: o.Until},
 			Position: &auditclient.Position{Token: tok, Skip: sk}}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()

@@ -169,7 +169,7 @@ func TestHostileBodies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := c.ListPage(context.Background(), &nprinting.ListOptions{Limit: 2})
+			p, err := c.ListPage(context.Background(), &nprinting.ListOptions{PageSize: 2})
 			if p != nil {
 				t.Errorf("ListPage returned a page: %+v", p)
 			}
@@ -177,7 +177,7 @@ func TestHostileBodies(t *testing.T) {
 			if n := calls.Load(); n != 1 {
 				t.Errorf("%d requests, want 1: a wrong body is not retried", n)
 			}
-			it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 2, End: time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)}, nil)
+			it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 2, Until: time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)}, nil)
 			defer it.Close()
 			if got := walktest.Collect(t, it, -1); len(got) != 0 {
 				t.Errorf("Events yielded %d events from a wrong body: %v", len(got), got)
@@ -237,7 +237,7 @@ func TestContradictingPagesEndTheWalk(t *testing.T) {
 			}
 			var ids []string
 			var walkErr error
-			for e, err := range c.List(context.Background(), &nprinting.ListOptions{Limit: 2}) {
+			for e, err := range c.Pages(context.Background(), &nprinting.ListOptions{PageSize: 2}).All() {
 				if err != nil {
 					walkErr = err
 					break
@@ -245,7 +245,7 @@ func TestContradictingPagesEndTheWalk(t *testing.T) {
 				ids = append(ids, e.ID[len(e.ID)-2:])
 			}
 			if strings.Join(ids, ",") != "00,01" {
-				t.Errorf("List yielded %v before the error, want page 1's 00,01", ids)
+				t.Errorf("Pages yielded %v before the error, want page 1's 00,01", ids)
 			}
 			wantDecodeError(t, walkErr, tt.path)
 			if tt.sentinel != nil && !errors.Is(walkErr, tt.sentinel) {
@@ -255,7 +255,7 @@ func TestContradictingPagesEndTheWalk(t *testing.T) {
 				t.Errorf("the error does not name the page: %v", walkErr)
 			}
 
-			it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 2, End: time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)}, nil)
+			it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 2, Until: time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)}, nil)
 			defer it.Close()
 			if got := walktest.Collect(t, it, -1); len(got) != 2 {
 				t.Errorf("Events yielded %d events, want page 1's 2", len(got))
@@ -274,7 +274,7 @@ func TestContradictingPagesEndTheWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, err := range c.List(context.Background(), &nprinting.ListOptions{Limit: 2}) {
+	for _, err := range c.Pages(context.Background(), &nprinting.ListOptions{PageSize: 2}).All() {
 		wantDecodeError(t, err, "$.data.items")
 		break
 	}
@@ -315,7 +315,7 @@ func TestFakeServesHostilePages(t *testing.T) {
 				},
 			})
 			c := fakeClient(t, fake)
-			it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 5}, nil)
+			it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 5}, nil)
 			defer it.Close()
 			got := walktest.Collect(t, it, -1)
 			walktest.Diff(t, got, walktest.CompactAll(t, fake.Events()[:5]))
@@ -324,10 +324,10 @@ func TestFakeServesHostilePages(t *testing.T) {
 	}
 }
 
-// Windows are half-open, [Start, End): an event at exactly Start is
-// yielded, one at exactly End is not. The document does not say whether
+// Windows are half-open, [Since, Until): an event at exactly Since is
+// yielded, one at exactly Until is not. The document does not say whether
 // start and end are inclusive, so the request asks from a second before
-// Start and up to End rounded up to the second, and the client cuts.
+// Since and up to Until rounded up to the second, and the client cuts.
 func TestWindowIsHalfOpen(t *testing.T) {
 	since := time.Date(2024, 6, 19, 10, 0, 0, 0, time.UTC)
 	until := time.Date(2024, 6, 19, 11, 0, 0, 0, time.UTC)
@@ -336,15 +336,15 @@ func TestWindowIsHalfOpen(t *testing.T) {
 			id, at.UTC().Format("2006-01-02T15:04:05.000")))
 	}
 	events := []json.RawMessage{
-		ev(1, until.Add(time.Millisecond)),        // after End
-		ev(2, until),                              // at End: not yielded
+		ev(1, until.Add(time.Millisecond)),        // after Until
+		ev(2, until),                              // at Until: not yielded
 		ev(3, until.Add(-time.Millisecond)),       // last one in
 		ev(4, since.Add(30*time.Minute)),          // in
-		ev(5, since),                              // at Start: yielded
-		ev(6, since.Add(-time.Millisecond)),       // just before Start
-		ev(7, since.Add(-1500*time.Millisecond)),  // before Start
+		ev(5, since),                              // at Since: yielded
+		ev(6, since.Add(-time.Millisecond)),       // just before Since
+		ev(7, since.Add(-1500*time.Millisecond)),  // before Since
 		ev(8, since.Add(-time.Hour)),              // well before
-		ev(9, until.Add(999*time.Millisecond)),    // in End's second, after End
+		ev(9, until.Add(999*time.Millisecond)),    // in Until's second, after Until
 		ev(10, since.Add(500*time.Millisecond)),   // in
 		ev(11, since.Add(-1000*time.Millisecond)), // at the widened start
 	}
@@ -358,12 +358,12 @@ func TestWindowIsHalfOpen(t *testing.T) {
 		start, end   string
 	}{
 		{"whole seconds", since, until, []int{3, 4, 10, 5}, "2024-06-19T09:59:59Z", "2024-06-19T11:00:00Z"},
-		// End with a fraction is sent rounded up; Start with a fraction rounded down.
+		// Until with a fraction is sent rounded up; Since with a fraction rounded down.
 		{"fractions", since.Add(500 * time.Millisecond), until.Add(500 * time.Millisecond), []int{1, 2, 3, 4, 10}, "2024-06-19T09:59:59Z", "2024-06-19T11:00:01Z"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			before := len(fake.Requests())
-			it := c.Events(context.Background(), &nprinting.ListOptions{Start: tt.since, End: tt.until, Limit: 3}, nil)
+			it := c.Events(context.Background(), &nprinting.ListOptions{Since: tt.since, Until: tt.until, PageSize: 3}, nil)
 			defer it.Close()
 			got := walktest.Collect(t, it, -1)
 			if it.Err() != nil {
@@ -386,11 +386,11 @@ func TestWindowIsHalfOpen(t *testing.T) {
 		})
 	}
 
-	// A zero End is pinned to the last whole second completed when the walk
+	// A zero Until is pinned to the last whole second completed when the walk
 	// starts: the request's end is a whole second before the walk began.
 	began := time.Now()
 	before := len(fake.Requests())
-	it := c.Events(context.Background(), &nprinting.ListOptions{Start: since}, nil)
+	it := c.Events(context.Background(), &nprinting.ListOptions{Since: since}, nil)
 	defer it.Close()
 	walktest.Collect(t, it, -1)
 	if it.Err() != nil {
@@ -414,7 +414,7 @@ func TestWindowIsHalfOpen(t *testing.T) {
 func TestServerPageSizeIsFollowed(t *testing.T) {
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(53, 4, dataEnd), MaxLimit: 7})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 20}, nil)
+	it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 20}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if it.Err() != nil {

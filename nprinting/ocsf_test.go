@@ -85,7 +85,7 @@ func TestToOCSFClassification(t *testing.T) {
 // Field by field on the research notes' fixture: nothing of the record
 // is lost, and data keeps its form.
 func TestToOCSFFields(t *testing.T) {
-	var page nprinting.AuditEventListResponse
+	var page nprinting.Page
 	if err := json.Unmarshal(docExample(t, "fixture"), &page); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestGolden(t *testing.T) {
 	inputs["generated"] = []byte(`{"data":{"totalItems":40,"offset":0,"limit":40,"items":[` + strings.Join(items, ",") + `]}}`)
 	for name, b := range inputs {
 		t.Run(name, func(t *testing.T) {
-			var page nprinting.AuditEventListResponse
+			var page nprinting.Page
 			if err := json.Unmarshal(b, &page); err != nil {
 				t.Fatal(err)
 			}

@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/auditkit/auditkit/auditclient"
 )
 
 // DocumentDefaultLimit is the page size the server uses when a request sends
@@ -20,8 +23,8 @@ const DocumentDefaultLimit = 50
 // followed at its own page size.
 const MaxLimit = 1000
 
-// DefaultPageSize is the page size Events, Pages and List use when Limit
-// is 0: ten times the document's default, so a walk takes fewer round trips.
+// DefaultPageSize is the page size Events and Pages use when PageSize is 0:
+// ten times the document's default, so a walk takes fewer round trips.
 const DefaultPageSize = 500
 
 // TimeLayout is the format of start and end the document prescribes:
@@ -29,26 +32,27 @@ const DefaultPageSize = 500
 const TimeLayout = "2006-01-02T15:04:05Z"
 
 // ListOptions are the query parameters of GET /api/v1/audit/events, every
-// one the document lists. Zero values are not sent.
+// one the document lists, and the order of the walk. Zero values are not
+// sent.
 type ListOptions struct {
-	// Offset is the number of entries to skip (default 0). Only for List,
-	// Pages and ListPage: Events pages by itself and resumes from
-	// checkpoints.
-	Offset int `url:"offset,omitempty"`
-	// Limit is the page size, 1..MaxLimit. The server's default is 50;
-	// Events, Pages and List send DefaultPageSize when Limit is 0.
-	Limit int `url:"limit,omitempty"`
-	// Start is the start of the window. It is sent in UTC as
-	// yyyy-MM-ddTHH:mm:ssZ, rounded down to the second. Whether the server
-	// keeps events at exactly start is not documented; Events asks from a
-	// second earlier and keeps the events at or after Start itself.
-	Start time.Time `url:"start,omitempty" layout:"2006-01-02T15:04:05Z"`
-	// End is the end of the window. It is sent in UTC as
+	// Since is the start of the window (the API's start). It is sent in
+	// UTC as yyyy-MM-ddTHH:mm:ssZ, rounded down to the second. Whether the
+	// server keeps events at exactly start is not documented; Events asks
+	// from a second earlier and keeps the events at or after Since itself.
+	Since time.Time `url:"start,omitempty" layout:"2006-01-02T15:04:05Z"`
+	// Until is the end of the window (the API's end). It is sent in UTC as
 	// yyyy-MM-ddTHH:mm:ssZ, rounded up to the second, so that no event
-	// before End is left out whether the server reads end as inclusive or
-	// not (the document does not say). Events keeps the events before End
-	// (the window is half-open: [Start, End)) and drops the others.
-	End time.Time `url:"end,omitempty" layout:"2006-01-02T15:04:05Z"`
+	// before Until is left out whether the server reads end as inclusive
+	// or not (the document does not say). Events keeps the events before
+	// Until (the window is half-open: [Since, Until)) and drops the others.
+	Until time.Time `url:"end,omitempty" layout:"2006-01-02T15:04:05Z"`
+	// PageSize is the API's limit, 1..MaxLimit. The server's default is
+	// 50; Events and Pages send DefaultPageSize when PageSize is 0, and
+	// ListPage sends nothing.
+	PageSize int `url:"limit,omitempty"`
+	// Offset is the number of entries to skip (default 0). Only for Pages
+	// and ListPage: Events pages by itself and resumes from checkpoints.
+	Offset int `url:"offset,omitempty"`
 	// AppID keeps the events of one app (a UUID).
 	AppID string `url:"appId,omitempty"`
 	// UserID keeps the events of one user (a UUID).
@@ -63,57 +67,61 @@ type ListOptions struct {
 	// DataType keeps the events of one data type, e.g. "PublishTask". The
 	// document lists no values (UNCONFIRMED).
 	DataType string `url:"dataType,omitempty"`
+	// Order must be auditclient.NaturalOrder, the server's own order: the
+	// document neither states the order of items nor offers a parameter
+	// to sort them, so OldestFirst and NewestFirst are an
+	// *auditclient.OptionError (the audittest fake sends newest first).
+	Order auditclient.Order `url:"-"`
 }
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// OptionError is a ListOptions value that is not allowed. Nothing was sent.
-type OptionError struct {
-	Option  string // the query parameter, e.g. "limit"
-	Value   string
-	Allowed string // what is allowed
-}
+// OrderNote says in a sentence which orders a walk can take, and why.
+const OrderNote = "only the server's own order: the document neither states it nor offers a parameter to sort (the audittest fake sends newest first)"
 
-// Error names the option, the value and what is allowed.
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("nprinting: option %s=%q is not allowed: %s", e.Option, e.Value, e.Allowed)
+// optionError is the *auditclient.OptionError of this package.
+func optionError(option, value, allowed string) error {
+	return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
 }
 
 // Validate checks the options against the document. It is called before any
-// request is sent; a bad value is an *OptionError.
+// request is sent; a bad value is an *auditclient.OptionError.
 func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.Limit != 0 && (o.Limit < 1 || o.Limit > MaxLimit) {
-		return &OptionError{"limit", fmt.Sprint(o.Limit), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize)}
+	if o.PageSize != 0 && (o.PageSize < 1 || o.PageSize > MaxLimit) {
+		return optionError("limit", strconv.Itoa(o.PageSize), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize))
 	}
 	if o.Offset < 0 {
-		return &OptionError{"offset", fmt.Sprint(o.Offset), "an integer of 0 or more"}
+		return optionError("offset", strconv.Itoa(o.Offset), "an integer of 0 or more")
+	}
+	if o.Order != auditclient.NaturalOrder {
+		return optionError("order", o.Order.String(), OrderNote)
 	}
 	for _, f := range []struct{ name, v string }{{"appId", o.AppID}, {"userId", o.UserID}, {"targetId", o.TargetID}} {
 		if f.v != "" && !uuidPattern.MatchString(f.v) {
-			return &OptionError{f.name, f.v, "a UUID such as 00000000-0000-0000-0000-000000000000"}
+			return optionError(f.name, f.v, "a UUID such as 00000000-0000-0000-0000-000000000000")
 		}
 	}
 	for _, f := range []struct{ name, v string }{{"target", o.Target}, {"dataType", o.DataType}} {
 		if f.v != "" && strings.TrimSpace(f.v) != f.v {
-			return &OptionError{f.name, f.v, "a value without leading or trailing spaces"}
+			return optionError(f.name, f.v, "a value without leading or trailing spaces")
 		}
 		if strings.ContainsFunc(f.v, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-			return &OptionError{f.name, f.v, "a value without control characters"}
+			return optionError(f.name, f.v, "a value without control characters")
 		}
 	}
 	for _, f := range []struct {
 		name string
 		t    time.Time
-	}{{"start", o.Start}, {"end", o.End}} {
+	}{{"start", o.Since}, {"end", o.Until}} {
 		if !f.t.IsZero() && (f.t.UTC().Year() < 1 || f.t.UTC().Year() > 9998) {
-			return &OptionError{f.name, f.t.Format(time.RFC3339), "a time between years 1 and 9998 (sent as yyyy-MM-ddTHH:mm:ssZ)"}
+			return optionError(f.name, f.t.Format(time.RFC3339), "a time between years 1 and 9998 (sent as yyyy-MM-ddTHH:mm:ssZ)")
 		}
 	}
-	if !o.Start.IsZero() && !o.End.IsZero() && o.Start.After(o.End) {
-		return &OptionError{"start", o.Start.UTC().Format(time.RFC3339Nano), "a time no later than end " + o.End.UTC().Format(time.RFC3339Nano)}
+	if !o.Since.IsZero() && !o.Until.IsZero() && o.Since.After(o.Until) {
+		return optionError("start", o.Since.UTC().Format(time.RFC3339Nano), "a time no later than end "+o.Until.UTC().Format(time.RFC3339Nano))
 	}
 	return nil
 }
@@ -124,8 +132,8 @@ func (o *ListOptions) values() (url.Values, error) {
 		return url.Values{}, nil
 	}
 	c := *o
-	c.Start = floorSecond(c.Start)
-	c.End = ceilSecond(c.End)
+	c.Since = floorSecond(c.Since)
+	c.Until = ceilSecond(c.Until)
 	v, err := query.Values(c)
 	if err != nil {
 		return nil, fmt.Errorf("nprinting: encoding options: %w", err)

@@ -319,14 +319,14 @@ func (e *AuditEvent) UID() string {
 }
 
 // UnmarshalJSON decodes a response strictly: the body must be an object
-// whose data member is an AuditEventList (see AuditEventList.UnmarshalJSON).
+// whose data member is an PageData (see PageData.UnmarshalJSON).
 // Anything else — {}, null, [], a data member of another type — is an
 // *auditclient.PathError naming the JSON path ("$", "$.data",
 // "$.data.items[3].eventTime"), which the client reports as a permanent
 // *auditclient.DecodeError: a body of the wrong shape is never read as a
 // page without events.
-func (r *AuditEventListResponse) UnmarshalJSON(b []byte) error {
-	*r = AuditEventListResponse{}
+func (r *Page) UnmarshalJSON(b []byte) error {
+	*r = Page{}
 	seen := false
 	err := jsonshape.Members(b, "$", func(key string, val []byte) error {
 		if key != "data" {
@@ -350,11 +350,11 @@ func (r *AuditEventListResponse) UnmarshalJSON(b []byte) error {
 // must be non-negative integers. Members the document does not list are
 // ignored. A mismatch is an *auditclient.PathError (paths from "$", the
 // list itself).
-func (l *AuditEventList) UnmarshalJSON(b []byte) error { return l.decode(b, "$") }
+func (l *PageData) UnmarshalJSON(b []byte) error { return l.decode(b, "$") }
 
 // decode decodes the list at path.
-func (l *AuditEventList) decode(b []byte, path string) error {
-	*l = AuditEventList{}
+func (l *PageData) decode(b []byte, path string) error {
+	*l = PageData{}
 	var hasTotal, hasItems bool
 	err := jsonshape.Members(b, path, func(key string, val []byte) error {
 		var err error

@@ -45,7 +45,7 @@ func fakeClient(t testing.TB, fake *audittest.NPrinting, opts ...auditclient.Opt
 func TestFaultInjectedWalk(t *testing.T) {
 	fake := faultyFake(t, 7)
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 100}, nil)
+	it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 100}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if err := it.Err(); err != nil {
@@ -123,7 +123,7 @@ func TestPagesFetchedConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, nil)
+	it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 50}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if it.Err() != nil {
@@ -184,7 +184,7 @@ func TestOverlappingPagesEndTheWalk(t *testing.T) {
 		}
 		var ids []string
 		var walkErr error
-		for e, err := range c.List(context.Background(), &nprinting.ListOptions{Limit: 5}) {
+		for e, err := range c.Pages(context.Background(), &nprinting.ListOptions{PageSize: 5}).All() {
 			if err != nil {
 				walkErr = err
 				break
@@ -192,11 +192,11 @@ func TestOverlappingPagesEndTheWalk(t *testing.T) {
 			ids = append(ids, e.ID[len(e.ID)-2:])
 		}
 		// Events checks the same way.
-		it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 5}, nil)
+		it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 5}, nil)
 		defer it.Close()
 		got := walktest.Collect(t, it, -1)
 		if len(got) != len(ids) || (it.Err() == nil) != (walkErr == nil) || path(it.Err()) != path(walkErr) {
-			t.Errorf("Events yielded %d (%v), List %d (%v)", len(got), it.Err(), len(ids), walkErr)
+			t.Errorf("Events yielded %d (%v), Pages %d (%v)", len(got), it.Err(), len(ids), walkErr)
 		}
 		return ids, walkErr
 	}
@@ -243,7 +243,7 @@ func TestOverlappingPagesEndTheWalk(t *testing.T) {
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	fake := faultyFake(t, 11)
 	events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return fakeClient(t, fake).Events(context.Background(), &nprinting.ListOptions{Limit: 100}, cp)
+		return fakeClient(t, fake).Events(context.Background(), &nprinting.ListOptions{PageSize: 100}, cp)
 	}
 	cp, fig := walktest.ResumeAt(t, events, 777, walktest.CompactAll(t, fake.Events()), []string{fake.Token()}, walktest.Collect)
 	t.Logf("resume at 777: %v checkpoint=%s", fig, fig.Checkpoint)
@@ -259,7 +259,7 @@ func TestResumeFromEveryPageBoundary(t *testing.T) {
 	w := walktest.CompactAll(t, fake.Events())
 	c := fakeClient(t, fake)
 	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), &nprinting.ListOptions{Limit: 50}, cp)
+		return c.Events(context.Background(), &nprinting.ListOptions{PageSize: 50}, cp)
 	}
 	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
 		walktest.ResumeAt(t, walk, at, w, []string{fake.Token()}, walktest.Collect)
@@ -273,7 +273,7 @@ func TestResumeFromEveryPageBoundary(t *testing.T) {
 func TestIncrementalSync(t *testing.T) {
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(300, 5, dataEnd)})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 40}, nil)
+	it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 40}, nil)
 	first := walktest.Collect(t, it, -1)
 	if it.Err() != nil || len(first) != 300 {
 		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
@@ -292,7 +292,7 @@ func TestIncrementalSync(t *testing.T) {
 		json.RawMessage(`{"id":"33333333-2222-4333-8444-555555555555","eventTime":"` + at(time.Hour) + `","userName":"CORP\\admin","source":"WebConsole","target":"User","action":"Logout","data":"{}"}`),
 	}
 	fake.Add(newEvents...)
-	it2 := c.Events(context.Background(), &nprinting.ListOptions{Limit: 40}, cp)
+	it2 := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 40}, cp)
 	second := walktest.Collect(t, it2, -1)
 	if err := it2.Err(); err != nil {
 		t.Fatal(err)
@@ -313,7 +313,7 @@ func TestIncrementalSync(t *testing.T) {
 	if s := last.Query.Get("start"); s != "2024-06-19T11:59:59Z" {
 		t.Errorf("incremental start %q", s)
 	}
-	it3 := c.Events(context.Background(), &nprinting.ListOptions{Limit: 40}, it2.Checkpoint())
+	it3 := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 40}, it2.Checkpoint())
 	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
 		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
 	}
@@ -329,7 +329,7 @@ func TestCheckpointOfOtherQueryRefused(t *testing.T) {
 		map[string]*nprinting.ListOptions{"other filters": {Target: "Task"}},
 		func() int { return len(fake.Requests()) })
 	// The same filters with another page size or window resume fine.
-	it4 := c.Events(context.Background(), &nprinting.ListOptions{Target: "User", Limit: 7, End: dataEnd}, cp)
+	it4 := c.Events(context.Background(), &nprinting.ListOptions{Target: "User", PageSize: 7, Until: dataEnd}, cp)
 	defer it4.Close()
 	walktest.Collect(t, it4, -1)
 	if it4.Err() != nil {
@@ -341,7 +341,7 @@ func TestCancelMidWalk(t *testing.T) {
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(2000, 9, dataEnd)})
 	c := fakeClient(t, fake)
 	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, &nprinting.ListOptions{Limit: 100}, nil)
+		return c.Events(ctx, &nprinting.ListOptions{PageSize: 100}, nil)
 	}, 150, c.HTTP().CloseIdleConnections)
 }
 
@@ -396,7 +396,7 @@ func TestFiltersAgainstFake(t *testing.T) {
 		{"targetId", nprinting.ListOptions{TargetID: tid}, func(r rec) bool { return r.TargetID == tid }},
 		{"target", nprinting.ListOptions{Target: "Report"}, func(r rec) bool { return r.Target == "Report" }},
 		{"dataType", nprinting.ListOptions{DataType: "Authentication"}, func(r rec) bool { return r.DataType == "Authentication" }},
-		{"start and end", nprinting.ListOptions{Start: from, End: to}, func(r rec) bool { return !tm(r.EventTime).Before(from) && !tm(r.EventTime).After(to) }},
+		{"start and end", nprinting.ListOptions{Since: from, Until: to}, func(r rec) bool { return !tm(r.EventTime).Before(from) && !tm(r.EventTime).After(to) }},
 		{"target and userId", nprinting.ListOptions{Target: "User", UserID: user}, func(r rec) bool { return r.Target == "User" && r.UserID == user }},
 	}
 	for _, tt := range tests {
@@ -411,7 +411,7 @@ func TestFiltersAgainstFake(t *testing.T) {
 				t.Fatalf("the data set does not exercise the filter: %d of %d match", wantN, len(recs))
 			}
 			c := fakeClient(t, fake)
-			tt.opts.Limit = 100
+			tt.opts.PageSize = 100
 			it := c.Events(context.Background(), &tt.opts, nil)
 			defer it.Close()
 			got := 0
@@ -437,7 +437,7 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 	v := walktest.NeedValidator(t)
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(3000, 42, dataEnd)})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 500}, nil)
+	it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 500}, nil)
 	defer it.Close()
 	classes := map[string]int{}
 	ndjson := walktest.NDJSON(t, it, func(ev ocsf.Event) {
@@ -462,7 +462,7 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	fake := faultyFake(t, 3)
 	logger, logs := walktest.DebugLogger()
 	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), &nprinting.ListOptions{Limit: 200}, nil)
+	it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 200}, nil)
 	if n := len(walktest.Collect(t, it, -1)); n != 2000 || it.Err() != nil {
 		t.Fatalf("%d events, %v", n, it.Err())
 	}
