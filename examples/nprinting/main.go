@@ -79,9 +79,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	opts := &nprinting.ListOptions{Limit: *pageSize, Target: *target}
+	opts := &nprinting.ListOptions{PageSize: *pageSize, Target: *target}
 	if *since > 0 {
-		opts.Start = time.Now().Add(-*since)
+		opts.Since = time.Now().Add(-*since)
 	}
 	start := time.Now()
 	it := client.Events(ctx, opts, nil)
