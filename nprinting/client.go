@@ -228,6 +228,7 @@ type PageData struct {
 // Page is one response of GET /api/v1/audit/events (the document's
 // AuditEventListResponse).
 type Page struct {
+	// Data holds the page's records and counts.
 	Data PageData `json:"data"`
 }
 
