@@ -40,8 +40,23 @@ const (
 	AutomoxOrgHeaderAlt = "ax-organization-uuid"
 )
 
-// automoxDefaultEnd is the time of the newest event of the default data set.
-func automoxDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
+func init() { registerDemo("automox", startAutomoxDemo) }
+
+// startAutomoxDemo is the demo of StartDemo("automox", cfg): cfg.Events
+// generated events (seed cfg.Seed), the newest a second before cfg.Now and
+// the others over the days before it, within a walk's default window
+// (30 days back), served with cfg.Faults.
+func startAutomoxDemo(cfg DemoConfig) *Demo {
+	f := NewAutomox(AutomoxOptions{Events: GenerateAutomoxEvents(cfg.Events, cfg.Seed, cfg.Now.Add(-time.Second)), Faults: cfg.Faults})
+	return &Demo{
+		BaseURL:  f.URL(),
+		Settings: map[string]string{"api_key": f.APIKey(), "org_uuid": f.OrgUUID()},
+		Secrets:  []string{f.APIKey()},
+		Records:  cfg.Events,
+		Stats:    f.Stats,
+		Close:    f.Close,
+	}
+}
 
 // automoxParams are the query parameters of the events endpoint.
 func automoxParams() []string { return []string{"date", "cursor", "limit"} }
@@ -64,9 +79,15 @@ type AutomoxOptions struct {
 	// (_id.$oid, _id as a string, or id), ascending, as the document's
 	// cursor implies. An event without a readable time is never served.
 	//
-	// nil serves GenerateAutomoxEvents(DefaultAutomoxEvents, 1,
-	// 2024-06-19T12:00:00Z); an empty, non-nil slice serves no events.
+	// nil serves GenerateAutomoxEvents(DefaultAutomoxEvents, 1, Now): a
+	// data set whose newest event is at Now, so that a walk of the last
+	// day finds events; an empty, non-nil slice serves no events. The
+	// document's own examples are in AutomoxDocExamples.
 	Events []json.RawMessage
+
+	// Now is the time of the newest event of the default data set (when
+	// Events is nil); zero means the time the fake starts.
+	Now time.Time
 
 	// Faults configures fault injection; see Faults.
 	Faults Faults
@@ -138,7 +159,11 @@ func NewAutomox(opts AutomoxOptions) *Automox {
 		set:    eventSet[automoxEvent]{parse: parseAutomoxEvent, compare: compareAutomoxEvents},
 	}
 	a.defaultLimit, _ = pageLimits(opts.DefaultLimit, 0, AutomoxDefaultLimit, AutomoxMaxLimit)
-	a.set.add(eventsOr(opts.Events, GenerateAutomoxEvents, DefaultAutomoxEvents, automoxDefaultEnd()))
+	end := opts.Now
+	if end.IsZero() {
+		end = time.Now()
+	}
+	a.set.add(eventsOr(opts.Events, GenerateAutomoxEvents, DefaultAutomoxEvents, end))
 	a.listen(cleanBasePath(opts.BasePath), opts.Faults, a.route, a.writeFault)
 	return a
 }

@@ -267,3 +267,103 @@ func TestAutomoxDocExamplesAreJSON(t *testing.T) {
 		t.Errorf("bad_request: %s", ex["bad_request"])
 	}
 }
+
+// newestAutomox returns the time of the newest event of a data set.
+func newestAutomox(t *testing.T, events []json.RawMessage) time.Time {
+	t.Helper()
+	var newest time.Time
+	for _, raw := range events {
+		var m struct{ Time json.RawMessage }
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		if tm, ok := AutomoxTime(m.Time); ok && tm.After(newest) {
+			newest = tm
+		}
+	}
+	return newest
+}
+
+// The default data set ends when the fake starts, or at Options.Now: a
+// walk of the last day finds events.
+func TestAutomoxDefaultDataSetEndsNow(t *testing.T) {
+	before := time.Now().Truncate(time.Millisecond)
+	a := StartAutomox(t, AutomoxOptions{})
+	after := time.Now()
+	evs := a.Events()
+	if len(evs) != DefaultAutomoxEvents {
+		t.Fatalf("%d events, want %d", len(evs), DefaultAutomoxEvents)
+	}
+	if n := newestAutomox(t, evs); n.Before(before) || n.After(after) {
+		t.Errorf("newest event at %v, want the fake's start, between %v and %v", n, before, after)
+	}
+	status, body := automoxGet(t, a, "/api/audit-service/v1/orgs/"+a.OrgUUID()+"/events?date="+before.UTC().Format(time.DateOnly)+"&limit=1", a.APIKey(), "")
+	if status != 200 || len(automoxIDs(t, body)) != 1 {
+		t.Errorf("today: %d %s", status, body)
+	}
+	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	b := StartAutomox(t, AutomoxOptions{Now: now})
+	if n := newestAutomox(t, b.Events()); !n.Equal(now) {
+		t.Errorf("Now %v: newest event at %v", now, n)
+	}
+	if c := StartAutomox(t, AutomoxOptions{Now: now, Events: []json.RawMessage{}}); len(c.Events()) != 0 {
+		t.Errorf("an empty data set with Now: %d events", len(c.Events()))
+	}
+}
+
+func TestAutomoxDemo(t *testing.T) {
+	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	d, err := StartDemo("automox", DemoConfig{Now: now, Events: 300, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	key, org := d.Settings["api_key"], d.Settings["org_uuid"]
+	if d.Vendor != "automox" || key == "" || org == "" || len(d.Settings) != 2 || len(d.Secrets) != 1 || d.Secrets[0] != key || d.Records != 300 {
+		t.Fatalf("demo %+v", d)
+	}
+	// The data set is GenerateAutomoxEvents(Events, Seed, a second before
+	// Now), behind the key and organization of Settings.
+	var got []json.RawMessage
+	for day := now.AddDate(0, 0, -30); !day.After(now); day = day.AddDate(0, 0, 1) {
+		cursor := ""
+		for {
+			path := "/api/audit-service/v1/orgs/" + org + "/events?date=" + day.Format(time.DateOnly)
+			if cursor != "" {
+				path += "&cursor=" + cursor
+			}
+			req, _ := http.NewRequest(http.MethodGet, d.BaseURL+path, nil)
+			req.Header.Set("Authorization", "Bearer "+key)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var page []json.RawMessage
+			err = json.NewDecoder(resp.Body).Decode(&page)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || err != nil {
+				t.Fatalf("%s: %d %v", path, resp.StatusCode, err)
+			}
+			got = append(got, page...)
+			if len(page) < AutomoxDefaultLimit {
+				break
+			}
+			cursor = parseAutomoxEvent(page[len(page)-1], 0).id
+		}
+	}
+	want := GenerateAutomoxEvents(300, 4, now.Add(-time.Second))
+	if len(got) != len(want) {
+		t.Fatalf("%d events served, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("event %d: %s, want %s", i, got[i], want[i])
+		}
+	}
+	if n := newestAutomox(t, got); !n.Equal(now.Add(-time.Second)) {
+		t.Errorf("newest event at %v, want a second before Now", n)
+	}
+	if st := d.Stats(); st.Served == 0 {
+		t.Errorf("stats %+v", st)
+	}
+}

@@ -115,7 +115,7 @@ func plainWalk[R any](b *testing.B) {
 func BenchmarkWalkList(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
-	walktest.BenchList(b, 2000, func() iter.Seq2[automox.AuditEvent, error] { return c.List(context.Background(), opts(100)) })
+	walktest.BenchList(b, 2000, func() iter.Seq2[automox.AuditEvent, error] { return c.Pages(context.Background(), opts(100)).All() })
 }
 
 // BenchmarkWalkListSequential is List one day at a time, to show what
@@ -125,7 +125,7 @@ func BenchmarkWalkListSequential(b *testing.B) {
 	c := fakeClient(b, fake)
 	o := opts(100)
 	o.Concurrency = 1
-	walktest.BenchList(b, 2000, func() iter.Seq2[automox.AuditEvent, error] { return c.List(context.Background(), o) })
+	walktest.BenchList(b, 2000, func() iter.Seq2[automox.AuditEvent, error] { return c.Pages(context.Background(), o).All() })
 }
 
 func BenchmarkWalkEvents(b *testing.B) {

@@ -3,8 +3,6 @@ package automox
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"iter"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -19,8 +17,9 @@ import (
 	"github.com/auditkit/auditkit/pagination"
 )
 
-// Vendor is the name this package gives errors, logs and checkpoints.
-const Vendor = "automox"
+// Name is the vendor's name: in the vendors registry, errors, logs and
+// checkpoints.
+const Name = "automox"
 
 // DefaultBaseURL is the origin of the API, to which the documented path
 // (EventsPath) is appended. A base URL is an origin (scheme, host, port),
@@ -67,19 +66,22 @@ type Client struct {
 // base URL (a fake's URL, or a proxy), HTTP client, retry policy, rate limit
 // and logger.
 //
-// The key never appears in an error, a log line or %v output.
+// A missing key or organization, or an organization that is not a UUID, is
+// an *auditclient.ConfigError naming the parameter ("apiKey", "orgUUID")
+// and the environment variable the auditkit CLI reads it from. The key
+// never appears in an error, a log line or %v output.
 func NewClient(apiKey, orgUUID string, opts ...auditclient.Option) (*Client, error) {
 	if apiKey == "" {
-		return nil, errors.New("automox: NewClient: the API key is empty (AUTOMOX_API_KEY)")
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "apiKey", Env: "AUTOMOX_API_KEY", Reason: "empty: the Automox API key is required"}
 	}
 	if orgUUID == "" {
-		return nil, errors.New("automox: NewClient: the organization UUID is empty (AUTOMOX_ORG_UUID)")
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "orgUUID", Env: "AUTOMOX_ORG_UUID", Reason: "empty: the UUID of the organization whose audit trail to read is required"}
 	}
 	if !uuidPattern.MatchString(orgUUID) {
-		return nil, errors.New("automox: NewClient: the organization UUID (AUTOMOX_ORG_UUID) is not a UUID such as 123e4567-e89b-12d3-a456-426614174000")
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "orgUUID", Env: "AUTOMOX_ORG_UUID", Value: strconv.Quote(clipString(orgUUID)), Reason: "not a UUID such as 123e4567-e89b-12d3-a456-426614174000"}
 	}
 	cfg := auditclient.Config{
-		Vendor:      Vendor,
+		Vendor:      Name,
 		BaseURL:     DefaultBaseURL,
 		Auth:        auditclient.BearerToken(apiKey),
 		RateLimit:   DefaultRateLimit,
@@ -153,14 +155,16 @@ type Page struct {
 	Next string
 }
 
-// ListPage fetches one page: the events of opts.Date (required) after
-// opts.Cursor, at most opts.Limit of them, as sent.
+// ListPage sends one request exactly as given: the events of opts.Date
+// (required) after opts.Cursor, at most opts.PageSize of them (the API's
+// limit; not sent when 0). Use it to read or debug one page; Pages and
+// Events walk whole windows.
 func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
 	if opts == nil || opts.Date.IsZero() {
-		return nil, &OptionError{"date", "", "a day such as 2024-06-18 (the API requires one)"}
+		return nil, optionError("date", "", "a day such as 2024-06-18 (the API requires one)")
 	}
 	q, err := opts.values()
 	if err != nil {
@@ -177,8 +181,10 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error)
 	return p, nil
 }
 
-// Pages walks the pages of every UTC day of the options' window in day
-// order (see ListOptions): within a day by cursor, the id of the last
+// Pages walks the events of the options' window as Automox sends them
+// (AuditEvent), page by page; its All method gives them one by one, as an
+// iter.Seq2[AuditEvent, error] that yields an error once and stops. It
+// reads every UTC day of the window in day order (see ListOptions): within a day by cursor, the id of the last
 // event of the page before, until a page is short; several days fetched at
 // once (Concurrency), each at most two pages ahead. Days without events are
 // visited too, as empty pages. Only the events inside the window are kept.
@@ -194,12 +200,6 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 	return c.dayPager(ctx, o.window(time.Now().UTC()), o.limit(), o.concurrency(), "", err)
 }
 
-// List walks every event of the options' window, day after day (see
-// Pages). An error is yielded once and ends the walk.
-func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditEvent, error] {
-	return c.Pages(ctx, opts).All()
-}
-
 // Events walks the audit trail as OCSF events (see ToOCSF), day after day
 // and by id within a day, resuming from resume when it is not nil.
 //
@@ -208,7 +208,8 @@ func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditEve
 // before it. Every UTC day of the window is read, several at once
 // (opts.Concurrency), and only the events inside the window are yielded.
 // opts.Cursor must be empty. Bad options end the walk before any request,
-// with an *OptionError from Err.
+// with an *auditclient.OptionError from Err; so is an Order other than
+// NaturalOrder or OldestFirst (see ListOptions.Order).
 //
 // Checkpoints hold the day and the cursor of the page in progress, so a
 // resumed walk restarts in the right day; a completed checkpoint makes the
@@ -223,7 +224,7 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 		return auditclient.Emptied(err)
 	}
 	if o.Cursor != "" {
-		return auditclient.Emptied(&OptionError{"cursor", o.Cursor, "empty with Events, which pages by itself and resumes from checkpoints"})
+		return auditclient.Emptied(optionError("cursor", o.Cursor, "empty with Events, which pages by itself and resumes from checkpoints"))
 	}
 	var win auditclient.Window
 	if !o.Date.IsZero() {
@@ -234,8 +235,8 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 	}
 	limit, conc := o.limit(), o.concurrency()
 	src := auditclient.Source[AuditEvent]{
-		Vendor: Vendor,
-		Query:  auditclient.Fingerprint(Vendor, url.Values{"org": {c.org}}),
+		Vendor: Name,
+		Query:  auditclient.Fingerprint(Name, url.Values{"org": {c.org}}),
 		Window: win,
 		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[AuditEvent] {
 			q := ListOptions{Since: w.Since, Until: w.Until}

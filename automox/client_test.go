@@ -75,8 +75,8 @@ func TestListPageSendsExactRequest(t *testing.T) {
 		// The parameter table's examples.
 		{"date", &automox.ListOptions{Date: day("2021-01-01")}, "date=2021-01-01"},
 		{"cursor", &automox.ListOptions{Date: day("2021-01-01"), Cursor: "6672200dd10935351f936399"}, "cursor=6672200dd10935351f936399&date=2021-01-01"},
-		{"limit", &automox.ListOptions{Date: day("2021-01-01"), Limit: 10}, "date=2021-01-01&limit=10"},
-		{"all", &automox.ListOptions{Date: day("2024-06-18"), Cursor: "6672200dd10935351f936399", Limit: 500}, "cursor=6672200dd10935351f936399&date=2024-06-18&limit=500"},
+		{"limit", &automox.ListOptions{Date: day("2021-01-01"), PageSize: 10}, "date=2021-01-01&limit=10"},
+		{"all", &automox.ListOptions{Date: day("2024-06-18"), Cursor: "6672200dd10935351f936399", PageSize: 500}, "cursor=6672200dd10935351f936399&date=2024-06-18&limit=500"},
 		{"the calendar day as given, in its own zone", &automox.ListOptions{Date: time.Date(2024, 6, 18, 1, 30, 0, 0, cet)}, "date=2024-06-18"},
 	}
 	for _, tt := range tests {
@@ -256,6 +256,16 @@ func compareEvent(t *testing.T, got, want automox.AuditEvent) {
 	if !bytes.Equal(g, w) {
 		t.Errorf("decoded\n%s\nwant\n%s", g, w)
 	}
+	// An event built in code (no Raw) marshals under the API's names:
+	// decoding that gives the same fields back.
+	var again automox.AuditEvent
+	if b, err := json.Marshal(want); err != nil || json.Unmarshal(b, &again) != nil || len(again.Extra) != 0 {
+		t.Errorf("marshalling the event built in code: %s, %v, Extra %v", b, err, again.Extra)
+	}
+	again.Raw = nil
+	if a, _ := json.Marshal(exported(again)); !bytes.Equal(a, w) {
+		t.Errorf("marshalled and decoded again\n%s\nwant\n%s", a, w)
+	}
 	var back map[string]any
 	if err := json.Unmarshal(raw, &back); err != nil || back["message"] != want.Message {
 		t.Errorf("Raw is not the event as sent: %s", raw)
@@ -363,7 +373,7 @@ func TestPageNext(t *testing.T) {
 		limit int
 		next  string
 	}{{2, "6669d991ba9a2536b8158f18"}, {3, ""}} {
-		p, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-12"), Limit: tt.limit})
+		p, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-12"), PageSize: tt.limit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -399,7 +409,7 @@ func TestErrorBodies(t *testing.T) {
 				r.Header.Set("Content-Type", "application/json")
 				return r, nil
 			})
-			_, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-18"), Limit: 5})
+			_, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-18"), PageSize: 5})
 			if !errors.Is(err, tt.sentinel) {
 				t.Errorf("errors.Is(%v, %v) = false", err, tt.sentinel)
 			}
@@ -429,8 +439,8 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		opts   automox.ListOptions
 		option string
 	}{
-		{automox.ListOptions{Date: d, Limit: -1}, "limit"},
-		{automox.ListOptions{Date: d, Limit: 501}, "limit"},
+		{automox.ListOptions{Date: d, PageSize: -1}, "limit"},
+		{automox.ListOptions{Date: d, PageSize: 501}, "limit"},
 		{automox.ListOptions{Date: d, Concurrency: -1}, "concurrency"},
 		{automox.ListOptions{Date: d, Concurrency: 17}, "concurrency"},
 		{automox.ListOptions{Cursor: "6672200dd10935351f936399"}, "cursor"},
@@ -439,12 +449,15 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		{automox.ListOptions{Since: d.Add(time.Hour), Until: d}, "since"},
 		{automox.ListOptions{Date: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "date"},
 		{automox.ListOptions{Until: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)}, "until"},
+		// The API serves a day's events ascending by id, and nothing else.
+		{automox.ListOptions{Date: d, Order: auditclient.NewestFirst}, "order"},
+		{automox.ListOptions{Since: d, Order: auditclient.Order(9)}, "order"},
 	}
 	for _, tt := range tests {
 		c, mt := mocked(t)
 		_, err := c.ListPage(context.Background(), &tt.opts)
-		var oe *automox.OptionError
-		if !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
+		var oe *auditclient.OptionError
+		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Vendor != "automox" || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
 			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
 		}
 		it := c.Events(context.Background(), &tt.opts, nil)
@@ -452,14 +465,14 @@ func TestBadOptionsSendNothing(t *testing.T) {
 			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
 		}
 		n := 0
-		for _, err := range c.List(context.Background(), &tt.opts) {
+		for _, err := range c.Pages(context.Background(), &tt.opts).All() {
 			if !errors.As(err, &oe) {
-				t.Errorf("List(%+v): %v", tt.opts, err)
+				t.Errorf("Pages(%+v).All(): %v", tt.opts, err)
 			}
 			n++
 		}
 		if n != 1 {
-			t.Errorf("List(%+v) yielded %d items, want the error alone", tt.opts, n)
+			t.Errorf("Pages(%+v).All() yielded %d items, want the error alone", tt.opts, n)
 		}
 		if n := mt.GetTotalCallCount(); n != 0 {
 			t.Errorf("%+v: %d requests sent", tt.opts, n)
@@ -467,11 +480,11 @@ func TestBadOptionsSendNothing(t *testing.T) {
 	}
 	// ListPage needs a date; Events takes no cursor.
 	c, mt := mocked(t)
-	var oe *automox.OptionError
+	var oe *auditclient.OptionError
 	if _, err := c.ListPage(context.Background(), nil); !errors.As(err, &oe) || oe.Option != "date" {
 		t.Errorf("ListPage without a date: %v", err)
 	}
-	if _, err := c.ListPage(context.Background(), &automox.ListOptions{Limit: 5}); !errors.As(err, &oe) || oe.Option != "date" {
+	if _, err := c.ListPage(context.Background(), &automox.ListOptions{PageSize: 5}); !errors.As(err, &oe) || oe.Option != "date" {
 		t.Errorf("ListPage without a date: %v", err)
 	}
 	if it := c.Events(context.Background(), &automox.ListOptions{Date: d, Cursor: "abc"}, nil); it.Next() || !errors.As(it.Err(), &oe) || oe.Option != "cursor" {
@@ -483,14 +496,24 @@ func TestBadOptionsSendNothing(t *testing.T) {
 }
 
 func TestNewClientRejectsBadCredentials(t *testing.T) {
-	if _, err := automox.NewClient("", testOrg); err == nil || !strings.Contains(err.Error(), "AUTOMOX_API_KEY") {
-		t.Errorf("empty key: %v", err)
-	}
-	if _, err := automox.NewClient(testKey, ""); err == nil || !strings.Contains(err.Error(), "AUTOMOX_ORG_UUID") {
-		t.Errorf("empty org: %v", err)
-	}
-	if _, err := automox.NewClient(testKey, "my-org/../x"); err == nil || !strings.Contains(err.Error(), "AUTOMOX_ORG_UUID") {
-		t.Errorf("org that is not a UUID: %v", err)
+	for _, tt := range []struct {
+		key, org       string
+		option, env    string
+		value, message string
+	}{
+		{"", testOrg, "apiKey", "AUTOMOX_API_KEY", "", "AUTOMOX_API_KEY"},
+		{testKey, "", "orgUUID", "AUTOMOX_ORG_UUID", "", "AUTOMOX_ORG_UUID"},
+		{testKey, "my-org/../x", "orgUUID", "AUTOMOX_ORG_UUID", `"my-org/../x"`, "not a UUID"},
+	} {
+		_, err := automox.NewClient(tt.key, tt.org)
+		var ce *auditclient.ConfigError
+		if !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || ce.Vendor != "automox" || ce.Option != tt.option || ce.Env != tt.env ||
+			ce.Value != tt.value || ce.Reason == "" || !strings.Contains(err.Error(), tt.message) {
+			t.Errorf("NewClient(%q, %q) = %v, want a ConfigError for %s (%s)", tt.key, tt.org, err, tt.option, tt.env)
+		}
+		if tt.key != "" && strings.Contains(err.Error(), tt.key) {
+			t.Errorf("NewClient(%q, %q): the error holds the key: %v", tt.key, tt.org, err)
+		}
 	}
 	if _, err := automox.NewClient(testKey, testOrg, auditclient.WithBaseURL("ftp://x")); err == nil {
 		t.Error("bad base URL accepted")
@@ -536,10 +559,10 @@ func TestWalkRequestsByDayAndCursor(t *testing.T) {
 	})
 	opts := &automox.ListOptions{
 		Since: time.Date(2024, 6, 17, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 6, 20, 23, 0, 0, 0, time.UTC),
-		Limit: 2, Concurrency: 1,
+		PageSize: 2, Concurrency: 1,
 	}
 	var ids []string
-	for e, err := range c.List(context.Background(), opts) {
+	for e, err := range c.Pages(context.Background(), opts).All() {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,43 @@
 // OpenAPI info.version 1.1.0), and repairs its OCSF-shaped events into
 // valid OCSF 1.1.0.
 //
+//	client, err := automox.NewClient(os.Getenv("AUTOMOX_API_KEY"), os.Getenv("AUTOMOX_ORG_UUID"))
+//	if err != nil {
+//		log.Fatal(err) // *auditclient.ConfigError: nothing was sent
+//	}
+//	it := client.Events(ctx, &automox.ListOptions{Since: time.Now().Add(-24 * time.Hour)}, nil)
+//	defer it.Close()
+//	for ev, err := range it.All() {
+//		if err != nil {
+//			log.Fatal(err)
+//		}
+//		fmt.Println(ev.Time, ev.Message)
+//	}
+//
 // API reference: https://developer.automox.com/openapi/audit-trail/operation/getAuditEvents
+//
+// # Three ways to walk
+//
+//   - Events: the audit trail as OCSF events, with checkpoints to resume
+//     from and to sync incrementally. What most programs want.
+//   - Pages: the events as Automox sends them (AuditEvent, with Raw and
+//     Extra), page by page over the same window; Pages(ctx, opts).All()
+//     gives them one by one. For programs that want the vendor's own
+//     records rather than OCSF.
+//   - ListPage: one request exactly as given (one day, a cursor, a
+//     limit). For reading or debugging a single page.
+//
+// The package registers itself in the vendors registry (Vendor), for
+// programs that open walks by name: vendors.Open(ctx, "automox", cfg).
+//
+// # Order
+//
+// Walks yield events oldest first, day by day and by id within a day,
+// which is the API's own order (ids grow with time; see Identity and
+// order), so NaturalOrder and OldestFirst are the same here; NewestFirst
+// is refused with an *auditclient.OptionError because
+// the API serves a day's events only ascending by id after a cursor and
+// has no parameter to reverse them.
 //
 // # Base URL
 //
@@ -31,7 +67,7 @@
 // event of the page before, ascending by id. The end of a day is a page
 // shorter than the limit (UNCONFIRMED: the document names no end marker).
 //
-// Pages, List and Events therefore walk a time window day by day: every UTC
+// Pages and Events therefore walk a time window day by day: every UTC
 // day from the window's start to its end is read, days without events too,
 // several days at once (ListOptions.Concurrency, default 4, each at most
 // two pages ahead; every request waits for the client's rate limiter), and

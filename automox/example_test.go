@@ -3,6 +3,7 @@ package automox_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
 	"time"
@@ -10,7 +11,36 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/automox"
+	"github.com/auditkit/auditkit/ocsf"
 )
+
+// Read the last day of an organization's audit trail as OCSF events. Here
+// the client talks to the built-in fake, whose data set ends at a fixed
+// time; against the real API, leave out WithBaseURL (and Until, which then
+// means now).
+func Example() {
+	end := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	fake := audittest.NewAutomox(audittest.AutomoxOptions{Now: end})
+	defer fake.Close()
+
+	client, err := automox.NewClient(fake.APIKey(), fake.OrgUUID(), auditclient.WithBaseURL(fake.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	it := client.Events(context.Background(), &automox.ListOptions{Since: end.Add(-24 * time.Hour), Until: end.Add(time.Second)}, nil)
+	defer it.Close()
+	n := 0
+	var last ocsf.Event
+	for ev, err := range it.All() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		n++
+		last = ev
+	}
+	fmt.Println(n, "events; the newest:", last.Message, "at", last.Time.Format(time.RFC3339))
+	// Output: 336 events; the newest: User Log In Success at 2024-06-19T12:00:00Z
+}
 
 // Walk a week of the audit trail as OCSF events. Here the client talks to
 // the built-in fake; against the real API, leave out WithBaseURL.
@@ -25,7 +55,7 @@ func ExampleClient_Events() {
 	}
 	// The window is half-open, [Since, Until): Until is just after the
 	// newest event.
-	it := client.Events(context.Background(), &automox.ListOptions{Since: end.AddDate(0, 0, -7), Until: end.Add(time.Second), Limit: 20}, nil)
+	it := client.Events(context.Background(), &automox.ListOptions{Since: end.AddDate(0, 0, -7), Until: end.Add(time.Second), PageSize: 20}, nil)
 	defer it.Close()
 	n := 0
 	for it.Next() {
@@ -48,7 +78,7 @@ func ExampleClient_Events_resume() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	opts := &automox.ListOptions{Since: end.AddDate(0, 0, -2), Until: end.Add(time.Second), Limit: 4}
+	opts := &automox.ListOptions{Since: end.AddDate(0, 0, -2), Until: end.Add(time.Second), PageSize: 4}
 
 	it := client.Events(context.Background(), opts, nil)
 	for i := 0; i < 6 && it.Next(); i++ {
@@ -75,13 +105,13 @@ func ExampleClient_Events_resume() {
 
 // Read one page of one day, as the API sends it.
 func ExampleClient_ListPage() {
-	fake := audittest.NewAutomox(audittest.AutomoxOptions{})
+	fake := audittest.NewAutomox(audittest.AutomoxOptions{Now: time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)})
 	defer fake.Close()
 	client, err := automox.NewClient(fake.APIKey(), fake.OrgUUID(), auditclient.WithBaseURL(fake.URL()))
 	if err != nil {
 		log.Fatal(err)
 	}
-	page, err := client.ListPage(context.Background(), &automox.ListOptions{Date: time.Date(2024, 6, 19, 0, 0, 0, 0, time.UTC), Limit: 3})
+	page, err := client.ListPage(context.Background(), &automox.ListOptions{Date: time.Date(2024, 6, 19, 0, 0, 0, 0, time.UTC), PageSize: 3})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -103,10 +133,40 @@ func ExampleToOCSF() {
 	// Output: 3002 1 300201 200 success Automox Console Automox Audit Trail
 }
 
-// NewClient reads the key and organization, and names the environment
-// variable of a missing one.
+// NewClient checks the key and organization, and names the parameter and
+// the environment variable of a missing or malformed one.
 func ExampleNewClient() {
 	_, err := automox.NewClient("", "123e4567-e89b-12d3-a456-426614174000")
+	var ce *auditclient.ConfigError
+	fmt.Println(errors.As(err, &ce), ce.Option, ce.Env)
+	_, err = automox.NewClient("ax-key", "my-org")
 	fmt.Println(err)
-	// Output: automox: NewClient: the API key is empty (AUTOMOX_API_KEY)
+	// Output:
+	// true apiKey AUTOMOX_API_KEY
+	// auditclient: automox: invalid orgUUID (AUTOMOX_ORG_UUID) "my-org": not a UUID such as 123e4567-e89b-12d3-a456-426614174000
+}
+
+// Walk the events as Automox sends them, one by one: Pages(...).All().
+func ExampleClient_Pages() {
+	end := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	fake := audittest.NewAutomox(audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(30, 1, end)})
+	defer fake.Close()
+	client, err := automox.NewClient(fake.APIKey(), fake.OrgUUID(), auditclient.WithBaseURL(fake.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	n := 0
+	for e, err := range client.Pages(context.Background(), &automox.ListOptions{Since: end.AddDate(0, 0, -7), Until: end.Add(time.Second)}).All() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if n == 0 {
+			fmt.Println("first:", e.Message)
+		}
+		n++
+	}
+	fmt.Println(n, "events")
+	// Output:
+	// first: User Log Out
+	// 30 events
 }

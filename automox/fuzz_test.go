@@ -109,11 +109,11 @@ func FuzzDayToken(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Vendor,
-			Query:    auditclient.Fingerprint(Vendor, map[string][]string{"org": {"123e4567-e89b-12d3-a456-426614174000"}}),
+		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Name,
+			Query:    auditclient.Fingerprint(Name, map[string][]string{"org": {"123e4567-e89b-12d3-a456-426614174000"}}),
 			Window:   auditclient.Window{Since: since, Until: until},
 			Position: &auditclient.Position{Token: tok, Skip: int(skip % 3)}}
-		it := c.Events(ctx, &ListOptions{Since: since, Until: until, Limit: 2, Concurrency: 2}, cp)
+		it := c.Events(ctx, &ListOptions{Since: since, Until: until, PageSize: 2, Concurrency: 2}, cp)
 		for it.Next() {
 			t.Fatalf("an event from empty days: %+v", it.Event())
 		}

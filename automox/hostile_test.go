@@ -140,7 +140,7 @@ func hostileWalk(t *testing.T, respond func(cursor string) (int, string)) ([]ocs
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := c.Events(context.Background(), &automox.ListOptions{Date: day("2024-06-12"), Limit: 2, Concurrency: 1}, nil)
+	it := c.Events(context.Background(), &automox.ListOptions{Date: day("2024-06-12"), PageSize: 2, Concurrency: 1}, nil)
 	defer it.Close()
 	var evs []ocsf.Event
 	for it.Next() {
@@ -181,7 +181,7 @@ func TestHostileBodies(t *testing.T) {
 			if !errors.As(err, &de) || !errors.Is(err, auditclient.ErrMalformedResponse) {
 				t.Fatalf("err = %v (%T), want a *auditclient.DecodeError", err, err)
 			}
-			if de.Path != tt.path || de.Vendor != automox.Vendor || !strings.Contains(de.URL, "date=2024-06-12") {
+			if de.Path != tt.path || de.Vendor != automox.Name || !strings.Contains(de.URL, "date=2024-06-12") {
 				t.Errorf("DecodeError path %q vendor %q URL %q; want path %q", de.Path, de.Vendor, de.URL, tt.path)
 			}
 			if len(evs) != 0 {

@@ -6,13 +6,15 @@ import (
 	"time"
 
 	"github.com/google/go-querystring/query"
+
+	"github.com/auditkit/auditkit/auditclient"
 )
 
 // MaxLimit is the largest page size the API accepts (the document: "with a
 // maximum of 500").
 const MaxLimit = 500
 
-// DefaultPageSize is the page size Pages, List and Events use when Limit is
+// DefaultPageSize is the page size Pages and Events use when PageSize is
 // 0. The API's own default is not documented (UNCONFIRMED), so it is always
 // sent.
 const DefaultPageSize = 500
@@ -31,25 +33,24 @@ const DefaultLookback = 30 * 24 * time.Hour
 
 // ListOptions are the parameters of GET
 // /api/audit-service/v1/orgs/{orgUuid}/events, all three the document
-// lists (date, cursor, limit), plus the window of a walk over several days.
-// Zero values are not sent.
+// lists (date, cursor, limit as PageSize), plus the window, the order and
+// the concurrency of a walk over several days. Zero values are not sent.
 type ListOptions struct {
 	// Date is the day to read, the API's required date: its calendar day
 	// as given (in Date's own location) is sent as YYYY-MM-DD, and the API
-	// returns the events of that UTC day. ListPage needs it; for Pages,
-	// List and Events it means the window of that one UTC day, [midnight,
-	// next midnight). It cannot be combined with Since or Until.
+	// returns the events of that UTC day. ListPage needs it; for Pages and
+	// Events it means the window of that one UTC day, [midnight, next
+	// midnight). It cannot be combined with Since or Until.
 	Date time.Time `url:"date,omitempty" layout:"2006-01-02"`
 	// Cursor asks for the events after the event with this id (the id of
-	// the last event of the previous page). Only with Date, for ListPage,
-	// Pages and List; Events pages by itself and resumes from checkpoints.
+	// the last event of the previous page). Only with Date, for ListPage
+	// and Pages; Events pages by itself and resumes from checkpoints.
 	Cursor string `url:"cursor,omitempty"`
-	// Limit is the page size, 1..MaxLimit; 0 means DefaultPageSize for
-	// walks and nothing sent for ListPage.
-	Limit int `url:"limit,omitempty"`
+	// PageSize is the API's limit, the page size, 1..MaxLimit; 0 means
+	// DefaultPageSize for walks and nothing sent for ListPage.
+	PageSize int `url:"limit,omitempty"`
 
-	// Since and Until bound a walk over several days (Pages, List,
-	// Events). The window is half-open, [Since, Until): an event at
+	// Since and Until bound a walk over several days (Pages, Events). The window is half-open, [Since, Until): an event at
 	// exactly Since is kept, one at exactly Until is not, and every UTC
 	// day from Since's to that of the last instant before Until is read
 	// (an Until at midnight does not read the day it starts). A zero
@@ -58,52 +59,57 @@ type ListOptions struct {
 	// day per call.
 	Since time.Time `url:"-"`
 	Until time.Time `url:"-"`
+	// Order is the order of a walk: NaturalOrder or OldestFirst (the same
+	// here); NewestFirst is an *auditclient.OptionError, because the API
+	// serves a day's events only ascending by id after a cursor and has no
+	// parameter to reverse them. Never sent.
+	Order auditclient.Order `url:"-"`
 	// Concurrency is how many days a walk fetches at once, 1..MaxConcurrency;
 	// 0 means DefaultConcurrency. Pages are still yielded in day order, and
 	// every request waits for the client's rate limiter. Never sent.
 	Concurrency int `url:"-"`
 }
 
-// OptionError is a ListOptions value that is not allowed. Nothing was sent.
-type OptionError struct {
-	Option  string // the parameter, e.g. "limit"
-	Value   string
-	Allowed string // what is allowed
-}
+// OrderNote says which orders a walk can take, and why.
+const OrderNote = "oldest first (natural): the API serves each UTC day's events ascending by id after a cursor and has no parameter to reverse them, so newest-first is not offered"
 
-// Error names the option, the value and what is allowed.
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("automox: option %s=%q is not allowed: %s", e.Option, e.Value, e.Allowed)
+// optionError is the *auditclient.OptionError of this package.
+func optionError(option, value, allowed string) error {
+	return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
 }
 
 // Validate checks the options against the documented limits and each other.
-// It is called before any request is sent; a bad value is an *OptionError.
+// It is called before any request is sent; a bad value is an
+// *auditclient.OptionError.
 func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.Limit != 0 && (o.Limit < 1 || o.Limit > MaxLimit) {
-		return &OptionError{"limit", fmt.Sprint(o.Limit), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize)}
+	if o.PageSize != 0 && (o.PageSize < 1 || o.PageSize > MaxLimit) {
+		return optionError("limit", fmt.Sprint(o.PageSize), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize))
+	}
+	if o.Order != auditclient.NaturalOrder && o.Order != auditclient.OldestFirst {
+		return optionError("order", o.Order.String(), OrderNote)
 	}
 	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
-		return &OptionError{"concurrency", fmt.Sprint(o.Concurrency), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxConcurrency, DefaultConcurrency)}
+		return optionError("concurrency", fmt.Sprint(o.Concurrency), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxConcurrency, DefaultConcurrency))
 	}
 	for _, t := range []struct {
 		name string
 		v    time.Time
 	}{{"date", o.Date}, {"since", o.Since}, {"until", o.Until}} {
 		if !t.v.IsZero() && (t.v.Year() < 1970 || t.v.Year() > 9999) {
-			return &OptionError{t.name, t.v.Format(time.RFC3339), "a time between 1970 and 9999"}
+			return optionError(t.name, t.v.Format(time.RFC3339), "a time between 1970 and 9999")
 		}
 	}
 	if !o.Date.IsZero() && (!o.Since.IsZero() || !o.Until.IsZero()) {
-		return &OptionError{"date", o.Date.Format(time.DateOnly), "a day, or a window (since, until), not both"}
+		return optionError("date", o.Date.Format(time.DateOnly), "a day, or a window (since, until), not both")
 	}
 	if o.Cursor != "" && o.Date.IsZero() {
-		return &OptionError{"cursor", o.Cursor, "a cursor only with a date: it is the id of an event of that day"}
+		return optionError("cursor", o.Cursor, "a cursor only with a date: it is the id of an event of that day")
 	}
 	if !o.Since.IsZero() && !o.Until.IsZero() && o.Since.After(o.Until) {
-		return &OptionError{"since", o.Since.Format(time.RFC3339), "a time no later than until " + o.Until.Format(time.RFC3339)}
+		return optionError("since", o.Since.Format(time.RFC3339), "a time no later than until "+o.Until.Format(time.RFC3339))
 	}
 	return nil
 }
@@ -145,10 +151,10 @@ type windowSpec struct {
 }
 
 func (o *ListOptions) limit() int {
-	if o == nil || o.Limit == 0 {
+	if o == nil || o.PageSize == 0 {
 		return DefaultPageSize
 	}
-	return o.Limit
+	return o.PageSize
 }
 
 func (o *ListOptions) concurrency() int {

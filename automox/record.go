@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -483,45 +484,22 @@ func (e AuditEvent) MarshalJSON() ([]byte, error) {
 	put("status_code", e.StatusCode)
 	put("status_details", e.StatusDetails)
 	put("type_name", e.TypeName)
-	for k, p := range map[string]*int{"activity_id": e.ActivityID, "category_uid": e.CategoryUID, "count": e.Count,
-		"severity_id": e.SeverityID, "status_id": e.StatusID, "timezone_offset": e.TimezoneOffset,
-		"auth_protocol_id": e.AuthProtocolID, "logon_type_id": e.LogonTypeID} {
-		if p != nil {
-			m[k] = *p
-		}
-	}
 	if e.ClassUID != 0 {
 		m["class_uid"] = e.ClassUID
-	}
-	if e.TypeUID != nil {
-		m["type_uid"] = *e.TypeUID
 	}
 	if !e.Time.IsZero() {
 		m["time"] = e.Time.UnixMilli()
 	}
-	if e.Metadata != nil {
-		m["metadata"] = e.Metadata
-	}
-	if e.Actor != nil {
-		m["actor"] = e.Actor
-	}
-	if e.User != nil {
-		m["user"] = e.User
-	}
-	if e.UserResult != nil {
-		m["user_result"] = e.UserResult
-	}
-	if e.Entity != nil {
-		m["entity"] = e.Entity
-	}
-	if e.Observables != nil {
-		m["observables"] = e.Observables
-	}
-	if e.WebResources != nil {
-		m["web_resources"] = e.WebResources
-	}
-	if e.RawData != nil {
-		m["raw_data"] = *e.RawData
+	// The pointers and slices, written when not nil (json.Marshal writes
+	// what a pointer points to).
+	for k, v := range map[string]any{"activity_id": e.ActivityID, "category_uid": e.CategoryUID, "count": e.Count,
+		"severity_id": e.SeverityID, "status_id": e.StatusID, "timezone_offset": e.TimezoneOffset,
+		"auth_protocol_id": e.AuthProtocolID, "logon_type_id": e.LogonTypeID, "type_uid": e.TypeUID,
+		"metadata": e.Metadata, "actor": e.Actor, "user": e.User, "user_result": e.UserResult, "entity": e.Entity,
+		"observables": e.Observables, "web_resources": e.WebResources, "raw_data": e.RawData} {
+		if !reflect.ValueOf(v).IsNil() {
+			m[k] = v
+		}
 	}
 	for k, v := range e.Extra {
 		m[k] = v

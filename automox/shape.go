@@ -55,6 +55,6 @@ func (l *eventList) UnmarshalJSON(data []byte) error {
 // stalled returns the permanent error of a page (fetched from u, redacted)
 // that does not move its day forward.
 func stalled(u, path, format string, args ...any) error {
-	return &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: path,
+	return &auditclient.DecodeError{Vendor: Name, Method: http.MethodGet, URL: u, Path: path,
 		Err: &auditclient.PathError{Path: path, Err: fmt.Errorf("%w: "+format, append([]any{ErrStalledCursor}, args...)...)}}
 }

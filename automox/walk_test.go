@@ -33,7 +33,7 @@ var (
 // opts returns the test window with a page size.
 func opts(limit int) *automox.ListOptions {
 	o := window
-	o.Limit = limit
+	o.PageSize = limit
 	return &o
 }
 
@@ -297,7 +297,7 @@ func TestUntilMidnightDoesNotReadItsDay(t *testing.T) {
 				mu.Unlock()
 				return httpmock.NewStringResponse(200, `[]`), nil
 			})
-			it := c.Events(context.Background(), &automox.ListOptions{Since: tt.since, Until: tt.until, Limit: 10, Concurrency: 1}, nil)
+			it := c.Events(context.Background(), &automox.ListOptions{Since: tt.since, Until: tt.until, PageSize: 10, Concurrency: 1}, nil)
 			for _, err := range it.All() {
 				if err != nil {
 					t.Fatal(err)
@@ -460,7 +460,7 @@ func TestFakeErrorsAndBasePath(t *testing.T) {
 	}
 	c := fakeClient(t, fake)
 	n := 0
-	for _, err := range c.List(context.Background(), opts(100)) {
+	for _, err := range c.Pages(context.Background(), opts(100)).All() {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	opts := &automox.ListOptions{Limit: *pageSize}
+	opts := &automox.ListOptions{PageSize: *pageSize}
 	if *since > 0 {
 		opts.Since = time.Now().Add(-*since)
 	}

@@ -105,11 +105,11 @@ func automoxVendor() *vendor {
 				return nil, err
 			}
 			// One day, one page at a time: the request counts are exact.
-			return c.Events(ctx, &automox.ListOptions{Date: day("2024-06-12"), Limit: 2, Concurrency: 1}, nil), nil
+			return c.Events(ctx, &automox.ListOptions{Date: day("2024-06-12"), PageSize: 2, Concurrency: 1}, nil), nil
 		},
 		records:      2,
 		goodRequests: 2,
-		// The page after the last record (Limit 2 makes the page full,
+		// The page after the last record (PageSize 2 makes the page full,
 		// so the walk asks for the next) is empty.
 		good: func(r *http.Request) []byte {
 			if q := r.URL.Query(); q.Get("date") != "2024-06-12" || q.Get("cursor") != "" {

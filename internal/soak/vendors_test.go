@@ -61,7 +61,7 @@ var vendors = []vendor{
 			a := f.(*audittest.Automox)
 			c, err := automox.NewClient(a.APIKey(), a.OrgUUID(), append(opts, auditclient.WithBaseURL(base))...)
 			check(tb, err)
-			lo := &automox.ListOptions{Since: dataEnd.AddDate(0, 0, -90), Until: dataEnd.AddDate(0, 0, 1), Limit: 100, Concurrency: concurrency}
+			lo := &automox.ListOptions{Since: dataEnd.AddDate(0, 0, -90), Until: dataEnd.AddDate(0, 0, 1), PageSize: 100, Concurrency: concurrency}
 			return walker{func(ctx context.Context) auditclient.Iterator { return c.Events(ctx, lo, nil) }, c.HTTP()}
 		},
 	},
