@@ -39,10 +39,6 @@ const (
 	InstavmRateLimit = 60
 )
 
-// instavmDefaultEnd is the time of the newest event of the default data
-// set.
-func instavmDefaultEnd() time.Time { return time.Date(2025, 5, 14, 12, 0, 0, 0, time.UTC) }
-
 // instavmParams are the query parameters of GET /v1/audit/events, in the
 // document's order.
 func instavmParams() []string {
@@ -66,9 +62,15 @@ type InstavmOptions struct {
 	// event served), each byte for byte as given. An event whose created_at
 	// is missing or not RFC 3339 sorts last.
 	//
-	// nil serves GenerateInstavmEvents(DefaultInstavmEvents, 1,
-	// 2025-05-14T12:00:00Z); an empty, non-nil slice serves no events.
+	// nil serves GenerateInstavmEvents(DefaultInstavmEvents, 1, Now): a
+	// data set whose newest event is at Now; an empty, non-nil slice
+	// serves no events.
 	Events []json.RawMessage
+
+	// Now is the end of the default data set (when Events is nil); zero
+	// means the time the fake starts, so that a walk of the last day finds
+	// events.
+	Now time.Time
 
 	// Faults configures fault injection; see Faults.
 	Faults Faults
@@ -168,7 +170,11 @@ func NewInstavm(opts InstavmOptions) *Instavm {
 		set:    eventSet[instavmEvent]{parse: parseInstavmEvent, compare: instavmCompare},
 	}
 	v.rewrite = opts.Rewrite
-	v.set.add(eventsOr(opts.Events, GenerateInstavmEvents, DefaultInstavmEvents, instavmDefaultEnd()))
+	end := opts.Now
+	if end.IsZero() {
+		end = time.Now()
+	}
+	v.set.add(eventsOr(opts.Events, GenerateInstavmEvents, DefaultInstavmEvents, end))
 	v.listen(opts.BasePath, opts.Faults, v.route, v.writeFault)
 	return v
 }
@@ -537,4 +543,24 @@ func (v *Instavm) writeFault(w http.ResponseWriter, _ *http.Request, status int,
 // writeInstavmDetail writes FastAPI's HTTPException body {"detail": msg}.
 func writeInstavmDetail(w http.ResponseWriter, status int, msg string) {
 	writeSizedBody(w, status, jsonType, mustJSON(object{{"detail", msg}}))
+}
+
+func init() { registerDemo("instavm", startInstavmDemo) }
+
+// startInstavmDemo starts the fake for StartDemo: cfg.Events events whose
+// newest is a second before the last whole second before cfg.Now, with
+// cfg.Faults.
+func startInstavmDemo(cfg DemoConfig) *Demo {
+	v := NewInstavm(InstavmOptions{
+		Events: GenerateInstavmEvents(cfg.Events, cfg.Seed, cfg.Now.Truncate(time.Second).Add(-time.Second)),
+		Faults: cfg.Faults,
+	})
+	return &Demo{
+		BaseURL:  v.URL(),
+		Settings: map[string]string{"api_key": v.APIKey()},
+		Secrets:  []string{v.APIKey(), v.BearerToken()},
+		Records:  cfg.Events,
+		Stats:    v.Stats,
+		Close:    v.Close,
+	}
 }

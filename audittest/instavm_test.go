@@ -17,6 +17,9 @@ import (
 	"time"
 )
 
+// instavmTestEnd is the newest event's time of the tests' data sets.
+var instavmTestEnd = time.Date(2025, 5, 14, 12, 0, 0, 0, time.UTC)
+
 // instavmPage is the response of GET /v1/audit/events, decoded by hand from
 // the document's schema (not from any package of ours).
 type instavmPage struct {
@@ -115,8 +118,82 @@ func instavmWalk(t testing.TB, v *Instavm, query string) ([]json.RawMessage, int
 	}
 }
 
+// The default data set ends when the fake starts, or at InstavmOptions.Now:
+// a walk of the last day finds events.
+func TestInstavmDefaultDataEndsNow(t *testing.T) {
+	before := time.Now().Add(-time.Microsecond)
+	v := StartInstavm(t, InstavmOptions{})
+	after := time.Now()
+	evs := v.Events()
+	if len(evs) != DefaultInstavmEvents {
+		t.Fatalf("%d events, want %d", len(evs), DefaultInstavmEvents)
+	}
+	newest := instavmDecode(t, evs[0]).time(t)
+	if newest.Before(before) || newest.After(after) {
+		t.Errorf("newest event at %v, want between %v and %v", newest, before, after)
+	}
+	day := 0
+	for _, raw := range evs {
+		if instavmDecode(t, raw).time(t).After(newest.Add(-24 * time.Hour)) {
+			day++
+		}
+	}
+	if day == 0 || day == len(evs) {
+		t.Errorf("%d of %d events in the last day", day, len(evs))
+	}
+
+	now := time.Date(2031, 1, 2, 3, 4, 5, 0, time.UTC)
+	v = StartInstavm(t, InstavmOptions{Now: now})
+	if got := v.Events(); len(got) != DefaultInstavmEvents || !instavmDecode(t, got[0]).time(t).Equal(now) ||
+		!bytes.Equal(got[0], GenerateInstavmEvents(DefaultInstavmEvents, 1, now)[0]) {
+		t.Errorf("with Now %v: %d events, newest %s", now, len(got), got[0])
+	}
+}
+
+// StartDemo("instavm") serves cfg.Events events ending just before
+// cfg.Now, with the key in Settings["api_key"] and among Secrets.
+func TestInstavmDemo(t *testing.T) {
+	now := time.Date(2031, 1, 2, 3, 4, 5, 600_000_000, time.UTC)
+	d, err := StartDemo("instavm", DemoConfig{Now: now, Events: 120, Faults: Faults{Script: []Fault{FaultUnavailable}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	key := d.Settings["api_key"]
+	if d.Vendor != "instavm" || d.Records != 120 || len(d.Settings) != 1 || key == "" || !slices.Contains(d.Secrets, key) {
+		t.Fatalf("demo %+v", d)
+	}
+	resp, body := instavmGet(t, d.BaseURL+"/v1/audit/events", "X-API-Key", key)
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("first request: %d %s, want the scripted 503", resp.StatusCode, body)
+	}
+	var all []json.RawMessage
+	for q := "limit=200"; ; {
+		resp, body := instavmGet(t, d.BaseURL+"/v1/audit/events?"+q, "X-API-Key", key)
+		var p instavmPage
+		if resp.StatusCode != 200 || json.Unmarshal(body, &p) != nil {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		all = append(all, p.Items...)
+		if p.NextCursor == nil {
+			break
+		}
+		q = "limit=200&cursor=" + url.QueryEscape(*p.NextCursor)
+	}
+	if len(all) != 120 {
+		t.Fatalf("%d events, want 120", len(all))
+	}
+	newest := instavmDecode(t, all[0]).time(t)
+	if !newest.Before(now.Truncate(time.Second)) || newest.Before(now.Add(-2*time.Second)) {
+		t.Errorf("newest event at %v, want within the two seconds before %v and before its last whole second", newest, now)
+	}
+	if st := d.Stats(); st.Requests < 2 || st.Injected[FaultUnavailable] != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
 func TestInstavmPagingWalksEveryEventOnceNewestFirst(t *testing.T) {
-	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(260, 3, instavmDefaultEnd())})
+	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(260, 3, instavmTestEnd)})
 	for _, tt := range []struct {
 		query string
 		pages int
@@ -156,9 +233,9 @@ func TestInstavmPagingWalksEveryEventOnceNewestFirst(t *testing.T) {
 // Cursors are keysets: events added during a walk (newer, at the front)
 // do not shift the pages still to come.
 func TestInstavmCursorStableUnderArrivals(t *testing.T) {
-	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(100, 4, instavmDefaultEnd())})
+	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(100, 4, instavmTestEnd)})
 	first := instavmPageOf(t, v, "limit=30")
-	v.Add(GenerateInstavmEvents(10, 99, instavmDefaultEnd().Add(time.Hour))...)
+	v.Add(GenerateInstavmEvents(10, 99, instavmTestEnd.Add(time.Hour))...)
 	second := instavmPageOf(t, v, "limit=30&cursor="+url.QueryEscape(*first.NextCursor))
 	want := v.Events()[10+30 : 10+60]
 	for i := range second.Items {
@@ -181,7 +258,7 @@ func TestInstavmCursorStableUnderArrivals(t *testing.T) {
 }
 
 func TestInstavmFilters(t *testing.T) {
-	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(800, 5, instavmDefaultEnd())})
+	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(800, 5, instavmTestEnd)})
 	all := v.Events()
 	var vm, sess string
 	for _, r := range all {
@@ -228,7 +305,7 @@ func TestInstavmFilters(t *testing.T) {
 }
 
 func TestInstavmBadParameters(t *testing.T) {
-	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(10, 1, instavmDefaultEnd())})
+	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(10, 1, instavmTestEnd)})
 	type detail struct {
 		Type  string `json:"type"`
 		Loc   []any  `json:"loc"`
@@ -288,7 +365,7 @@ func TestInstavmBadParameters(t *testing.T) {
 }
 
 func TestInstavmAuth(t *testing.T) {
-	v := StartInstavm(t, InstavmOptions{APIKey: "instavm_sk_k1", BearerToken: "tok1", Events: GenerateInstavmEvents(5, 1, instavmDefaultEnd())})
+	v := StartInstavm(t, InstavmOptions{APIKey: "instavm_sk_k1", BearerToken: "tok1", Events: GenerateInstavmEvents(5, 1, instavmTestEnd)})
 	u := v.URL() + "/v1/audit/events?limit=0" // a bad parameter too: 401 comes first
 	tests := []struct {
 		headers []string
@@ -326,7 +403,7 @@ func TestInstavmAuth(t *testing.T) {
 }
 
 func TestInstavmOtherRoutesMethodsAndBasePath(t *testing.T) {
-	v := StartInstavm(t, InstavmOptions{BasePath: "/gw/", Events: GenerateInstavmEvents(5, 1, instavmDefaultEnd())})
+	v := StartInstavm(t, InstavmOptions{BasePath: "/gw/", Events: GenerateInstavmEvents(5, 1, instavmTestEnd)})
 	if !strings.HasSuffix(v.URL(), "/gw") {
 		t.Errorf("URL %s", v.URL())
 	}
@@ -355,7 +432,7 @@ func TestInstavmOtherRoutesMethodsAndBasePath(t *testing.T) {
 }
 
 func TestInstavmFaultBodies(t *testing.T) {
-	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(5, 1, instavmDefaultEnd()),
+	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(5, 1, instavmTestEnd),
 		Faults: Faults{Script: []Fault{FaultRateLimit, FaultServerError, FaultUnavailable}, RetryAfter: 2 * time.Second}})
 	u := v.URL() + "/v1/audit/events"
 	resp, body := instavmGet(t, u, "X-API-Key", v.APIKey())
@@ -405,14 +482,14 @@ func TestInstavmEventsServedAsGiven(t *testing.T) {
 }
 
 func TestInstavmConcurrentUse(t *testing.T) {
-	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(300, 2, instavmDefaultEnd())})
+	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(300, 2, instavmTestEnd)})
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			if i%2 == 0 {
-				v.Add(GenerateInstavmEvents(3, int64(100+i), instavmDefaultEnd().Add(time.Duration(i)*time.Hour))...)
+				v.Add(GenerateInstavmEvents(3, int64(100+i), instavmTestEnd.Add(time.Duration(i)*time.Hour))...)
 				return
 			}
 			got, _ := instavmWalk(t, v, "limit=45")
@@ -562,7 +639,7 @@ func TestInstavmDocExamples(t *testing.T) {
 // 1, and sees the request; error responses are not passed to it.
 func TestInstavmRewrite(t *testing.T) {
 	var seen []string
-	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(10, 1, instavmDefaultEnd()),
+	v := StartInstavm(t, InstavmOptions{Events: GenerateInstavmEvents(10, 1, instavmTestEnd),
 		Rewrite: func(r *http.Request, i int, body []byte) []byte {
 			seen = append(seen, strconv.Itoa(i)+"@"+r.URL.Query().Get("limit"))
 			if i == 2 {

@@ -103,11 +103,11 @@ func plainWalk[R any](b *testing.B) {
 	}
 }
 
-func BenchmarkWalkList(b *testing.B) {
+func BenchmarkWalkPages(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
 	walktest.BenchList(b, 2000, func() iter.Seq2[instavm.AuditEvent, error] {
-		return c.List(context.Background(), &instavm.ListOptions{Limit: 100})
+		return c.Pages(context.Background(), &instavm.ListOptions{PageSize: 100}).All()
 	})
 }
 
@@ -115,6 +115,6 @@ func BenchmarkWalkEvents(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(b, fake)
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator {
-		return c.Events(context.Background(), &instavm.ListOptions{Limit: 100}, nil)
+		return c.Events(context.Background(), &instavm.ListOptions{PageSize: 100}, nil)
 	})
 }

@@ -2,12 +2,12 @@ package instavm
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/internal/baseurl"
@@ -16,8 +16,9 @@ import (
 	"github.com/auditkit/auditkit/pagination"
 )
 
-// Vendor is the name this package gives errors, logs and checkpoints.
-const Vendor = "instavm"
+// Name is the vendor's name in the vendors registry, errors, logs and
+// checkpoints.
+const Name = "instavm"
 
 // DefaultBaseURL is the API host of InstaVM (from the authentication
 // guide's curl example). Pass another with auditclient.WithBaseURL.
@@ -26,9 +27,9 @@ const DefaultBaseURL = "https://api.instavm.io"
 // APIKeyHeader is the header NewClient sends the API key in.
 const APIKeyHeader = "X-API-Key"
 
-// EnvAPIKey is the environment variable that conventionally holds the API
-// key (the CLI and the examples read it; NewClient does not).
-const EnvAPIKey = "INSTAVM_API_KEY"
+// envAPIKey is the environment variable the auditkit CLI reads the API key
+// from (Vendor's api_key setting); NewClient names it in its errors.
+const envAPIKey = "INSTAVM_API_KEY"
 
 // DefaultRateLimit is the client-side request rate, per second, used
 // unless auditclient.WithRateLimit says otherwise. InstaVM publishes no
@@ -51,22 +52,25 @@ type Client struct {
 // InstaVM's guide does for raw HTTP calls (keys start with "instavm_sk_";
 // every key has full account access). Options set the base URL (default
 // DefaultBaseURL, or a fake's URL), HTTP client, retry policy, rate limit
-// and logger. The key conventionally comes from INSTAVM_API_KEY.
+// and logger. An empty key, or one with a space or a control character,
+// is an *auditclient.ConfigError (Option "apiKey", Env INSTAVM_API_KEY, the
+// variable the auditkit CLI reads it from); nothing is sent.
 //
 // The key never appears in an error, a log line or %v output.
 func NewClient(apiKey string, opts ...auditclient.Option) (*Client, error) {
-	if apiKey == "" {
-		return nil, errors.New("instavm: NewClient: the API key is empty (set " + EnvAPIKey + ")")
+	if err := checkCredential("apiKey", envAPIKey, apiKey); err != nil {
+		return nil, err
 	}
 	return newClient(auditclient.StaticHeader(APIKeyHeader, apiKey), "X-API-Key", opts)
 }
 
 // NewBearerClient returns a client that sends token as
 // "Authorization: Bearer <token>", the document's OAuth2PasswordBearer
-// scheme. Use NewClientWithAuth for a token that must be refreshed.
+// scheme; a bad token is an *auditclient.ConfigError (Option "token"), as
+// for NewClient. Use NewClientWithAuth for a token that must be refreshed.
 func NewBearerClient(token string, opts ...auditclient.Option) (*Client, error) {
-	if token == "" {
-		return nil, errors.New("instavm: NewBearerClient: the bearer token is empty")
+	if err := checkCredential("token", "", token); err != nil {
+		return nil, err
 	}
 	return newClient(auditclient.BearerToken(token), "bearer", opts)
 }
@@ -74,17 +78,33 @@ func NewBearerClient(token string, opts ...auditclient.Option) (*Client, error) 
 // NewClientWithAuth returns a client that authenticates with auth, for
 // example auditclient.RefreshingToken(src, "Authorization", "Bearer ") for
 // OAuth2 tokens that expire (a 401 then fetches a new one and repeats the
-// call once).
+// call once). A nil auth is an *auditclient.ConfigError (Option "auth").
 func NewClientWithAuth(auth auditclient.Auth, opts ...auditclient.Option) (*Client, error) {
 	if auth == nil {
-		return nil, errors.New("instavm: NewClientWithAuth: auth is nil")
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "auth", Reason: "nil: pass an auditclient.Auth"}
 	}
 	return newClient(auth, "custom auth", opts)
 }
 
+// checkCredential returns the *auditclient.ConfigError of a credential that
+// is empty or holds a space or a control character (a copy and paste gone
+// wrong). The value is never put in the error.
+func checkCredential(option, env, v string) error {
+	reason := ""
+	switch {
+	case v == "":
+		reason = "empty"
+	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
+		reason = "holds a space or a control character"
+	default:
+		return nil
+	}
+	return &auditclient.ConfigError{Vendor: Name, Option: option, Env: env, Reason: reason}
+}
+
 func newClient(auth auditclient.Auth, scheme string, opts []auditclient.Option) (*Client, error) {
 	cfg := auditclient.Config{
-		Vendor:      Vendor,
+		Vendor:      Name,
 		BaseURL:     DefaultBaseURL,
 		Auth:        auth,
 		RateLimit:   DefaultRateLimit,
@@ -119,10 +139,11 @@ func (c *Client) String() string {
 }
 
 // ListPage fetches one page of GET /v1/audit/events with opts as given
-// (opts.Cursor names the page; "" is the first). Since and Until are
-// applied to the page's items client-side; NextCursor is kept as sent.
-// A 422 is a *ValidationError.
-func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventList, error) {
+// (opts.Cursor names the page; "" is the first; a zero PageSize sends no
+// limit). Since and Until are applied to the page's items client-side;
+// NextCursor is kept as sent. Bad options are an *auditclient.OptionError
+// and send nothing; a 422 is a *ValidationError.
+func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -140,41 +161,37 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventLi
 	return p, nil
 }
 
-// Pages walks the pages of GET /v1/audit/events, sending the cursor of
-// each response's next_cursor until it is null, with the next page fetched
-// while the current one is consumed. It starts at opts.Cursor ("" for the
-// first page); a zero Limit sends DefaultPageSize. Since and Until are
-// applied client-side: every page of the query is still read, and a page
-// may be left empty by the window.
+// Pages walks the pages of GET /v1/audit/events as the API sends them,
+// following each response's next_cursor until it is null, with the next
+// page fetched while the current one is consumed; All gives the events one
+// by one. It starts at opts.Cursor ("" for the first page); a zero
+// PageSize sends DefaultPageSize. Since and Until are applied
+// client-side: every page of the query is still read, and a page may be
+// left empty by the window. Bad options end the walk before any request,
+// with an *auditclient.OptionError.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditEvent] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
-		return c.pager(ctx, nil, "", nil, err)
-	}
-	if o.Limit == 0 {
-		o.Limit = DefaultPageSize
-	}
+	o, q, err := prepare(opts)
 	start := o.Cursor
-	o.Cursor = ""
-	q, err := o.values()
 	var window *ListOptions
 	if !o.Since.IsZero() || !o.Until.IsZero() {
 		window = &o
 	}
-	return c.pager(ctx, q, start, window, err)
-}
-
-// List walks every event of GET /v1/audit/events, page after page, as
-// Pages does. An error is yielded once and ends the walk.
-func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditEvent, error] {
-	return c.Pages(ctx, opts).All()
+	prog := guard()
+	return pagination.NextToken(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
+		if err != nil {
+			return nil, "", err
+		}
+		items, next, err := c.page(ctx, prog, q, cursor)
+		if err == nil && window != nil {
+			items = filterWindow(items, window)
+		}
+		return items, next, err
+	}, pagination.Options{Start: start})
 }
 
 // Events walks the audit events as OCSF events (see ToOCSF), in the order
-// the API sends them, resuming from resume when it is not nil.
+// the API sends them (see ListOptions.Order), resuming from resume when it
+// is not nil.
 //
 // The API has no time filter, so every walk reads the whole stream of the
 // query, and the window (opts.Since, opts.Until) is applied client-side: a
@@ -183,31 +200,21 @@ func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditEve
 // checkpoint makes that walk yield only events newer than the last one
 // yielded (and those of the very same instant not yet yielded), though it
 // still reads every page. opts.Cursor must be "". Bad options end the walk
-// before any request, with an *OptionError from Err.
+// before any request, with an *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
+	o, q, err := prepare(opts)
+	if err == nil && o.Cursor != "" {
+		err = bad("cursor", o.Cursor, `"" with Events, which pages by itself and resumes from checkpoints`)
 	}
-	if err := o.Validate(); err != nil {
-		return auditclient.Emptied(err)
-	}
-	if o.Cursor != "" {
-		return auditclient.Emptied(&OptionError{"cursor", o.Cursor, `"" with Events, which pages by itself and resumes from checkpoints`})
-	}
-	if o.Limit == 0 {
-		o.Limit = DefaultPageSize
-	}
-	q, err := o.values()
 	if err != nil {
 		return auditclient.Emptied(err)
 	}
 	src := auditclient.Source[AuditEvent]{
-		Vendor: Vendor,
-		Query:  auditclient.Fingerprint(Vendor, o.filters()),
+		Vendor: Name,
+		Query:  auditclient.Fingerprint(Name, o.filters()),
 		Window: auditclient.Window{Since: o.Since, Until: o.Until},
 		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[AuditEvent] {
-			return c.eventPager(ctx, q, o.Limit, token, w.Until)
+			return c.eventPager(ctx, q, o.PageSize, token, w.Until)
 		},
 		Key:    func(e AuditEvent) (time.Time, string) { return e.CreatedAt, e.UID() },
 		Map:    func(e AuditEvent) (ocsf.Event, error) { return ToOCSF(e), nil },
@@ -216,28 +223,38 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 	return auditclient.NewIterator(ctx, src, resume)
 }
 
-// pager walks pages from the cursor start with the query q (which holds no
-// cursor); window, when set, filters the items; err, when set, ends the
-// walk before any request.
-func (c *Client) pager(ctx context.Context, q url.Values, start string, window *ListOptions, err error) *pagination.Pager[AuditEvent] {
-	prog := guard()
-	return pagination.NextToken(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
-		if err != nil {
-			return nil, "", err
-		}
-		p, u, err := c.fetch(ctx, withCursor(q, cursor))
-		if err != nil {
-			return nil, "", err
-		}
-		items, err := prog.Check(p.Items, p.Next() == "", u)
-		if err != nil {
-			return nil, "", err
-		}
-		if window != nil {
-			items = filterWindow(items, window)
-		}
-		return items, p.Next(), nil
-	}, pagination.Options{Start: start})
+// prepare copies the caller's options, checks them, fills in the default
+// page size and encodes the query without the cursor.
+func prepare(opts *ListOptions) (ListOptions, url.Values, error) {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := o.Validate(); err != nil {
+		return o, nil, err
+	}
+	if o.PageSize == 0 {
+		o.PageSize = DefaultPageSize
+	}
+	cursor := o.Cursor
+	o.Cursor = ""
+	q, err := o.values()
+	o.Cursor = cursor
+	return o, q, err
+}
+
+// page fetches the page at cursor with the query q (which holds no
+// cursor) and checks it with prog.
+func (c *Client) page(ctx context.Context, prog *stall.Guard[AuditEvent], q url.Values, cursor string) ([]AuditEvent, string, error) {
+	p, u, err := c.fetch(ctx, withCursor(q, cursor))
+	if err != nil {
+		return nil, "", err
+	}
+	items, err := prog.Check(p.Items, p.Next() == "", u)
+	if err != nil {
+		return nil, "", err
+	}
+	return items, p.Next(), nil
 }
 
 // MaxStalledPages is how many pages in a row may bring no new event —
@@ -256,7 +273,7 @@ const MaxStalledPages = 5
 // the walk.
 func guard() *stall.Guard[AuditEvent] {
 	return &stall.Guard[AuditEvent]{UID: (*AuditEvent).UID, Max: MaxStalledPages,
-		Vendor: Vendor, Method: http.MethodGet, Path: "$.next_cursor"}
+		Vendor: Name, Method: http.MethodGet, Path: "$.next_cursor"}
 }
 
 // eventPager walks pages for Events from the cursor start, leaving out of
@@ -278,36 +295,14 @@ func guard() *stall.Guard[AuditEvent] {
 // MaxStalledPages), and a cursor repeated while topping up ends the walk
 // with pagination.ErrRepeatedToken.
 func (c *Client) eventPager(ctx context.Context, q url.Values, limit int, start string, until time.Time) *pagination.Pager[AuditEvent] {
-	keep := func(items []AuditEvent) []AuditEvent {
-		if until.IsZero() {
-			return items
-		}
-		out := items[:0]
-		for _, e := range items {
-			if e.CreatedAt.Before(until) {
-				out = append(out, e)
-			}
-		}
-		return out
-	}
+	before := &ListOptions{Until: until}
 	prog := guard()
-	page := func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
-		p, u, err := c.fetch(ctx, withCursor(q, cursor))
-		if err != nil {
-			return nil, "", err
-		}
-		items, err := prog.Check(p.Items, p.Next() == "", u)
-		if err != nil {
-			return nil, "", err
-		}
-		return items, p.Next(), nil
-	}
 	return pagination.NextToken(ctx, func(ctx context.Context, cursor string) ([]AuditEvent, string, error) {
-		items, next, err := page(ctx, cursor)
+		items, next, err := c.page(ctx, prog, q, cursor)
 		if cursor != "" || err != nil {
 			return items, next, err
 		}
-		items = keep(items)
+		items = filterWindow(items, before)
 		seen := map[string]bool{}
 		for err == nil && len(items) < limit && next != "" {
 			if seen[next] {
@@ -315,8 +310,8 @@ func (c *Client) eventPager(ctx context.Context, q url.Values, limit int, start 
 			}
 			seen[next] = true
 			var more []AuditEvent
-			more, next, err = page(ctx, next)
-			items = append(items, keep(more)...)
+			more, next, err = c.page(ctx, prog, q, next)
+			items = append(items, filterWindow(more, before)...)
 		}
 		if err != nil {
 			return nil, "", err
@@ -347,19 +342,15 @@ func withCursor(q url.Values, cursor string) url.Values {
 }
 
 // fetch gets one page; u is the URL that answered, redacted. The body is
-// checked by AuditEventList.UnmarshalJSON.
-func (c *Client) fetch(ctx context.Context, q url.Values) (p *AuditEventList, u string, err error) {
-	p = new(AuditEventList)
+// checked by Page.UnmarshalJSON, which requires the items array.
+func (c *Client) fetch(ctx context.Context, q url.Values) (p *Page, u string, err error) {
+	p = new(Page)
 	resp, err := c.api.Get(ctx, eventsPath, q, p)
 	if err != nil {
 		return nil, "", asValidationError(err)
 	}
 	if resp != nil {
 		u = resp.URL
-	}
-	if p.Items == nil { // unreachable: the decoder requires items
-		return nil, "", &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: "$.items",
-			Err: errors.New("the response has no items array")}
 	}
 	return p, u, nil
 }

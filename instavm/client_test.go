@@ -70,11 +70,12 @@ func TestListPageSendsExactQuery(t *testing.T) {
 		{"vm_id", &instavm.ListOptions{VMID: "vm_9a8b7c6d"}, "vm_id=vm_9a8b7c6d"},
 		{"session_id", &instavm.ListOptions{SessionID: "sess_1b2c3d"}, "session_id=sess_1b2c3d"},
 		{"cursor", &instavm.ListOptions{Cursor: "eyJpZCI6ImF1ZF8wMUhaWDNNMUE0In0"}, "cursor=eyJpZCI6ImF1ZF8wMUhaWDNNMUE0In0"},
-		{"limit min", &instavm.ListOptions{Limit: 1}, "limit=1"},
-		{"limit max", &instavm.ListOptions{Limit: 200}, "limit=200"},
+		{"limit min", &instavm.ListOptions{PageSize: 1}, "limit=1"},
+		{"limit max", &instavm.ListOptions{PageSize: 200}, "limit=200"},
 		{"escaping", &instavm.ListOptions{EventType: "a&b c+d"}, "event_type=a%26b+c%2Bd"},
 		{"the window is never sent", &instavm.ListOptions{Since: time.Now().Add(-time.Hour), Until: time.Now()}, ""},
-		{"all", &instavm.ListOptions{EventGroup: "auth", EventType: "auth.login", Status: "success", UserID: 7, VMID: "vm_1", SessionID: "sess_2", Cursor: "c3", Limit: 25},
+		{"newest first is the natural order: nothing sent", &instavm.ListOptions{Order: auditclient.NewestFirst}, ""},
+		{"all", &instavm.ListOptions{EventGroup: "auth", EventType: "auth.login", Status: "success", UserID: 7, VMID: "vm_1", SessionID: "sess_2", Cursor: "c3", PageSize: 25},
 			"cursor=c3&event_group=auth&event_type=auth.login&limit=25&session_id=sess_2&status=success&user_id=7&vm_id=vm_1"},
 	}
 	for _, tt := range tests {
@@ -130,7 +131,7 @@ func TestBearerAndCustomAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []*instavm.Client{bearer, custom} {
-		if _, err := c.ListPage(context.Background(), &instavm.ListOptions{Limit: 2}); err != nil {
+		if _, err := c.ListPage(context.Background(), &instavm.ListOptions{PageSize: 2}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -217,7 +218,7 @@ func assertEvent(t *testing.T, got, want instavm.AuditEvent) {
 func TestDecodeSchemaFull(t *testing.T) {
 	c, mt := mocked(t)
 	mt.RegisterResponder("GET", eventsURL, httpmock.NewBytesResponder(200, docExample(t, "schema_full")))
-	page, err := c.ListPage(context.Background(), &instavm.ListOptions{Limit: 2})
+	page, err := c.ListPage(context.Background(), &instavm.ListOptions{PageSize: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +373,7 @@ func TestErrorBodies(t *testing.T) {
 				r.Header.Set("X-Request-Id", "req-77")
 				return r, nil
 			})
-			_, err := c.ListPage(context.Background(), &instavm.ListOptions{Limit: 5})
+			_, err := c.ListPage(context.Background(), &instavm.ListOptions{PageSize: 5})
 			if !errors.Is(err, tt.sentinel) {
 				t.Errorf("errors.Is(%v, %v) = false", err, tt.sentinel)
 			}
@@ -452,27 +453,29 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		opts   instavm.ListOptions
 		option string
 	}{
-		{instavm.ListOptions{Limit: -1}, "limit"},
-		{instavm.ListOptions{Limit: 201}, "limit"},
+		{instavm.ListOptions{PageSize: -1}, "limit"},
+		{instavm.ListOptions{PageSize: 201}, "limit"},
 		{instavm.ListOptions{UserID: -3}, "user_id"},
 		{instavm.ListOptions{EventType: "bad\xffutf8"}, "event_type"},
 		{instavm.ListOptions{VMID: strings.Repeat("v", 2000)}, "vm_id"},
 		{instavm.ListOptions{Since: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}, "since"},
+		{instavm.ListOptions{Order: auditclient.OldestFirst}, "order"},
+		{instavm.ListOptions{Order: auditclient.Order(9)}, "order"},
 	}
 	for _, tt := range tests {
 		c, mt := mocked(t)
 		_, err := c.ListPage(context.Background(), &tt.opts)
-		var oe *instavm.OptionError
-		if !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
+		var oe *auditclient.OptionError
+		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Vendor != instavm.Name || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
 			t.Errorf("%s: err = %v, want an OptionError for %s", tt.option, err, tt.option)
 		}
 		it := c.Events(context.Background(), &tt.opts, nil)
 		if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != tt.option {
 			t.Errorf("Events(%s): Err = %v", tt.option, it.Err())
 		}
-		for _, err := range c.List(context.Background(), &tt.opts) {
+		for _, err := range c.Pages(context.Background(), &tt.opts).All() {
 			if !errors.As(err, &oe) {
-				t.Errorf("List(%s): %v", tt.option, err)
+				t.Errorf("Pages(%s): %v", tt.option, err)
 			}
 		}
 		if n := mt.GetTotalCallCount(); n != 0 {
@@ -480,7 +483,7 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		}
 	}
 	c, mt := mocked(t)
-	var oe *instavm.OptionError
+	var oe *auditclient.OptionError
 	if it := c.Events(context.Background(), &instavm.ListOptions{Cursor: "abc"}, nil); it.Next() || !errors.As(it.Err(), &oe) || oe.Option != "cursor" {
 		t.Errorf("Events with a cursor: %v", it.Err())
 	}
@@ -489,15 +492,23 @@ func TestBadOptionsSendNothing(t *testing.T) {
 	}
 }
 
-func TestNewClientRejectsEmptyCredentials(t *testing.T) {
-	if _, err := instavm.NewClient(""); err == nil || !strings.Contains(err.Error(), "INSTAVM_API_KEY") {
-		t.Errorf("empty key: %v", err)
-	}
-	if _, err := instavm.NewBearerClient(""); err == nil || !strings.Contains(err.Error(), "token") {
-		t.Errorf("empty token: %v", err)
-	}
-	if _, err := instavm.NewClientWithAuth(nil); err == nil {
-		t.Error("nil auth accepted")
+func TestNewClientRejectsBadCredentials(t *testing.T) {
+	for _, tt := range []struct {
+		name, option, env string
+		err               func() error
+	}{
+		{"empty key", "apiKey", "INSTAVM_API_KEY", func() error { _, err := instavm.NewClient(""); return err }},
+		{"key with a newline", "apiKey", "INSTAVM_API_KEY", func() error { _, err := instavm.NewClient("instavm_sk_s3cr3t\n"); return err }},
+		{"key with a space", "apiKey", "INSTAVM_API_KEY", func() error { _, err := instavm.NewClient("instavm_sk_ s3cr3t"); return err }},
+		{"empty token", "token", "", func() error { _, err := instavm.NewBearerClient(""); return err }},
+		{"nil auth", "auth", "", func() error { _, err := instavm.NewClientWithAuth(nil); return err }},
+	} {
+		err := tt.err()
+		var ce *auditclient.ConfigError
+		if !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || ce.Vendor != instavm.Name || ce.Option != tt.option || ce.Env != tt.env || ce.Value != "" ||
+			!strings.Contains(err.Error(), tt.option) || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("%s: %v", tt.name, err)
+		}
 	}
 	if _, err := instavm.NewClient("k", auditclient.WithBaseURL("ftp://x")); err == nil {
 		t.Error("bad base URL accepted")
@@ -512,8 +523,8 @@ func TestClientStringHidesCredentials(t *testing.T) {
 	}
 }
 
-// Pages and List start at opts.Cursor, send the cursor of each
-// next_cursor, stop at null, and apply the window client-side.
+// Pages starts at opts.Cursor, sends the cursor of each
+// next_cursor, stops at null, and applies the window client-side.
 func TestPagesFollowCursorAndApplyWindow(t *testing.T) {
 	page := func(items []string, next string) string {
 		n := "null"
@@ -543,7 +554,7 @@ func TestPagesFollowCursorAndApplyWindow(t *testing.T) {
 	var ids []string
 	opts := &instavm.ListOptions{VMID: "vm_1", Cursor: "start",
 		Since: time.Date(2025, 5, 14, 7, 0, 0, 0, time.UTC), Until: time.Date(2025, 5, 14, 9, 30, 0, 0, time.UTC)}
-	for e, err := range c.List(context.Background(), opts) {
+	for e, err := range c.Pages(context.Background(), opts).All() {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -555,11 +566,11 @@ func TestPagesFollowCursorAndApplyWindow(t *testing.T) {
 	if strings.Join(cursors, ",") != "start,c2,c3" {
 		t.Errorf("cursors sent %v", cursors)
 	}
-	if opts.Cursor != "start" || opts.Limit != 0 {
+	if opts.Cursor != "start" || opts.PageSize != 0 {
 		t.Errorf("the caller's options were changed: %+v", opts)
 	}
 	// ListPage applies the window to its page and keeps next_cursor.
-	p, err := c.ListPage(context.Background(), &instavm.ListOptions{Cursor: "c2", VMID: "vm_1", Limit: 200, Since: time.Date(2025, 5, 14, 7, 30, 0, 0, time.UTC)})
+	p, err := c.ListPage(context.Background(), &instavm.ListOptions{Cursor: "c2", VMID: "vm_1", PageSize: 200, Since: time.Date(2025, 5, 14, 7, 30, 0, 0, time.UTC)})
 	if err != nil || len(p.Items) != 1 || p.Items[0].ID != "a3" || p.Next() != "c3" {
 		t.Errorf("ListPage: %v %+v", err, p)
 	}
@@ -573,7 +584,7 @@ func TestRepeatedCursorEndsWalk(t *testing.T) {
 		`{"items":[{"id":"a","created_at":"2025-05-14T10:00:00Z","actor_type":"user","source":"api","event_group":"vm","event_type":"vm.list","status":"success"}],"next_cursor":"same"}`))
 	n := 0
 	var last error
-	for _, err := range c.List(context.Background(), nil) {
+	for _, err := range c.Pages(context.Background(), nil).All() {
 		if err != nil {
 			last = err
 			break

@@ -3,6 +3,32 @@
 //
 // API reference: https://instavm.io/docs/api/audit/get-v1-audit-events
 //
+//	client, err := instavm.NewClient(os.Getenv("INSTAVM_API_KEY"))
+//	if err != nil {
+//		return err // an *auditclient.ConfigError: the key is empty or malformed
+//	}
+//	it := client.Events(ctx, &instavm.ListOptions{Since: time.Now().Add(-24 * time.Hour)}, nil)
+//	defer it.Close()
+//	for it.Next() {
+//		ev := it.Event() // an OCSF event; it.Checkpoint() resumes after it
+//	}
+//	if err := it.Err(); err != nil { ... }
+//
+// # Three ways to walk
+//
+//   - Events: OCSF events, with checkpoints to resume from and incremental
+//     syncs. What most programs want.
+//   - Pages: the API's own records (AuditEvent, every field as sent), page
+//     by page as a *pagination.Pager; its All gives them one by one. For
+//     programs that want InstaVM's fields rather than OCSF.
+//   - ListPage: one request, exactly as given (a Page, with its
+//     next_cursor). For paging by hand.
+//
+// Each validates its ListOptions before anything is sent: a bad value is
+// an *auditclient.OptionError (errors.Is(err, auditclient.ErrBadOption)).
+// The package registers itself with the vendors registry as "instavm"
+// (Vendor), for programs that start walks by name.
+//
 // # Authentication
 //
 // The document lists the OAuth2PasswordBearer scheme (Authorization: Bearer)
@@ -19,9 +45,9 @@
 // # Paging and order
 //
 // The API pages by an opaque cursor: each response's next_cursor goes back
-// as the cursor parameter, until it is null (limit 1..200, default 50).
-// Pages and List follow it, fetching the next page while the current one is
-// consumed. An empty page that still names a next cursor does not end the
+// as the cursor parameter, until it is null (limit 1..200, default 50;
+// ListOptions.PageSize). Pages and Events follow it, fetching the next
+// page while the current one is consumed. An empty page that still names a next cursor does not end the
 // walk (ending there could cut it short in silence): the cursor is
 // followed. A cursor handed out twice ends the walk with
 // pagination.ErrRepeatedToken, and more than MaxStalledPages pages in a row
@@ -33,10 +59,15 @@
 // next_cursor that is not a string or null, or an item that is not an audit
 // event (a field of the wrong type, no id, no created_at) is a permanent
 // *auditclient.DecodeError whose Path names the JSON path ("$.items",
-// "$.items[3].user_id"), never a page without events. The document says nothing of
-// the order of the events (newest first is what vendors.md expects, and
-// what the audittest fake serves: UNCONFIRMED), and nothing here depends on
-// it.
+// "$.items[3].user_id"), never a page without events.
+//
+// Walks yield events newest first, the order the API sends them (the
+// document does not say so; newest first is what vendors.md expects and
+// what the audittest fake serves: UNCONFIRMED), and since the API has no
+// parameter to sort by, ListOptions.Order takes NaturalOrder or
+// NewestFirst only: OldestFirst is an *auditclient.OptionError, as a walk
+// never buffers a whole window to reverse it. Nothing else here depends on
+// the order.
 //
 // # No time filter: windows and incremental syncs
 //

@@ -13,6 +13,38 @@ import (
 	"github.com/auditkit/auditkit/instavm"
 )
 
+// Read the last day's audit events as OCSF events: NewClient with the API
+// key, then Events. Here the client talks to the built-in fake, whose data
+// set ends at Now; against the real API, leave out WithBaseURL, pass the
+// key from INSTAVM_API_KEY and Since time.Now().Add(-24 * time.Hour).
+func Example() {
+	now := time.Date(2025, 5, 14, 12, 0, 0, 0, time.UTC)
+	fake := audittest.NewInstavm(audittest.InstavmOptions{Now: now})
+	defer fake.Close()
+
+	client, err := instavm.NewClient(fake.APIKey(), auditclient.WithBaseURL(fake.URL()))
+	if err != nil {
+		log.Fatal(err)
+	}
+	it := client.Events(context.Background(), &instavm.ListOptions{Since: now.Add(-24 * time.Hour)}, nil)
+	defer it.Close()
+	n := 0
+	for it.Next() {
+		if n == 0 {
+			ev := it.Event()
+			fmt.Println("newest:", ev.Time.UTC().Format(time.RFC3339), ev.Class, ev.Message)
+		}
+		n++
+	}
+	if err := it.Err(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(n, "events in the last day")
+	// Output:
+	// newest: 2025-05-14T12:00:00Z 6003 vm.create success on vm vm_3106ed16 by api_key key_56f3
+	// 549 events in the last day
+}
+
 // Walk the audit events as OCSF events. Here the client talks to the
 // built-in fake; against the real API, leave out WithBaseURL and pass the
 // key from INSTAVM_API_KEY.
@@ -26,7 +58,7 @@ func ExampleClient_Events() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	it := client.Events(context.Background(), &instavm.ListOptions{Limit: 2}, nil)
+	it := client.Events(context.Background(), &instavm.ListOptions{PageSize: 2}, nil)
 	defer it.Close()
 	n := 0
 	for it.Next() {
@@ -83,7 +115,7 @@ func ExampleNewBearerClient() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	page, err := client.ListPage(context.Background(), &instavm.ListOptions{Limit: 10})
+	page, err := client.ListPage(context.Background(), &instavm.ListOptions{PageSize: 10})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -106,8 +138,8 @@ func ExampleValidationError() {
 	if errors.As(err, &api) {
 		fmt.Println(api.StatusCode, api.Details)
 	}
-	_, err = client.ListPage(context.Background(), &instavm.ListOptions{Limit: 0, UserID: -1})
-	var oe *instavm.OptionError
+	_, err = client.ListPage(context.Background(), &instavm.ListOptions{PageSize: 0, UserID: -1})
+	var oe *auditclient.OptionError
 	if errors.As(err, &oe) {
 		fmt.Println("refused before sending:", oe.Option)
 	}

@@ -20,7 +20,7 @@ import (
 )
 
 // FuzzDecodePage: a body of GET /v1/audit/events never panics the decoder
-// (AuditEventList, what ListPage decodes); every item it yields has a
+// (Page, what ListPage decodes); every item it yields has a
 // time, re-decodes alone from its own JSON with the same uid, and ToOCSF
 // gives a valid event that marshals to JSON. Seeds: the examples of
 // InstavmDocExamples and generated items.
@@ -37,7 +37,7 @@ func FuzzDecodePage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var l AuditEventList
+		var l Page
 		if err := fuzzcheck.Decode(body, &l); err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error text")
@@ -159,7 +159,7 @@ func FuzzHostileCursor(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		it := c.Events(ctx, &ListOptions{Limit: 3, Since: end.Add(-30 * 24 * time.Hour), Until: end.Add(time.Hour)}, nil)
+		it := c.Events(ctx, &ListOptions{PageSize: 3, Since: end.Add(-30 * 24 * time.Hour), Until: end.Add(time.Hour)}, nil)
 		seen := map[string]bool{}
 		twice := ""
 		for it.Next() {

@@ -89,7 +89,7 @@ func wantDecodeError(t *testing.T, err error, path string) {
 	walktest.WantDecodeError(t, err, "instavm", "/v1/audit/events", path, testAPIKey)
 }
 
-// A 200 whose body is not the document's AuditEventListResponse is a
+// A 200 whose body is not the document's PageResponse is a
 // permanent DecodeError naming the JSON path, never a page without events,
 // and no event is made of it. It is not retried.
 func TestHostileBodies(t *testing.T) {
@@ -163,7 +163,7 @@ func endless(t *testing.T, body func(n int) string) (*httptest.Server, *atomic.I
 	return ts, &total
 }
 
-// walkBoth walks the server with List and with Events (window since-until,
+// walkBoth walks the server with Pages and with Events (window since-until,
 // page size 2) and returns what each yielded (ids) and its error.
 func walkBoth(t *testing.T, url string, win [2]time.Time) (list []string, listErr error, events int, eventsErr error) {
 	t.Helper()
@@ -171,14 +171,14 @@ func walkBoth(t *testing.T, url string, win [2]time.Time) (list []string, listEr
 	if err != nil {
 		t.Fatal(err)
 	}
-	for e, err := range c.List(context.Background(), &instavm.ListOptions{Limit: 2}) {
+	for e, err := range c.Pages(context.Background(), &instavm.ListOptions{PageSize: 2}).All() {
 		if err != nil {
 			listErr = err
 			break
 		}
 		list = append(list, e.ID)
 	}
-	it := c.Events(context.Background(), &instavm.ListOptions{Limit: 2, Since: win[0], Until: win[1]}, nil)
+	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 2, Since: win[0], Until: win[1]}, nil)
 	defer it.Close()
 	events = len(walktest.Collect(t, it, -1))
 	return list, listErr, events, it.Err()
@@ -219,12 +219,12 @@ func TestEndlessWalksEnd(t *testing.T) {
 			seen := map[string]bool{}
 			for _, id := range list {
 				if seen[id] {
-					t.Errorf("List yielded %s twice (%v)", id, list)
+					t.Errorf("Pages yielded %s twice (%v)", id, list)
 				}
 				seen[id] = true
 			}
 			if len(list) != 2 || events != 2 {
-				t.Errorf("List yielded %v, Events %d events", list, events)
+				t.Errorf("Pages yielded %v, Events %d events", list, events)
 			}
 			// Both walks: the first page, then at most MaxStalledPages+1
 			// pages that bring nothing new (one more may be prefetched).
@@ -247,7 +247,7 @@ func TestEndlessWalksEnd(t *testing.T) {
 	ts, _ = endless(t, func(n int) string { return listBody("same", item(1), item(2)) })
 	list, listErr, _, eventsErr := walkBoth(t, ts.URL, [2]time.Time{since, since.Add(time.Hour)})
 	if !errors.Is(listErr, pagination.ErrRepeatedToken) || !errors.Is(eventsErr, pagination.ErrRepeatedToken) || len(list) != 2 {
-		t.Errorf("a cursor handed out again: List %v %v, Events %v", list, listErr, eventsErr)
+		t.Errorf("a cursor handed out again: Pages %v %v, Events %v", list, listErr, eventsErr)
 	}
 }
 
@@ -267,7 +267,7 @@ func TestEmptyPageWithCursorIsFollowed(t *testing.T) {
 	})
 	list, listErr, events, eventsErr := walkBoth(t, ts.URL, [2]time.Time{since, until})
 	if strings.Join(list, ",") != "aud_0004,aud_0003,aud_0002,aud_0001,aud_0000" || listErr != nil || events != 5 || eventsErr != nil {
-		t.Errorf("List %v (%v), Events %d (%v)", list, listErr, events, eventsErr)
+		t.Errorf("Pages %v (%v), Events %d (%v)", list, listErr, events, eventsErr)
 	}
 }
 
@@ -298,7 +298,7 @@ func TestFakeServesHostilePages(t *testing.T) {
 				},
 			})
 			c := fakeClient(t, fake)
-			it := c.Events(context.Background(), &instavm.ListOptions{Limit: 10}, nil)
+			it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 10}, nil)
 			defer it.Close()
 			got := walktest.Collect(t, it, -1)
 			walktest.Diff(t, got, walktest.CompactAll(t, fake.Events()[:10]))

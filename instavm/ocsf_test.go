@@ -100,7 +100,7 @@ func TestToOCSFClassification(t *testing.T) {
 
 // The fully set example maps to 6003 with every attribute the issue names.
 func TestToOCSFAPIActivityFields(t *testing.T) {
-	var page instavm.AuditEventList
+	var page instavm.Page
 	if err := json.Unmarshal(audittest.InstavmDocExamples()["schema_full"], &page); err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +218,7 @@ func TestGolden(t *testing.T) {
 			continue
 		}
 		t.Run(name, func(t *testing.T) {
-			var page instavm.AuditEventList
+			var page instavm.Page
 			if err := json.Unmarshal(body, &page); err != nil {
 				t.Fatal(err)
 			}

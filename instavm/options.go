@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/auditkit/auditkit/auditclient"
 	"github.com/google/go-querystring/query"
 )
 
@@ -21,14 +22,14 @@ const (
 // (the document's default).
 const ServerDefaultLimit = 50
 
-// DefaultPageSize is the page size Events, Pages and List send when Limit
-// is 0: the largest the API allows, so that a walk takes the fewest round
-// trips. ListPage sends no limit when Limit is 0 (the API then uses 50).
+// DefaultPageSize is the page size Events and Pages send when PageSize is
+// 0: the largest the API allows, so that a walk takes the fewest round
+// trips. ListPage sends no limit when PageSize is 0 (the API then uses 50).
 const DefaultPageSize = MaxLimit
 
 // ListOptions are the query parameters of GET /v1/audit/events, every one
-// the document lists, plus a time window the client applies itself. Zero
-// values are not sent.
+// the document lists, plus a time window the client applies itself and the
+// order of the walk. Zero values are not sent.
 //
 // The document lists no allowed values for event_group, event_type and
 // status (they are free strings to the API); the values this package's
@@ -49,12 +50,12 @@ type ListOptions struct {
 	// SessionID keeps events of one session, e.g. "sess_1b2c3d".
 	SessionID string `url:"session_id,omitempty"`
 	// Cursor starts at the page a previous response's next_cursor named.
-	// Only for ListPage, Pages and List: Events pages by itself and
-	// resumes from checkpoints.
+	// Only for ListPage and Pages: Events pages by itself and resumes from
+	// checkpoints.
 	Cursor string `url:"cursor,omitempty"`
-	// Limit is the page size, MinLimit..MaxLimit; 0 for the default (see
-	// DefaultPageSize).
-	Limit int `url:"limit,omitempty"`
+	// PageSize is the page size, sent as limit: MinLimit..MaxLimit; 0 for
+	// the default (see DefaultPageSize).
+	PageSize int `url:"limit,omitempty"`
 
 	// Since and Until keep events created at or after Since and before
 	// Until: the window is half-open, [Since, Until), so an event at
@@ -64,6 +65,13 @@ type ListOptions struct {
 	// query. Zero means unbounded.
 	Since time.Time `url:"-"`
 	Until time.Time `url:"-"`
+
+	// Order is the order of the walk: NaturalOrder (the zero value) or
+	// NewestFirst, the order the API sends (UNCONFIRMED: the document
+	// does not say); OldestFirst is an *auditclient.OptionError, because
+	// the API has no parameter to sort by and a walk never buffers a
+	// whole window to reverse it. It is never sent.
+	Order auditclient.Order `url:"-"`
 }
 
 // maxStringOption caps the string options: longer values are surely
@@ -71,50 +79,62 @@ type ListOptions struct {
 // long could be refused by a proxy before the API sees it.
 const maxStringOption = 1024
 
-// OptionError is a ListOptions value that is not allowed. Nothing was sent.
-type OptionError struct {
-	Option  string // the query parameter, e.g. "limit"
-	Value   string
-	Allowed string // what is allowed
+// stringParam is one string parameter of ListOptions, by its API name.
+type stringParam struct {
+	name string
+	v    *string
 }
 
-// Error names the option, the value and what is allowed.
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("instavm: option %s=%q is not allowed: %s", e.Option, e.Value, e.Allowed)
+// filterParams are the string parameters that select events (all but the
+// cursor), in the document's order.
+func (o *ListOptions) filterParams() []stringParam {
+	return []stringParam{
+		{"event_group", &o.EventGroup}, {"event_type", &o.EventType}, {"status", &o.Status},
+		{"vm_id", &o.VMID}, {"session_id", &o.SessionID},
+	}
+}
+
+// bad returns the *auditclient.OptionError of option=value.
+func bad(option, value, allowed string) error {
+	return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
 }
 
 // Validate checks the options against the documented limits. It is called
-// before any request is sent; a bad value is an *OptionError.
+// before any request is sent; a bad value is an *auditclient.OptionError
+// (errors.Is(err, auditclient.ErrBadOption)) that names the parameter as
+// the API spells it.
 func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.Limit != 0 && (o.Limit < MinLimit || o.Limit > MaxLimit) {
-		return &OptionError{"limit", strconv.Itoa(o.Limit), fmt.Sprintf("an integer from %d to %d (0 for the default)", MinLimit, MaxLimit)}
+	if o.PageSize != 0 && (o.PageSize < MinLimit || o.PageSize > MaxLimit) {
+		return bad("limit", strconv.Itoa(o.PageSize), fmt.Sprintf("an integer from %d to %d (0 for the default)", MinLimit, MaxLimit))
 	}
 	if o.UserID < 0 {
-		return &OptionError{"user_id", strconv.FormatInt(o.UserID, 10), "a user id, a positive integer (0 for every user)"}
+		return bad("user_id", strconv.FormatInt(o.UserID, 10), "a user id, a positive integer (0 for every user)")
 	}
-	for _, s := range []struct{ name, v string }{
-		{"event_group", o.EventGroup}, {"event_type", o.EventType}, {"status", o.Status},
-		{"vm_id", o.VMID}, {"session_id", o.SessionID}, {"cursor", o.Cursor},
-	} {
-		if len(s.v) > maxStringOption || !utf8.ValidString(s.v) {
-			v := s.v
+	for _, s := range append(o.filterParams(), stringParam{"cursor", &o.Cursor}) {
+		if v := *s.v; len(v) > maxStringOption || !utf8.ValidString(v) {
 			if len(v) > 40 {
 				v = v[:40] + "…"
 			}
-			return &OptionError{s.name, v, fmt.Sprintf("valid UTF-8 of at most %d bytes", maxStringOption)}
+			return bad(s.name, v, fmt.Sprintf("valid UTF-8 of at most %d bytes", maxStringOption))
 		}
 	}
 	if !o.Since.IsZero() && !o.Until.IsZero() && o.Since.After(o.Until) {
-		return &OptionError{"since", o.Since.Format(time.RFC3339Nano), "a time no later than until " + o.Until.Format(time.RFC3339Nano)}
+		return bad("since", o.Since.Format(time.RFC3339Nano), "a time no later than until "+o.Until.Format(time.RFC3339Nano))
+	}
+	if o.Order != auditclient.NaturalOrder && o.Order != auditclient.NewestFirst {
+		return bad("order", o.Order.String(), orderNote)
 	}
 	return nil
 }
 
-// values encodes the options as the API's query string (the window is not
-// part of it).
+// orderNote says which orders a walk can take, and why.
+const orderNote = "newest first, as the API sends (UNCONFIRMED: the document does not say); it has no parameter to sort by, so oldest-first is not offered"
+
+// values encodes the options as the API's query string (the window and
+// the order are not part of it).
 func (o *ListOptions) values() (url.Values, error) {
 	if o == nil {
 		return url.Values{}, nil
@@ -133,12 +153,9 @@ func (o *ListOptions) filters() url.Values {
 	if o == nil {
 		return v
 	}
-	for k, s := range map[string]string{
-		"event_group": o.EventGroup, "event_type": o.EventType, "status": o.Status,
-		"vm_id": o.VMID, "session_id": o.SessionID,
-	} {
-		if s != "" {
-			v.Set(k, s)
+	for _, s := range o.filterParams() {
+		if *s.v != "" {
+			v.Set(s.name, *s.v)
 		}
 	}
 	if o.UserID != 0 {

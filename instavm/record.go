@@ -380,9 +380,9 @@ func (e *AuditEvent) UID() string {
 	return "sha256:" + hex.EncodeToString(sum[:16])
 }
 
-// AuditEventList is one response of GET /v1/audit/events (the document's
-// AuditEventListResponse).
-type AuditEventList struct {
+// Page is one response of GET /v1/audit/events (the document's
+// AuditEventListResponse): what ListPage returns.
+type Page struct {
 	// Items are the events of the page, in the order the API sent them.
 	Items []AuditEvent `json:"items"`
 	// NextCursor is the cursor of the next page, nil on the last page.
@@ -399,8 +399,8 @@ type AuditEventList struct {
 // "$.items[3].created_at"), which the client reports as a permanent
 // *auditclient.DecodeError: a body of the wrong shape is never read as a
 // page without events.
-func (l *AuditEventList) UnmarshalJSON(b []byte) error {
-	*l = AuditEventList{}
+func (l *Page) UnmarshalJSON(b []byte) error {
+	*l = Page{}
 	hasItems := false
 	err := jsonshape.Members(b, "$", func(key string, val []byte) error {
 		switch key {
@@ -432,7 +432,7 @@ func (l *AuditEventList) UnmarshalJSON(b []byte) error {
 }
 
 // Next returns the cursor of the next page, "" on the last page.
-func (l *AuditEventList) Next() string {
+func (l *Page) Next() string {
 	if l == nil || l.NextCursor == nil {
 		return ""
 	}

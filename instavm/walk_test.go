@@ -39,7 +39,7 @@ func fakeClient(t testing.TB, fake *audittest.Instavm, opts ...auditclient.Optio
 func TestFaultInjectedWalk(t *testing.T) {
 	fake := faultyFake(t, 7)
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &instavm.ListOptions{Limit: 100}, nil)
+	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 100}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if err := it.Err(); err != nil {
@@ -69,7 +69,7 @@ func TestFaultInjectedWalk(t *testing.T) {
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	fake := faultyFake(t, 11)
 	events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return fakeClient(t, fake).Events(context.Background(), &instavm.ListOptions{Limit: 100}, cp)
+		return fakeClient(t, fake).Events(context.Background(), &instavm.ListOptions{PageSize: 100}, cp)
 	}
 	cp, fig := walktest.ResumeAt(t, events, 777, walktest.CompactAll(t, fake.Events()), []string{fake.APIKey()}, walktest.Collect)
 	t.Logf("resume at 777: %v checkpoint=%s", fig, fig.Checkpoint)
@@ -89,7 +89,7 @@ func TestResumeAtEveryBoundaryWithArrivals(t *testing.T) {
 		fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(230, 3, dataEnd)})
 		w := walktest.CompactAll(t, fake.Events())
 		c := fakeClient(t, fake)
-		it := c.Events(context.Background(), &instavm.ListOptions{Limit: 50}, nil)
+		it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 50}, nil)
 		first := walktest.Collect(t, it, at)
 		cp := it.Checkpoint()
 		it.Close()
@@ -99,7 +99,7 @@ func TestResumeAtEveryBoundaryWithArrivals(t *testing.T) {
 			late = append(late, newEvent(fmt.Sprint("aud_LATE_", i), time.Now(), "vm.list"))
 		}
 		fake.Add(late...)
-		it2 := c.Events(context.Background(), &instavm.ListOptions{Limit: 50}, cp)
+		it2 := c.Events(context.Background(), &instavm.ListOptions{PageSize: 50}, cp)
 		rest := walktest.Collect(t, it2, -1)
 		if err := it2.Err(); err != nil {
 			t.Fatal(err)
@@ -129,7 +129,7 @@ func newEvent(id string, at time.Time, typ string) json.RawMessage {
 func TestIncrementalSync(t *testing.T) {
 	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(300, 5, dataEnd)})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &instavm.ListOptions{Limit: 40}, nil)
+	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 40}, nil)
 	first := walktest.Collect(t, it, -1)
 	if it.Err() != nil || len(first) != 300 {
 		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
@@ -148,7 +148,7 @@ func TestIncrementalSync(t *testing.T) {
 	}
 	fake.Add(newEvents...)
 	requests := len(fake.Requests())
-	it2 := c.Events(context.Background(), &instavm.ListOptions{Limit: 40}, cp)
+	it2 := c.Events(context.Background(), &instavm.ListOptions{PageSize: 40}, cp)
 	second := walktest.Collect(t, it2, -1)
 	if err := it2.Err(); err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestIncrementalSync(t *testing.T) {
 		t.Errorf("the incremental walk sent %d requests, want 8: the whole stream (304 events, 40 a page)", n)
 	}
 	// A third walk finds nothing new.
-	it3 := c.Events(context.Background(), &instavm.ListOptions{Limit: 40}, it2.Checkpoint())
+	it3 := c.Events(context.Background(), &instavm.ListOptions{PageSize: 40}, it2.Checkpoint())
 	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
 		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
 	}
@@ -197,7 +197,7 @@ func TestEventsWindow(t *testing.T) {
 		}
 	}
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &instavm.ListOptions{Limit: 200, Since: since, Until: until}, nil)
+	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 200, Since: since, Until: until}, nil)
 	got := walktest.Collect(t, it, -1)
 	if it.Err() != nil {
 		t.Fatal(it.Err())
@@ -236,7 +236,7 @@ func TestFiltersAreSent(t *testing.T) {
 	}
 	for _, tt := range tests {
 		n := 0
-		for e, err := range c.List(context.Background(), &tt.opts) {
+		for e, err := range c.Pages(context.Background(), &tt.opts).All() {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -271,7 +271,7 @@ func TestCheckpointOfOtherQueryRefused(t *testing.T) {
 		map[string]*instavm.ListOptions{"other filters": {EventGroup: "auth"}},
 		func() int { return len(fake.Requests()) })
 	// Another page size or window is the same query: accepted.
-	it4 := c.Events(context.Background(), &instavm.ListOptions{EventGroup: "vm", Limit: 7, Since: dataEnd.Add(-24 * time.Hour)}, cp)
+	it4 := c.Events(context.Background(), &instavm.ListOptions{EventGroup: "vm", PageSize: 7, Since: dataEnd.Add(-24 * time.Hour)}, cp)
 	walktest.Collect(t, it4, -1)
 	if it4.Err() != nil {
 		t.Errorf("same filters, other limit and window: %v", it4.Err())
@@ -282,7 +282,7 @@ func TestCancelMidWalk(t *testing.T) {
 	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(2000, 9, dataEnd)})
 	c := fakeClient(t, fake)
 	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, &instavm.ListOptions{Limit: 100}, nil)
+		return c.Events(ctx, &instavm.ListOptions{PageSize: 100}, nil)
 	}, 150, c.HTTP().CloseIdleConnections)
 }
 
@@ -340,7 +340,7 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	fake := faultyFake(t, 3)
 	logger, logs := walktest.DebugLogger()
 	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), &instavm.ListOptions{Limit: 200}, nil)
+	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 200}, nil)
 	if n := len(walktest.Collect(t, it, -1)); n != 2000 || it.Err() != nil {
 		t.Fatalf("%d events, %v", n, it.Err())
 	}
@@ -385,7 +385,7 @@ func TestBearerWalk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := c.Events(context.Background(), &instavm.ListOptions{Limit: 50}, nil)
+	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 50}, nil)
 	walktest.Diff(t, walktest.Collect(t, it, -1), walktest.CompactAll(t, fake.Events()))
 	if it.Err() != nil {
 		t.Fatal(it.Err())
@@ -405,7 +405,7 @@ func TestWalkUnderBasePath(t *testing.T) {
 		Events:   audittest.GenerateInstavmEvents(250, 8, dataEnd),
 	})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &instavm.ListOptions{Limit: 100, EventGroup: "vm"}, nil)
+	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 100, EventGroup: "vm"}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if it.Err() != nil {

@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var client *instavm.Client
 	var err error
 	if *live {
-		client, err = instavm.NewClient(os.Getenv(instavm.EnvAPIKey), auditclient.WithBaseURL(*baseURL))
+		client, err = instavm.NewClient(os.Getenv("INSTAVM_API_KEY"), auditclient.WithBaseURL(*baseURL))
 	} else {
 		newest := time.Now().UTC()
 		if *end != "" {
@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
-	opts := &instavm.ListOptions{Limit: *pageSize, EventGroup: *group}
+	opts := &instavm.ListOptions{PageSize: *pageSize, EventGroup: *group}
 	if *since > 0 {
 		opts.Since = time.Now().Add(-*since)
 	}

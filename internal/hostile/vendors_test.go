@@ -243,7 +243,7 @@ func instavmVendor() *vendor {
 			if err != nil {
 				return nil, err
 			}
-			return c.Events(ctx, &instavm.ListOptions{Since: day("2025-05-14"), Until: day("2025-05-15"), Limit: 2}, nil), nil
+			return c.Events(ctx, &instavm.ListOptions{Since: day("2025-05-14"), Until: day("2025-05-15"), PageSize: 2}, nil), nil
 		},
 		records:      2,
 		goodRequests: 1,

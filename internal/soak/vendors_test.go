@@ -103,7 +103,7 @@ var vendors = []vendor{
 			c, err := instavm.NewClient(a.APIKey(), append(opts, auditclient.WithBaseURL(base))...)
 			check(tb, err)
 			return walker{func(ctx context.Context) auditclient.Iterator {
-				return c.Events(ctx, &instavm.ListOptions{Limit: 100}, nil)
+				return c.Events(ctx, &instavm.ListOptions{PageSize: 100}, nil)
 			}, c.HTTP()}
 		},
 	},
