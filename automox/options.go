@@ -70,8 +70,9 @@ type ListOptions struct {
 	Concurrency int `url:"-"`
 }
 
-// OrderNote says which orders a walk can take, and why.
-const OrderNote = "oldest first (natural): the API serves each UTC day's events ascending by id after a cursor and has no parameter to reverse them, so newest-first is not offered"
+// OrderNote says, in a sentence, how the API orders events: the only order
+// a walk can take.
+const OrderNote = "oldest first: day by day, and ascending by id within a day; the API has no parameter to reverse it"
 
 // optionError is the *auditclient.OptionError of this package.
 func optionError(option, value, allowed string) error {

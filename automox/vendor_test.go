@@ -145,7 +145,7 @@ func TestVendorOpenRejects(t *testing.T) {
 		{"an unknown filter", vendors.Config{Settings: good, Filters: []vendors.Param{{Name: "page", Value: "2"}}}, false, "page", "date, cursor, limit"},
 		{"a page size over 500", vendors.Config{Settings: good, PageSize: 501}, false, "limit", "500"},
 		{"a negative page size", vendors.Config{Settings: good, PageSize: -1}, false, "limit", "500"},
-		{"newest first", vendors.Config{Settings: good, Order: auditclient.NewestFirst}, false, "order", "ascending by id"},
+		{"newest first", vendors.Config{Settings: good, Order: auditclient.NewestFirst}, false, "order", "no parameter to reverse it"},
 		{"a window ending before it starts", vendors.Config{Settings: good, Since: since, Until: since.Add(-time.Hour)}, false, "since", "until"},
 	}
 	for _, tt := range tests {
