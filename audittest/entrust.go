@@ -50,9 +50,6 @@ const (
 	entrustSIEMPath  = "/api/web/v2/reports/auditeventspaged/siem"
 )
 
-// entrustDefaultEnd is the time of the newest event of the default data set.
-func entrustDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
-
 // EntrustOptions configures an Entrust fake. The zero value serves the
 // default data set with the default credentials.
 type EntrustOptions struct {
@@ -65,9 +62,14 @@ type EntrustOptions struct {
 	// objects, in any order, each served byte for byte as given. A record
 	// whose eventTime is missing or not ISO-8601 counts as the zero time.
 	//
-	// nil serves GenerateEntrustEvents(DefaultEntrustEvents, 1,
-	// 2024-06-19T12:00:00Z); an empty, non-nil slice serves no events.
+	// nil serves GenerateEntrustEvents(DefaultEntrustEvents, 1, Now): about
+	// five days of events up to the fake's start; an empty, non-nil slice
+	// serves no events.
 	Events []json.RawMessage
+
+	// Now is the time of the newest event of the default data set (when
+	// Events is nil); zero means the fake's clock when it starts.
+	Now time.Time
 
 	// Faults configures fault injection; see Faults. Faults apply to the
 	// authenticate endpoint too, unless Faults.OnlyPaths says otherwise.
@@ -82,9 +84,9 @@ type EntrustOptions struct {
 	// response states it as expirationTime − creationTime.
 	TokenLifetime time.Duration
 
-	// Now is the fake's clock, for token creation and expiry; nil means
+	// Clock is the fake's clock, for token creation and expiry; nil means
 	// time.Now. A test can move it forward to make tokens expire mid-walk.
-	Now func() time.Time
+	Clock func() time.Time
 
 	// Rewrite, when set, may replace the body of each successful report
 	// (auditeventspaged or its SIEM variant) response: it is called with the
@@ -151,6 +153,7 @@ type Entrust struct {
 	appID, secret string
 	lifetime      time.Duration
 	now           func() time.Time
+	tokenPrefix   string // of every token and session id issued
 
 	rewrite  func(r *http.Request, n int, body []byte) []byte
 	rewrites atomic.Int64 // successful data responses so far, for rewrite
@@ -195,18 +198,42 @@ func NewEntrust(opts EntrustOptions) *Entrust {
 		appID:    cmp.Or(opts.ApplicationID, EntrustDefaultApplicationID),
 		secret:   cmp.Or(opts.SharedSecret, EntrustDefaultSharedSecret),
 		lifetime: positiveOr(opts.TokenLifetime, EntrustDefaultTokenLifetime),
-		now:      opts.Now,
+		now:      opts.Clock,
 		bySeq:    map[int]int{},
 		tokens:   map[string]time.Time{},
+		// A prefix of its own, so that a check for it finds any token.
+		tokenPrefix: "tok" + randomHex(6),
 	}
 	e.rewrite = opts.Rewrite
 	if e.now == nil {
 		e.now = time.Now
 	}
 	e.set = eventSet[entrustEvent]{parse: parseEntrustEvent, compare: compareEntrustEvents, sorted: e.index}
-	e.set.add(eventsOr(opts.Events, GenerateEntrustEvents, DefaultEntrustEvents, entrustDefaultEnd()))
+	end := opts.Now
+	if end.IsZero() {
+		end = e.now()
+	}
+	e.set.add(eventsOr(opts.Events, GenerateEntrustEvents, DefaultEntrustEvents, end))
 	e.listen(opts.BasePath, opts.Faults, e.route, e.writeFault)
 	return e
+}
+
+func init() { registerDemo("entrust", startEntrustDemo) }
+
+// startEntrustDemo starts the fake of auditkit's --demo: cfg.Events records
+// up to a second before cfg.Now, drawn from cfg.Seed, with cfg.Faults. Its
+// Secrets hold the credentials and the prefix of every token it issues.
+func startEntrustDemo(cfg DemoConfig) *Demo {
+	events := GenerateEntrustEvents(cfg.Events, cfg.Seed, cfg.Now.Add(-time.Second))
+	e := NewEntrust(EntrustOptions{Events: events, Faults: cfg.Faults})
+	return &Demo{
+		BaseURL:  e.URL(),
+		Settings: map[string]string{"application_id": e.appID, "shared_secret": e.secret},
+		Secrets:  []string{e.appID, e.secret, e.tokenPrefix},
+		Records:  len(events),
+		Stats:    e.Stats,
+		Close:    e.Close,
+	}
 }
 
 // StartEntrust is NewEntrust for tests: it closes the fake when tb's test
@@ -365,7 +392,7 @@ func (e *Entrust) serveAuthenticate(w http.ResponseWriter, body []byte) {
 		writeEntrustError(w, http.StatusUnauthorized, "AUTHENTICATION_FAILED", "The application id or shared secret is not valid")
 		return
 	}
-	tok := randomHex(24)
+	tok := e.tokenPrefix + randomHex(18)
 	now := e.now().UTC()
 	exp := now.Add(e.lifetime)
 	e.mu.Lock()
@@ -373,7 +400,7 @@ func (e *Entrust) serveAuthenticate(w http.ResponseWriter, body []byte) {
 	e.mu.Unlock()
 	e.authCount.Add(1)
 	if req.EnableWebSession != nil && *req.EnableWebSession {
-		http.SetCookie(w, &http.Cookie{Name: "INTELLITRUST_SESSION_ID", Value: randomHex(16), Path: "/", HttpOnly: true, Secure: true})
+		http.SetCookie(w, &http.Cookie{Name: "INTELLITRUST_SESSION_ID", Value: e.tokenPrefix + randomHex(12), Path: "/", HttpOnly: true, Secure: true})
 	}
 	const layout = "2006-01-02T15:04:05.000Z07:00"
 	writeSizedBody(w, http.StatusOK, jsonType, mustJSON(object{

@@ -86,6 +86,9 @@ func entrustWalk(t *testing.T, e *Entrust, path, tok, first string, limit int) (
 	}
 }
 
+// entrustDefaultEnd is the end of the tests' data sets.
+func entrustDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
+
 const entrustAll = `{"name":"eventTime","operator":"LESS_THAN_OR_EQUAL","value":"2100-01-01T00:00:00"}`
 
 func entrustField(t *testing.T, raw json.RawMessage, k string) string {
@@ -277,11 +280,135 @@ func TestEntrustKeysetPagingIsStableUnderAdds(t *testing.T) {
 	}
 }
 
+// Newest first, the cursor follows the order too: an event newer than the
+// page already read is behind the walk, one older than every event comes
+// last, and no old event is seen twice or missed.
+func TestEntrustKeysetPagingDescending(t *testing.T) {
+	e := StartEntrust(t, EntrustOptions{Events: GenerateEntrustEvents(200, 6, entrustDefaultEnd())})
+	tok := entrustLogin(t, e)
+	want := e.Events()
+	slices.Reverse(want)
+	body := `{"limit":50,"orderByAttribute":{"name":"eventTime","ascending":false},"searchByAttributes":[` + entrustAll + `]}`
+	_, _, b := entrustPost(t, e, entrustPagedPath, tok, body)
+	var p entrustPage
+	if err := json.Unmarshal(b, &p); err != nil || p.Paging.NextCursor == nil {
+		t.Fatalf("%s", b)
+	}
+	e.Add(json.RawMessage(`{"id":"new-newest","eventTime":"2024-06-19T12:00:00.500Z","eventCategory":"MANAGEMENT"}`),
+		json.RawMessage(`{"id":"new-oldest","eventTime":"2020-01-01T00:00:00.000Z","eventCategory":"MANAGEMENT"}`))
+	rest, _ := entrustWalk(t, e, entrustPagedPath, tok, `{"limit":50,"cursor":"`+*p.Paging.NextCursor+`"}`, 50)
+	got := append(p.Results, rest...)
+	if len(got) != 201 || !strings.Contains(string(got[200]), "new-oldest") {
+		t.Fatalf("%d records, last %s", len(got), got[len(got)-1])
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("record %d:\n got %s\nwant %s", i, got[i], want[i])
+		}
+	}
+}
+
+// The default data set ends when the fake starts, or at Now.
+func TestEntrustDefaultDataEndsNow(t *testing.T) {
+	before := time.Now().Truncate(time.Millisecond)
+	e := StartEntrust(t, EntrustOptions{})
+	after := time.Now()
+	evs := e.Events()
+	newest := func(evs []json.RawMessage) time.Time {
+		at, ok := entrustParseTime(entrustField(t, evs[len(evs)-1], "eventTime"))
+		if !ok {
+			t.Fatalf("newest event %s", evs[len(evs)-1])
+		}
+		return at
+	}
+	if n := newest(evs); len(evs) != DefaultEntrustEvents || n.Before(before) || n.After(after) {
+		t.Errorf("%d events, the newest at %v, want %d up to the fake's start, between %v and %v", len(evs), n, DefaultEntrustEvents, before, after)
+	}
+	// The last day of them is found by a search of the last 24 hours.
+	tok := entrustLogin(t, e)
+	since := before.Add(-24 * time.Hour).UTC().Format("2006-01-02T15:04:05")
+	got, _ := entrustWalk(t, e, entrustPagedPath, tok, `{"limit":100,"searchByAttributes":[{"name":"eventTime","operator":"GREATER_THAN_OR_EQUAL","value":"`+since+`"}]}`, 100)
+	if len(got) == 0 {
+		t.Error("no event in the last 24 hours of the default data set")
+	}
+	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	if n := newest(StartEntrust(t, EntrustOptions{Now: now}).Events()); !n.Equal(now) {
+		t.Errorf("Now %v: newest event at %v", now, n)
+	}
+	if f := StartEntrust(t, EntrustOptions{Now: now, Events: []json.RawMessage{}}); len(f.Events()) != 0 {
+		t.Errorf("an empty data set with Now: %d events", len(f.Events()))
+	}
+}
+
+// StartDemo("entrust") serves GenerateEntrustEvents(Events, Seed, a second
+// before Now) behind the credentials of Settings; every token it issues
+// holds one of Secrets.
+func TestEntrustDemo(t *testing.T) {
+	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	d, err := StartDemo("entrust", DemoConfig{Now: now, Events: 300, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	id, secret := d.Settings["application_id"], d.Settings["shared_secret"]
+	if d.Vendor != "entrust" || id == "" || secret == "" || len(d.Settings) != 2 || d.Records != 300 ||
+		!slices.Contains(d.Secrets, id) || !slices.Contains(d.Secrets, secret) {
+		t.Fatalf("demo %+v", d)
+	}
+	post := func(path, tok, body string) []byte {
+		req, _ := http.NewRequest(http.MethodPost, d.BaseURL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if tok != "" {
+			req.Header.Set("Authorization", tok)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
+		}
+		return b
+	}
+	var auth struct{ AuthToken string }
+	_ = json.Unmarshal(post(entrustAuthPath, "", fmt.Sprintf(`{"applicationId":%q,"sharedSecret":%q,"enableWebSession":false}`, id, secret)), &auth)
+	if !slices.ContainsFunc(d.Secrets, func(s string) bool { return s != "" && strings.Contains(auth.AuthToken, s) }) {
+		t.Errorf("token %q holds none of the demo's secrets", auth.AuthToken)
+	}
+	var got []json.RawMessage
+	body := `{"limit":100,"orderByAttribute":{"name":"eventTime","ascending":true},"searchByAttributes":[` + entrustAll + `]}`
+	for {
+		var p entrustPage
+		if err := json.Unmarshal(post(entrustPagedPath, auth.AuthToken, body), &p); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, p.Results...)
+		if p.Paging.NextCursor == nil {
+			break
+		}
+		body = `{"limit":100,"cursor":"` + *p.Paging.NextCursor + `"}`
+	}
+	want := GenerateEntrustEvents(300, 4, now.Add(-time.Second))
+	if len(got) != len(want) {
+		t.Fatalf("%d events served, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(got[i], want[i]) {
+			t.Fatalf("event %d: %s, want %s", i, got[i], want[i])
+		}
+	}
+	if d.Stats().Requests < 4 {
+		t.Errorf("stats %+v", d.Stats())
+	}
+}
+
 func TestEntrustAuthentication(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	e := StartEntrust(t, EntrustOptions{Events: GenerateEntrustEvents(10, 1, entrustDefaultEnd()), Now: clock, TokenLifetime: 10 * time.Minute})
+	e := StartEntrust(t, EntrustOptions{Events: GenerateEntrustEvents(10, 1, entrustDefaultEnd()), Clock: clock, TokenLifetime: 10 * time.Minute})
 	status, h, b := entrustPost(t, e, entrustAuthPath, "", fmt.Sprintf(`{"applicationId":%q,"sharedSecret":%q,"enableWebSession":true}`, e.ApplicationID(), e.SharedSecret()))
 	var r struct{ AuthToken, CreationTime, ExpirationTime string }
 	if status != 200 || json.Unmarshal(b, &r) != nil || r.CreationTime != "2024-06-01T00:00:00.000Z" || r.ExpirationTime != "2024-06-01T00:10:00.000Z" ||

@@ -117,7 +117,7 @@ func BenchmarkWalkList(b *testing.B) {
 		if err := c.Authenticate(context.Background()); err != nil { // once per walk, as the baseline does
 			b.Fatal(err)
 		}
-		return c.List(context.Background(), &entrust.ListOptions{Limit: 100, OrderBy: &entrust.Order{Name: entrust.AttrEventTime, Ascending: true}})
+		return c.Pages(context.Background(), &entrust.ListOptions{PageSize: 100, Order: auditclient.OldestFirst}).All()
 	})
 }
 
@@ -128,6 +128,6 @@ func BenchmarkWalkEvents(b *testing.B) {
 		if err := c.Authenticate(context.Background()); err != nil {
 			b.Fatal(err)
 		}
-		return c.Events(context.Background(), &entrust.ListOptions{Limit: 100}, nil)
+		return c.Events(context.Background(), &entrust.ListOptions{PageSize: 100}, nil)
 	})
 }

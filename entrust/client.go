@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,8 +19,9 @@ import (
 	"github.com/auditkit/auditkit/pagination"
 )
 
-// Vendor is the name this package gives errors, logs and checkpoints.
-const Vendor = "entrust"
+// Name is the vendor's name: in the vendors registry, errors, logs and
+// checkpoints.
+const Name = "entrust"
 
 // DefaultRateLimit is the client-side request rate (per second, and burst)
 // used unless auditclient.WithRateLimit says otherwise. Entrust documents
@@ -41,21 +43,36 @@ const (
 	siemPath  = "api/web/v2/reports/auditeventspaged/siem"
 )
 
-// TenantURL returns the base URL of a tenant host, as the API credentials
-// file names it ("hostname", e.g. "example.us.trustedauth.com"):
-// "https://" + host. Pass it to auditclient.WithBaseURL.
-//
-// A base URL is the tenant's origin — scheme, host, port, and an optional
-// path prefix for a proxy — under which the documented paths
-// (/api/web/v2/reports/auditeventspaged, /api/web/v1/adminapi/authenticate)
-// are requested. One that already ends with the start of those paths
-// (/api, /api/web, /api/web/v1 or /api/web/v2) is not doubled.
-func TenantURL(host string) string {
-	host = strings.TrimSuffix(strings.TrimSpace(host), "/")
-	if strings.Contains(host, "://") {
-		return host
+// tenantURL returns the base URL of a tenant given as a host, as the API
+// credentials file names it ("hostname", e.g. "example.us.trustedauth.com"):
+// "https://" + host; a tenant given as a URL is kept as it is.
+func tenantURL(tenant string) string {
+	tenant = strings.TrimSuffix(strings.TrimSpace(tenant), "/")
+	if strings.Contains(tenant, "://") {
+		return tenant
 	}
-	return "https://" + host
+	return "https://" + tenant
+}
+
+// checkTenant returns the *auditclient.ConfigError of a tenant that is not
+// a host or an http(s) URL without query, fragment or user info.
+func checkTenant(tenant string) error {
+	bad := func(reason string) error {
+		return &auditclient.ConfigError{Vendor: Name, Option: "tenant", Env: "ENTRUST_TENANT", Value: fmt.Sprintf("%q", tenant), Reason: reason}
+	}
+	if strings.TrimSpace(tenant) == "" {
+		return bad("empty: give the hostname of your API credentials file, e.g. example.us.trustedauth.com, or the tenant's https URL")
+	}
+	u, err := url.Parse(tenantURL(tenant))
+	switch {
+	case err != nil || u.Host == "" || strings.ContainsAny(u.Host, " \t"):
+		return bad("not a host name or URL; want e.g. example.us.trustedauth.com or https://example.us.trustedauth.com")
+	case u.Scheme != "https" && u.Scheme != "http":
+		return bad("the scheme must be https (or http for a local fake)")
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(tenant, "?") || strings.HasSuffix(tenant, "#"):
+		return bad("an origin with an optional path prefix, without user info, query or fragment")
+	}
+	return nil
 }
 
 // originOf returns the base URL without a trailing slash and without a
@@ -73,11 +90,19 @@ type Client struct {
 	auth *tokenAuth
 }
 
-// NewClient returns a client for the Administration API application with
-// the given application id and shared secret (from the API credentials
-// file; its role must grant REPORTS:VIEW). There is no single public host:
-// pass the tenant's base URL with auditclient.WithBaseURL(TenantURL(host)).
-// Other options set the HTTP client, retry policy, rate limit and logger.
+// NewClient returns a client for one tenant and one Administration API
+// application: the tenant is the "hostname" of the API credentials file
+// (e.g. example.us.trustedauth.com) or the tenant's URL (https://host, with
+// an optional path prefix for a proxy); applicationID and sharedSecret are
+// the application's credentials (its role must grant REPORTS:VIEW).
+// auditclient.WithBaseURL, when also given, wins over the tenant (a proxy,
+// a test server). Other options set the HTTP client, retry policy, rate
+// limit and logger.
+//
+// A missing or malformed tenant or credential is an
+// *auditclient.ConfigError naming it and the environment variable the
+// auditkit CLI reads it from (ENTRUST_TENANT, ENTRUST_APPLICATION_ID,
+// ENTRUST_SHARED_SECRET); nothing is sent.
 //
 // The client authenticates on its first request (POST
 // /api/web/v1/adminapi/authenticate) and sends the token it gets as the
@@ -85,17 +110,21 @@ type Client struct {
 // more when a request is answered 401; a walk in progress goes on from
 // where it was. Neither the shared secret nor a token ever appears in an
 // error, a log line or %v output.
-func NewClient(applicationID, sharedSecret string, opts ...auditclient.Option) (*Client, error) {
+func NewClient(tenant, applicationID, sharedSecret string, opts ...auditclient.Option) (*Client, error) {
+	if err := checkTenant(tenant); err != nil {
+		return nil, err
+	}
 	if strings.TrimSpace(applicationID) == "" {
-		return nil, errors.New("entrust: NewClient: the application id is empty (ENTRUST_APPLICATION_ID)")
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "applicationID", Env: "ENTRUST_APPLICATION_ID", Reason: "empty: give the applicationId of your API credentials file"}
 	}
 	if sharedSecret == "" {
-		return nil, errors.New("entrust: NewClient: the shared secret is empty (ENTRUST_SHARED_SECRET)")
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "sharedSecret", Env: "ENTRUST_SHARED_SECRET", Reason: "empty: give the sharedSecret of your API credentials file"}
 	}
 	ta := &tokenAuth{creds: &credentials{appID: applicationID, secret: sharedSecret}, now: time.Now}
 	ta.inner = auditclient.RefreshingToken(auditclient.TokenSourceFunc(ta.token), "Authorization", "")
 	cfg := auditclient.Config{
-		Vendor:      Vendor,
+		Vendor:      Name,
+		BaseURL:     tenantURL(tenant),
 		Auth:        ta,
 		RateLimit:   DefaultRateLimit,
 		Burst:       DefaultRateLimit,
@@ -104,9 +133,6 @@ func NewClient(applicationID, sharedSecret string, opts ...auditclient.Option) (
 	}
 	auditclient.ApplyOptions(&cfg, opts...)
 	cfg.BaseURL = originOf(cfg.BaseURL)
-	if strings.TrimSpace(cfg.BaseURL) == "" {
-		return nil, errors.New(`entrust: NewClient: no tenant URL: pass auditclient.WithBaseURL(entrust.TenantURL("<hostname>")) with the hostname of your API credentials file, e.g. example.us.trustedauth.com`)
-	}
 	api, err := auditclient.New(cfg)
 	if err != nil {
 		return nil, err
@@ -254,8 +280,9 @@ func tokenExpiry(now time.Time, created, expires string) time.Time {
 }
 
 // ListPage fetches one page with opts as given: the first page of the
-// search, or, with opts.Cursor, the page that cursor names.
-func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventPage, error) {
+// search, or, with opts.Cursor, the page that cursor names. It sends
+// exactly one request (after authenticating, when needed).
+func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
@@ -264,9 +291,10 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditEventPa
 }
 
 // Pages walks the pages of the search, following paging.nextCursor, with
-// the next page fetched while the current one is consumed. Unlike Events,
-// the options are sent as given (no default order, no pinned window). With
-// opts.Cursor the walk starts at that page.
+// the next page fetched while the current one is consumed; .All() ranges
+// over the records. Unlike Events, the options are sent as given (no
+// default order, no pinned window). With opts.Cursor the walk starts at
+// that page.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditEvent] {
 	if err := opts.Validate(); err != nil {
 		return c.pager(ctx, nil, "", err)
@@ -280,21 +308,16 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 	return c.pager(ctx, &o, start, nil)
 }
 
-// List walks every event of the search, page after page. An error is
-// yielded once and ends the walk.
-func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditEvent, error] {
-	return c.Pages(ctx, opts).All()
-}
-
 // Events walks the audit events as OCSF events (see ToOCSF), resuming from
 // resume when it is not nil.
 //
 // opts.Since and opts.Until are the window; a zero Until is pinned to the
-// walk's start. Without OrderBy, auditeventspaged is read by eventTime
-// ascending, oldest first, as the SIEM variant always is. opts.Cursor must
-// be empty: Events pages by itself and resumes from checkpoints, whose
-// position is the cursor of the page in progress. Bad options end the walk
-// before any request, with an *OptionError from Err.
+// walk's start. auditeventspaged is read by eventTime ascending (oldest
+// first, as the SIEM variant always is) unless opts.Order or opts.OrderBy
+// say otherwise; a checkpoint's position is the cursor of the page in
+// progress, which follows the order. opts.Cursor must be empty: Events
+// pages by itself and resumes from checkpoints. Bad options end the walk
+// before any request, with an *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
 	var o ListOptions
 	if opts != nil {
@@ -304,18 +327,18 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 		return auditclient.Emptied(err)
 	}
 	if o.Cursor != "" {
-		return auditclient.Emptied(&OptionError{"cursor", clipValue(o.Cursor), "empty with Events, which pages by itself and resumes from checkpoints"})
+		return auditclient.Emptied(optionError("cursor", clipValue(o.Cursor), "empty with Events, which pages by itself and resumes from checkpoints"))
 	}
-	if o.Limit == 0 {
-		o.Limit = DefaultPageSize
+	if o.PageSize == 0 {
+		o.PageSize = DefaultPageSize
 	}
-	if o.OrderBy == nil && !o.SIEM {
-		o.OrderBy = &Order{Name: AttrEventTime, Ascending: true}
+	if o.OrderBy == nil {
+		o.Order = o.Order.Resolve(auditclient.OldestFirst)
 	}
-	o.Filters = append([]Filter(nil), o.Filters...)
+	o.Filters = slices.Clone(o.Filters)
 	src := auditclient.Source[AuditEvent]{
-		Vendor: Vendor,
-		Query:  auditclient.Fingerprint(Vendor, o.filters()),
+		Vendor: Name,
+		Query:  auditclient.Fingerprint(Name, o.filters()),
 		Window: auditclient.Window{Since: o.Since, Until: o.Until},
 		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[AuditEvent] {
 			q := o
@@ -382,14 +405,14 @@ const MaxStalledPages = 5
 // the walk.
 func guard() *stall.Guard[AuditEvent] {
 	return &stall.Guard[AuditEvent]{UID: (*AuditEvent).UID, Max: MaxStalledPages,
-		Vendor: Vendor, Method: http.MethodPost, Path: "$.paging.nextCursor"}
+		Vendor: Name, Method: http.MethodPost, Path: "$.paging.nextCursor"}
 }
 
 // fetch posts one search; u is the URL that answered, redacted. The body
 // is marshalled again for every attempt, and the response checked by
-// AuditEventPage.UnmarshalJSON.
-func (c *Client) fetch(ctx context.Context, path string, body searchParms) (p *AuditEventPage, u string, err error) {
-	p = new(AuditEventPage)
+// Page.UnmarshalJSON.
+func (c *Client) fetch(ctx context.Context, path string, body searchParms) (p *Page, u string, err error) {
+	p = new(Page)
 	resp, err := c.api.Do(ctx, &auditclient.Request{Method: http.MethodPost, URL: path, Body: auditclient.JSONBody(body)}, p)
 	if err != nil {
 		return nil, "", err

@@ -26,7 +26,8 @@ import (
 const (
 	testAppID  = "3f1e2d4c-5b6a-4978-8a1b-2c3d4e5f6a7b"
 	testSecret = "shared-s3cr3t-9b1c-XYZ"
-	testBase   = "https://example.us.trustedauth.com"
+	testTenant = "example.us.trustedauth.com"
+	testBase   = "https://" + testTenant
 	pagedURL   = testBase + "/api/web/v2/reports/auditeventspaged"
 	siemURL    = pagedURL + "/siem"
 	authURL    = testBase + "/api/web/v1/adminapi/authenticate"
@@ -113,12 +114,11 @@ func mocked(t *testing.T, report func(r *http.Request, body []byte, n int) (*htt
 	m.mt.RegisterResponder("POST", pagedURL, answer)
 	m.mt.RegisterResponder("POST", siemURL, answer)
 	base := []auditclient.Option{
-		auditclient.WithBaseURL(testBase),
 		auditclient.WithHTTPClient(&http.Client{Transport: m.mt}),
 		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}),
 	}
-	c, err := entrust.NewClient(testAppID, testSecret, append(base, opts...)...)
+	c, err := entrust.NewClient(testTenant, testAppID, testSecret, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestListPageSendsExactBody(t *testing.T) {
 	tests := []tc{
 		{"window", &entrust.ListOptions{Since: since, Until: until}, pagedURL,
 			`{"limit":100,"searchByAttributes":[` + window + `]}`},
-		{"limit", &entrust.ListOptions{Limit: 7, Since: since, Until: until}, pagedURL,
+		{"limit", &entrust.ListOptions{PageSize: 7, Since: since, Until: until}, pagedURL,
 			`{"limit":7,"searchByAttributes":[` + window + `]}`},
 		{"window rounded outwards to the second, in UTC", &entrust.ListOptions{
 			Since: time.Date(2024, 6, 1, 2, 0, 0, 999, time.FixedZone("CET", 7200)),
@@ -180,8 +180,8 @@ func TestListPageSendsExactBody(t *testing.T) {
 			`{"limit":100,"searchByAttributes":[{"name":"eventTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00"},{"name":"eventTime","operator":"LESS_THAN","value":"2024-06-01T01:00:01"}]}`},
 		{"eventTime filter instead of a window", &entrust.ListOptions{Filters: []entrust.Filter{entrust.EventTime(entrust.GreaterThan, since.Add(1500*time.Millisecond))}}, pagedURL,
 			`{"limit":100,"searchByAttributes":[{"name":"eventTime","operator":"GREATER_THAN","value":"2024-06-01T00:00:01"}]}`},
-		{"cursor sends only limit and cursor", &entrust.ListOptions{Limit: 50, Cursor: "eyJsYXN0IjoiN2UyYTRjNmQifQ==", Since: since,
-			OrderBy: &entrust.Order{Name: entrust.AttrOutcome}, Filters: []entrust.Filter{entrust.OutcomeIs(entrust.OutcomeFail)}}, pagedURL,
+		{"cursor sends only limit and cursor", &entrust.ListOptions{PageSize: 50, Cursor: "eyJsYXN0IjoiN2UyYTRjNmQifQ==", Since: since,
+			OrderBy: &entrust.SortBy{Name: entrust.AttrOutcome}, Filters: []entrust.Filter{entrust.OutcomeIs(entrust.OutcomeFail)}}, pagedURL,
 			`{"limit":50,"cursor":"eyJsYXN0IjoiN2UyYTRjNmQifQ=="}`},
 		{"siem window", &entrust.ListOptions{SIEM: true, Since: since, Until: until}, siemURL,
 			`{"limit":100,"searchByAttributes":[{"name":"startTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00Z"},{"name":"endTime","operator":"LESS_THAN_OR_EQUAL","value":"2024-06-01T01:00:00Z"}]}`},
@@ -214,10 +214,23 @@ func TestListPageSendsExactBody(t *testing.T) {
 	for _, a := range entrust.SortAttributes() {
 		for _, asc := range []bool{true, false} {
 			tests = append(tests, tc{fmt.Sprintf("order %s %v", a, asc),
-				&entrust.ListOptions{Since: since, Until: until, OrderBy: &entrust.Order{Name: a, Ascending: asc}}, pagedURL,
+				&entrust.ListOptions{Since: since, Until: until, OrderBy: &entrust.SortBy{Name: a, Ascending: asc}}, pagedURL,
 				fmt.Sprintf(`{"limit":100,"orderByAttribute":{"name":%q,"ascending":%v},"searchByAttributes":[%s]}`, a, asc, window)})
 		}
 	}
+	// Order by time is orderByAttribute eventTime; the SIEM variant, always
+	// oldest first, is sent none.
+	tests = append(tests,
+		tc{"oldest first", &entrust.ListOptions{Since: since, Until: until, Order: auditclient.OldestFirst}, pagedURL,
+			`{"limit":100,"orderByAttribute":{"name":"eventTime","ascending":true},"searchByAttributes":[` + window + `]}`},
+		tc{"newest first", &entrust.ListOptions{Since: since, Until: until, Order: auditclient.NewestFirst}, pagedURL,
+			`{"limit":100,"orderByAttribute":{"name":"eventTime","ascending":false},"searchByAttributes":[` + window + `]}`},
+		tc{"newest first with the OrderBy that says so", &entrust.ListOptions{Since: since, Until: until, Order: auditclient.NewestFirst,
+			OrderBy: &entrust.SortBy{Name: entrust.AttrEventTime}}, pagedURL,
+			`{"limit":100,"orderByAttribute":{"name":"eventTime","ascending":false},"searchByAttributes":[` + window + `]}`},
+		tc{"siem oldest first", &entrust.ListOptions{SIEM: true, Since: since, Until: until, Order: auditclient.OldestFirst}, siemURL,
+			`{"limit":100,"searchByAttributes":[{"name":"startTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00Z"},{"name":"endTime","operator":"LESS_THAN_OR_EQUAL","value":"2024-06-01T01:00:00Z"}]}`},
+	)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, m := mocked(t, okSample(t))
@@ -277,13 +290,13 @@ func TestMandatoryEventTimeDerived(t *testing.T) {
 func TestSIEMExampleRequestsFromOptions(t *testing.T) {
 	reqs := audittest.EntrustDocExampleRequests()
 	c, m := mocked(t, okSample(t))
-	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{SIEM: true, Limit: 100, Since: since, Until: until}); err != nil {
+	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{SIEM: true, PageSize: 100, Since: since, Until: until}); err != nil {
 		t.Fatal(err)
 	}
 	if got := m.reports()[0].body; !sameJSON(t, got, reqs["siem_first_page"]) {
 		t.Errorf("first page body %s\nthe example is %s", got, reqs["siem_first_page"])
 	}
-	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{SIEM: true, Limit: 100, Cursor: "<paging.nextCursor>"}); err != nil {
+	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{SIEM: true, PageSize: 100, Cursor: "<paging.nextCursor>"}); err != nil {
 		t.Fatal(err)
 	}
 	if got := m.reports()[1].body; !sameJSON(t, got, reqs["siem_next_page"]) {
@@ -303,7 +316,7 @@ func TestPagesFollowNextCursor(t *testing.T) {
 		return jsonResponse(200, pages[n]), nil
 	})
 	var ids []string
-	for e, err := range c.List(context.Background(), &entrust.ListOptions{Limit: 1, Since: since, Until: until}) {
+	for e, err := range c.Pages(context.Background(), &entrust.ListOptions{PageSize: 1, Since: since, Until: until}).All() {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -320,7 +333,7 @@ func TestPagesFollowNextCursor(t *testing.T) {
 	c2, m2 := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
 		return jsonResponse(200, pages[2]), nil
 	})
-	p := c2.Pages(context.Background(), &entrust.ListOptions{Limit: 1, Cursor: "c2"})
+	p := c2.Pages(context.Background(), &entrust.ListOptions{PageSize: 1, Cursor: "c2"})
 	page, err := p.NextPage(context.Background())
 	p.Close()
 	if err != nil || len(page.Items) != 1 || page.Token != "c2" || string(m2.reports()[0].body) != `{"limit":1,"cursor":"c2"}` {
@@ -518,7 +531,7 @@ func TestUnauthorizedMidWalkRepeatsSameCursor(t *testing.T) {
 		return jsonResponse(200, pages[min(n, 2)]), nil
 	})
 	var ids []string
-	for e, err := range c.List(context.Background(), &entrust.ListOptions{Limit: 1, Since: since, Until: until}) {
+	for e, err := range c.Pages(context.Background(), &entrust.ListOptions{PageSize: 1, Since: since, Until: until}).All() {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -547,7 +560,7 @@ func TestRetryResendsBody(t *testing.T) {
 		}
 		return jsonResponse(200, `{"results":[],"paging":{"nextCursor":null}}`), nil
 	}, auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}))
-	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{Limit: 9, Since: since, Until: until}); err != nil {
+	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{PageSize: 9, Since: since, Until: until}); err != nil {
 		t.Fatal(err)
 	}
 	r := m.reports()
@@ -564,13 +577,17 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		opts   entrust.ListOptions
 		option string
 	}{
-		{entrust.ListOptions{Limit: -1}, "limit"},
-		{entrust.ListOptions{Limit: 101}, "limit"},
+		{entrust.ListOptions{PageSize: -1}, "limit"},
+		{entrust.ListOptions{PageSize: 101}, "limit"},
 		{entrust.ListOptions{Since: until, Until: since}, "Since"},
 		{entrust.ListOptions{Since: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)}, "Since"},
-		{entrust.ListOptions{OrderBy: &entrust.Order{Name: "eventType"}}, "orderByAttribute.name"},
-		{entrust.ListOptions{OrderBy: &entrust.Order{Name: "subject"}}, "orderByAttribute.name"},
-		{entrust.ListOptions{SIEM: true, OrderBy: &entrust.Order{Name: entrust.AttrEventTime}}, "orderByAttribute.name"},
+		{entrust.ListOptions{OrderBy: &entrust.SortBy{Name: "eventType"}}, "orderByAttribute.name"},
+		{entrust.ListOptions{OrderBy: &entrust.SortBy{Name: "subject"}}, "orderByAttribute.name"},
+		{entrust.ListOptions{SIEM: true, OrderBy: &entrust.SortBy{Name: entrust.AttrEventTime}}, "orderByAttribute.name"},
+		{entrust.ListOptions{SIEM: true, Order: auditclient.NewestFirst}, "order"},
+		{entrust.ListOptions{Order: auditclient.Order(7)}, "order"},
+		{entrust.ListOptions{Order: auditclient.NewestFirst, OrderBy: &entrust.SortBy{Name: entrust.AttrEventTime, Ascending: true}}, "order"},
+		{entrust.ListOptions{Order: auditclient.OldestFirst, OrderBy: &entrust.SortBy{Name: entrust.AttrOutcome, Ascending: true}}, "order"},
 		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where("colour", entrust.Equals, "red")}}, "searchByAttributes.name"},
 		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrStartTime, entrust.GreaterThanOrEqual, "2024-06-01T00:00:00Z")}}, "searchByAttributes.name"},
 		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityType, entrust.Equals, "USERS")}}, "searchByAttributes.name"},
@@ -598,8 +615,8 @@ func TestBadOptionsSendNothing(t *testing.T) {
 	for _, tt := range tests {
 		c, m := mocked(t, okSample(t))
 		_, err := c.ListPage(context.Background(), &tt.opts)
-		var oe *entrust.OptionError
-		if !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
+		var oe *auditclient.OptionError
+		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Vendor != "entrust" || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
 			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
 		}
 		it := c.Events(context.Background(), &tt.opts, nil)
@@ -644,24 +661,43 @@ func TestFilterLimitsAtTheBoundary(t *testing.T) {
 	}
 }
 
+// A missing or malformed tenant or credential is an *auditclient.ConfigError
+// naming the parameter and the CLI's environment variable, never holding a
+// credential; nothing is sent.
 func TestNewClientChecks(t *testing.T) {
-	if _, err := entrust.NewClient("", "s", auditclient.WithBaseURL(testBase)); err == nil || !strings.Contains(err.Error(), "ENTRUST_APPLICATION_ID") {
-		t.Errorf("empty application id: %v", err)
+	for _, tt := range []struct {
+		tenant, id, secret string
+		opts               []auditclient.Option
+		option, env        string
+	}{
+		{"", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
+		{"  ", "id", testSecret, []auditclient.Option{auditclient.WithBaseURL(testBase)}, "tenant", "ENTRUST_TENANT"},
+		{"exa mple.us.trustedauth.com", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
+		{"ftp://example.us.trustedauth.com", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
+		{"https://example.us.trustedauth.com/?x=1", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
+		{"https://user:pw@example.us.trustedauth.com", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
+		{testTenant, "", testSecret, nil, "applicationID", "ENTRUST_APPLICATION_ID"},
+		{testTenant, " ", testSecret, nil, "applicationID", "ENTRUST_APPLICATION_ID"},
+		{testTenant, "id", "", nil, "sharedSecret", "ENTRUST_SHARED_SECRET"},
+		{testTenant, "id", testSecret, []auditclient.Option{auditclient.WithBaseURL("ftp://x")}, "BaseURL", ""},
+	} {
+		_, err := entrust.NewClient(tt.tenant, tt.id, tt.secret, tt.opts...)
+		var ce *auditclient.ConfigError
+		if !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || !strings.HasPrefix(ce.Option, tt.option) || ce.Env != tt.env ||
+			ce.Vendor != "entrust" || ce.Reason == "" {
+			t.Errorf("NewClient(%q, %q, …): %#v, want a ConfigError for %s (%s)", tt.tenant, tt.id, err, tt.option, tt.env)
+			continue
+		}
+		if strings.Contains(walktest.FmtAll(err), testSecret) {
+			t.Errorf("the error holds the secret: %v", err)
+		}
 	}
-	if _, err := entrust.NewClient("id", "", auditclient.WithBaseURL(testBase)); err == nil || !strings.Contains(err.Error(), "ENTRUST_SHARED_SECRET") {
-		t.Errorf("empty secret: %v", err)
-	}
-	if _, err := entrust.NewClient("id", testSecret); err == nil || !strings.Contains(err.Error(), "WithBaseURL") || strings.Contains(err.Error(), testSecret) {
-		t.Errorf("no base URL: %v", err)
-	}
-	if _, err := entrust.NewClient("id", "s", auditclient.WithBaseURL("ftp://x")); err == nil {
-		t.Error("bad base URL accepted")
-	}
-	if got := entrust.TenantURL(" example.us.trustedauth.com/ "); got != "https://example.us.trustedauth.com" {
-		t.Errorf("TenantURL = %q", got)
-	}
-	if got := entrust.TenantURL("http://127.0.0.1:8080"); got != "http://127.0.0.1:8080" {
-		t.Errorf("TenantURL = %q", got)
+	// Good tenants: a host, a host and port, an https or http URL with a
+	// proxy prefix.
+	for _, tenant := range []string{testTenant, " " + testTenant + "/ ", "gw.example.com:8443", "https://gw.example.com/entrust", "http://127.0.0.1:8080"} {
+		if _, err := entrust.NewClient(tenant, "id", testSecret); err != nil {
+			t.Errorf("tenant %q: %v", tenant, err)
+		}
 	}
 }
 

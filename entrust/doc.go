@@ -1,5 +1,17 @@
 // Package entrust reads the audit events of Entrust Identity as a Service
-// (IDaaS) through its Administration API reports, and maps them to OCSF.
+// (IDaaS) through its Administration API reports, and maps them to OCSF:
+//
+//	client, err := entrust.NewClient("example.us.trustedauth.com",
+//		os.Getenv("ENTRUST_APPLICATION_ID"), os.Getenv("ENTRUST_SHARED_SECRET"))
+//	if err != nil {
+//		return err // *auditclient.ConfigError: nothing was sent
+//	}
+//	it := client.Events(ctx, &entrust.ListOptions{Since: time.Now().Add(-24 * time.Hour)}, nil)
+//	defer it.Close()
+//	for it.Next() {
+//		deliver(it.Event()) // an ocsf.Event; then save it.Checkpoint() to resume
+//	}
+//	if err := it.Err(); err != nil { ... }
 //
 // API reference:
 // https://entrust.us.trustedauth.com/help/developer/apis/administration/openapi/audit-event-page-using-post
@@ -8,17 +20,37 @@
 // https://entrust.us.trustedauth.com/help/developer/apis/administration/openapi/siem-audit-event-page-using-post
 // (POST /api/web/v2/reports/auditeventspaged/siem).
 //
+// # Three ways to walk
+//
+//   - Events (above) yields OCSF events with checkpoints, resuming where an
+//     earlier walk stopped and, from a complete checkpoint, walking only
+//     what is new: what most programs want.
+//   - Pages yields the API's own records (AuditEvent) page by page, for a
+//     program that wants Entrust's fields rather than OCSF; Pages(...).All()
+//     ranges over the records.
+//   - ListPage sends exactly one request, as given (a cursor included), and
+//     returns the Page: for a program that pages by itself.
+//
+// # Order
+//
+// Events yields oldest first by default (ListOptions.Order NaturalOrder or
+// OldestFirst: orderByAttribute eventTime ascending), and newest first with
+// NewestFirst (eventTime descending), since auditeventspaged sorts by
+// eventTime either way; the SIEM variant always lists oldest first, so
+// NewestFirst is an *auditclient.OptionError there. Either way the
+// checkpoint's position is the server's cursor, which follows the order.
+//
 // # Tenant and authentication
 //
 // Every tenant has its own host (the "hostname" of the API credentials
-// file, e.g. example.us.trustedauth.com); there is no default: pass
-// auditclient.WithBaseURL(TenantURL(host)). The base URL (also the CLI's
-// --tenant and --base-url) is the origin, optionally with a path prefix for
-// a proxy; the documented paths (/api/web/...) are appended, and a base URL
-// that already ends with /api, /api/web, /api/web/v1 or /api/web/v2 is not
-// doubled.
+// file, e.g. example.us.trustedauth.com); there is no default. NewClient
+// takes it first, as a host (https://host is meant) or as a URL: the
+// origin, optionally with a path prefix for a proxy. auditclient.WithBaseURL,
+// when also given, wins over it (the CLI's --base-url over --tenant). The
+// documented paths (/api/web/...) are appended, and a base URL that already
+// ends with /api, /api/web, /api/web/v1 or /api/web/v2 is not doubled.
 //
-// NewClient takes the API application's id and shared secret. The client
+// NewClient then takes the API application's id and shared secret. The client
 // calls POST /api/web/v1/adminapi/authenticate with
 // {"applicationId","sharedSecret","enableWebSession":false} and sends the
 // authToken it gets back, as is, in the Authorization header (the form both
@@ -33,8 +65,9 @@
 //
 // # Searching
 //
-// ListOptions is the request body, SearchParms: limit (1..100), cursor,
-// orderByAttribute and searchByAttributes. Filters are built with Where,
+// ListOptions is the request body, SearchParms: limit (PageSize, 1..100),
+// cursor, orderByAttribute (Order, or OrderBy for another attribute than
+// time) and searchByAttributes. Filters are built with Where,
 // EventTime, OutcomeIs, CategoryIs and SubjectIs, and checked before
 // anything is sent against the document's table: which attributes, which
 // operators each takes, string lengths (entityType 40, sourceIp 39, the
@@ -53,6 +86,10 @@
 // the events at exactly Until come too, and Events drops them. It is the variant Entrust meant for
 // incremental collection; Events reads auditeventspaged by eventTime
 // ascending by default, which gives the same order.
+//
+// The vendors registry knows this package as "entrust" (Vendor): settings
+// tenant, application_id and shared_secret, the search attributes as
+// filters NAME=VALUE or NAME=OP:VALUE, order_by and siem.
 //
 // # Paging
 //

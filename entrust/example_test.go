@@ -12,42 +12,80 @@ import (
 	"github.com/auditkit/auditkit/entrust"
 )
 
-// Create a client for a tenant. Against the real API, the host is the
-// "hostname" of the API credentials file, and the credentials come from the
-// environment (ENTRUST_APPLICATION_ID, ENTRUST_SHARED_SECRET).
-func ExampleNewClient() {
-	client, err := entrust.NewClient("6c2f8b1e-4d3a-4f5b-9e7c-1a2b3c4d5e6f", "the-shared-secret",
-		auditclient.WithBaseURL(entrust.TenantURL("example.us.trustedauth.com")))
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(client) // no credential is printed
-	// Output: entrust.Client(https://example.us.trustedauth.com)
-}
-
-// Walk the audit events as OCSF events. Here the client talks to the
-// built-in fake.
-func ExampleClient_Events() {
-	fake := audittest.NewEntrust(audittest.EntrustOptions{
-		Events: audittest.GenerateEntrustEvents(5, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
-	})
+// Walk the last day's audit events as OCSF events, here against the
+// built-in fake of the API (whose data set ends when it starts). Against
+// the real API, the tenant is the "hostname" of the API credentials file
+// and the credentials come from the environment (ENTRUST_APPLICATION_ID,
+// ENTRUST_SHARED_SECRET).
+func Example() {
+	fake := audittest.NewEntrust(audittest.EntrustOptions{})
 	defer fake.Close()
 
-	client, err := entrust.NewClient(fake.ApplicationID(), fake.SharedSecret(), auditclient.WithBaseURL(fake.URL()))
+	client, err := entrust.NewClient(fake.URL(), fake.ApplicationID(), fake.SharedSecret())
 	if err != nil {
 		log.Fatal(err)
 	}
-	it := client.Events(context.Background(), &entrust.ListOptions{Limit: 2}, nil)
+	it := client.Events(context.Background(), &entrust.ListOptions{Since: time.Now().Add(-24 * time.Hour)}, nil)
 	defer it.Close()
 	n := 0
 	for it.Next() {
+		_ = it.Event() // deliver it, then save it.Checkpoint()
 		n++
 	}
 	if err := it.Err(); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(n, "events; complete:", it.Checkpoint().Complete())
-	// Output: 5 events; complete: true
+	fmt.Println(n > 0, "complete:", it.Checkpoint().Complete())
+	// Output: true complete: true
+}
+
+// Create a client for a tenant, given by its host. Nothing is sent until
+// the first walk.
+func ExampleNewClient() {
+	client, err := entrust.NewClient("example.us.trustedauth.com", "6c2f8b1e-4d3a-4f5b-9e7c-1a2b3c4d5e6f", "the-shared-secret")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(client) // no credential is printed
+
+	_, err = entrust.NewClient("example.us.trustedauth.com", "6c2f8b1e-4d3a-4f5b-9e7c-1a2b3c4d5e6f", "")
+	fmt.Println(err)
+	// Output:
+	// entrust.Client(https://example.us.trustedauth.com)
+	// auditclient: entrust: invalid sharedSecret (ENTRUST_SHARED_SECRET): empty: give the sharedSecret of your API credentials file
+}
+
+// Walk newest first: auditeventspaged sorts by eventTime descending, and
+// the checkpoint's cursor follows that order.
+func ExampleClient_Events_newestFirst() {
+	fake := audittest.NewEntrust(audittest.EntrustOptions{
+		Events: audittest.GenerateEntrustEvents(5, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
+	})
+	defer fake.Close()
+
+	client, err := entrust.NewClient(fake.URL(), fake.ApplicationID(), fake.SharedSecret())
+	if err != nil {
+		log.Fatal(err)
+	}
+	it := client.Events(context.Background(), &entrust.ListOptions{PageSize: 2, Order: auditclient.NewestFirst}, nil)
+	defer it.Close()
+	for it.Next() {
+		fmt.Println(it.Event().Time.UTC().Format(time.RFC3339))
+	}
+	if err := it.Err(); err != nil {
+		log.Fatal(err)
+	}
+
+	// The SIEM variant always lists oldest first.
+	bad := client.Events(context.Background(), &entrust.ListOptions{SIEM: true, Order: auditclient.NewestFirst}, nil)
+	fmt.Println(bad.Next(), bad.Err())
+	// Output:
+	// 2024-06-19T12:00:00Z
+	// 2024-06-17T14:18:21Z
+	// 2024-06-16T05:10:24Z
+	// 2024-06-13T06:24:25Z
+	// 2024-06-12T20:05:02Z
+	// false entrust: option order="newest-first" is not allowed: oldest-first or natural with SIEM, which always lists oldest first
 }
 
 // Search with typed filters: every attribute, operator and value is
@@ -57,7 +95,7 @@ func ExampleClient_Events_filters() {
 		Events: audittest.GenerateEntrustEvents(300, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
 	})
 	defer fake.Close()
-	client, err := entrust.NewClient(fake.ApplicationID(), fake.SharedSecret(), auditclient.WithBaseURL(fake.URL()))
+	client, err := entrust.NewClient(fake.URL(), fake.ApplicationID(), fake.SharedSecret())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -95,11 +133,11 @@ func ExampleClient_Events_resume() {
 		Events: audittest.GenerateEntrustEvents(10, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
 	})
 	defer fake.Close()
-	client, err := entrust.NewClient(fake.ApplicationID(), fake.SharedSecret(), auditclient.WithBaseURL(fake.URL()))
+	client, err := entrust.NewClient(fake.URL(), fake.ApplicationID(), fake.SharedSecret())
 	if err != nil {
 		log.Fatal(err)
 	}
-	it := client.Events(context.Background(), &entrust.ListOptions{Limit: 4, SIEM: true}, nil)
+	it := client.Events(context.Background(), &entrust.ListOptions{PageSize: 4, SIEM: true}, nil)
 	for i := 0; i < 6 && it.Next(); i++ {
 	}
 	saved, _ := json.Marshal(it.Checkpoint())
@@ -109,7 +147,7 @@ func ExampleClient_Events_resume() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	rest := client.Events(context.Background(), &entrust.ListOptions{Limit: 4, SIEM: true}, cp)
+	rest := client.Events(context.Background(), &entrust.ListOptions{PageSize: 4, SIEM: true}, cp)
 	n := 0
 	for _, err := range rest.All() {
 		if err != nil {
@@ -119,6 +157,32 @@ func ExampleClient_Events_resume() {
 	}
 	fmt.Println("resumed walk yielded", n, "more events")
 	// Output: resumed walk yielded 4 more events
+}
+
+// Read the API's own records, page by page, without OCSF.
+func ExampleClient_Pages() {
+	fake := audittest.NewEntrust(audittest.EntrustOptions{
+		Events: audittest.GenerateEntrustEvents(7, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
+	})
+	defer fake.Close()
+	client, err := entrust.NewClient(fake.URL(), fake.ApplicationID(), fake.SharedSecret())
+	if err != nil {
+		log.Fatal(err)
+	}
+	n := 0
+	for rec, err := range client.Pages(context.Background(), &entrust.ListOptions{PageSize: 3, Order: auditclient.OldestFirst}).All() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if n == 0 {
+			fmt.Println("first:", rec.EventCategory, rec.EventTime.Format(time.RFC3339))
+		}
+		n++
+	}
+	fmt.Println(n, "records")
+	// Output:
+	// first: MANAGEMENT 2024-06-14T05:27:51Z
+	// 7 records
 }
 
 // Map one record, as the API sends it, to OCSF.

@@ -38,7 +38,7 @@ func FuzzDecodePage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var p AuditEventPage
+		var p Page
 		if err := fuzzcheck.Decode(body, &p); err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error text")
@@ -167,7 +167,7 @@ func FuzzHostileCursor(f *testing.F) {
 			return
 		}
 		srv := &fzCursorServer{script: script, pool: pool}
-		c, err := NewClient("fz-app-1a2b3c", "fz-Secret-4d5e6f7a8b", auditclient.WithBaseURL("http://127.0.0.1:8080"),
+		c, err := NewClient("http://127.0.0.1:8080", "fz-app-1a2b3c", "fz-Secret-4d5e6f7a8b",
 			auditclient.WithHTTPClient(&http.Client{Transport: srv}),
 			auditclient.WithRateLimit(rate.Inf, 1), auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {
@@ -175,13 +175,13 @@ func FuzzHostileCursor(f *testing.F) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		o := ListOptions{Limit: 3, Since: end.Add(-30 * 24 * time.Hour), Until: end.Add(time.Hour)}
+		o := ListOptions{PageSize: 3, Since: end.Add(-30 * 24 * time.Hour), Until: end.Add(time.Hour)}
 		var cp *auditclient.Checkpoint
 		if start != "" {
 			q := o
-			q.OrderBy = &Order{Name: AttrEventTime, Ascending: true}
-			cp = &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Vendor,
-				Query:    auditclient.Fingerprint(Vendor, q.filters()),
+			q.Order = auditclient.OldestFirst // as Events asks
+			cp = &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Name,
+				Query:    auditclient.Fingerprint(Name, q.filters()),
 				Window:   auditclient.Window{Since: o.Since, Until: o.Until},
 				Position: &auditclient.Position{Token: start, Skip: int(skip % 3)}}
 		}

@@ -21,10 +21,11 @@ import (
 	"github.com/auditkit/auditkit/pagination"
 )
 
-// The base URL (WithBaseURL, TenantURL, the CLI's --tenant and
-// --base-url) is the tenant's origin, with an optional proxy prefix; the
-// documented paths are appended to it, and a base URL already ending with
-// /api, /api/web, /api/web/v1 or /api/web/v2 is not doubled.
+// The tenant given as a URL, and WithBaseURL (which wins over the tenant;
+// the CLI's --tenant and --base-url), is the tenant's origin, with an
+// optional proxy prefix; the documented paths are appended to it, and a
+// base URL already ending with /api, /api/web, /api/web/v1 or /api/web/v2
+// is not doubled. A tenant given as a host is https://host.
 func TestBaseURLIsTheOrigin(t *testing.T) {
 	const (
 		auth   = "/api/web/v1/adminapi/authenticate"
@@ -33,7 +34,9 @@ func TestBaseURLIsTheOrigin(t *testing.T) {
 	tests := []struct{ base, origin string }{
 		{"https://example.us.trustedauth.com", "https://example.us.trustedauth.com"},
 		{"https://example.us.trustedauth.com/", "https://example.us.trustedauth.com"},
-		{entrust.TenantURL("example.us.trustedauth.com"), "https://example.us.trustedauth.com"},
+		{"example.us.trustedauth.com", "https://example.us.trustedauth.com"},
+		{" example.us.trustedauth.com/ ", "https://example.us.trustedauth.com"},
+		{"gw.example.com:8443/entrust/api", "https://gw.example.com:8443/entrust"},
 		{"https://example.us.trustedauth.com/api", "https://example.us.trustedauth.com"},
 		{"https://example.us.trustedauth.com/api/", "https://example.us.trustedauth.com"},
 		{"https://example.us.trustedauth.com/api/web", "https://example.us.trustedauth.com"},
@@ -47,27 +50,36 @@ func TestBaseURLIsTheOrigin(t *testing.T) {
 		{"https://gw.example.com/myapi", "https://gw.example.com/myapi"},
 	}
 	for _, tt := range tests {
-		mt := httpmock.NewMockTransport()
-		var got []string
-		mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
-			got = append(got, r.Method+" "+r.URL.Scheme+"://"+r.URL.Host+r.URL.Path)
-			if strings.HasSuffix(r.URL.Path, "/authenticate") {
-				return jsonResponse(200, `{"authToken":"tok-1"}`), nil
+		for _, withBaseURL := range []bool{false, true} {
+			if withBaseURL && !strings.Contains(tt.base, "://") {
+				continue // WithBaseURL takes URLs only
 			}
-			return jsonResponse(200, `{"results":[],"paging":{"nextCursor":null}}`), nil
-		})
-		c, err := entrust.NewClient(testAppID, testSecret, auditclient.WithBaseURL(tt.base),
-			auditclient.WithHTTPClient(&http.Client{Transport: mt}), auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}))
-		if err != nil {
-			t.Errorf("%q: %v", tt.base, err)
-			continue
-		}
-		if _, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since}); err != nil {
-			t.Errorf("%q: %v", tt.base, err)
-		}
-		want := []string{"POST " + tt.origin + auth, "POST " + tt.origin + report}
-		if strings.Join(got, " | ") != strings.Join(want, " | ") {
-			t.Errorf("base %q: requested %q, want %q", tt.base, got, want)
+			mt := httpmock.NewMockTransport()
+			var got []string
+			mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+				got = append(got, r.Method+" "+r.URL.Scheme+"://"+r.URL.Host+r.URL.Path)
+				if strings.HasSuffix(r.URL.Path, "/authenticate") {
+					return jsonResponse(200, `{"authToken":"tok-1"}`), nil
+				}
+				return jsonResponse(200, `{"results":[],"paging":{"nextCursor":null}}`), nil
+			})
+			tenant, opts := tt.base, []auditclient.Option{auditclient.WithHTTPClient(&http.Client{Transport: mt}),
+				auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1})}
+			if withBaseURL {
+				tenant, opts = "other.us.trustedauth.com", append(opts, auditclient.WithBaseURL(tt.base))
+			}
+			c, err := entrust.NewClient(tenant, testAppID, testSecret, opts...)
+			if err != nil {
+				t.Errorf("%q (WithBaseURL %v): %v", tt.base, withBaseURL, err)
+				continue
+			}
+			if _, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since}); err != nil {
+				t.Errorf("%q: %v", tt.base, err)
+			}
+			want := []string{"POST " + tt.origin + auth, "POST " + tt.origin + report}
+			if strings.Join(got, " | ") != strings.Join(want, " | ") {
+				t.Errorf("base %q (WithBaseURL %v): requested %q, want %q", tt.base, withBaseURL, got, want)
+			}
 		}
 	}
 }
@@ -93,7 +105,7 @@ func wantDecodeError(t *testing.T, err error, path string) {
 	walktest.WantDecodeError(t, err, "entrust", "/api/web/v2/reports/auditeventspaged", path, testSecret, "tok-")
 }
 
-// A 200 whose body is not an AuditEventPage is a permanent DecodeError
+// A 200 whose body is not a Page is a permanent DecodeError
 // naming the JSON path, never a page without events, and no event is made
 // of it. It is not retried.
 func TestHostileBodies(t *testing.T) {
@@ -161,14 +173,14 @@ func endlessAPI(t *testing.T, page func(n int) string) (*entrust.Client, *atomic
 // walkBoth walks with List and with Events over [since, until), page size 2.
 func walkBoth(t *testing.T, c *entrust.Client) (list []string, listErr error, events int, eventsErr error) {
 	t.Helper()
-	for e, err := range c.List(context.Background(), &entrust.ListOptions{Limit: 2, Since: since, Until: until}) {
+	for e, err := range c.Pages(context.Background(), &entrust.ListOptions{PageSize: 2, Since: since, Until: until}).All() {
 		if err != nil {
 			listErr = err
 			break
 		}
 		list = append(list, e.SubjectName)
 	}
-	it := c.Events(context.Background(), &entrust.ListOptions{Limit: 2, Since: since, Until: until}, nil)
+	it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 2, Since: since, Until: until}, nil)
 	defer it.Close()
 	events = len(walktest.Collect(t, it, -1))
 	return list, listErr, events, it.Err()
@@ -259,7 +271,7 @@ func TestWindowIsHalfOpen(t *testing.T) {
 	c := fakeClient(t, fake)
 	for _, siem := range []bool{false, true} {
 		before := len(fake.Requests())
-		it := c.Events(context.Background(), &entrust.ListOptions{SIEM: siem, Since: since, Until: until, Limit: 2}, nil)
+		it := c.Events(context.Background(), &entrust.ListOptions{SIEM: siem, Since: since, Until: until, PageSize: 2}, nil)
 		got := walktest.Collect(t, it, -1)
 		if it.Err() != nil {
 			t.Fatal(it.Err())
@@ -314,7 +326,7 @@ func TestFakeServesHostilePages(t *testing.T) {
 				},
 			})
 			c := fakeClient(t, fake)
-			it := c.Events(context.Background(), &entrust.ListOptions{Limit: 10}, nil)
+			it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 10}, nil)
 			defer it.Close()
 			got := walktest.Collect(t, it, -1)
 			walktest.Diff(t, got, walktest.CompactAll(t, fake.Events()[:10]))

@@ -90,7 +90,7 @@ func TestToOCSFClassification(t *testing.T) {
 
 // Field by field, on the two records of the research notes' sample.
 func TestToOCSFSampleFields(t *testing.T) {
-	var page entrust.AuditEventPage
+	var page entrust.Page
 	if err := json.Unmarshal(samplePage(t), &page); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestToOCSFKeepsEveryField(t *testing.T) {
 // of every event type. Regenerate with: go test ./entrust -run TestGolden -update
 func TestGolden(t *testing.T) {
 	inputs := map[string][]entrust.AuditEvent{}
-	var page entrust.AuditEventPage
+	var page entrust.Page
 	if err := json.Unmarshal(samplePage(t), &page); err != nil {
 		t.Fatal(err)
 	}

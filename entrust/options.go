@@ -8,13 +8,15 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/auditkit/auditkit/auditclient"
 )
 
 // MaxLimit is the largest page size the API takes: SearchParms.limit is
 // 1..100.
 const MaxLimit = 100
 
-// DefaultPageSize is the limit sent when ListOptions.Limit is 0.
+// DefaultPageSize is the limit sent when ListOptions.PageSize is 0.
 const DefaultPageSize = 100
 
 // Attribute is the name of a search or sort attribute of SearchParms.
@@ -139,8 +141,9 @@ func CategoryIs(c Category) Filter {
 // SubjectIs returns the filter subject EQUALS id, the UUID of who acted.
 func SubjectIs(id string) Filter { return Filter{Name: AttrSubject, Operator: Equals, Value: id} }
 
-// Order is SearchParms.orderByAttribute. Both members are always sent.
-type Order struct {
+// SortBy is SearchParms.orderByAttribute: the attribute to sort by and the
+// direction. Both members are always sent.
+type SortBy struct {
 	Name      Attribute `json:"name"`
 	Ascending bool      `json:"ascending"`
 }
@@ -148,18 +151,26 @@ type Order struct {
 // ListOptions are the request body (SearchParms) of
 // POST /api/web/v2/reports/auditeventspaged, or of its SIEM variant.
 type ListOptions struct {
-	// Limit is the page size, 1..MaxLimit; 0 sends DefaultPageSize.
-	Limit int
-	// Cursor is paging.nextCursor of a previous page (ListPage only). When
-	// it is set, only limit and cursor are sent: the server ignores search
-	// and order attributes with a cursor.
+	// PageSize is SearchParms.limit, 1..MaxLimit; 0 sends DefaultPageSize.
+	PageSize int
+	// Cursor is paging.nextCursor of a previous page (ListPage and Pages
+	// only). When it is set, only limit and cursor are sent: the server
+	// ignores search and order attributes with a cursor.
 	Cursor string
-	// OrderBy is orderByAttribute; its Name is one of SortAttributes(). The
-	// server then returns only events that have a value for it (ordering
-	// by entityName, entityType or entityAction leaves out AUTHENTICATION
-	// events). Not with SIEM, which always lists oldest first. Events
-	// orders by eventTime ascending when it is nil.
-	OrderBy *Order
+	// Order is the order by time: OldestFirst sends orderByAttribute
+	// eventTime ascending and NewestFirst eventTime descending, since
+	// auditeventspaged sorts by eventTime either way; the SIEM variant
+	// always lists oldest first, so NewestFirst is an *OptionError there.
+	// NaturalOrder is oldest first for Events (which asks for eventTime
+	// ascending); ListPage and Pages then send no orderByAttribute, unless
+	// OrderBy is set.
+	Order auditclient.Order
+	// OrderBy is orderByAttribute, for a sort by another attribute than
+	// time; its Name is one of SortAttributes(). The server then returns
+	// only events that have a value for it (ordering by entityName,
+	// entityType or entityAction leaves out AUTHENTICATION events). Not
+	// with SIEM, nor with an Order that says otherwise.
+	OrderBy *SortBy
 	// Filters are searchByAttributes, ANDed. See SearchAttributes for what
 	// each endpoint accepts.
 	Filters []Filter
@@ -180,16 +191,9 @@ type ListOptions struct {
 	SIEM bool
 }
 
-// OptionError is a ListOptions value that is not allowed. Nothing was sent.
-type OptionError struct {
-	Option  string // the SearchParms member or attribute, e.g. "limit", "entityType"
-	Value   string
-	Allowed string // what is allowed
-}
-
-// Error names the option, the value and what is allowed.
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("entrust: option %s=%q is not allowed: %s", e.Option, e.Value, e.Allowed)
+// optionError is the *auditclient.OptionError of this package.
+func optionError(option, value, allowed string) error {
+	return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
 }
 
 var (
@@ -303,7 +307,7 @@ func joinOps(ops []Operator) string {
 
 // Validate checks f against the document's rules for the endpoint (siem or
 // not): a known attribute, one of its operators, and a value of its form.
-// The error is an *OptionError naming the attribute.
+// The error is an *auditclient.OptionError naming the attribute.
 func (f Filter) Validate(siem bool) error {
 	endpoint := "auditeventspaged"
 	if siem {
@@ -311,55 +315,64 @@ func (f Filter) Validate(siem bool) error {
 	}
 	s, ok := spec(f.Name, siem)
 	if !ok {
-		return &OptionError{"searchByAttributes.name", string(f.Name), "one of " + joinAttrs(SearchAttributes(siem)) + " (on " + endpoint + ")"}
+		return optionError("searchByAttributes.name", string(f.Name), "one of "+joinAttrs(SearchAttributes(siem))+" (on "+endpoint+")")
 	}
 	if !slices.Contains(s.ops, f.Operator) {
-		return &OptionError{string(f.Name) + ".operator", string(f.Operator), joinOps(s.ops)}
+		return optionError(string(f.Name)+".operator", string(f.Operator), joinOps(s.ops))
 	}
 	v := f.Value
 	switch s.kind {
 	case kindTime:
 		if !isoUTC.MatchString(v) {
-			return &OptionError{string(f.Name), v, "an ISO-8601 time in UTC such as 2018-08-04T18:15:30 (optionally with a fraction and Z)"}
+			return optionError(string(f.Name), v, "an ISO-8601 time in UTC such as 2018-08-04T18:15:30 (optionally with a fraction and Z)")
 		}
 		if _, err := parseISO(v); err != nil {
-			return &OptionError{string(f.Name), v, "a valid date and time, such as 2018-08-04T18:15:30"}
+			return optionError(string(f.Name), v, "a valid date and time, such as 2018-08-04T18:15:30")
 		}
 	case kindOutcome:
 		if v != string(OutcomeSuccess) && v != string(OutcomeFail) {
-			return &OptionError{string(f.Name), v, "SUCCESS or FAIL"}
+			return optionError(string(f.Name), v, "SUCCESS or FAIL")
 		}
 	case kindCategory:
 		if v != string(CategoryAuthentication) && v != string(CategoryManagement) {
-			return &OptionError{string(f.Name), v, "AUTHENTICATION or MANAGEMENT"}
+			return optionError(string(f.Name), v, "AUTHENTICATION or MANAGEMENT")
 		}
 	case kindUUID:
 		if !uuidPattern.MatchString(v) {
-			return &OptionError{string(f.Name), v, "a UUID such as 5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c"}
+			return optionError(string(f.Name), v, "a UUID such as 5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c")
 		}
 	default:
 		if n := utf8.RuneCountInString(v); n == 0 || n > s.maxLen || !utf8.ValidString(v) {
-			return &OptionError{string(f.Name), clipValue(v), fmt.Sprintf("a string of 1 to %d characters", s.maxLen)}
+			return optionError(string(f.Name), clipValue(v), fmt.Sprintf("a string of 1 to %d characters", s.maxLen))
 		}
 	}
 	return nil
 }
 
 // Validate checks the options against the document's limits. It is called
-// before any request is sent; a bad value is an *OptionError.
+// before any request is sent; a bad value is an *auditclient.OptionError.
 func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.Limit != 0 && (o.Limit < 1 || o.Limit > MaxLimit) {
-		return &OptionError{"limit", fmt.Sprint(o.Limit), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize)}
+	if o.PageSize != 0 && (o.PageSize < 1 || o.PageSize > MaxLimit) {
+		return optionError("limit", fmt.Sprint(o.PageSize), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize))
+	}
+	switch {
+	case o.Order != auditclient.NaturalOrder && o.Order != auditclient.OldestFirst && o.Order != auditclient.NewestFirst:
+		return optionError("order", o.Order.String(), "natural, oldest-first or newest-first")
+	case o.SIEM && o.Order == auditclient.NewestFirst:
+		return optionError("order", o.Order.String(), "oldest-first or natural with SIEM, which always lists oldest first")
 	}
 	if o.OrderBy != nil {
 		if o.SIEM {
-			return &OptionError{"orderByAttribute.name", string(o.OrderBy.Name), "no order with SIEM, which always lists oldest first (leave OrderBy nil)"}
+			return optionError("orderByAttribute.name", string(o.OrderBy.Name), "no order with SIEM, which always lists oldest first (leave OrderBy nil)")
 		}
 		if !slices.Contains(SortAttributes(), o.OrderBy.Name) {
-			return &OptionError{"orderByAttribute.name", string(o.OrderBy.Name), "one of " + joinAttrs(SortAttributes())}
+			return optionError("orderByAttribute.name", string(o.OrderBy.Name), "one of "+joinAttrs(SortAttributes()))
+		}
+		if o.Order != auditclient.NaturalOrder && *o.OrderBy != *timeOrder(o.Order) {
+			return optionError("order", o.Order.String(), fmt.Sprintf("natural with OrderBy %s ascending=%v, or an OrderBy that agrees", o.OrderBy.Name, o.OrderBy.Ascending))
 		}
 	}
 	for _, f := range o.Filters {
@@ -369,16 +382,40 @@ func (o *ListOptions) Validate() error {
 	}
 	for name, v := range map[string]time.Time{"Since": o.Since, "Until": o.Until} {
 		if !v.IsZero() && (v.Year() < 1970 || v.Year() > 9998) {
-			return &OptionError{name, v.Format(time.RFC3339), "a time between 1970 and 9998"}
+			return optionError(name, v.Format(time.RFC3339), "a time between 1970 and 9998")
 		}
 	}
 	if !o.Since.IsZero() && !o.Until.IsZero() && o.Since.After(o.Until) {
-		return &OptionError{"Since", o.Since.Format(time.RFC3339Nano), "a time no later than Until " + o.Until.Format(time.RFC3339Nano)}
+		return optionError("Since", o.Since.Format(time.RFC3339Nano), "a time no later than Until "+o.Until.Format(time.RFC3339Nano))
 	}
 	if len(o.Cursor) > 4096 || !utf8.ValidString(o.Cursor) {
-		return &OptionError{"cursor", clipValue(o.Cursor), "paging.nextCursor of a previous page, as sent"}
+		return optionError("cursor", clipValue(o.Cursor), "paging.nextCursor of a previous page, as sent")
 	}
 	return nil
+}
+
+// timeOrder is the orderByAttribute of an order by time; nil for
+// NaturalOrder.
+func timeOrder(o auditclient.Order) *SortBy {
+	switch o {
+	case auditclient.OldestFirst:
+		return &SortBy{Name: AttrEventTime, Ascending: true}
+	case auditclient.NewestFirst:
+		return &SortBy{Name: AttrEventTime, Ascending: false}
+	}
+	return nil
+}
+
+// sortBy is the orderByAttribute sent: OrderBy, else the one of Order
+// (nil for NaturalOrder, and always with SIEM, which ignores it).
+func (o *ListOptions) sortBy() *SortBy {
+	switch {
+	case o.SIEM:
+		return nil
+	case o.OrderBy != nil:
+		return o.OrderBy
+	}
+	return timeOrder(o.Order)
 }
 
 func clipValue(s string) string {
@@ -393,7 +430,7 @@ func clipValue(s string) string {
 type searchParms struct {
 	Limit              int      `json:"limit"`
 	Cursor             string   `json:"cursor,omitempty"`
-	OrderByAttribute   *Order   `json:"orderByAttribute,omitempty"`
+	OrderByAttribute   *SortBy  `json:"orderByAttribute,omitempty"`
 	SearchByAttributes []Filter `json:"searchByAttributes,omitempty"`
 }
 
@@ -406,10 +443,10 @@ func (o *ListOptions) path() string {
 }
 
 func (o *ListOptions) limit() int {
-	if o == nil || o.Limit == 0 {
+	if o == nil || o.PageSize == 0 {
 		return DefaultPageSize
 	}
-	return o.Limit
+	return o.PageSize
 }
 
 // body returns the SearchParms of the first page (or of opts.Cursor's page),
@@ -424,7 +461,7 @@ func (o *ListOptions) body(now time.Time) searchParms {
 		p.Cursor = o.Cursor
 		return p
 	}
-	p.OrderByAttribute = o.OrderBy
+	p.OrderByAttribute = o.sortBy()
 	p.SearchByAttributes = slices.Clone(o.Filters)
 	if o.SIEM {
 		hasStart := false
@@ -468,12 +505,12 @@ func (o *ListOptions) filters() url.Values {
 		return v
 	}
 	v.Set("endpoint", o.path())
-	if o.OrderBy != nil {
+	if ob := o.sortBy(); ob != nil {
 		dir := "desc"
-		if o.OrderBy.Ascending {
+		if ob.Ascending {
 			dir = "asc"
 		}
-		v.Set("orderByAttribute", string(o.OrderBy.Name)+" "+dir)
+		v.Set("orderByAttribute", string(ob.Name)+" "+dir)
 	}
 	for _, f := range o.Filters {
 		v.Add(string(f.Name)+" "+string(f.Operator), f.Value)

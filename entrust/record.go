@@ -13,7 +13,7 @@ import (
 	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
-// AuditEvent is one AccountAuditEvent of an AuditEventPage, as the API sends
+// AuditEvent is one AccountAuditEvent of a Page, as the API sends
 // it. The stored API reference lists the fields below (the model page was
 // cut short, so more may exist: UNCONFIRMED); fields it does not list are
 // kept in Extra and the record exactly as received in Raw, so nothing the
@@ -303,8 +303,8 @@ func (p Paging) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// AuditEventPage is one response of auditeventspaged (or its SIEM variant).
-type AuditEventPage struct {
+// Page is one response of auditeventspaged (or its SIEM variant).
+type Page struct {
 	Results []AuditEvent `json:"results"`
 	Paging  Paging       `json:"paging"`
 }
@@ -319,8 +319,8 @@ type AuditEventPage struct {
 // "$.paging.nextCursor", "$.results[3].eventTime"), which the client
 // reports as a permanent *auditclient.DecodeError: a body of the wrong
 // shape is never read as a page without events.
-func (p *AuditEventPage) UnmarshalJSON(b []byte) error {
-	*p = AuditEventPage{}
+func (p *Page) UnmarshalJSON(b []byte) error {
+	*p = Page{}
 	var hasResults, hasPaging bool
 	err := jsonshape.Members(b, "$", func(key string, val []byte) error {
 		switch key {

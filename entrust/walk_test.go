@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -31,7 +32,7 @@ func faultyFake(t *testing.T, seed int64) *audittest.Entrust {
 // fakeClient talks to a fake with fast retries and no client-side limit.
 func fakeClient(t testing.TB, fake *audittest.Entrust, opts ...auditclient.Option) *entrust.Client {
 	t.Helper()
-	c, err := entrust.NewClient(fake.ApplicationID(), fake.SharedSecret(), walktest.FastOptions(fake.URL(), opts...)...)
+	c, err := entrust.NewClient(fake.URL(), fake.ApplicationID(), fake.SharedSecret(), walktest.FastOptions("", opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,7 @@ func fakeClient(t testing.TB, fake *audittest.Entrust, opts ...auditclient.Optio
 func TestFaultInjectedWalk(t *testing.T) {
 	fake := faultyFake(t, 7)
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &entrust.ListOptions{Limit: 100}, nil)
+	it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 100}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if err := it.Err(); err != nil {
@@ -81,7 +82,7 @@ func TestFaultInjectedWalk(t *testing.T) {
 func TestFaultInjectedSIEMWalk(t *testing.T) {
 	fake := faultyFake(t, 13)
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &entrust.ListOptions{SIEM: true, Limit: 100}, nil)
+	it := c.Events(context.Background(), &entrust.ListOptions{SIEM: true, PageSize: 100}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if err := it.Err(); err != nil {
@@ -107,7 +108,7 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 		t.Run(fmt.Sprint("siem=", siem), func(t *testing.T) {
 			fake := faultyFake(t, 11)
 			events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-				return fakeClient(t, fake).Events(context.Background(), &entrust.ListOptions{Limit: 100, SIEM: siem}, cp)
+				return fakeClient(t, fake).Events(context.Background(), &entrust.ListOptions{PageSize: 100, SIEM: siem}, cp)
 			}
 			cp, fig := walktest.ResumeAt(t, events, 777, walktest.CompactAll(t, fake.Events()), []string{fake.SharedSecret()}, walktest.Collect)
 			t.Logf("resume at 777: %v", fig)
@@ -123,10 +124,63 @@ func TestResumeAtManyPoints(t *testing.T) {
 	w := walktest.CompactAll(t, fake.Events())
 	c := fakeClient(t, fake)
 	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), &entrust.ListOptions{Limit: 50}, cp)
+		return c.Events(context.Background(), &entrust.ListOptions{PageSize: 50}, cp)
 	}
 	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
 		walktest.ResumeAt(t, walk, at, w, []string{fake.SharedSecret()}, walktest.Collect)
+	}
+}
+
+// Newest first, the walk yields every event once in that order, under
+// faults; one stopped anywhere resumes from its checkpoint with nothing
+// lost or repeated (its position is the server's cursor, which follows the
+// order); and a complete checkpoint then yields only what arrived since,
+// newest first.
+func TestNewestFirstResumesAndSyncs(t *testing.T) {
+	fake := audittest.StartEntrust(t, audittest.EntrustOptions{
+		Events: audittest.GenerateEntrustEvents(230, 3, genEnd),
+		Faults: walktest.FaultMix(17),
+	})
+	want := walktest.CompactAll(t, fake.Events())
+	slices.Reverse(want)
+	c := fakeClient(t, fake)
+	opts := &entrust.ListOptions{PageSize: 50, Order: auditclient.NewestFirst}
+	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator { return c.Events(context.Background(), opts, cp) }
+	for _, at := range []int{0, 1, 49, 50, 51, 150, 229, 230} {
+		cp, _ := walktest.ResumeAt(t, walk, at, want, []string{fake.SharedSecret()}, walktest.Collect)
+		if at > 0 && at < 230 && (cp.Position == nil || cp.Position.Skip != at%50 && cp.Position.Skip != 50) {
+			t.Errorf("resume at %d: position %+v", at, cp.Position)
+		}
+	}
+	var bodies int
+	for _, r := range fake.Requests() {
+		if strings.HasSuffix(r.Path, "/auditeventspaged") && strings.Contains(string(r.Body), `"orderByAttribute":{"name":"eventTime","ascending":false}`) {
+			bodies++
+		}
+	}
+	if bodies == 0 {
+		t.Fatal("no request asked for eventTime descending")
+	}
+
+	it := walk(nil)
+	if got := walktest.Collect(t, it, -1); it.Err() != nil || len(got) != 230 {
+		t.Fatalf("whole walk: %d events, %v", len(got), it.Err())
+	}
+	cp := it.Checkpoint()
+	it.Close()
+	hw := cp.HighWater
+	newEvents := []json.RawMessage{
+		newEvent("11111111-2222-4333-8444-555555555501", hw, "UserModifiedEvent"),
+		newEvent("11111111-2222-4333-8444-555555555502", hw.Add(time.Millisecond), "UserModifiedEvent"),
+		newEvent("11111111-2222-4333-8444-555555555503", hw.Add(time.Hour), "UserModifiedEvent"),
+	}
+	fake.Add(newEvents...)
+	it2 := walk(cp)
+	second := walktest.Collect(t, it2, -1)
+	it2.Close()
+	walktest.Diff(t, second, []string{walktest.Compact(t, newEvents[2]), walktest.Compact(t, newEvents[1]), walktest.Compact(t, newEvents[0])})
+	if it2.Err() != nil {
+		t.Fatal(it2.Err())
 	}
 }
 
@@ -144,7 +198,7 @@ func TestIncrementalSync(t *testing.T) {
 		t.Run(fmt.Sprint("siem=", siem), func(t *testing.T) {
 			fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(300, 5, genEnd)})
 			c := fakeClient(t, fake)
-			opts := &entrust.ListOptions{Limit: 40, SIEM: siem}
+			opts := &entrust.ListOptions{PageSize: 40, SIEM: siem}
 			it := c.Events(context.Background(), opts, nil)
 			first := walktest.Collect(t, it, -1)
 			if it.Err() != nil || len(first) != 300 {
@@ -195,10 +249,11 @@ func TestCheckpointOfOtherQueryRefused(t *testing.T) {
 		"other filter": {Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityType, entrust.Equals, "GROUPS")}},
 		"other op":     {Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityType, entrust.StartsWith, "USERS")}},
 		"siem":         {SIEM: true},
-		"other order":  {Filters: users.Filters, OrderBy: &entrust.Order{Name: entrust.AttrEventTime}},
+		"other order":  {Filters: users.Filters, OrderBy: &entrust.SortBy{Name: entrust.AttrEventTime}},
+		"newest first": {Filters: users.Filters, Order: auditclient.NewestFirst},
 	}, func() int { return len(fake.Requests()) })
 	// The same filters in a later window resume.
-	it4 := c.Events(context.Background(), &entrust.ListOptions{Filters: users.Filters, Limit: 7}, cp)
+	it4 := c.Events(context.Background(), &entrust.ListOptions{Filters: users.Filters, PageSize: 7}, cp)
 	if got := walktest.Collect(t, it4, -1); it4.Err() != nil || len(got) == 0 {
 		t.Errorf("same query: %d events, %v", len(got), it4.Err())
 	}
@@ -208,7 +263,7 @@ func TestCancelMidWalk(t *testing.T) {
 	fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(2000, 9, genEnd)})
 	c := fakeClient(t, fake)
 	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, &entrust.ListOptions{Limit: 100}, nil)
+		return c.Events(ctx, &entrust.ListOptions{PageSize: 100}, nil)
 	}, 150, c.HTTP().CloseIdleConnections)
 }
 
@@ -234,10 +289,10 @@ func TestTokenExpiresMidWalk(t *testing.T) {
 			clk := &clock{t: time.Now()}
 			fake := audittest.StartEntrust(t, audittest.EntrustOptions{
 				Events: audittest.GenerateEntrustEvents(1000, 21, genEnd),
-				Now:    clk.Now,
+				Clock:  clk.Now,
 			})
 			c := fakeClient(t, fake)
-			it := c.Events(context.Background(), &entrust.ListOptions{Limit: 50}, nil)
+			it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 50}, nil)
 			defer it.Close()
 			var got []string
 			for it.Next() {
@@ -273,7 +328,7 @@ func TestShortLivedTokenRefreshedBeforeExpiry(t *testing.T) {
 		TokenLifetime: 45 * time.Second, // under TokenMargin + 30 s
 	})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &entrust.ListOptions{Limit: 50}, nil)
+	it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 50}, nil)
 	got := walktest.Collect(t, it, -1)
 	it.Close()
 	if it.Err() != nil || len(got) != 300 {
@@ -295,7 +350,7 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 	v := walktest.NeedValidator(t)
 	fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(2000, 42, genEnd)})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &entrust.ListOptions{Limit: 100}, nil)
+	it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 100}, nil)
 	defer it.Close()
 	classes := map[ocsf.ClassUID]int{}
 	types := map[int64]int{}
@@ -319,7 +374,7 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	fake := faultyFake(t, 3)
 	logger, logs := walktest.DebugLogger()
 	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), &entrust.ListOptions{Limit: 100}, nil)
+	it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 100}, nil)
 	n := 0
 	for it.Next() {
 		if n++; n == 1000 {
@@ -331,7 +386,7 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	}
 	it.Close()
 
-	bad, err := entrust.NewClient(fake.ApplicationID(), "wrong-secret-0d9e8f", auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger),
+	bad, err := entrust.NewClient(fake.URL(), fake.ApplicationID(), "wrong-secret-0d9e8f", auditclient.WithLogger(logger),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 25, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
@@ -364,7 +419,7 @@ func TestWalkUnderBasePathWithFilters(t *testing.T) {
 		Events:   audittest.GenerateEntrustEvents(600, 8, genEnd),
 	})
 	c := fakeClient(t, fake)
-	opts := &entrust.ListOptions{Limit: 30, Filters: []entrust.Filter{
+	opts := &entrust.ListOptions{PageSize: 30, Filters: []entrust.Filter{
 		entrust.CategoryIs(entrust.CategoryManagement),
 		entrust.Where(entrust.AttrEntityType, entrust.Equals, "USERS"),
 		entrust.Where(entrust.AttrEntityAction, entrust.NotEquals, "REMOVE"),

@@ -27,7 +27,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/entrust"
 	"github.com/auditkit/auditkit/examples/internal/exampleutil"
@@ -57,8 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if *tenant == "" {
 			return errors.New("-live needs -tenant HOST")
 		}
-		client, err = entrust.NewClient(os.Getenv("ENTRUST_APPLICATION_ID"), os.Getenv("ENTRUST_SHARED_SECRET"),
-			auditclient.WithBaseURL(entrust.TenantURL(*tenant)))
+		client, err = entrust.NewClient(*tenant, os.Getenv("ENTRUST_APPLICATION_ID"), os.Getenv("ENTRUST_SHARED_SECRET"))
 	} else {
 		opts := audittest.EntrustOptions{
 			Events: audittest.GenerateEntrustEvents(*events, 1, time.Now().UTC()),
@@ -66,13 +64,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fake = audittest.NewEntrust(opts)
 		defer fake.Close()
-		client, err = entrust.NewClient(fake.ApplicationID(), fake.SharedSecret(), exampleutil.FakeOptions(fake.URL())...)
+		client, err = entrust.NewClient(fake.URL(), fake.ApplicationID(), fake.SharedSecret(), exampleutil.FakeOptions("")...)
 	}
 	if err != nil {
 		return err
 	}
 
-	opts := &entrust.ListOptions{Limit: *pageSize, SIEM: *siem}
+	opts := &entrust.ListOptions{PageSize: *pageSize, SIEM: *siem}
 	if *since > 0 {
 		opts.Since = time.Now().Add(-*since)
 	}
