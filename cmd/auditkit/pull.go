@@ -21,8 +21,10 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/tanium"
+	"github.com/auditkit/auditkit/vendors"
 )
 
 // checkpointEvery bounds the events written between two checkpoints, should
@@ -36,7 +38,8 @@ const pullUsage = `Usage: auditkit pull VENDOR [flags]
 
 Pulls VENDOR's audit events and writes them as NDJSON, one event per line:
 OCSF 1.1.0 events by default, or the vendor's records as sent (--format raw).
-Credentials come from the environment only; "auditkit vendors" lists them.
+Credentials come from the environment only; "auditkit vendors" lists them,
+with each vendor's settings (a flag below, or its environment variable).
 
 Flags:
   --demo                 pull from a built-in fake of VENDOR's API (no credentials needed)
@@ -45,6 +48,8 @@ Flags:
   --format ocsf|raw      ocsf (default) or the vendor's record as sent
   --filter NAME=VALUE    a documented parameter of VENDOR (repeatable; see auditkit vendors)
   --page-size N          records per request (default: the vendor's)
+  --order O              oldest-first or newest-first, where the vendor's API can serve it
+                         (default: the API's own order; see auditkit vendors)
   --max-events N         stop after writing N events (resume later with --checkpoint)
   --output FILE          append to FILE instead of stdout
   --checkpoint FILE      resume from FILE if it exists; kept in step with the output and
@@ -70,7 +75,8 @@ type pullFlags struct {
 	pageSize, maxEvents           int
 	rateLimit                     string // as given
 	rateLimitSet                  bool   // --rate-limit was given
-	filters                       []nameValue
+	order                         string
+	filters                       []vendors.Param
 	settings                      map[string]string
 	demo, demoFaults, quiet       bool
 	allowPartial, allowHTTP       bool
@@ -89,6 +95,7 @@ func pullFlagSet(f *pullFlags) *flag.FlagSet {
 	fs.StringVar(&f.logLevel, "log-level", "warn", "")
 	fs.IntVar(&f.pageSize, "page-size", 0, "")
 	fs.IntVar(&f.maxEvents, "max-events", 0, "")
+	fs.StringVar(&f.order, "order", "", "")
 	fs.Func("rate-limit", "", func(v string) error {
 		f.rateLimit, f.rateLimitSet = v, true
 		return nil
@@ -103,11 +110,11 @@ func pullFlagSet(f *pullFlags) *flag.FlagSet {
 		if !ok || name == "" {
 			return fmt.Errorf("want NAME=VALUE, got %q", s)
 		}
-		f.filters = append(f.filters, nameValue{Name: name, Value: value})
+		f.filters = append(f.filters, vendors.Param{Name: name, Value: value})
 		return nil
 	})
 	f.settings = map[string]string{}
-	for _, s := range settingFlags {
+	for _, s := range settingFlags() {
 		fs.Func(s.Name, s.Usage, func(v string) error {
 			f.settings[s.Name] = v
 			return nil
@@ -145,7 +152,7 @@ func pull(ctx context.Context, args []string, e *env) int {
 	pos, err := parseArgs(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(e.stdout, pullUsage)
-		for _, s := range settingFlags {
+		for _, s := range settingFlags() {
 			fmt.Fprintf(e.stdout, "  --%-20s %s\n", s.Name+" "+strings.ToUpper(s.Name), s.Usage)
 		}
 		fmt.Fprintf(e.stdout, "\nVendors: %s\n", vendorNames())
@@ -169,7 +176,8 @@ func pull(ctx context.Context, args []string, e *env) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintf(p.stderr(), "auditkit: %s: %s\n", v.Name, oneLine(strings.TrimPrefix(err.Error(), v.Name+": ")))
+	msg := strings.TrimPrefix(err.Error(), "auditclient: ")
+	fmt.Fprintf(p.stderr(), "auditkit: %s: %s\n", v.Name, oneLine(strings.TrimPrefix(msg, v.Name+": ")))
 	var ue *usageError
 	if errors.As(err, &ue) {
 		return exitUsage
@@ -224,7 +232,7 @@ func oneLine(s string) string {
 
 // puller is one "auditkit pull".
 type puller struct {
-	v    *vendor
+	v    *vendors.Vendor
 	f    *pullFlags
 	e    *env
 	prog *progress
@@ -237,16 +245,16 @@ func (p *puller) stderr() io.Writer {
 	return p.e.stderr
 }
 
-// config checks the flags and builds the vendor's pullConfig (without
-// Resume). It sends nothing.
-func (p *puller) config(now time.Time) (*pullConfig, error) {
+// config checks the flags and builds the vendor's Config (without Resume
+// and the demo's settings): the settings from the environment, overridden
+// by their flags. It sends nothing.
+func (p *puller) config(now time.Time) (*vendors.Config, error) {
 	f, v := p.f, p.v
-	cfg := &pullConfig{
-		BaseURL:   f.baseURL,
-		PageSize:  f.pageSize,
-		Settings:  map[string]string{},
-		Getenv:    p.e.getenv,
-		UserAgent: userAgent,
+	cfg := &vendors.Config{
+		BaseURL:  f.baseURL,
+		PageSize: f.pageSize,
+		Settings: v.SettingsFromEnv(p.e.getenv),
+		Options:  []auditclient.Option{auditclient.WithUserAgent(userAgent)},
 	}
 	var err error
 	if cfg.Since, err = parseTime("since", f.since, now); err != nil {
@@ -263,6 +271,9 @@ func (p *puller) config(now time.Time) (*pullConfig, error) {
 	default:
 		return nil, usagef("--format %q: want ocsf or raw", f.format)
 	}
+	if cfg.Order, err = auditclient.ParseOrder(f.order); err != nil {
+		return nil, usagef("--%v", err)
+	}
 	if f.pageSize < 0 {
 		return nil, usagef("--page-size %d: want a positive number (or 0 for the vendor's default)", f.pageSize)
 	}
@@ -274,7 +285,7 @@ func (p *puller) config(now time.Time) (*pullConfig, error) {
 		if err != nil {
 			return nil, err
 		}
-		cfg.ClientOptions = append(cfg.ClientOptions, auditclient.WithRateLimit(rate.Limit(r), 1))
+		cfg.Options = append(cfg.Options, auditclient.WithRateLimit(rate.Limit(r), 1))
 	}
 	for _, fv := range f.filters {
 		if !hasFilter(v, fv.Name) {
@@ -288,13 +299,14 @@ func (p *puller) config(now time.Time) (*pullConfig, error) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if !containsString(v.Settings, name) {
-			if len(v.Settings) == 0 {
-				return nil, usagef("--%s is not a setting of %s, which takes none", name, v.Name)
+		s := flagSetting(v, name)
+		if s == nil {
+			if flags := vendorFlags(v); len(flags) > 0 {
+				return nil, usagef("--%s is not a setting of %s; its settings are: --%s", name, v.Name, strings.Join(flags, ", --"))
 			}
-			return nil, usagef("--%s is not a setting of %s; its settings are: --%s", name, v.Name, strings.Join(v.Settings, ", --"))
+			return nil, usagef("--%s is not a setting of %s, which takes none", name, v.Name)
 		}
-		cfg.Settings[name] = f.settings[name]
+		cfg.Settings[s.Name] = f.settings[name]
 	}
 	if f.demoFaults && !f.demo {
 		return nil, usagef("--demo-faults needs --demo")
@@ -303,11 +315,14 @@ func (p *puller) config(now time.Time) (*pullConfig, error) {
 		return nil, usagef("--demo and --base-url exclude each other: --demo pulls from a built-in fake")
 	}
 	if f.allowHTTP {
-		cfg.ClientOptions = append(cfg.ClientOptions, auditclient.WithInsecureHTTP())
+		cfg.Options = append(cfg.Options, auditclient.WithInsecureHTTP())
 	} else {
-		for _, u := range []struct{ flag, value string }{{"base-url", f.baseURL}, {"server", f.settings["server"]}, {"tenant", f.settings["tenant"]}} {
-			if insecureURL(u.value) {
-				return nil, usagef("--%s %s: plain http to a host that is not loopback would send the credentials in clear; use https, or --allow-http", u.flag, u.value)
+		if insecureURL(f.baseURL) {
+			return nil, usagef("--base-url %s: plain http to a host that is not loopback would send the credentials in clear; use https, or --allow-http", f.baseURL)
+		}
+		for _, s := range v.Settings {
+			if val := cfg.Settings[s.Name]; s.BaseURL && insecureURL(val) {
+				return nil, usagef("%s %s: plain http to a host that is not loopback would send the credentials in clear; use https, or --allow-http", settingSource(s, f.settings), val)
 			}
 		}
 	}
@@ -317,22 +332,13 @@ func (p *puller) config(now time.Time) (*pullConfig, error) {
 	return cfg, nil
 }
 
-func hasFilter(v *vendor, name string) bool {
-	for _, f := range v.Filters {
-		if f.Name == name {
-			return true
-		}
+// settingSource names where s was read from: its flag, if given, or its
+// environment variable.
+func settingSource(s vendors.Setting, flags map[string]string) string {
+	if _, ok := flags[s.Flag]; ok && s.Flag != "" {
+		return "--" + s.Flag
 	}
-	return false
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return s.Env
 }
 
 func sameFile(a, b string) bool {
@@ -403,7 +409,7 @@ func (p *puller) run(ctx context.Context) error {
 	}
 	p.prog = newProgress(v.Name, p.e.stderr, !f.quiet && p.e.isTerminal())
 	logger := slog.New(slog.NewTextHandler(p.prog, &slog.HandlerOptions{Level: level}))
-	cfg.Logger = logger
+	cfg.Options = append(cfg.Options, auditclient.WithLogger(logger))
 
 	// The checkpoint file, checked against this pull before anything else.
 	var outPath string
@@ -429,51 +435,45 @@ func (p *puller) run(ctx context.Context) error {
 	// --demo: start the fake and point the pull at it.
 	var demoURL string
 	if f.demo {
-		dc := demoConfig{Now: time.Now().UTC().Truncate(time.Hour)}
+		dc := audittest.DemoConfig{Now: demoNow()}
 		if f.demoFaults {
 			dc.Faults = demoFaults()
 		}
-		d, err := v.Demo(dc)
+		d, err := audittest.StartDemo(v.Name, dc)
 		if err != nil {
 			return fmt.Errorf("starting the demo fake: %w", err)
 		}
-		if d.Close != nil {
-			defer d.Close()
-		}
+		defer d.Close()
 		demoURL = d.BaseURL
 		cfg.BaseURL = d.BaseURL
-		real := cfg.Getenv
-		cfg.Getenv = func(k string) string {
-			if v, ok := d.Env[k]; ok {
-				return v
-			}
-			return real(k)
-		}
 		for k, val := range d.Settings {
-			if _, given := cfg.Settings[k]; !given {
-				cfg.Settings[k] = val
+			// The fake's credentials always; its other settings (such as
+			// Tanium's objects) unless given by flag.
+			if s := v.Setting(k); s != nil && !s.Secret {
+				if _, given := f.settings[s.Flag]; given && s.Flag != "" {
+					continue
+				}
 			}
+			cfg.Settings[k] = val
 		}
-		cfg.ClientOptions = append(demoClientOptions(), cfg.ClientOptions...)
+		cfg.Options = append(demoClientOptions(), cfg.Options...)
 		logger.Info("demo fake started", "vendor", v.Name, "url", demoURL)
 	}
 
 	// Open the walk: nothing is sent yet, so every error is the user's.
-	op, err := v.Open(ctx, cfg)
+	src, err := v.Start(ctx, *cfg)
 	if err != nil {
 		msg := err.Error()
-		for _, ev := range v.Env {
-			if strings.Contains(msg, ev.Name+" is not set") {
+		var ce *auditclient.ConfigError
+		if errors.As(err, &ce) && ce.Env != "" {
+			if s := v.Setting(strings.TrimPrefix(ce.Option, "setting ")); s != nil && s.Secret {
 				msg += " (credentials come from the environment only; see auditkit vendors, or try --demo)"
-				break
 			}
 		}
 		return &usageError{msg}
 	}
-	if op.Close != nil {
-		defer op.Close()
-	}
-	it := op.Events
+	defer src.Client.CloseIdleConnections()
+	it := src.Events
 	defer it.Close()
 	if err := it.Err(); err != nil {
 		if errors.Is(err, auditclient.ErrCheckpointMismatch) || errors.Is(err, auditclient.ErrCheckpointInvalid) {
@@ -505,7 +505,7 @@ func (p *puller) run(ctx context.Context) error {
 			return err
 		}
 	}
-	p.prog.begin(op.Stats)
+	p.prog.begin(src.Client.Stats)
 	return w.run(ctx)
 }
 

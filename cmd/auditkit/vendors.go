@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/auditkit/auditkit/vendors"
 )
 
 // listVendors is "auditkit vendors": each vendor, its endpoint, its filters
@@ -31,7 +33,7 @@ func listVendors(args []string, e *env) int {
 }
 
 func writeVendors(w io.Writer) {
-	for i, v := range vendors {
+	for i, v := range vendors.All() {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
@@ -43,23 +45,26 @@ func writeVendors(w io.Writer) {
 			base = "(none: give --base-url" + settingHint(v) + ")"
 		}
 		fmt.Fprintf(tw, "  base URL\t%s\n", base)
-		for j, ev := range v.Env {
-			label := ""
-			if j == 0 {
-				label = "env"
-			}
-			kind := "setting"
-			if ev.Secret {
-				kind = "credential"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s (%s)\n", label, ev.Name, ev.Help, kind)
-		}
 		for j, s := range v.Settings {
 			label := ""
 			if j == 0 {
-				label = "flags"
+				label = "settings"
 			}
-			fmt.Fprintf(tw, "  %s\t--%s\t%s\n", label, s, settingUsage(s))
+			var from []string
+			if s.Flag != "" {
+				from = append(from, "--"+s.Flag)
+			}
+			if s.Env != "" {
+				from = append(from, s.Env)
+			}
+			kind := "setting"
+			if s.Secret {
+				kind = "credential, environment only"
+			}
+			if s.Required {
+				kind += ", required"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s (%s)\n", label, strings.Join(from, " or "), s.Help, kind)
 		}
 		if len(v.Filters) == 0 {
 			fmt.Fprintf(tw, "  filters\t(none)\n")
@@ -69,49 +74,38 @@ func writeVendors(w io.Writer) {
 			if j == 0 {
 				label = "filters"
 			}
-			fmt.Fprintf(tw, "  %s\t%s=\t%s\t%s\n", label, f.Name, f.Allowed, f.Help)
+			allowed := f.Allowed
+			if allowed == "" && f.Values != nil {
+				allowed = strings.Join(f.Values, "|")
+			}
+			fmt.Fprintf(tw, "  %s\t%s=\t%s\t%s\n", label, f.Name, allowed, f.Help)
 		}
+		fmt.Fprintf(tw, "  order\t%s\n", orderLine(v))
 		fmt.Fprintf(tw, "  demo\tauditkit pull %s --demo\n", v.Name)
 		tw.Flush()
 	}
 }
 
+// orderLine says which --order values v takes, and its note.
+func orderLine(v *vendors.Vendor) string {
+	s := v.Natural.String() + " (the API's)"
+	for _, o := range v.Orders {
+		if o != v.Natural {
+			s += ", " + o.String()
+		}
+	}
+	if v.OrderNote != "" {
+		s += ": " + v.OrderNote
+	}
+	return s
+}
+
 // settingHint names the setting flags that can stand in for --base-url.
-func settingHint(v *vendor) string {
+func settingHint(v *vendors.Vendor) string {
 	for _, s := range v.Settings {
-		if s == "server" || s == "tenant" {
-			return " or --" + s
+		if s.BaseURL && s.Flag != "" {
+			return " or --" + s.Flag
 		}
 	}
 	return ""
-}
-
-func settingUsage(name string) string {
-	for _, s := range settingFlags {
-		if s.Name == name {
-			return s.Usage
-		}
-	}
-	return ""
-}
-
-// filterNames lists v's filter names, for error messages.
-func filterNames(v *vendor) string {
-	if len(v.Filters) == 0 {
-		return "none: " + v.Name + " takes no filter"
-	}
-	names := make([]string, len(v.Filters))
-	for i, f := range v.Filters {
-		names[i] = f.Name
-	}
-	return strings.Join(names, ", ")
-}
-
-// vendorNames lists the vendors, for error messages.
-func vendorNames() string {
-	names := make([]string, len(vendors))
-	for i, v := range vendors {
-		names[i] = v.Name
-	}
-	return strings.Join(names, ", ")
 }
