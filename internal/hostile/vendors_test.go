@@ -153,7 +153,7 @@ func ciscoVendor() *vendor {
 			if err != nil {
 				return nil, err
 			}
-			return c.Events(ctx, &cisco.ListOptions{Since: day("2022-03-18"), Until: day("2022-03-19"), PageSize: 2}, nil), nil
+			return c.Events(ctx, &cisco.ListOptions{StartTime: day("2022-03-18"), EndTime: day("2022-03-19"), Limit: 2}, nil), nil
 		},
 		records:      2,
 		goodRequests: 1,
@@ -282,7 +282,7 @@ func nprintingVendor() *vendor {
 			if err != nil {
 				return nil, err
 			}
-			return c.Events(ctx, &nprinting.ListOptions{Since: day("2024-03-05"), Until: day("2024-03-06"), PageSize: 2}, nil), nil
+			return c.Events(ctx, &nprinting.ListOptions{Start: day("2024-03-05"), End: day("2024-03-06"), Limit: 2}, nil), nil
 		},
 		records:      2,
 		goodRequests: 1,
@@ -313,7 +313,7 @@ func taniumVendor() *vendor {
 		name:    "tanium",
 		secrets: []string{taniumToken},
 		events: func(ctx context.Context, opts []auditclient.Option) (auditclient.Iterator, error) {
-			c, err := tanium.NewClient("https://unused.invalid", taniumToken, opts...)
+			c, err := tanium.NewClient(taniumToken, opts...)
 			if err != nil {
 				return nil, err
 			}

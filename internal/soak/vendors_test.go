@@ -75,7 +75,7 @@ var vendors = []vendor{
 			c, err := cisco.NewClient(a.ClientID(), a.APIKey(), append(opts, auditclient.WithBaseURL(base))...)
 			check(tb, err)
 			return walker{func(ctx context.Context) auditclient.Iterator {
-				return c.Events(ctx, &cisco.ListOptions{PageSize: 100}, nil)
+				return c.Events(ctx, &cisco.ListOptions{Limit: 100}, nil)
 			}, c.HTTP()}
 		},
 	},
@@ -117,7 +117,7 @@ var vendors = []vendor{
 			c, err := nprinting.NewClient(base, a.Token(), opts...)
 			check(tb, err)
 			return walker{func(ctx context.Context) auditclient.Iterator {
-				return c.Events(ctx, &nprinting.ListOptions{PageSize: 100}, nil)
+				return c.Events(ctx, &nprinting.ListOptions{Limit: 100}, nil)
 			}, c.HTTP()}
 		},
 	},
@@ -132,10 +132,10 @@ var vendors = []vendor{
 			if err != nil {
 				tb.Fatal(err)
 			}
-			c, err := tanium.NewClient(base, a.APIToken(), opts...)
+			c, err := tanium.NewClient(a.APIToken(), append(opts, auditclient.WithBaseURL(base))...)
 			check(tb, err)
 			return walker{func(ctx context.Context) auditclient.Iterator {
-				return c.Events(ctx, &tanium.ListOptions{Objects: objs, PageSize: 100, Concurrency: concurrency}, nil)
+				return c.Events(ctx, &tanium.ListOptions{Objects: objs, HistorySize: 100, Concurrency: concurrency}, nil)
 			}, c.HTTP()}
 		},
 	},
