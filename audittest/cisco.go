@@ -52,9 +52,6 @@ const (
 	CiscoHeaderStyleXRateDashLimit = "x-rate-limit"
 )
 
-// ciscoDefaultEnd is the time of the newest event of the default data set.
-func ciscoDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
-
 // Versions the Cisco API prints in its bodies: v1.2.0 on the audit_logs
 // responses of the document, v0.1.0 on the one error envelope Cisco
 // documents (the overview's 401).
@@ -86,9 +83,15 @@ type CiscoOptions struct {
 	// can plant an odd record). A record whose created_at is missing or not
 	// RFC 3339 sorts last and counts as the zero time for time filters.
 	//
-	// nil serves GenerateCiscoEvents(DefaultCiscoEvents, 1,
-	// 2024-06-19T12:00:00Z); an empty, non-nil slice serves no events.
+	// nil serves GenerateCiscoEvents(DefaultCiscoEvents, 1, Now): a data
+	// set ending when the fake starts, so that a walk of the last day
+	// finds events; an empty, non-nil slice serves no events.
 	Events []json.RawMessage
+
+	// Now is the end of the default data set (when Events is nil): the
+	// time of its newest record, to the second. Zero means the time the
+	// fake starts.
+	Now time.Time
 
 	// Faults configures fault injection; see Faults.
 	Faults Faults
@@ -197,6 +200,23 @@ type ciscoEvent struct {
 
 func (e ciscoEvent) rawJSON() json.RawMessage { return e.raw }
 
+func init() { registerDemo("cisco", startCiscoDemo) }
+
+// startCiscoDemo serves cfg.Events generated records up to a second before
+// cfg.Now: a walk reads up to the last completed second before it starts,
+// so a record of the very second it starts in would wait for the next walk.
+func startCiscoDemo(cfg DemoConfig) *Demo {
+	f := NewCisco(CiscoOptions{Events: GenerateCiscoEvents(cfg.Events, cfg.Seed, cfg.Now.Add(-time.Second)), Faults: cfg.Faults})
+	return &Demo{
+		BaseURL:  f.URL(),
+		Settings: map[string]string{"client_id": f.ClientID(), "api_key": f.APIKey()},
+		Secrets:  []string{f.ClientID(), f.APIKey()},
+		Records:  len(f.Events()),
+		Stats:    f.Stats,
+		Close:    f.Close,
+	}
+}
+
 // NewCisco starts a Cisco fake on a loopback port. The caller must call
 // Close. It never fails: unset options take their defaults and invalid ones
 // are clamped.
@@ -213,7 +233,7 @@ func NewCisco(opts CiscoOptions) *Cisco {
 	if c.headerStyle != CiscoHeaderStyleXRateDashLimit {
 		c.headerStyle = CiscoHeaderStyleXRateLimit
 	}
-	c.set.add(eventsOr(opts.Events, GenerateCiscoEvents, DefaultCiscoEvents, ciscoDefaultEnd()))
+	c.set.add(eventsOr(opts.Events, GenerateCiscoEvents, DefaultCiscoEvents, cmp.Or(opts.Now, c.start)))
 	c.liveInserts, c.liveMax, c.clock = max(opts.LiveInserts, 0), max(opts.LiveMax, 0), opts.Clock
 	if c.clock == nil {
 		c.clock = time.Now

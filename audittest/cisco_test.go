@@ -706,3 +706,60 @@ func TestCiscoLiveInserts(t *testing.T) {
 		t.Errorf("Events() holds %d, want 25", n)
 	}
 }
+
+// The default data set ends when the fake starts, or at CiscoOptions.Now:
+// the last day always holds records.
+func TestCiscoDefaultDataSetEndsNow(t *testing.T) {
+	before := time.Now().UTC().Truncate(time.Second)
+	c := StartCisco(t, CiscoOptions{})
+	newest := decodeRecord(t, c.Events()[0]).time(t)
+	if after := time.Now(); newest.Before(before) || newest.After(after) {
+		t.Errorf("newest record at %v, want the time the fake started, in [%v, %v]", newest, before, after)
+	}
+	if oldest := decodeRecord(t, c.Events()[DefaultCiscoEvents-1]).time(t); !oldest.Before(newest.Add(-24 * time.Hour)) {
+		t.Errorf("the data set spans only %v..%v", oldest, newest)
+	}
+
+	at := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	fixed := StartCisco(t, CiscoOptions{Now: at})
+	if !slices.EqualFunc(fixed.Events(), GenerateCiscoEvents(DefaultCiscoEvents, 1, at), func(a, b json.RawMessage) bool { return bytes.Equal(a, b) }) {
+		t.Error("CiscoOptions{Now: at} does not serve GenerateCiscoEvents(DefaultCiscoEvents, 1, at)")
+	}
+}
+
+// StartDemo("cisco") serves cfg.Events records up to a second before
+// cfg.Now, to the credentials it reports by registry setting name.
+func TestCiscoDemo(t *testing.T) {
+	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	d, err := StartDemo("cisco", DemoConfig{Now: now, Events: 120, Seed: 3, Faults: Faults{Script: []Fault{FaultUnavailable}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	id, key := d.Settings["client_id"], d.Settings["api_key"]
+	if d.Vendor != "cisco" || d.Records != 120 || len(d.Settings) != 2 || id == "" || key == "" ||
+		!slices.Contains(d.Secrets, id) || !slices.Contains(d.Secrets, key) {
+		t.Fatalf("demo %+v", d)
+	}
+	client := freshClient()
+	if resp, _ := fetchAs(t, client, d.BaseURL+"/v1/audit_logs?limit=500", id, key); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("first request: %d, want the scripted 503", resp.StatusCode)
+	}
+	resp, body := fetchAs(t, client, d.BaseURL+"/v1/audit_logs?limit=500", id, key)
+	var page ciscoPage
+	if err := json.Unmarshal(body, &page); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("%d %s: %v", resp.StatusCode, body, err)
+	}
+	want := GenerateCiscoEvents(120, 3, now.Add(-time.Second))
+	if len(page.Data) != len(want) {
+		t.Fatalf("%d records, want %d", len(page.Data), len(want))
+	}
+	for i := range want {
+		if !bytes.Equal(page.Data[i], want[i]) {
+			t.Fatalf("record %d: %s, want %s", i, page.Data[i], want[i])
+		}
+	}
+	if st := d.Stats(); st.Requests != 2 || st.Served != 1 || st.Injected[FaultUnavailable] != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}

@@ -10,10 +10,11 @@ import (
 	"github.com/auditkit/auditkit/audittest"
 )
 
-// ExampleNewCisco starts the Cisco fake with its default data set and reads
-// one page with plain net/http, as any client would.
+// ExampleNewCisco starts the Cisco fake with its default data set (ending
+// at Now, or when the fake starts) and reads one page with plain net/http,
+// as any client would.
 func ExampleNewCisco() {
-	c := audittest.NewCisco(audittest.CiscoOptions{})
+	c := audittest.NewCisco(audittest.CiscoOptions{Now: time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)})
 	defer c.Close()
 
 	req, err := http.NewRequest(http.MethodGet, c.URL()+"/v1/audit_logs?limit=2", nil)

@@ -88,7 +88,7 @@ func BenchmarkWalkList(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(&testing.T{}, fake)
 	walktest.BenchList(b, 2000, func() iter.Seq2[cisco.AuditLog, error] {
-		return c.List(context.Background(), &cisco.ListOptions{Limit: 100})
+		return c.Pages(context.Background(), &cisco.ListOptions{PageSize: 100}).All()
 	})
 }
 
@@ -96,6 +96,6 @@ func BenchmarkWalkEvents(b *testing.B) {
 	fake := benchFake(b)
 	c := fakeClient(&testing.T{}, fake)
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator {
-		return c.Events(context.Background(), &cisco.ListOptions{Limit: 100}, nil)
+		return c.Events(context.Background(), &cisco.ListOptions{PageSize: 100}, nil)
 	})
 }

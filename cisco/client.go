@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,11 +19,13 @@ import (
 	"github.com/auditkit/auditkit/pagination"
 )
 
-// Vendor is the name this package gives errors, logs and checkpoints.
-const Vendor = "cisco"
+// Name is the vendor's name: in the vendors registry, errors, logs and
+// checkpoints.
+const Name = "cisco"
 
 // The regional API hosts of Cisco Secure Endpoint. Pass one with
-// auditclient.WithBaseURL; North America is the default.
+// auditclient.WithBaseURL (the registry's region setting picks one by its
+// name: na, eu or apjc); North America is the default.
 const (
 	RegionNorthAmerica = "https://api.amp.cisco.com"
 	RegionEurope       = "https://api.eu.amp.cisco.com"
@@ -48,16 +49,24 @@ type Client struct {
 // read-only scope is enough). Options set the base URL (a Region* constant
 // or a fake's URL), HTTP client, retry policy, rate limit and logger.
 //
-// Neither credential ever appears in an error, a log line or %v output.
+// An empty credential, or a client id with a colon (which HTTP Basic cannot
+// carry), is an *auditclient.ConfigError naming the parameter and the
+// environment variable the auditkit CLI reads it from. Neither credential
+// ever appears in an error, a log line or %v output.
 func NewClient(clientID, apiKey string, opts ...auditclient.Option) (*Client, error) {
-	if clientID == "" {
-		return nil, errors.New("cisco: NewClient: the API client id is empty (CISCO_CLIENT_ID)")
+	bad := func(option, env, reason string) (*Client, error) {
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: option, Env: env, Reason: reason}
 	}
-	if apiKey == "" {
-		return nil, errors.New("cisco: NewClient: the API key is empty (CISCO_API_KEY)")
+	switch {
+	case clientID == "":
+		return bad("clientID", "CISCO_CLIENT_ID", "empty; it is the API client id (the HTTP Basic user)")
+	case strings.Contains(clientID, ":"):
+		return bad("clientID", "CISCO_CLIENT_ID", "it holds a colon, which an HTTP Basic user cannot")
+	case apiKey == "":
+		return bad("apiKey", "CISCO_API_KEY", "empty; it is the API key (the HTTP Basic password)")
 	}
 	cfg := auditclient.Config{
-		Vendor:      Vendor,
+		Vendor:      Name,
 		BaseURL:     RegionNorthAmerica,
 		Auth:        auditclient.BasicAuth(clientID, apiKey),
 		RateLimit:   DefaultRateLimit,
@@ -101,15 +110,17 @@ type Metadata struct {
 	Results Results `json:"results"`
 }
 
-// AuditLogPage is one response of GET /v1/audit_logs.
-type AuditLogPage struct {
+// Page is one response of GET /v1/audit_logs.
+type Page struct {
 	Version  string     `json:"version"`
 	Metadata Metadata   `json:"metadata"`
 	Data     []AuditLog `json:"data"`
 }
 
-// ListPage fetches one page of GET /v1/audit_logs with opts as given.
-func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditLogPage, error) {
+// ListPage sends one request of GET /v1/audit_logs with opts as given
+// (Offset included) and returns its page. Bad options are an
+// *auditclient.OptionError before anything is sent.
+func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error) {
 	link, err := c.firstLink(opts)
 	if err != nil {
 		return nil, err
@@ -117,34 +128,29 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*AuditLogPage
 	return c.fetch(ctx, link)
 }
 
-// Pages walks the pages of GET /v1/audit_logs, following metadata.links.next,
-// with the next page fetched while the current one is consumed. The options
-// are sent as given: unlike Events, the window is not pinned.
+// Pages walks the pages of GET /v1/audit_logs from opts (Offset included),
+// following metadata.links.next, with the next page fetched while the
+// current one is consumed; its All method yields record after record. The
+// options are sent as given: unlike Events, a zero Until is not pinned.
+// Bad options end the walk before any request, with an
+// *auditclient.OptionError.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditLog] {
 	link, err := c.firstLink(opts)
 	return c.pager(ctx, link, err)
 }
 
-// List walks every record of GET /v1/audit_logs, page after page. An error
-// is yielded once and ends the walk.
-func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[AuditLog, error] {
-	return c.Pages(ctx, opts).All()
-}
-
 // Events walks the audit log as OCSF events (see ToOCSF), newest first as the
 // API sends them, resuming from resume when it is not nil.
 //
-// opts.StartTime and opts.EndTime are the window, half-open as every
-// walk's: [StartTime, EndTime), a record created at exactly EndTime is not
-// yielded, one at exactly StartTime is. Cisco's end_time is inclusive and
-// to the second, so the walk sends as end_time the last whole second before
-// EndTime (see EndTimeFor). A zero EndTime is pinned to the start of the
-// second the walk starts in: records arriving meanwhile, within that second
-// or later, are outside end_time and cannot shift the offsets of later
-// pages (they are collected by the next, incremental walk from the
-// checkpoint). Should offsets shift nonetheless, the records a growing
-// total pushed from one page into the next are dropped. opts.Offset must be 0. Bad options end
-// the walk before any request, with an *OptionError from Err.
+// opts.Since and opts.Until are the window, half-open as every walk's:
+// [Since, Until), a record created at exactly Until is not yielded, one at
+// exactly Since is. A zero Until is pinned to the start of the second the
+// walk starts in: records arriving meanwhile, within that second or later,
+// are outside end_time and cannot shift the offsets of later pages (they
+// are collected by the next, incremental walk from the checkpoint). Should
+// offsets shift nonetheless, the records a growing total pushed from one
+// page into the next are dropped. opts.Offset must be 0. Bad options end
+// the walk before any request, with an *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
 	var o ListOptions
 	if opts != nil {
@@ -154,21 +160,19 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 		return auditclient.Emptied(err)
 	}
 	if o.Offset != 0 {
-		return auditclient.Emptied(&OptionError{"offset", strconv.Itoa(o.Offset), "0 with Events, which pages by itself and resumes from checkpoints"})
+		return auditclient.Emptied(&auditclient.OptionError{Vendor: Name, Option: "offset", Value: strconv.Itoa(o.Offset), Allowed: "0 with Events, which pages by itself and resumes from checkpoints"})
 	}
-	if o.Limit == 0 {
-		o.Limit = DefaultPageSize
-	}
+	o.PageSize = cmp.Or(o.PageSize, DefaultPageSize)
 	src := auditclient.Source[AuditLog]{
-		Vendor: Vendor,
-		Query:  auditclient.Fingerprint(Vendor, o.filters()),
-		Window: auditclient.Window{Since: o.StartTime, Until: o.EndTime},
+		Vendor: Name,
+		Query:  auditclient.Fingerprint(Name, o.filters()),
+		Window: auditclient.Window{Since: o.Since, Until: o.Until},
 		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[AuditLog] {
 			if token != "" {
 				return c.pager(ctx, token, nil)
 			}
 			q := o
-			q.StartTime, q.EndTime = w.Since, EndTimeFor(w.Until)
+			q.Since, q.Until = w.Since, w.Until
 			link, err := c.firstLink(&q)
 			return c.pager(ctx, link, err)
 		},
@@ -211,7 +215,7 @@ func (c *Client) AuditLogTypes(ctx context.Context) ([]AuditLogType, error) {
 				AuditLogType string `json:"audit_log_type"`
 			}
 			if err := json.Unmarshal(raw, &obj); err != nil {
-				return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: c.api.BaseURL().JoinPath("v1/audit_log_types").String(),
+				return nil, &auditclient.DecodeError{Vendor: Name, Method: http.MethodGet, URL: c.api.BaseURL().JoinPath("v1/audit_log_types").String(),
 					Err: fmt.Errorf("audit_log_types entry %s is neither a string nor an object", raw)}
 			}
 			t.Name = cmp.Or(obj.Name, obj.AuditLogType)
@@ -259,19 +263,6 @@ func (c *Client) relative(link string) string {
 	return rest
 }
 
-// EndTimeFor returns the end_time that bounds the half-open window ending at
-// until: the last whole second before it, in UTC. Cisco's end_time is
-// inclusive and to the second, so no record created at or after until (to
-// the second Cisco keeps) is inside it: 2025-06-02T00:00:00Z gives
-// 2025-06-01T23:59:59Z, and 12:00:05.3 gives 12:00:05. A zero until stays
-// zero (no end_time).
-func EndTimeFor(until time.Time) time.Time {
-	if until.IsZero() {
-		return until
-	}
-	return until.UTC().Add(-time.Nanosecond).Truncate(time.Second)
-}
-
 // pager walks next links from link; err, when set, ends it before any
 // request.
 //
@@ -284,19 +275,19 @@ func EndTimeFor(until time.Time) time.Time {
 // ($.metadata.links.next), and a page that repeats the page before record
 // for record ($.data).
 //
-// When records arrive during a walk whose end is not pinned (Pages, List),
+// When records arrive during a walk whose end is not pinned (Pages),
 // the offsets shift: the last records of a page come again at the head of
 // the next, as many as the total grew. Those are dropped. Records the API
 // cannot tell apart (byte-identical twins, which Cisco does produce) are
 // kept: only a repeat the growth of the total explains is dropped.
 func (c *Client) pager(ctx context.Context, link string, err error) *pagination.Pager[AuditLog] {
+	if err != nil {
+		return pagination.NextToken(ctx, func(context.Context, string) ([]AuditLog, string, error) { return nil, "", err }, pagination.Options{})
+	}
 	total := -1 // the first page's total
 	prevTotal := -1
 	var prev []string // the uids of the page before, in order
 	return pagination.NextLink(ctx, link, func(ctx context.Context, link string) ([]AuditLog, string, error) {
-		if err != nil {
-			return nil, "", err
-		}
 		p, u, err := c.fetchPage(ctx, link)
 		if err != nil {
 			return nil, "", err
@@ -343,7 +334,7 @@ func overlap(prev, cur []string, grew int) int {
 
 // checkPage checks the page fetched at offset at against the walk's total
 // (the first page's) and its own counts.
-func checkPage(p *AuditLogPage, at, total int, next string) error {
+func checkPage(p *Page, at, total int, next string) error {
 	n := len(p.Data)
 	if n == 0 {
 		switch {
@@ -406,19 +397,19 @@ func inconsistent(u string, err error) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
-	return &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: u, Path: pe.Path, Err: err}
+	return &auditclient.DecodeError{Vendor: Name, Method: http.MethodGet, URL: u, Path: pe.Path, Err: err}
 }
 
 // fetch gets one page by its link, relative to the base URL or absolute. The
 // client refuses a link to another scheme or host before sending anything.
-func (c *Client) fetch(ctx context.Context, link string) (*AuditLogPage, error) {
+func (c *Client) fetch(ctx context.Context, link string) (*Page, error) {
 	p, _, err := c.fetchPage(ctx, link)
 	return p, err
 }
 
 // fetchPage is fetch that also returns the URL that answered, redacted.
-func (c *Client) fetchPage(ctx context.Context, link string) (*AuditLogPage, string, error) {
-	var p AuditLogPage
+func (c *Client) fetchPage(ctx context.Context, link string) (*Page, string, error) {
+	var p Page
 	resp, err := c.api.Get(ctx, link, nil, &p)
 	if err != nil {
 		return nil, "", err

@@ -58,7 +58,7 @@ func docExample(t *testing.T, name string) []byte {
 
 func TestListPageSendsExactQuery(t *testing.T) {
 	start := time.Date(2015, 10, 1, 0, 0, 0, 0, time.UTC)
-	end := time.Date(2018, 10, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(2018, 10, 1, 0, 0, 1, 0, time.UTC) // Until is exclusive: end_time is the second before
 	cet := time.FixedZone("CET", 2*3600)
 	tests := []struct {
 		name string
@@ -66,16 +66,19 @@ func TestListPageSendsExactQuery(t *testing.T) {
 		want string
 	}{
 		{"none", nil, ""},
-		{"audit_log_type", &cisco.ListOptions{AuditLogType: "User", Limit: 5}, "audit_log_type=User&limit=5"},
-		{"audit_log_id", &cisco.ListOptions{AuditLogID: "e773a9eb-296c-40df-98d8-bed46322589d", Limit: 5}, "audit_log_id=e773a9eb-296c-40df-98d8-bed46322589d&limit=5"},
+		{"audit_log_type", &cisco.ListOptions{AuditLogType: "User", PageSize: 5}, "audit_log_type=User&limit=5"},
+		{"audit_log_id", &cisco.ListOptions{AuditLogID: "e773a9eb-296c-40df-98d8-bed46322589d", PageSize: 5}, "audit_log_id=e773a9eb-296c-40df-98d8-bed46322589d&limit=5"},
 		{"connector audit_log_id", &cisco.ListOptions{AuditLogID: "16db5cf986eec6f44422"}, "audit_log_id=16db5cf986eec6f44422"},
-		{"event", &cisco.ListOptions{Event: "login", Limit: 5}, "event=login&limit=5"},
-		{"start_time", &cisco.ListOptions{StartTime: start, Limit: 5}, "limit=5&start_time=2015-10-01T00%3A00%3A00%2B00%3A00"},
-		{"end_time", &cisco.ListOptions{EndTime: end, Limit: 5}, "end_time=2018-10-01T00%3A00%3A00%2B00%3A00&limit=5"},
-		{"audit_log_user", &cisco.ListOptions{AuditLogUser: "amp@cisco.com", Limit: 5}, "audit_log_user=amp%40cisco.com&limit=5"},
-		{"offset", &cisco.ListOptions{Limit: 500, Offset: 500}, "limit=500&offset=500"},
-		{"time in another zone is sent in UTC, to the second", &cisco.ListOptions{StartTime: time.Date(2024, 6, 19, 2, 0, 0, 999, cet)}, "start_time=2024-06-19T00%3A00%3A00%2B00%3A00"},
-		{"all", &cisco.ListOptions{AuditLogType: "Computer", Limit: 100, AuditLogID: "16db5cf986eec6f44422", Event: "create", StartTime: start, EndTime: end, AuditLogUser: "a@b.c", Offset: 200},
+		{"event", &cisco.ListOptions{Event: "login", PageSize: 5}, "event=login&limit=5"},
+		{"start_time", &cisco.ListOptions{Since: start, PageSize: 5}, "limit=5&start_time=2015-10-01T00%3A00%3A00%2B00%3A00"},
+		{"end_time", &cisco.ListOptions{Until: end, PageSize: 5}, "end_time=2018-10-01T00%3A00%3A00%2B00%3A00&limit=5"},
+		{"audit_log_user", &cisco.ListOptions{AuditLogUser: "amp@cisco.com", PageSize: 5}, "audit_log_user=amp%40cisco.com&limit=5"},
+		{"offset", &cisco.ListOptions{PageSize: 500, Offset: 500}, "limit=500&offset=500"},
+		{"time in another zone is sent in UTC, to the second", &cisco.ListOptions{Since: time.Date(2024, 6, 19, 2, 0, 0, 999, cet)}, "start_time=2024-06-19T00%3A00%3A00%2B00%3A00"},
+		{"until in another zone: the last whole second before it, in UTC", &cisco.ListOptions{Until: time.Date(2024, 6, 19, 2, 0, 5, 300, cet)}, "end_time=2024-06-19T00%3A00%3A05%2B00%3A00"},
+		{"until on a whole second: the second before", &cisco.ListOptions{Until: time.Date(2025, 6, 2, 0, 0, 0, 0, time.UTC)}, "end_time=2025-06-01T23%3A59%3A59%2B00%3A00"},
+		{"order newest first, as the API sends: nothing to send", &cisco.ListOptions{Order: auditclient.NewestFirst, PageSize: 5}, "limit=5"},
+		{"all", &cisco.ListOptions{AuditLogType: "Computer", PageSize: 100, AuditLogID: "16db5cf986eec6f44422", Event: "create", Since: start, Until: end, AuditLogUser: "a@b.c", Offset: 200},
 			"audit_log_id=16db5cf986eec6f44422&audit_log_type=Computer&audit_log_user=a%40b.c&end_time=2018-10-01T00%3A00%3A00%2B00%3A00&event=create&limit=100&offset=200&start_time=2015-10-01T00%3A00%3A00%2B00%3A00"},
 	}
 	for _, tt := range tests {
@@ -115,12 +118,12 @@ func TestDocumentRequestsFromOptions(t *testing.T) {
 	reqs := audittest.CiscoDocExampleRequests()
 	opts := map[string]*cisco.ListOptions{
 		"list":              nil,
-		"by_audit_log_type": {AuditLogType: "User", Limit: 5},
-		"by_audit_log_id":   {AuditLogID: "e773a9eb-296c-40df-98d8-bed46322589d", Limit: 5},
-		"by_event":          {Event: "login", Limit: 5},
-		"by_start_time":     {StartTime: time.Date(2015, 10, 1, 0, 0, 0, 0, time.UTC), Limit: 5},
-		"by_end_time":       {EndTime: time.Date(2018, 10, 1, 0, 0, 0, 0, time.UTC), Limit: 5},
-		"by_audit_log_user": {AuditLogUser: "amp@cisco.com", Limit: 5},
+		"by_audit_log_type": {AuditLogType: "User", PageSize: 5},
+		"by_audit_log_id":   {AuditLogID: "e773a9eb-296c-40df-98d8-bed46322589d", PageSize: 5},
+		"by_event":          {Event: "login", PageSize: 5},
+		"by_start_time":     {Since: time.Date(2015, 10, 1, 0, 0, 0, 0, time.UTC), PageSize: 5},
+		"by_end_time":       {Until: time.Date(2018, 10, 1, 0, 0, 1, 0, time.UTC), PageSize: 5}, // end_time is inclusive
+		"by_audit_log_user": {AuditLogUser: "amp@cisco.com", PageSize: 5},
 	}
 	if len(reqs) != len(opts) {
 		t.Fatalf("%d example requests, %d option sets", len(reqs), len(opts))
@@ -316,7 +319,7 @@ func TestErrorEnvelopes(t *testing.T) {
 				r.Header.Set("X-Request-Id", "req-"+tt.code)
 				return r, nil
 			})
-			_, err := c.ListPage(context.Background(), &cisco.ListOptions{Limit: 5})
+			_, err := c.ListPage(context.Background(), &cisco.ListOptions{PageSize: 5})
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -354,21 +357,27 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		opts   cisco.ListOptions
 		option string
 	}{
-		{cisco.ListOptions{Limit: -1}, "limit"},
-		{cisco.ListOptions{Limit: 501}, "limit"},
+		{cisco.ListOptions{PageSize: -1}, "limit"},
+		{cisco.ListOptions{PageSize: 501}, "limit"},
 		{cisco.ListOptions{Offset: -5}, "offset"},
 		{cisco.ListOptions{AuditLogID: "not-a-guid"}, "audit_log_id"},
-		{cisco.ListOptions{StartTime: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), EndTime: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, "start_time"},
+		{cisco.ListOptions{Since: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, "start_time"},
+		{cisco.ListOptions{Since: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, "start_time"}, // [t, t) is empty
+		{cisco.ListOptions{Order: auditclient.OldestFirst}, "order"},
+		{cisco.ListOptions{Order: auditclient.Order(9)}, "order"},
 	}
 	for _, tt := range tests {
 		c, mt := mocked(t)
 		_, err := c.ListPage(context.Background(), &tt.opts)
-		var oe *cisco.OptionError
-		if !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" {
+		var oe *auditclient.OptionError
+		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Vendor != cisco.Name || oe.Option != tt.option || oe.Allowed == "" {
 			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
 		}
+		if _, err := c.Pages(context.Background(), &tt.opts).NextPage(context.Background()); !errors.As(err, &oe) || oe.Option != tt.option {
+			t.Errorf("Pages(%+v): err = %v", tt.opts, err)
+		}
 		it := c.Events(context.Background(), &tt.opts, nil)
-		if it.Next() || !errors.As(it.Err(), &oe) {
+		if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != tt.option {
 			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
 		}
 		if n := mt.GetTotalCallCount(); n != 0 {
@@ -376,8 +385,9 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		}
 	}
 	c, mt := mocked(t)
-	if it := c.Events(context.Background(), &cisco.ListOptions{Offset: 10}, nil); it.Next() || it.Err() == nil {
-		t.Error("Events with an offset must fail")
+	var oe *auditclient.OptionError
+	if it := c.Events(context.Background(), &cisco.ListOptions{Offset: 10}, nil); it.Next() || !errors.As(it.Err(), &oe) || oe.Option != "offset" {
+		t.Errorf("Events with an offset must fail: %v", it.Err())
 	}
 	if mt.GetTotalCallCount() != 0 {
 		t.Error("request sent")
@@ -385,11 +395,20 @@ func TestBadOptionsSendNothing(t *testing.T) {
 }
 
 func TestNewClientRejectsEmptyCredentials(t *testing.T) {
-	if _, err := cisco.NewClient("", "k"); err == nil || !strings.Contains(err.Error(), "CISCO_CLIENT_ID") {
-		t.Errorf("empty client id: %v", err)
-	}
-	if _, err := cisco.NewClient("id", ""); err == nil || !strings.Contains(err.Error(), "CISCO_API_KEY") {
-		t.Errorf("empty key: %v", err)
+	for _, tt := range []struct{ id, key, option, env string }{
+		{"", "k", "clientID", "CISCO_CLIENT_ID"},
+		{"id:x", "s3cr3t", "clientID", "CISCO_CLIENT_ID"},
+		{"id", "", "apiKey", "CISCO_API_KEY"},
+	} {
+		_, err := cisco.NewClient(tt.id, tt.key)
+		var ce *auditclient.ConfigError
+		if !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || ce.Vendor != cisco.Name || ce.Option != tt.option || ce.Env != tt.env ||
+			ce.Value != "" || !strings.Contains(err.Error(), tt.env) {
+			t.Errorf("NewClient(%q, %q): %#v", tt.id, tt.key, err)
+		}
+		if strings.Contains(err.Error(), "id:x") || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("the error shows a credential: %v", err)
+		}
 	}
 	if _, err := cisco.NewClient("id", "k", auditclient.WithBaseURL("ftp://x")); err == nil {
 		t.Error("bad base URL accepted")

@@ -3,6 +3,44 @@
 //
 // API reference: https://api-docs.amp.cisco.com/api_actions/details?api_action=GET+%2Fv1%2Faudit_logs&api_host=api.amp.cisco.com&api_resource=AuditLog&api_version=v1
 //
+//	client, err := cisco.NewClient(os.Getenv("CISCO_CLIENT_ID"), os.Getenv("CISCO_API_KEY"),
+//		auditclient.WithBaseURL(cisco.RegionEurope)) // leave out for North America
+//	if err != nil {
+//		return err // *auditclient.ConfigError: a credential is missing
+//	}
+//	it := client.Events(ctx, &cisco.ListOptions{Since: time.Now().Add(-24 * time.Hour)}, nil)
+//	defer it.Close()
+//	enc := json.NewEncoder(os.Stdout)
+//	for ev, err := range it.All() {
+//		if err != nil {
+//			return err
+//		}
+//		enc.Encode(ev) // one OCSF event
+//	}
+//	saved, _ := json.Marshal(it.Checkpoint()) // resume the next run from here
+//
+// # Three ways to walk
+//
+// Events is what most programs want: OCSF events, with the window pinned
+// so that offsets hold still, records never yielded twice, and a
+// checkpoint to resume from. Pages gives Cisco's own records (AuditLog),
+// page by page, following the API's next links (its All method yields them
+// one by one); use it to read fields OCSF does not keep, or to page from an
+// Offset. ListPage sends exactly one request with the options as given and
+// returns the Page as the API sent it, metadata included.
+//
+// # Order
+//
+// Records come newest first, as the API sends them: it documents no
+// parameter that sorts otherwise, so ListOptions.Order takes NaturalOrder
+// or NewestFirst, and OldestFirst is an *auditclient.OptionError.
+//
+// # Registry
+//
+// Importing the package registers Vendor with package vendors, under the
+// name "cisco", with the settings client_id, api_key (both required and
+// secret) and region (na, eu or apjc), and the four documented filters.
+//
 // # Authentication and regions
 //
 // The API takes HTTP Basic with the API client id as user and the API key as
@@ -13,8 +51,8 @@
 // # Paging
 //
 // The API pages by offset and says where the next page is in
-// metadata.links.next, an absolute URL that repeats the query. Pages and List
-// follow it verbatim, fetching the next page while the current one is
+// metadata.links.next, an absolute URL that repeats the query. Pages and
+// Events follow it, fetching the next page while the current one is
 // consumed; the walk ends when the link is absent or a page is empty. A link
 // to another scheme or host is refused and nothing is sent there.
 //
@@ -26,12 +64,12 @@
 // in, is inside it. What arrives meanwhile is collected by the next walk,
 // resumed from the checkpoint.
 //
-// Windows are half-open, [StartTime, EndTime), as for every vendor: Events
-// sends as end_time the last whole second before EndTime (EndTimeFor), so
-// a record created at exactly EndTime is not yielded and one at exactly
-// StartTime is. ListPage, Pages and List send EndTime as given.
+// Windows are half-open, [Since, Until), as for every vendor: ListPage,
+// Pages and Events all send as end_time the last whole second before Until
+// (EndTimeFor), so a record created at exactly Until is not read and one at
+// exactly Since is.
 //
-// Should offsets shift nonetheless (Pages and List without an end_time),
+// Should offsets shift nonetheless (Pages without an Until),
 // the records a growing total pushed from one page into the next are
 // dropped; byte-identical twins, which the API produces, are kept.
 //
@@ -67,7 +105,7 @@
 //
 // # Unconfirmed
 //
-// The document does not say: the largest limit (MaxLimit is 500, what public
+// The document does not say: the largest limit (MaxPageSize is 500, what public
 // collectors use), that offset is a documented parameter (it is in every next
 // link), the default order (newest first is what v1 lists do), nor the shape
 // of GET /v1/audit_log_types (AuditLogTypes accepts strings or objects).

@@ -20,7 +20,7 @@ import (
 )
 
 // FuzzDecodePage: a body of GET /v1/audit_logs never panics the decoder
-// (AuditLogPage, what ListPage decodes); every record it yields has a time,
+// (Page, what ListPage decodes); every record it yields has a time,
 // re-decodes alone from its own JSON with the same uid, and ToOCSF gives a
 // valid event that marshals to JSON. Seeds: the document's seven examples,
 // the fixture of vendors.md and generated records.
@@ -42,7 +42,7 @@ func FuzzDecodePage(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var p AuditLogPage
+		var p Page
 		if err := fuzzcheck.Decode(body, &p); err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error text")
@@ -170,7 +170,7 @@ func FuzzNextLink(f *testing.F) {
 		}
 		n := 0
 		var werr error
-		for _, err := range c.List(ctx, &ListOptions{Limit: 1}) {
+		for _, err := range c.Pages(ctx, &ListOptions{PageSize: 1}).All() {
 			n++
 			if err != nil {
 				werr = err
@@ -183,10 +183,10 @@ func FuzzNextLink(f *testing.F) {
 		check("List", n, werr)
 
 		tr.n.Store(0)
-		o := ListOptions{Limit: 1, EndTime: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}
-		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Vendor,
-			Query:    auditclient.Fingerprint(Vendor, o.filters()),
-			Window:   auditclient.Window{Until: o.EndTime},
+		o := ListOptions{PageSize: 1, Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}
+		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Name,
+			Query:    auditclient.Fingerprint(Name, o.filters()),
+			Window:   auditclient.Window{Until: o.Until},
 			Position: &auditclient.Position{Token: link, Skip: int(skip % 3)}}
 		it := c.Events(ctx, &o, cp)
 		n = 0

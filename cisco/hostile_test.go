@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -69,7 +70,7 @@ func hostileWalk(t *testing.T, respond func(offset int) string) ([]ocsf.Event, e
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := c.Events(context.Background(), &cisco.ListOptions{StartTime: time.Date(2022, 3, 18, 0, 0, 0, 0, time.UTC), EndTime: time.Date(2022, 3, 19, 0, 0, 0, 0, time.UTC), Limit: 2}, nil)
+	it := c.Events(context.Background(), &cisco.ListOptions{Since: time.Date(2022, 3, 18, 0, 0, 0, 0, time.UTC), Until: time.Date(2022, 3, 19, 0, 0, 0, 0, time.UTC), PageSize: 2}, nil)
 	defer it.Close()
 	var evs []ocsf.Event
 	for it.Next() {
@@ -88,7 +89,7 @@ func checkDecodeError(t *testing.T, evs []ocsf.Event, err error, path string) {
 	if !errors.As(err, &de) || !errors.Is(err, auditclient.ErrMalformedResponse) {
 		t.Fatalf("err = %v (%T), want a *auditclient.DecodeError", err, err)
 	}
-	if de.Path != path || de.Vendor != cisco.Vendor || !strings.Contains(de.URL, "/v1/audit_logs") {
+	if de.Path != path || de.Vendor != cisco.Name || !strings.Contains(de.URL, "/v1/audit_logs") {
 		t.Errorf("DecodeError path %q vendor %q URL %q; want path %q", de.Path, de.Vendor, de.URL, path)
 	}
 	for _, s := range []string{testClientID, testAPIKey} {
@@ -260,7 +261,7 @@ func TestShiftedRecordsDroppedTwinsKept(t *testing.T) {
 			return httpmock.NewStringResponse(200, pages[off]), nil
 		})
 		var got []string
-		for a, err := range c.List(context.Background(), &cisco.ListOptions{Limit: 2}) {
+		for a, err := range c.Pages(context.Background(), &cisco.ListOptions{PageSize: 2}).All() {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,9 +289,9 @@ func TestShiftedRecordsDroppedTwinsKept(t *testing.T) {
 	}
 }
 
-// The window is half-open, [StartTime, EndTime): end_time is the last whole
-// second before EndTime, so --until 2025-06-02T00:00:00Z sends
-// end_time=2025-06-01T23:59:59+00:00; a zero EndTime is pinned to the start
+// The window is half-open, [Since, Until): end_time is the last whole
+// second before Until, so --until 2025-06-02T00:00:00Z sends
+// end_time=2025-06-01T23:59:59+00:00; a zero Until is pinned to the start
 // of the second the walk starts in. Exact requests, through httpmock.
 func TestEndTimeIsTheLastSecondBefore(t *testing.T) {
 	since := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
@@ -316,7 +317,7 @@ func TestEndTimeIsTheLastSecondBefore(t *testing.T) {
 				got = append(got, r.URL.RawQuery)
 				return httpmock.NewStringResponse(200, page(0, 0, "")), nil
 			})
-			it := c.Events(context.Background(), &cisco.ListOptions{StartTime: since, EndTime: tt.until}, nil)
+			it := c.Events(context.Background(), &cisco.ListOptions{Since: since, Until: tt.until}, nil)
 			for _, err := range it.All() {
 				if err != nil {
 					t.Fatal(err)
@@ -332,8 +333,9 @@ func TestEndTimeIsTheLastSecondBefore(t *testing.T) {
 	}
 }
 
-// Against the fake: the record at exactly StartTime is yielded, the one at
-// exactly EndTime is not, the one a second before EndTime is.
+// Against the fake: the record at exactly Since is yielded, the one at
+// exactly Until is not, the one a second before Until is; Pages reads the
+// same window.
 func TestWindowBoundaries(t *testing.T) {
 	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
 	mk := func(created, name string) json.RawMessage {
@@ -348,7 +350,18 @@ func TestWindowBoundaries(t *testing.T) {
 		mk("2024-06-12T06:00:01Z", "after until"),
 	}})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &cisco.ListOptions{StartTime: at("2024-06-10T12:00:00Z"), EndTime: at("2024-06-12T06:00:00Z")}, nil)
+	window := &cisco.ListOptions{Since: at("2024-06-10T12:00:00Z"), Until: at("2024-06-12T06:00:00Z")}
+	var pages []string
+	for a, err := range c.Pages(context.Background(), window).All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, fmt.Sprint(a.NewAttributes["name"]))
+	}
+	if strings.Join(pages, ",") != "a second before until,at since" {
+		t.Errorf("Pages: records %q", pages)
+	}
+	it := c.Events(context.Background(), window, nil)
 	var names []string
 	for ev, err := range it.All() {
 		if err != nil {
@@ -361,7 +374,7 @@ func TestWindowBoundaries(t *testing.T) {
 	if strings.Join(names, ",") != "a second before until,at since" {
 		t.Errorf("events %q", names)
 	}
-	if q := fake.Requests()[0].Query; q.Get("end_time") != "2024-06-12T05:59:59+00:00" || q.Get("start_time") != "2024-06-10T12:00:00+00:00" {
+	if q := fake.Requests()[1].Query; q.Get("end_time") != "2024-06-12T05:59:59+00:00" || q.Get("start_time") != "2024-06-10T12:00:00+00:00" {
 		t.Errorf("query %v", q)
 	}
 }

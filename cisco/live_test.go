@@ -75,7 +75,7 @@ func TestLiveInsertsDuringAWalk(t *testing.T) {
 			want1 := walktest.CompactAll(t, fake.Events())
 			c := fakeClient(t, fake)
 			cisco.SetNow(c, clock.Now)
-			opts := &cisco.ListOptions{StartTime: t0.AddDate(0, -1, 0), Limit: limit}
+			opts := &cisco.ListOptions{Since: t0.AddDate(0, -1, 0), PageSize: limit}
 
 			it := c.Events(context.Background(), opts, nil)
 			got1 := walktest.Collect(t, it, -1)

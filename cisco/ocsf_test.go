@@ -118,7 +118,7 @@ func TestGolden(t *testing.T) {
 	inputs["fixture_vendors_md"] = fixture
 	for name, b := range inputs {
 		t.Run(name, func(t *testing.T) {
-			var page cisco.AuditLogPage
+			var page cisco.Page
 			if err := json.Unmarshal(b, &page); err != nil {
 				t.Fatal(err)
 			}

@@ -4,22 +4,20 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strconv"
 	"time"
 
+	"github.com/auditkit/auditkit/auditclient"
 	"github.com/google/go-querystring/query"
 )
 
-// MaxLimit is the largest page size this package sends. The API's own
-// maximum is not documented (UNCONFIRMED); 500 is what Cisco's v1 list
-// endpoints and the public collectors use.
-const MaxLimit = 500
+// MaxPageSize is the largest page size (limit) this package sends. The
+// API's own maximum is not documented (UNCONFIRMED); 500 is what Cisco's v1
+// list endpoints and the public collectors use.
+const MaxPageSize = 500
 
-// DefaultPageSize is the page size Events and List use when Limit is 0.
+// DefaultPageSize is the page size Events uses when PageSize is 0.
 const DefaultPageSize = 500
-
-// timeLayout is the ISO 8601 form the document's examples use
-// ("2015-10-01T00:00:00+00:00").
-const timeLayout = "2006-01-02T15:04:05-07:00"
 
 // ListOptions are the query parameters of GET /v1/audit_logs, every one the
 // document lists plus offset. Zero values are not sent.
@@ -27,65 +25,66 @@ type ListOptions struct {
 	// AuditLogType keeps records of one object type, e.g. "User" (see
 	// Client.AuditLogTypes for the values).
 	AuditLogType string `url:"audit_log_type,omitempty"`
-	// Limit is the page size, 1..MaxLimit.
-	Limit int `url:"limit,omitempty"`
+	// PageSize is the number of records per page (the API's limit),
+	// 1..MaxPageSize; 0 sends none (Events then sends DefaultPageSize).
+	PageSize int `url:"limit,omitempty"`
 	// AuditLogID keeps the records of one audited object (a GUID, or a
 	// connector GUID of 20 hex digits for computers).
 	AuditLogID string `url:"audit_log_id,omitempty"`
 	// Event keeps one kind of event, e.g. "login".
 	Event string `url:"event,omitempty"`
-	// StartTime keeps records created at or after this time. Sent in UTC, to
-	// the second.
-	StartTime time.Time `url:"start_time,omitempty" layout:"2006-01-02T15:04:05-07:00"`
-	// EndTime keeps records created at or before this time, sent in UTC
-	// to the second, as the API's end_time is. Events reads it instead as
-	// the exclusive end of a half-open window [StartTime, EndTime) and
-	// sends the last whole second before it (see EndTimeFor).
-	EndTime time.Time `url:"end_time,omitempty" layout:"2006-01-02T15:04:05-07:00"`
+	// Since keeps records created at or after this time; sent as
+	// start_time, in UTC, to the second.
+	Since time.Time `url:"start_time,omitempty" layout:"2006-01-02T15:04:05-07:00"`
+	// Until keeps records created before this time: the window is
+	// half-open, [Since, Until). Cisco's end_time is inclusive and to the
+	// second, so the last whole second before Until is sent (EndTimeFor).
+	Until time.Time `url:"end_time,omitempty" layout:"2006-01-02T15:04:05-07:00"`
 	// AuditLogUser keeps records of one acting user, e.g. "amp@cisco.com".
 	AuditLogUser string `url:"audit_log_user,omitempty"`
 	// Offset skips this many records. It is the paging parameter the API's
 	// next links carry (not in the document's parameter list: UNCONFIRMED
-	// as documented, accepted in practice). Only for List and ListPage:
-	// Events manages paging itself and resumes from checkpoints.
+	// as documented, accepted in practice). Only for Pages and ListPage:
+	// Events pages by itself and resumes from checkpoints.
 	Offset int `url:"offset,omitempty"`
+	// Order is NaturalOrder or NewestFirst, the same thing here: the API
+	// sends the newest records first and documents no parameter that sorts
+	// otherwise, so OldestFirst is an *auditclient.OptionError.
+	Order auditclient.Order `url:"-"`
 }
 
 var idPattern = regexp.MustCompile(`^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{20})$`)
 
-// OptionError is a ListOptions value that is not allowed. Nothing was sent.
-type OptionError struct {
-	Option  string // the query parameter, e.g. "limit"
-	Value   string
-	Allowed string // what is allowed
-}
-
-// Error names the option, the value and what is allowed.
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("cisco: option %s=%q is not allowed: %s", e.Option, e.Value, e.Allowed)
-}
+// orderNote says which orders the API serves, and why.
+const orderNote = "newest-first (or natural): the API sends the newest records first and has no parameter to sort otherwise"
 
 // Validate checks the options against the documented limits. It is called
-// before any request is sent; a bad value is an *OptionError.
+// before any request is sent; a bad value is an *auditclient.OptionError.
 func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.Limit != 0 && (o.Limit < 1 || o.Limit > MaxLimit) {
-		return &OptionError{"limit", fmt.Sprint(o.Limit), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize)}
+	bad := func(option, value, allowed string) error {
+		return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
 	}
-	if o.Offset < 0 {
-		return &OptionError{"offset", fmt.Sprint(o.Offset), "an integer of 0 or more"}
+	switch {
+	case o.PageSize < 0 || o.PageSize > MaxPageSize:
+		return bad("limit", strconv.Itoa(o.PageSize), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxPageSize, DefaultPageSize))
+	case o.Offset < 0:
+		return bad("offset", strconv.Itoa(o.Offset), "an integer of 0 or more")
+	case o.AuditLogID != "" && !idPattern.MatchString(o.AuditLogID):
+		return bad("audit_log_id", o.AuditLogID, "a GUID such as e773a9eb-296c-40df-98d8-bed46322589d, or a 20-hex-digit connector GUID")
+	case o.Order.Resolve(auditclient.NewestFirst) != auditclient.NewestFirst:
+		return bad("order", o.Order.String(), orderNote)
+	case !o.Since.IsZero() && !o.Until.IsZero() && !o.Since.Before(o.Until):
+		return bad("start_time", o.Since.Format(time.RFC3339Nano), "a time before Until, "+o.Until.Format(time.RFC3339Nano)+" (the window is [Since, Until))")
 	}
-	if o.AuditLogID != "" && !idPattern.MatchString(o.AuditLogID) {
-		return &OptionError{"audit_log_id", o.AuditLogID, "a GUID such as e773a9eb-296c-40df-98d8-bed46322589d, or a 20-hex-digit connector GUID"}
-	}
-	if !o.StartTime.IsZero() && !o.EndTime.IsZero() && o.StartTime.After(o.EndTime) {
-		return &OptionError{"start_time", o.StartTime.Format(time.RFC3339), "a time no later than end_time " + o.EndTime.Format(time.RFC3339)}
-	}
-	for name, v := range map[string]time.Time{"start_time": o.StartTime, "end_time": o.EndTime} {
-		if !v.IsZero() && (v.Year() < 1970 || v.Year() > 9999) {
-			return &OptionError{name, v.Format(time.RFC3339), "a time between 1970 and 9999"}
+	for _, v := range [...]struct {
+		name string
+		t    time.Time
+	}{{"start_time", o.Since}, {"end_time", o.Until}} {
+		if !v.t.IsZero() && (v.t.Year() < 1970 || v.t.Year() > 9999) {
+			return bad(v.name, v.t.Format(time.RFC3339), "a time between 1970 and 9999")
 		}
 	}
 	return nil
@@ -97,8 +96,8 @@ func (o *ListOptions) values() (url.Values, error) {
 		return url.Values{}, nil
 	}
 	c := *o
-	c.StartTime = utcSecond(c.StartTime)
-	c.EndTime = utcSecond(c.EndTime)
+	c.Since = utcSecond(c.Since)
+	c.Until = EndTimeFor(c.Until)
 	v, err := query.Values(c)
 	if err != nil {
 		return nil, fmt.Errorf("cisco: encoding options: %w", err)
@@ -110,9 +109,6 @@ func (o *ListOptions) values() (url.Values, error) {
 // paging: what a checkpoint's query fingerprint covers.
 func (o *ListOptions) filters() url.Values {
 	v := url.Values{}
-	if o == nil {
-		return v
-	}
 	for k, s := range map[string]string{
 		"audit_log_type": o.AuditLogType, "audit_log_id": o.AuditLogID,
 		"event": o.Event, "audit_log_user": o.AuditLogUser,
@@ -122,6 +118,19 @@ func (o *ListOptions) filters() url.Values {
 		}
 	}
 	return v
+}
+
+// EndTimeFor returns the end_time that bounds the half-open window ending at
+// until: the last whole second before it, in UTC. Cisco's end_time is
+// inclusive and to the second, so no record created at or after until (to
+// the second Cisco keeps) is inside it: 2025-06-02T00:00:00Z gives
+// 2025-06-01T23:59:59Z, and 12:00:05.3 gives 12:00:05. A zero until stays
+// zero (no end_time).
+func EndTimeFor(until time.Time) time.Time {
+	if until.IsZero() {
+		return until
+	}
+	return until.UTC().Add(-time.Nanosecond).Truncate(time.Second)
 }
 
 func utcSecond(t time.Time) time.Time {

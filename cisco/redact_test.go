@@ -27,7 +27,7 @@ func TestShortCredentialDoesNotCorruptErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = c.ListPage(context.Background(), &cisco.ListOptions{Limit: 5, AuditLogUser: "amp@example.com"})
+		_, err = c.ListPage(context.Background(), &cisco.ListOptions{PageSize: 5, AuditLogUser: "amp@example.com"})
 		if err == nil {
 			t.Fatal("no error")
 		}

@@ -20,8 +20,8 @@ import (
 // array, an object where data's array belongs, a string where a count
 // belongs, a record without created_at — is an *auditclient.PathError at
 // the path of the problem ("$", "$.metadata.links", "$.data[3].created_at").
-func (p *AuditLogPage) UnmarshalJSON(data []byte) error {
-	*p = AuditLogPage{}
+func (p *Page) UnmarshalJSON(data []byte) error {
+	*p = Page{}
 	var seenMeta, seenData bool
 	err := jsonshape.Members(data, "$", func(key string, val []byte) error {
 		switch key {

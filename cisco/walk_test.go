@@ -44,7 +44,7 @@ func fakeClient(t *testing.T, fake *audittest.Cisco, opts ...auditclient.Option)
 func TestFaultInjectedWalk(t *testing.T) {
 	fake := faultyFake(t, 7)
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 100}, nil)
+	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 100}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if err := it.Err(); err != nil {
@@ -71,7 +71,7 @@ func TestFaultInjectedWalk(t *testing.T) {
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	fake := faultyFake(t, 11)
 	events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return fakeClient(t, fake).Events(context.Background(), &cisco.ListOptions{Limit: 100}, cp)
+		return fakeClient(t, fake).Events(context.Background(), &cisco.ListOptions{PageSize: 100}, cp)
 	}
 	cp, fig := walktest.ResumeAt(t, events, 777, walktest.CompactAll(t, fake.Events()),
 		[]string{fake.APIKey(), fake.ClientID()}, walktest.Collect)
@@ -89,7 +89,7 @@ func TestResumeFromEveryPageBoundary(t *testing.T) {
 	w := walktest.CompactAll(t, fake.Events())
 	c := fakeClient(t, fake)
 	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), &cisco.ListOptions{Limit: 50}, cp)
+		return c.Events(context.Background(), &cisco.ListOptions{PageSize: 50}, cp)
 	}
 	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
 		walktest.ResumeAt(t, walk, at, w, []string{fake.APIKey(), fake.ClientID()}, walktest.Collect)
@@ -104,7 +104,7 @@ func TestIncrementalSync(t *testing.T) {
 	end := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
 	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(300, 5, end)})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 40}, nil)
+	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 40}, nil)
 	first := walktest.Collect(t, it, -1)
 	if it.Err() != nil || len(first) != 300 {
 		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
@@ -121,7 +121,7 @@ func TestIncrementalSync(t *testing.T) {
 		json.RawMessage(fmt.Sprintf(`{"event":"logout","audit_log_type":"User","audit_log_id":"33333333-2222-4333-8444-555555555555","audit_log_user":"admin@example.com","created_at":%q}`, hw.Add(time.Hour).Format(time.RFC3339))),
 	}
 	fake.Add(newEvents...)
-	it2 := c.Events(context.Background(), &cisco.ListOptions{Limit: 40}, cp)
+	it2 := c.Events(context.Background(), &cisco.ListOptions{PageSize: 40}, cp)
 	second := walktest.Collect(t, it2, -1)
 	if err := it2.Err(); err != nil {
 		t.Fatal(err)
@@ -136,7 +136,7 @@ func TestIncrementalSync(t *testing.T) {
 		}
 	}
 	// A third walk finds nothing new.
-	it3 := c.Events(context.Background(), &cisco.ListOptions{Limit: 40}, it2.Checkpoint())
+	it3 := c.Events(context.Background(), &cisco.ListOptions{PageSize: 40}, it2.Checkpoint())
 	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
 		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
 	}
@@ -157,7 +157,7 @@ func TestCancelMidWalk(t *testing.T) {
 	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(2000, 9, time.Now())})
 	c := fakeClient(t, fake)
 	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, &cisco.ListOptions{Limit: 100}, nil)
+		return c.Events(ctx, &cisco.ListOptions{PageSize: 100}, nil)
 	}, 150, c.HTTP().CloseIdleConnections)
 }
 
@@ -206,7 +206,7 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 	v := walktest.NeedValidator(t)
 	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(2000, 42, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC))})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 500}, nil)
+	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 500}, nil)
 	defer it.Close()
 	classes := map[ocsf.ClassUID]int{}
 	ndjson := walktest.NDJSON(t, it, func(ev ocsf.Event) {
@@ -227,7 +227,7 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	fake := faultyFake(t, 3)
 	logger, logs := walktest.DebugLogger()
 	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 200}, nil)
+	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 200}, nil)
 	if n := len(walktest.Collect(t, it, -1)); n != 2000 || it.Err() != nil {
 		t.Fatalf("%d events, %v", n, it.Err())
 	}
@@ -258,7 +258,7 @@ func TestWalkUnderBasePath(t *testing.T) {
 		Events:   audittest.GenerateCiscoEvents(250, 8, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
 	})
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 100, AuditLogType: "User"}, nil)
+	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 100, AuditLogType: "User"}, nil)
 	defer it.Close()
 	got := walktest.Collect(t, it, -1)
 	if it.Err() != nil {
@@ -289,14 +289,14 @@ func TestResumeAgainstAnotherBaseURL(t *testing.T) {
 	two := audittest.StartCisco(t, audittest.CiscoOptions{Events: events})
 	w := walktest.CompactAll(t, one.Events())
 
-	it := fakeClient(t, one).Events(context.Background(), &cisco.ListOptions{Limit: 100}, nil)
+	it := fakeClient(t, one).Events(context.Background(), &cisco.ListOptions{PageSize: 100}, nil)
 	first := walktest.Collect(t, it, 250)
 	cp := it.Checkpoint()
 	it.Close()
 	if cp.Position == nil || strings.Contains(cp.Position.Token, "127.0.0.1") || !strings.HasPrefix(cp.Position.Token, "v1/audit_logs?") {
 		t.Fatalf("position %+v: want a reference relative to the base URL", cp.Position)
 	}
-	it2 := fakeClient(t, two).Events(context.Background(), &cisco.ListOptions{Limit: 100}, cp)
+	it2 := fakeClient(t, two).Events(context.Background(), &cisco.ListOptions{PageSize: 100}, cp)
 	defer it2.Close()
 	rest := walktest.Collect(t, it2, -1)
 	if err := it2.Err(); err != nil {
@@ -306,4 +306,26 @@ func TestResumeAgainstAnotherBaseURL(t *testing.T) {
 		t.Errorf("second fake's first request: %v, want the page at offset 200", r)
 	}
 	walktest.Diff(t, append(first, rest...), w)
+}
+
+// The fake's default data set ends when it starts: the last day holds
+// records, and Events reads exactly those of the window.
+func TestLastDayOfTheDefaultFake(t *testing.T) {
+	fake := audittest.StartCisco(t, audittest.CiscoOptions{})
+	since := time.Now().Add(-24 * time.Hour)
+	it := fakeClient(t, fake).Events(context.Background(), &cisco.ListOptions{Since: since}, nil)
+	defer it.Close()
+	n := 0
+	for ev, err := range it.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ev.Time.Before(since) {
+			t.Fatalf("event at %v, before Since %v", ev.Time, since)
+		}
+		n++
+	}
+	if n < 100 {
+		t.Errorf("%d events in the last day of the default data set", n)
+	}
 }

@@ -64,9 +64,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	opts := &cisco.ListOptions{Limit: *pageSize}
+	opts := &cisco.ListOptions{PageSize: *pageSize}
 	if *since > 0 {
-		opts.StartTime = time.Now().Add(-*since)
+		opts.Since = time.Now().Add(-*since)
 	}
 	start := time.Now()
 	it := client.Events(ctx, opts, nil)

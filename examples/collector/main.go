@@ -232,7 +232,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		return err
 	}
 
-	c := &Collector{Output: *outPath, StateFile: *statePath, MaxEvents: *maxEvents, Options: cisco.ListOptions{Limit: 200}}
+	c := &Collector{Output: *outPath, StateFile: *statePath, MaxEvents: *maxEvents, Options: cisco.ListOptions{PageSize: 200}}
 	var fake *audittest.Cisco
 	var err error
 	if *live {

@@ -76,7 +76,7 @@ func TestCollectorResumesExactlyOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	c := &Collector{Client: client, Options: cisco.ListOptions{Limit: 100},
+	c := &Collector{Client: client, Options: cisco.ListOptions{PageSize: 100},
 		Output: filepath.Join(dir, "events.ndjson"), StateFile: filepath.Join(dir, "state.json"), MaxEvents: 450}
 	ctx := context.Background()
 

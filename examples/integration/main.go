@@ -96,7 +96,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	counts, err := FailedLogins(client.Events(ctx, &cisco.ListOptions{Limit: 200}, nil))
+	counts, err := FailedLogins(client.Events(ctx, &cisco.ListOptions{PageSize: 200}, nil))
 	if err != nil {
 		return err
 	}

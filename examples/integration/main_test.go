@@ -56,7 +56,7 @@ func TestFailedLoginsGeneratedData(t *testing.T) {
 	if len(want) == 0 {
 		t.Fatal("the generated data set has no failed login")
 	}
-	got, _ := failedLogins(t, fake, &cisco.ListOptions{Limit: 100})
+	got, _ := failedLogins(t, fake, &cisco.ListOptions{PageSize: 100})
 	if !maps.Equal(got, want) {
 		t.Errorf("FailedLogins = %v, want %v", got, want)
 	}
@@ -77,7 +77,7 @@ func TestFailedLoginsKnownEvents(t *testing.T) {
 		rec("failed_login", "trudy@example.com", "2024-06-18T23:59:59Z"),
 		rec("logout", "trudy@example.com", "2024-06-19T00:10:00Z"),
 	)
-	got, _ := failedLogins(t, fake, &cisco.ListOptions{Limit: 2}) // several pages
+	got, _ := failedLogins(t, fake, &cisco.ListOptions{PageSize: 2}) // several pages
 	want := map[string]int{"mallory@example.com": 3, "trudy@example.com": 1}
 	if !maps.Equal(got, want) {
 		t.Errorf("FailedLogins = %v, want %v", got, want)
@@ -94,7 +94,7 @@ func TestFailedLoginsSurvivesFaults(t *testing.T) {
 	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(1500, 9, end)})
 	want := expected(t, fake)
 	fake.SetFaults(audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 42})
-	got, client := failedLogins(t, fake, &cisco.ListOptions{Limit: 50})
+	got, client := failedLogins(t, fake, &cisco.ListOptions{PageSize: 50})
 	if !maps.Equal(got, want) {
 		t.Errorf("with faults: FailedLogins = %v, want %v", got, want)
 	}

@@ -153,7 +153,7 @@ func ciscoVendor() *vendor {
 			if err != nil {
 				return nil, err
 			}
-			return c.Events(ctx, &cisco.ListOptions{StartTime: day("2022-03-18"), EndTime: day("2022-03-19"), Limit: 2}, nil), nil
+			return c.Events(ctx, &cisco.ListOptions{Since: day("2022-03-18"), Until: day("2022-03-19"), PageSize: 2}, nil), nil
 		},
 		records:      2,
 		goodRequests: 1,

@@ -75,7 +75,7 @@ var vendors = []vendor{
 			c, err := cisco.NewClient(a.ClientID(), a.APIKey(), append(opts, auditclient.WithBaseURL(base))...)
 			check(tb, err)
 			return walker{func(ctx context.Context) auditclient.Iterator {
-				return c.Events(ctx, &cisco.ListOptions{Limit: 100}, nil)
+				return c.Events(ctx, &cisco.ListOptions{PageSize: 100}, nil)
 			}, c.HTTP()}
 		},
 	},

@@ -42,7 +42,7 @@ func TestWriteNDJSONThroughFaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	it := c.Events(context.Background(), &cisco.ListOptions{Limit: 50}, nil)
+	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 50}, nil)
 	defer it.Close()
 	var out bytes.Buffer
 	calls := 0
