@@ -58,7 +58,7 @@ type Client struct {
 //
 // The key never appears in an error, a log line or %v output.
 func NewClient(apiKey string, opts ...auditclient.Option) (*Client, error) {
-	if err := checkCredential("apiKey", envAPIKey, apiKey); err != nil {
+	if err := checkCredential("apiKey", envAPIKey, `the InstaVM API key ("instavm_sk_...")`, apiKey); err != nil {
 		return nil, err
 	}
 	return newClient(auditclient.StaticHeader(APIKeyHeader, apiKey), "X-API-Key", opts)
@@ -69,7 +69,7 @@ func NewClient(apiKey string, opts ...auditclient.Option) (*Client, error) {
 // scheme; a bad token is an *auditclient.ConfigError (Option "token"), as
 // for NewClient. Use NewClientWithAuth for a token that must be refreshed.
 func NewBearerClient(token string, opts ...auditclient.Option) (*Client, error) {
-	if err := checkCredential("token", "", token); err != nil {
+	if err := checkCredential("token", "", "the bearer token", token); err != nil {
 		return nil, err
 	}
 	return newClient(auditclient.BearerToken(token), "bearer", opts)
@@ -81,21 +81,22 @@ func NewBearerClient(token string, opts ...auditclient.Option) (*Client, error) 
 // call once). A nil auth is an *auditclient.ConfigError (Option "auth").
 func NewClientWithAuth(auth auditclient.Auth, opts ...auditclient.Option) (*Client, error) {
 	if auth == nil {
-		return nil, &auditclient.ConfigError{Vendor: Name, Option: "auth", Reason: "nil: pass an auditclient.Auth"}
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "auth", Reason: "nil: pass an auditclient.Auth, such as auditclient.RefreshingToken(...)"}
 	}
 	return newClient(auth, "custom auth", opts)
 }
 
-// checkCredential returns the *auditclient.ConfigError of a credential that
-// is empty or holds a space or a control character (a copy and paste gone
-// wrong). The value is never put in the error.
-func checkCredential(option, env, v string) error {
+// checkCredential returns the *auditclient.ConfigError of a credential
+// (what, e.g. "the InstaVM API key") that is empty or holds a space or a
+// control character (a copy and paste gone wrong). The value is never put
+// in the error.
+func checkCredential(option, env, what, v string) error {
 	reason := ""
 	switch {
 	case v == "":
-		reason = "empty"
+		reason = "empty: " + what + " is required"
 	case strings.ContainsFunc(v, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }):
-		reason = "holds a space or a control character"
+		reason = what + " holds a space or a control character"
 	default:
 		return nil
 	}
@@ -204,7 +205,7 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
 	o, q, err := prepare(opts)
 	if err == nil && o.Cursor != "" {
-		err = bad("cursor", o.Cursor, `"" with Events, which pages by itself and resumes from checkpoints`)
+		err = optionError("cursor", o.Cursor, `"" with Events, which pages by itself and resumes from checkpoints`)
 	}
 	if err != nil {
 		return auditclient.Emptied(err)

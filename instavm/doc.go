@@ -24,8 +24,10 @@
 //   - ListPage: one request, exactly as given (a Page, with its
 //     next_cursor). For paging by hand.
 //
-// Each validates its ListOptions before anything is sent: a bad value is
-// an *auditclient.OptionError (errors.Is(err, auditclient.ErrBadOption)).
+// All three yield events newest first, the only order the API serves (see
+// Paging and order). Each validates its ListOptions before anything is
+// sent: a bad value is an *auditclient.OptionError (errors.Is(err,
+// auditclient.ErrBadOption)).
 // The package registers itself with the vendors registry as "instavm"
 // (Vendor), for programs that start walks by name.
 //

@@ -94,8 +94,8 @@ func (o *ListOptions) filterParams() []stringParam {
 	}
 }
 
-// bad returns the *auditclient.OptionError of option=value.
-func bad(option, value, allowed string) error {
+// optionError is the *auditclient.OptionError of this package.
+func optionError(option, value, allowed string) error {
 	return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
 }
 
@@ -108,30 +108,32 @@ func (o *ListOptions) Validate() error {
 		return nil
 	}
 	if o.PageSize != 0 && (o.PageSize < MinLimit || o.PageSize > MaxLimit) {
-		return bad("limit", strconv.Itoa(o.PageSize), fmt.Sprintf("an integer from %d to %d (0 for the default)", MinLimit, MaxLimit))
+		return optionError("limit", strconv.Itoa(o.PageSize), fmt.Sprintf("an integer from %d to %d (0 for the default)", MinLimit, MaxLimit))
 	}
 	if o.UserID < 0 {
-		return bad("user_id", strconv.FormatInt(o.UserID, 10), "a user id, a positive integer (0 for every user)")
+		return optionError("user_id", strconv.FormatInt(o.UserID, 10), "a user id, a positive integer (0 for every user)")
 	}
 	for _, s := range append(o.filterParams(), stringParam{"cursor", &o.Cursor}) {
 		if v := *s.v; len(v) > maxStringOption || !utf8.ValidString(v) {
 			if len(v) > 40 {
 				v = v[:40] + "…"
 			}
-			return bad(s.name, v, fmt.Sprintf("valid UTF-8 of at most %d bytes", maxStringOption))
+			return optionError(s.name, v, fmt.Sprintf("valid UTF-8 of at most %d bytes", maxStringOption))
 		}
 	}
 	if !o.Since.IsZero() && !o.Until.IsZero() && o.Since.After(o.Until) {
-		return bad("since", o.Since.Format(time.RFC3339Nano), "a time no later than until "+o.Until.Format(time.RFC3339Nano))
+		return optionError("since", o.Since.Format(time.RFC3339Nano), "a time no later than until "+o.Until.Format(time.RFC3339Nano))
 	}
 	if o.Order != auditclient.NaturalOrder && o.Order != auditclient.NewestFirst {
-		return bad("order", o.Order.String(), orderNote)
+		return optionError("order", o.Order.String(), OrderNote)
 	}
 	return nil
 }
 
-// orderNote says which orders a walk can take, and why.
-const orderNote = "newest first, as the API sends (UNCONFIRMED: the document does not say); it has no parameter to sort by, so oldest-first is not offered"
+// OrderNote says, in a sentence, how the API orders events: the only order
+// a walk can take (Vendor.OrderNote, and what an *auditclient.OptionError
+// for another order allows).
+const OrderNote = "newest first (UNCONFIRMED: the document does not say); the API has no parameter to sort by, so oldest-first is not offered"
 
 // values encodes the options as the API's query string (the window and
 // the order are not part of it).

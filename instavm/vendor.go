@@ -31,7 +31,7 @@ var Vendor = &vendors.Vendor{
 		{Name: "session_id", Allowed: "a string, e.g. sess_1b2c3d", Help: "events of one session"},
 	},
 	Natural:   auditclient.NewestFirst,
-	OrderNote: orderNote,
+	OrderNote: OrderNote,
 	Open:      open,
 }
 
@@ -47,7 +47,7 @@ func open(ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 	if s := cfg.Filter("user_id"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n <= 0 {
-			return nil, bad("user_id", s, "a positive integer")
+			return nil, optionError("user_id", s, "a positive integer")
 		}
 		opts.UserID = n
 	}
