@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,16 +18,47 @@ import (
 func TestNPrintingUsageErrors(t *testing.T) {
 	env := map[string]string{"NPRINTING_TOKEN": "jwt-s3cr3t"}
 	tests := []usageCase{
-		{"bad filter value", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--filter", "appId=sales"}, []string{"appId"}},
+		{"bad filter value", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--filter", "appId=sales"}, []string{"appId", "sales", "UUID"}},
 		{"bad targetId", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--filter", "targetId=42"}, []string{"targetId"}},
-		{"unknown filter", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--filter", "action=Login"}, []string{"action"}},
+		{"unknown filter", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--filter", "action=Login"}, []string{"action", "appId"}},
 		{"missing token", nil, []string{"pull", "nprinting", "--server", "nprinting.example.com"}, []string{"NPRINTING_TOKEN"}},
-		{"missing server", env, []string{"pull", "nprinting"}, []string{"--server"}},
-		{"bad server", env, []string{"pull", "nprinting", "--server", "ftp://nprinting.example.com"}, []string{"--server"}},
-		{"missing CA file", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--ca-file", "/nonexistent/ca.pem"}, []string{"--ca-file"}},
-		{"page size", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--page-size", "5000"}, []string{"--page-size"}},
+		{"missing server", env, []string{"pull", "nprinting"}, []string{"server", "NPRINTING_SERVER"}},
+		{"bad server", env, []string{"pull", "nprinting", "--server", "ftp://nprinting.example.com"}, []string{"server", "NPRINTING_SERVER", "scheme"}},
+		{"bad server from the environment", map[string]string{"NPRINTING_TOKEN": "jwt-s3cr3t", "NPRINTING_SERVER": "ftp://nprinting.example.com"}, []string{"pull", "nprinting"}, []string{"server", "NPRINTING_SERVER"}},
+		{"missing CA file", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--ca-file", "/nonexistent/ca.pem"}, []string{"ca_file", "NPRINTING_CA_FILE", "/nonexistent/ca.pem"}},
+		{"page size", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--page-size", "5000"}, []string{"limit", "5000", "1000"}},
+		{"newest first", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--order", "newest-first"}, []string{"order", "newest-first", "server's own order"}},
+		{"oldest first", env, []string{"pull", "nprinting", "--server", "nprinting.example.com", "--order", "oldest-first"}, []string{"order", "oldest-first"}},
 	}
 	checkUsageErrors(t, "jwt-s3cr3t", tests)
+}
+
+// The server and the CA file come from their flags (--server, --ca-file)
+// or from NPRINTING_SERVER and NPRINTING_CA_FILE; a flag wins over its
+// variable.
+func TestNPrintingSettingsFromFlagsOrEnvironment(t *testing.T) {
+	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(12, 2, testEnd)})
+	quiet := []string{"pull", "nprinting", "--rate-limit", "1000", "--quiet"}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"flag", map[string]string{"NPRINTING_TOKEN": fake.Token()}, []string{"--server", fake.URL()}},
+		{"environment", map[string]string{"NPRINTING_TOKEN": fake.Token(), "NPRINTING_SERVER": fake.URL()}, nil},
+		{"flag over environment", map[string]string{"NPRINTING_TOKEN": fake.Token(), "NPRINTING_SERVER": "https://nprinting.invalid"}, []string{"--server", fake.URL()}},
+		{"base URL over environment", map[string]string{"NPRINTING_TOKEN": fake.Token(), "NPRINTING_SERVER": "https://nprinting.invalid"}, []string{"--base-url", fake.URL()}},
+	} {
+		code, out, errOut := cli(t, tc.env, append(slices.Clone(quiet), tc.args...)...)
+		if code != 0 || strings.Count(out, "\n") != 12 {
+			t.Errorf("%s: exit %d, %d lines: %s", tc.name, code, strings.Count(out, "\n"), errOut)
+		}
+	}
+	// NPRINTING_CA_FILE is read like --ca-file: a missing file names it.
+	env := map[string]string{"NPRINTING_TOKEN": fake.Token(), "NPRINTING_CA_FILE": "/nonexistent/np-ca.pem"}
+	if code, _, errOut := cli(t, env, append(slices.Clone(quiet), "--server", fake.URL())...); code != 2 || !strings.Contains(errOut, "NPRINTING_CA_FILE") || !strings.Contains(errOut, "/nonexistent/np-ca.pem") {
+		t.Errorf("NPRINTING_CA_FILE of a missing file: exit %d: %s", code, errOut)
+	}
 }
 
 // --server reaches a self-signed server with --ca-file, and --base-url wins
