@@ -31,9 +31,10 @@
 //
 // # Order
 //
-// Records come newest first, as the API sends them: it documents no
-// parameter that sorts otherwise, so ListOptions.Order takes NaturalOrder
-// or NewestFirst, and OldestFirst is an *auditclient.OptionError.
+// Records come newest first, as the API sends them (UNCONFIRMED by the
+// document; it is what Cisco's v1 lists do): it has no parameter to sort
+// by, so ListOptions.Order takes NaturalOrder or NewestFirst, and
+// OldestFirst is an *auditclient.OptionError.
 //
 // # Registry
 //

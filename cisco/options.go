@@ -48,15 +48,17 @@ type ListOptions struct {
 	// Events pages by itself and resumes from checkpoints.
 	Offset int `url:"offset,omitempty"`
 	// Order is NaturalOrder or NewestFirst, the same thing here: the API
-	// sends the newest records first and documents no parameter that sorts
-	// otherwise, so OldestFirst is an *auditclient.OptionError.
+	// sends the newest records first (UNCONFIRMED by the document) and has
+	// no parameter to sort by, so OldestFirst is an *auditclient.OptionError.
 	Order auditclient.Order `url:"-"`
 }
 
 var idPattern = regexp.MustCompile(`^(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[0-9a-fA-F]{20})$`)
 
-// orderNote says which orders the API serves, and why.
-const orderNote = "newest-first (or natural): the API sends the newest records first and has no parameter to sort otherwise"
+// OrderNote says, in a sentence, how the API orders records: the only order
+// a walk can take (Vendor.OrderNote, and what an *auditclient.OptionError
+// for another order allows).
+const OrderNote = "newest first (UNCONFIRMED: the document does not say; it is what Cisco's v1 lists do); the API has no parameter to sort by, so oldest-first is not offered"
 
 // Validate checks the options against the documented limits. It is called
 // before any request is sent; a bad value is an *auditclient.OptionError.
@@ -75,7 +77,7 @@ func (o *ListOptions) Validate() error {
 	case o.AuditLogID != "" && !idPattern.MatchString(o.AuditLogID):
 		return bad("audit_log_id", o.AuditLogID, "a GUID such as e773a9eb-296c-40df-98d8-bed46322589d, or a 20-hex-digit connector GUID")
 	case o.Order.Resolve(auditclient.NewestFirst) != auditclient.NewestFirst:
-		return bad("order", o.Order.String(), orderNote)
+		return bad("order", o.Order.String(), OrderNote)
 	case !o.Since.IsZero() && !o.Until.IsZero() && !o.Since.Before(o.Until):
 		return bad("start_time", o.Since.Format(time.RFC3339Nano), "a time before Until, "+o.Until.Format(time.RFC3339Nano)+" (the window is [Since, Until))")
 	}

@@ -31,7 +31,7 @@ var Vendor = &vendors.Vendor{
 	},
 	Orders:    []auditclient.Order{auditclient.NewestFirst},
 	Natural:   auditclient.NewestFirst,
-	OrderNote: "newest first; the API has no parameter to change it",
+	OrderNote: OrderNote,
 	Open:      open,
 }
 

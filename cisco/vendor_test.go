@@ -26,7 +26,8 @@ func TestVendorIsRegistered(t *testing.T) {
 		names = append(names, s.Name)
 	}
 	if !slices.Equal(names, []string{"client_id", "api_key", "region"}) || v.DefaultBaseURL != cisco.RegionNorthAmerica ||
-		v.Natural != auditclient.NewestFirst || v.Endpoint != "GET /v1/audit_logs" {
+		v.Natural != auditclient.NewestFirst || !slices.Equal(v.Orders, []auditclient.Order{auditclient.NewestFirst}) ||
+		v.OrderNote != cisco.OrderNote || v.Endpoint != "GET /v1/audit_logs" {
 		t.Errorf("vendor %+v", v)
 	}
 }
