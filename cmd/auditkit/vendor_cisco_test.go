@@ -37,3 +37,31 @@ func TestCiscoUntilIsExclusive(t *testing.T) {
 		}
 	}
 }
+
+func TestCiscoUsageErrors(t *testing.T) {
+	env := map[string]string{"CISCO_CLIENT_ID": "cs-client-id", "CISCO_API_KEY": "cs-s3cr3t-key"}
+	tests := []usageCase{
+		{"missing client id", map[string]string{"CISCO_API_KEY": "cs-s3cr3t-key"}, []string{"pull", "cisco"}, []string{"CISCO_CLIENT_ID"}},
+		{"missing key", map[string]string{"CISCO_CLIENT_ID": "cs-client-id"}, []string{"pull", "cisco"}, []string{"CISCO_API_KEY"}},
+		{"bad region", env, []string{"pull", "cisco", "--region", "us"}, []string{"region", "CISCO_REGION", "eu"}},
+		{"bad region from the environment", map[string]string{"CISCO_CLIENT_ID": "cs-client-id", "CISCO_API_KEY": "cs-s3cr3t-key", "CISCO_REGION": "mars"}, []string{"pull", "cisco"}, []string{"region", "mars"}},
+		{"bad audit_log_id", env, []string{"pull", "cisco", "--filter", "audit_log_id=42"}, []string{"audit_log_id", "GUID"}},
+		{"unknown filter", env, []string{"pull", "cisco", "--filter", "offset=500"}, []string{"offset"}},
+		{"filter twice", env, []string{"pull", "cisco", "--filter", "event=login", "--filter", "event=logout"}, []string{"event"}},
+		{"page size", env, []string{"pull", "cisco", "--page-size", "900"}, []string{"500"}},
+		{"oldest first", env, []string{"pull", "cisco", "--order", "oldest-first"}, []string{"order", "newest first", "oldest-first is not offered"}},
+		{"setting of another vendor", env, []string{"pull", "cisco", "--tenant", "x"}, []string{"--tenant"}},
+	}
+	checkUsageErrors(t, "cs-s3cr3t-key", tests)
+}
+
+// --region picks the regional host; --base-url wins over it (here the
+// fake's), and --order newest-first is the API's own order.
+func TestCiscoRegionAndBaseURL(t *testing.T) {
+	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(30, 1, testEnd)})
+	env := map[string]string{"CISCO_CLIENT_ID": fake.ClientID(), "CISCO_API_KEY": fake.APIKey(), "CISCO_REGION": "apjc"}
+	code, out, errOut := cli(t, env, "pull", "cisco", "--region", "eu", "--base-url", fake.URL(), "--order", "newest-first", "--quiet", "--format", "raw")
+	if code != 0 || strings.Count(out, "\n") != 30 {
+		t.Fatalf("exit %d, %d events: %s", code, strings.Count(out, "\n"), errOut)
+	}
+}
