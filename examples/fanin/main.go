@@ -194,7 +194,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	until := now.Add(time.Second)
 	srcs := []Source{
 		{cisco.Name, cc.Events(ctx, &cisco.ListOptions{Since: from, Until: until}, nil)},
-		{nprinting.Vendor, nc.Events(ctx, &nprinting.ListOptions{Start: from, End: until}, nil)},
+		{nprinting.Name, nc.Events(ctx, &nprinting.ListOptions{Since: from, Until: until}, nil)},
 		{instavm.Name, vc.Events(ctx, &instavm.ListOptions{Since: from, Until: until}, nil)},
 	}
 	w := bufio.NewWriter(stdout)
@@ -209,6 +209,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		total += n
 	}
 	fmt.Fprintf(stderr, "fanin: %d events (cisco %d, nprinting %d, instavm %d), %d out of order\n",
-		total, st.Events[cisco.Name], st.Events[nprinting.Vendor], st.Events[instavm.Name], st.OutOfOrder)
+		total, st.Events[cisco.Name], st.Events[nprinting.Name], st.Events[instavm.Name], st.OutOfOrder)
 	return err
 }
