@@ -32,7 +32,13 @@ type entrustErrBody struct {
 // none) and returns the status and the body.
 func entrustPost(t *testing.T, e *Entrust, path, tok, body string) (int, http.Header, []byte) {
 	t.Helper()
-	req, err := http.NewRequest("POST", e.URL()+path, strings.NewReader(body))
+	return entrustPostURL(t, e.URL()+path, tok, body)
+}
+
+// entrustPostURL is entrustPost to a URL.
+func entrustPostURL(t *testing.T, url, tok, body string) (int, http.Header, []byte) {
+	t.Helper()
+	req, err := http.NewRequest("POST", url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,10 +70,16 @@ func entrustLogin(t *testing.T, e *Entrust) string {
 // record and the number of pages.
 func entrustWalk(t *testing.T, e *Entrust, path, tok, first string, limit int) ([]json.RawMessage, int) {
 	t.Helper()
+	return entrustWalkURL(t, e.URL()+path, tok, first, limit)
+}
+
+// entrustWalkURL is entrustWalk at a URL.
+func entrustWalkURL(t *testing.T, url, tok, first string, limit int) ([]json.RawMessage, int) {
+	t.Helper()
 	var out []json.RawMessage
 	body := first
 	for pages := 1; ; pages++ {
-		status, _, b := entrustPost(t, e, path, tok, body)
+		status, _, b := entrustPostURL(t, url, tok, body)
 		if status != 200 {
 			t.Fatalf("page %d: %d %s", pages, status, b)
 		}
@@ -355,41 +367,16 @@ func TestEntrustDemo(t *testing.T) {
 		!slices.Contains(d.Secrets, id) || !slices.Contains(d.Secrets, secret) {
 		t.Fatalf("demo %+v", d)
 	}
-	post := func(path, tok, body string) []byte {
-		req, _ := http.NewRequest(http.MethodPost, d.BaseURL+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if tok != "" {
-			req.Header.Set("Authorization", tok)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%s: %d %s", path, resp.StatusCode, b)
-		}
-		return b
-	}
+	status, _, b := entrustPostURL(t, d.BaseURL+entrustAuthPath, "", fmt.Sprintf(`{"applicationId":%q,"sharedSecret":%q,"enableWebSession":false}`, id, secret))
 	var auth struct{ AuthToken string }
-	_ = json.Unmarshal(post(entrustAuthPath, "", fmt.Sprintf(`{"applicationId":%q,"sharedSecret":%q,"enableWebSession":false}`, id, secret)), &auth)
+	if status != 200 || json.Unmarshal(b, &auth) != nil {
+		t.Fatalf("authenticate: %d %s", status, b)
+	}
 	if !slices.ContainsFunc(d.Secrets, func(s string) bool { return s != "" && strings.Contains(auth.AuthToken, s) }) {
 		t.Errorf("token %q holds none of the demo's secrets", auth.AuthToken)
 	}
-	var got []json.RawMessage
-	body := `{"limit":100,"orderByAttribute":{"name":"eventTime","ascending":true},"searchByAttributes":[` + entrustAll + `]}`
-	for {
-		var p entrustPage
-		if err := json.Unmarshal(post(entrustPagedPath, auth.AuthToken, body), &p); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, p.Results...)
-		if p.Paging.NextCursor == nil {
-			break
-		}
-		body = `{"limit":100,"cursor":"` + *p.Paging.NextCursor + `"}`
-	}
+	got, _ := entrustWalkURL(t, d.BaseURL+entrustPagedPath, auth.AuthToken,
+		`{"limit":100,"orderByAttribute":{"name":"eventTime","ascending":true},"searchByAttributes":[`+entrustAll+`]}`, 100)
 	want := GenerateEntrustEvents(300, 4, now.Add(-time.Second))
 	if len(got) != len(want) {
 		t.Fatalf("%d events served, want %d", len(got), len(want))

@@ -85,7 +85,7 @@ func ExampleClient_Events_newestFirst() {
 	// 2024-06-16T05:10:24Z
 	// 2024-06-13T06:24:25Z
 	// 2024-06-12T20:05:02Z
-	// false entrust: option order="newest-first" is not allowed: oldest-first or natural with SIEM, which always lists oldest first
+	// false entrust: option order="newest-first" is not allowed: oldest first, by orderByAttribute eventTime ascending; newest first by eventTime descending, except on the SIEM variant (siem), which always lists oldest first
 }
 
 // Search with typed filters: every attribute, operator and value is

@@ -131,6 +131,20 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		keep("resourceId", e.ResourceID)
 		keep("resourceName", e.ResourceName)
 	}
+	// managed is what the management classes but account changes keep
+	// alike: the actor, the source IP (in unmapped, with the host profile),
+	// the entity's type (unless the event has a home for it) and action,
+	// and the resource.
+	managed := func(keepType bool) {
+		actor()
+		ev.AddProfile("host")
+		keep("sourceIp", e.SourceIP)
+		if keepType {
+			keep("entityType", e.EntityType)
+		}
+		keep("entityAction", e.EntityAction)
+		keepResource()
+	}
 	switch class {
 	case ocsf.ClassAuthentication:
 		ev.User = person(e.Subject, e.SubjectName)
@@ -165,12 +179,7 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 			ev.User = person(e.EntityID, e.EntityName)
 			ev.Privileges = []string{firstNonEmpty(detail(e, "roleName"), detail(e, "roleId"))}
 		}
-		actor()
-		ev.AddProfile("host")
-		keep("sourceIp", e.SourceIP)
-		keep("entityType", e.EntityType)
-		keep("entityAction", e.EntityAction)
-		keepResource()
+		managed(true)
 	case ocsf.ClassGroupManagement:
 		if strings.EqualFold(e.EntityType, "GROUPS") {
 			ev.Group = &ocsf.Group{UID: e.EntityID, Name: e.EntityName}
@@ -179,22 +188,13 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 			ev.Group = &ocsf.Group{UID: detail(e, "groupId"), Name: detail(e, "groupName")}
 			ev.User = person(e.EntityID, e.EntityName)
 		}
-		actor()
-		ev.AddProfile("host")
-		keep("sourceIp", e.SourceIP)
-		keep("entityType", e.EntityType)
-		keep("entityAction", e.EntityAction)
-		keepResource()
+		managed(true)
 	default: // entity management
 		ev.Entity = &ocsf.ManagedEntity{UID: e.EntityID, Name: e.EntityName, Type: e.EntityType}
 		if ev.Entity.UID == "" && ev.Entity.Name == "" {
 			ev.Entity.Name = firstNonEmpty(e.EntityType, e.EventType, "unknown") // the entity needs a name or uid
 		}
-		actor()
-		ev.AddProfile("host")
-		keep("sourceIp", e.SourceIP)
-		keep("entityAction", e.EntityAction)
-		keepResource()
+		managed(false) // the type is the entity's
 	}
 	for k, raw := range e.Extra {
 		if !jsonscan.IsNull(raw) {

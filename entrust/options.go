@@ -191,6 +191,11 @@ type ListOptions struct {
 	SIEM bool
 }
 
+// OrderNote says, in a sentence, how the API orders events and so which
+// orders a walk can take (Vendor.OrderNote, and what an
+// *auditclient.OptionError for an order it cannot serve says).
+const OrderNote = "oldest first, by orderByAttribute eventTime ascending; newest first by eventTime descending, except on the SIEM variant (siem), which always lists oldest first"
+
 // optionError is the *auditclient.OptionError of this package.
 func optionError(option, value, allowed string) error {
 	return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
@@ -360,9 +365,9 @@ func (o *ListOptions) Validate() error {
 	}
 	switch {
 	case o.Order != auditclient.NaturalOrder && o.Order != auditclient.OldestFirst && o.Order != auditclient.NewestFirst:
-		return optionError("order", o.Order.String(), "natural, oldest-first or newest-first")
+		return optionError("order", o.Order.String(), OrderNote)
 	case o.SIEM && o.Order == auditclient.NewestFirst:
-		return optionError("order", o.Order.String(), "oldest-first or natural with SIEM, which always lists oldest first")
+		return optionError("order", o.Order.String(), OrderNote)
 	}
 	if o.OrderBy != nil {
 		if o.SIEM {

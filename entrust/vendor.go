@@ -35,7 +35,7 @@ var Vendor = &vendors.Vendor{
 	Filters:   filters(),
 	Orders:    []auditclient.Order{auditclient.OldestFirst, auditclient.NewestFirst},
 	Natural:   auditclient.OldestFirst,
-	OrderNote: "oldest first; newest-first is orderByAttribute eventTime descending, which the SIEM variant (siem=true) ignores: it always lists oldest first",
+	OrderNote: OrderNote,
 	Open:      open,
 }
 

@@ -169,11 +169,7 @@ func TestNewestFirstResumesAndSyncs(t *testing.T) {
 	cp := it.Checkpoint()
 	it.Close()
 	hw := cp.HighWater
-	newEvents := []json.RawMessage{
-		newEvent("11111111-2222-4333-8444-555555555501", hw, "UserModifiedEvent"),
-		newEvent("11111111-2222-4333-8444-555555555502", hw.Add(time.Millisecond), "UserModifiedEvent"),
-		newEvent("11111111-2222-4333-8444-555555555503", hw.Add(time.Hour), "UserModifiedEvent"),
-	}
+	newEvents := arrivals(hw)
 	fake.Add(newEvents...)
 	it2 := walk(cp)
 	second := walktest.Collect(t, it2, -1)
@@ -188,6 +184,16 @@ func TestNewestFirstResumesAndSyncs(t *testing.T) {
 func newEvent(id string, t time.Time, typ string) json.RawMessage {
 	return json.RawMessage(fmt.Sprintf(`{"id":%q,"eventTime":%q,"eventCategory":"MANAGEMENT","eventOutcome":"SUCCESS","eventType":%q,"message":"user.edit","accountId":"a6d1c2b3-4e5f-4a7b-8c9d-0e1f2a3b4c5d","subject":"9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d","subjectName":"admin.alice","sourceIp":"198.51.100.4","entityId":"5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c","entityName":"jdoe","entityType":"USERS","entityAction":"EDIT","requiredPermission":"USERS:EDIT"}`,
 		id, t.UTC().Format("2006-01-02T15:04:05.000Z"), typ))
+}
+
+// arrivals are three events that arrive after a walk whose newest event was
+// at hw: one at hw itself, one a millisecond and one an hour later.
+func arrivals(hw time.Time) []json.RawMessage {
+	return []json.RawMessage{
+		newEvent("11111111-2222-4333-8444-555555555501", hw, "UserModifiedEvent"),
+		newEvent("11111111-2222-4333-8444-555555555502", hw.Add(time.Millisecond), "UserModifiedEvent"),
+		newEvent("11111111-2222-4333-8444-555555555503", hw.Add(time.Hour), "UserModifiedEvent"),
+	}
 }
 
 // A completed walk's checkpoint makes the next walk yield only the events
@@ -210,11 +216,7 @@ func TestIncrementalSync(t *testing.T) {
 				t.Fatalf("checkpoint after a full walk: %+v", cp)
 			}
 			hw := cp.HighWater
-			newEvents := []json.RawMessage{
-				newEvent("11111111-2222-4333-8444-555555555501", hw, "UserModifiedEvent"),
-				newEvent("11111111-2222-4333-8444-555555555502", hw.Add(time.Millisecond), "UserModifiedEvent"),
-				newEvent("11111111-2222-4333-8444-555555555503", hw.Add(time.Hour), "UserModifiedEvent"),
-			}
+			newEvents := arrivals(hw)
 			fake.Add(newEvents...)
 			it2 := c.Events(context.Background(), opts, cp)
 			second := walktest.Collect(t, it2, -1)
