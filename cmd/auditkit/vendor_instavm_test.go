@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auditkit/auditkit/audittest"
 )
@@ -23,15 +25,43 @@ func TestInstavmDemoPullFiltered(t *testing.T) {
 func TestInstavmUsageErrors(t *testing.T) {
 	env := map[string]string{"INSTAVM_API_KEY": "instavm_sk_s3cr3t"}
 	tests := []usageCase{
-		{"bad user_id", env, []string{"pull", "instavm", "--filter", "user_id=alice"}, []string{"user_id"}},
-		{"negative user_id", env, []string{"pull", "instavm", "--filter", "user_id=-4"}, []string{"user_id"}},
-		{"unknown filter", env, []string{"pull", "instavm", "--filter", "actor_type=user"}, []string{"actor_type"}},
-		{"bad filter value", env, []string{"pull", "instavm", "--filter", "vm_id=" + strings.Repeat("x", 2000)}, []string{"vm_id"}},
-		{"missing key", nil, []string{"pull", "instavm"}, []string{"INSTAVM_API_KEY"}},
-		{"page size", env, []string{"pull", "instavm", "--page-size", "500"}, []string{"--page-size", "200"}},
+		{"bad user_id", env, []string{"pull", "instavm", "--filter", "user_id=alice"}, []string{"user_id", "alice", "positive integer"}},
+		{"negative user_id", env, []string{"pull", "instavm", "--filter", "user_id=-4"}, []string{"user_id", "-4"}},
+		{"unknown filter", env, []string{"pull", "instavm", "--filter", "actor_type=user"}, []string{"actor_type", "event_group"}},
+		{"filter twice", env, []string{"pull", "instavm", "--filter", "vm_id=a", "--filter", "vm_id=b"}, []string{"vm_id"}},
+		{"bad filter value", env, []string{"pull", "instavm", "--filter", "vm_id=" + strings.Repeat("x", 2000)}, []string{"vm_id", "1024"}},
+		{"missing key", nil, []string{"pull", "instavm"}, []string{"api_key", "INSTAVM_API_KEY"}},
+		{"malformed key", map[string]string{"INSTAVM_API_KEY": "instavm_sk_ s3cr3t"}, []string{"pull", "instavm"}, []string{"apiKey", "INSTAVM_API_KEY", "space"}},
+		{"page size", env, []string{"pull", "instavm", "--page-size", "500"}, []string{"limit", "500", "200"}},
+		{"oldest first", env, []string{"pull", "instavm", "--order", "oldest-first"}, []string{"order", "oldest-first", "newest first"}},
 		{"setting flag", env, []string{"pull", "instavm", "--org", "x"}, []string{"--org"}},
 	}
 	checkUsageErrors(t, "s3cr3t", tests)
+}
+
+// The demo's data set ends now: a pull of the last day finds events, in
+// the API's order, newest first, which --order newest-first also asks for.
+func TestInstavmDemoPullLastDay(t *testing.T) {
+	for _, order := range []string{"natural", "newest-first"} {
+		code, out, errOut := cli(t, nil, "pull", "instavm", "--demo", "--quiet", "--since", "24h", "--order", order)
+		if code != 0 || out == "" {
+			t.Fatalf("--order %s: exit %d: %s", order, code, errOut)
+		}
+		var prev int64
+		for i, l := range strings.Split(strings.TrimSuffix(out, "\n"), "\n") {
+			var ev struct{ Time int64 }
+			if err := json.Unmarshal([]byte(l), &ev); err != nil {
+				t.Fatal(err)
+			}
+			if age := time.Since(time.UnixMilli(ev.Time)); age < 0 || age > 24*time.Hour+time.Minute {
+				t.Fatalf("--order %s: event %d is %v old", order, i, age)
+			}
+			if i > 0 && ev.Time > prev {
+				t.Fatalf("--order %s: event %d is newer than the one before", order, i)
+			}
+			prev = ev.Time
+		}
+	}
 }
 
 // A pull against a fake given by --base-url sends the key and filters.
