@@ -35,8 +35,38 @@ const (
 	TaniumMaxHistorySize = 10000
 )
 
-// taniumDefaultEnd is the time of the newest entry of the default data set.
-func taniumDefaultEnd() time.Time { return time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC) }
+func init() { registerDemo("tanium", startTaniumDemo) }
+
+// The demo's deep histories: objects whose history is deeper than a walk's
+// default first depth (100 entries), so that a demo walk reads them again
+// deeper.
+const (
+	taniumDemoDeepObjects = 5
+	taniumDemoDeepEntries = 150
+)
+
+// startTaniumDemo is StartDemo's Tanium fake: cfg.Events history entries
+// of seed cfg.Seed, the newest a second before cfg.Now. Up to
+// taniumDemoDeepObjects of its objects (as many as half the data set
+// holds) have histories of taniumDemoDeepEntries entries
+// (GenerateTaniumHistories), the rest is GenerateTaniumEvents; it serves
+// them with cfg.Faults. Its objects setting covers every object of the
+// data set; the server is its BaseURL.
+func startTaniumDemo(cfg DemoConfig) *Demo {
+	end := cfg.Now.Add(-time.Second)
+	deep := min(taniumDemoDeepObjects, cfg.Events/(2*taniumDemoDeepEntries))
+	events := GenerateTaniumEvents(cfg.Events-deep*taniumDemoDeepEntries, cfg.Seed, end)
+	events = append(events, GenerateTaniumHistories(deep, taniumDemoDeepEntries, cfg.Seed, end)...)
+	f := NewTanium(TaniumOptions{Events: events, Faults: cfg.Faults})
+	return &Demo{
+		BaseURL:  f.URL(),
+		Settings: map[string]string{"token": f.APIToken(), "objects": f.ObjectList()},
+		Secrets:  []string{f.APIToken(), "token-" + f.APIToken()},
+		Records:  len(events),
+		Stats:    f.Stats,
+		Close:    f.Close,
+	}
+}
 
 // taniumTypes are the object types of the audit history route, as Tanium's
 // pytan3 lists them for the REST API, with the audit type each history's
@@ -106,9 +136,14 @@ type TaniumOptions struct {
 	// other way round from the order given (the later one is the newer
 	// row). An object exists when it has at least one entry.
 	//
-	// nil serves GenerateTaniumEvents(DefaultTaniumEvents, 1,
-	// 2024-06-19T12:00:00Z); an empty, non-nil slice serves no objects.
+	// nil serves GenerateTaniumEvents(DefaultTaniumEvents, 1, Now): a
+	// data set whose newest entry is at Now, so that a walk of the last
+	// day finds entries; an empty, non-nil slice serves no objects.
 	Events []TaniumEntry
+
+	// Now is the end of the default data set (when Events is nil); zero
+	// means the time the fake starts.
+	Now time.Time
 
 	// Faults configures fault injection; see Faults.
 	Faults Faults
@@ -208,7 +243,11 @@ func NewTanium(opts TaniumOptions) *Tanium {
 		before:      opts.BeforeHistory,
 		objects:     map[string]*taniumObject{},
 	}
-	t.addLocked(eventsOr(opts.Events, GenerateTaniumEvents, DefaultTaniumEvents, taniumDefaultEnd()))
+	end := opts.Now
+	if end.IsZero() {
+		end = time.Now()
+	}
+	t.addLocked(eventsOr(opts.Events, GenerateTaniumEvents, DefaultTaniumEvents, end))
 	t.listen(opts.BasePath, opts.Faults, t.route, t.writeFault)
 	return t
 }

@@ -549,3 +549,125 @@ func TestGenerateTaniumHistories(t *testing.T) {
 		}
 	}
 }
+
+// newestTanium returns the time of the newest entry of a data set.
+func newestTanium(t *testing.T, entries []TaniumEntry) time.Time {
+	t.Helper()
+	var newest time.Time
+	for _, e := range entries {
+		if at := taniumTime(t, e.Raw); at.After(newest) {
+			newest = at
+		}
+	}
+	return newest
+}
+
+// The default data set ends when the fake starts, or at TaniumOptions.Now:
+// the last day of its histories holds entries.
+func TestTaniumDefaultDataSetEndsNow(t *testing.T) {
+	before := time.Now().Truncate(time.Second)
+	f := StartTanium(t, TaniumOptions{})
+	after := time.Now()
+	if n := len(f.Events()); n != DefaultTaniumEvents {
+		t.Fatalf("%d entries, want %d", n, DefaultTaniumEvents)
+	}
+	newest := newestTanium(t, f.Events())
+	if newest.Before(before) || newest.After(after) {
+		t.Errorf("newest entry at %v, want the fake's start, between %v and %v", newest, before, after)
+	}
+	lastDay := 0
+	for _, obj := range f.Objects() {
+		_, _, body := taniumGet(t, f, taniumPath(obj), `{"audit_history_size":100}`)
+		var p taniumTestPage
+		if err := json.Unmarshal(body, &p); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range p.Data.Entries {
+			if !taniumTime(t, e).Before(after.Add(-24 * time.Hour)) {
+				lastDay++
+			}
+		}
+	}
+	if lastDay == 0 {
+		t.Error("no entry served of the last day")
+	}
+	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	g := StartTanium(t, TaniumOptions{Now: now})
+	if n := newestTanium(t, g.Events()); !n.Equal(now) {
+		t.Errorf("Now %v: newest entry at %v", now, n)
+	}
+	if h := StartTanium(t, TaniumOptions{Now: now, Events: []TaniumEntry{}}); len(h.Events()) != 0 {
+		t.Errorf("an empty data set with Now: %d entries", len(h.Events()))
+	}
+}
+
+// The demo serves its data set (deep histories among it) behind the token
+// of its Settings, over the objects of its Settings, ending a second
+// before Now.
+func TestTaniumDemo(t *testing.T) {
+	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
+	for _, tc := range []struct{ events, deep int }{{3000, 5}, {900, 3}, {40, 0}} {
+		d, err := StartDemo("tanium", DemoConfig{Now: now, Events: tc.events, Seed: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, list := d.Settings["token"], d.Settings["objects"]
+		if d.Vendor != "tanium" || token == "" || list == "" || len(d.Settings) != 2 || d.Records != tc.events ||
+			!slices.Equal(d.Secrets, []string{token, "token-" + token}) {
+			t.Fatalf("demo %+v", d)
+		}
+		end := now.Add(-time.Second)
+		want := GenerateTaniumEvents(tc.events-tc.deep*150, 4, end)
+		want = append(want, GenerateTaniumHistories(tc.deep, 150, 4, end)...)
+		f := NewTanium(TaniumOptions{Events: want})
+		if f.ObjectList() != list {
+			t.Errorf("%d: objects %s, want the data set's %s", tc.events, list, f.ObjectList())
+		}
+		// Every history, read through the demo's server and token, is the
+		// data set's.
+		var got []TaniumEntry
+		deep := 0
+		for _, obj := range strings.Split(list, ",") {
+			req, _ := http.NewRequest(http.MethodGet, d.BaseURL+taniumPath(obj), nil)
+			req.Header.Set("session", "token-"+token)
+			req.Header.Set("tanium-options", `{"audit_history_size":1000}`)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var p taniumTestPage
+			err = json.NewDecoder(resp.Body).Decode(&p)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || err != nil {
+				t.Fatalf("%s: %d %v", obj, resp.StatusCode, err)
+			}
+			typ, id, _ := strings.Cut(obj, ":")
+			for _, e := range p.Data.Entries {
+				got = append(got, TaniumEntry{Type: typ, ID: id, Raw: e})
+			}
+			if len(p.Data.Entries) >= 150 {
+				deep++
+			}
+		}
+		wantAll := f.Events()
+		f.Close()
+		if len(got) != len(wantAll) {
+			t.Fatalf("%d: %d entries served, want %d", tc.events, len(got), len(wantAll))
+		}
+		for i := range wantAll {
+			if got[i].Object() != wantAll[i].Object() || !bytes.Equal(got[i].Raw, wantAll[i].Raw) {
+				t.Fatalf("%d: entry %d: %s %s, want %s %s", tc.events, i, got[i].Object(), got[i].Raw, wantAll[i].Object(), wantAll[i].Raw)
+			}
+		}
+		if deep < tc.deep {
+			t.Errorf("%d: %d histories of 150 entries, want %d", tc.events, deep, tc.deep)
+		}
+		if n := newestTanium(t, got); !n.Equal(end) {
+			t.Errorf("%d: newest entry at %v, want a second before Now", tc.events, n)
+		}
+		if st := d.Stats(); st.Served != len(strings.Split(list, ",")) {
+			t.Errorf("%d: stats %+v", tc.events, st)
+		}
+		d.Close()
+	}
+}
