@@ -34,7 +34,7 @@ func benchFake(b *testing.B) (*audittest.Tanium, *tanium.ListOptions) {
 	b.Helper()
 	fake := audittest.NewTanium(audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(2000, 42, testEnd)})
 	b.Cleanup(fake.Close)
-	return fake, &tanium.ListOptions{Objects: parse(b, fake.ObjectList()), HistorySize: 1000}
+	return fake, &tanium.ListOptions{Objects: parse(b, fake.ObjectList()), PageSize: 1000}
 }
 
 func BenchmarkWalkPlainHTTP(b *testing.B) { plainWalk[json.RawMessage](b) }
@@ -110,7 +110,7 @@ func latencyFake(b *testing.B) (*audittest.Tanium, *tanium.ListOptions, string) 
 func latencyEvents(b *testing.B, conc int) {
 	fake, opts, base := latencyFake(b)
 	opts.Concurrency = conc
-	c, err := tanium.NewClient(fake.APIToken(), auditclient.WithBaseURL(base), auditclient.WithRateLimit(rate.Inf, 1))
+	c, err := tanium.NewClient(base, fake.APIToken(), auditclient.WithRateLimit(rate.Inf, 1))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -148,11 +148,11 @@ func plainWalk[R any](b *testing.B) {
 	}
 }
 
-func benchList(b *testing.B, conc int) {
+func benchPages(b *testing.B, conc int) {
 	fake, opts := benchFake(b)
 	opts.Concurrency = conc
 	c := fakeClient(b, fake)
-	walktest.BenchList(b, 2000, func() iter.Seq2[tanium.Entry, error] { return c.List(context.Background(), opts) })
+	walktest.BenchList(b, 2000, func() iter.Seq2[tanium.Entry, error] { return c.Pages(context.Background(), opts).All() })
 }
 
 func benchEvents(b *testing.B, conc int) {
@@ -162,7 +162,7 @@ func benchEvents(b *testing.B, conc int) {
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator { return c.Events(context.Background(), opts, nil) })
 }
 
-func BenchmarkWalkListSequential(b *testing.B)   { benchList(b, 1) }
-func BenchmarkWalkList(b *testing.B)             { benchList(b, 0) }
+func BenchmarkWalkPagesSequential(b *testing.B)  { benchPages(b, 1) }
+func BenchmarkWalkPages(b *testing.B)            { benchPages(b, 0) }
 func BenchmarkWalkEventsSequential(b *testing.B) { benchEvents(b, 1) }
 func BenchmarkWalkEvents(b *testing.B)           { benchEvents(b, 0) }

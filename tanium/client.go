@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"iter"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,8 +16,9 @@ import (
 	"github.com/auditkit/auditkit/pagination"
 )
 
-// Vendor is the name this package gives errors, logs and checkpoints.
-const Vendor = "tanium"
+// Name is the vendor's name: in the vendors registry, errors, logs and
+// checkpoints.
+const Name = "tanium"
 
 // DefaultRateLimit is the client-side request rate (requests per second)
 // used unless auditclient.WithRateLimit says otherwise. Tanium documents no
@@ -34,31 +35,46 @@ type Client struct {
 	api *auditclient.Client
 }
 
-// NewClient returns a client that authenticates with a Tanium API token,
-// sent as the header session: token-<API token> (a token that already
-// begins with "token-", as the console shows them, is sent as it is).
+// NewClient returns a client of the Tanium Server at server (its URL, as
+// in "https://tanium.example.com", or a Tanium Cloud API host; the
+// documented path /api/v2/audit_logs/... is appended to it, so a proxy's
+// path prefix may be part of it) that authenticates with the API token
+// token, sent as the header session: token-<API token> (a token that
+// already begins with "token-", as the console shows them, is sent as it
+// is).
 //
-// Tanium has no public host: pass the server's base URL with
-// auditclient.WithBaseURL ("https://tanium.example.com", or a Tanium Cloud
-// API host). Other options set the HTTP client, retry policy, rate limit
-// and logger. The token never appears in an error, a log line or %v output.
-func NewClient(apiToken string, opts ...auditclient.Option) (*Client, error) {
-	if strings.TrimSpace(apiToken) == "" {
-		return nil, errors.New("tanium: NewClient: the API token is empty (TANIUM_API_TOKEN)")
+// Options set the HTTP client, retry policy, rate limit and logger; an
+// auditclient.WithBaseURL among them wins over server. An empty server or
+// token, or a server that is not an http(s) URL, is an
+// *auditclient.ConfigError (errors.Is auditclient.ErrBadConfig) naming the
+// parameter and the environment variable the auditkit CLI reads it from
+// (TANIUM_SERVER, TANIUM_API_TOKEN). The token never appears in an error,
+// a log line or %v output.
+func NewClient(server, token string, opts ...auditclient.Option) (*Client, error) {
+	server = strings.TrimSpace(server)
+	if server == "" {
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "server", Env: "TANIUM_SERVER",
+			Reason: "empty; Tanium has no public host: give your Tanium Server's URL, e.g. https://tanium.example.com"}
+	}
+	if strings.TrimSpace(token) == "" {
+		return nil, &auditclient.ConfigError{Vendor: Name, Option: "token", Env: "TANIUM_API_TOKEN", Reason: "empty; give a Tanium API token"}
 	}
 	cfg := auditclient.Config{
-		Vendor:      Vendor,
-		Auth:        &sessionToken{token: apiToken},
+		Vendor:      Name,
+		BaseURL:     server,
+		Auth:        &sessionToken{token: token},
 		RateLimit:   DefaultRateLimit,
 		Burst:       DefaultRateLimit,
 		ErrorParser: parseError,
 		Header:      http.Header{"Accept": {"application/json"}},
 	}
 	auditclient.ApplyOptions(&cfg, opts...)
-	if cfg.BaseURL == "" {
-		return nil, errors.New("tanium: NewClient: no base URL; Tanium has no public host, pass auditclient.WithBaseURL(\"https://<your Tanium server>\")")
-	}
 	api, err := auditclient.New(cfg)
+	var ce *auditclient.ConfigError
+	if errors.As(err, &ce) && cfg.BaseURL == server && strings.HasPrefix(ce.Option, "BaseURL") {
+		// The server parameter, not an option, was at fault.
+		ce.Option, ce.Env = "server", "TANIUM_SERVER"
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -108,28 +124,22 @@ func optionsHeader(n int) string {
 	return `{"audit_history_size":` + strconv.Itoa(n) + `}`
 }
 
-// ListPage fetches the audit history of one object with opts.HistorySize,
-// in one request (the other options are not used: no deepening, and the
-// time window is not applied; the history is returned as sent). obj need
-// not be among opts.Objects; opts may be nil.
-func (c *Client) ListPage(ctx context.Context, obj Object, opts *ListOptions) (*AuditLog, error) {
-	if err := obj.Validate(); err != nil {
+// ListPage fetches the audit history of the one object of opts.Objects
+// (exactly one), opts.PageSize entries deep, in one request: no deepening,
+// and the time window is not applied; the history is returned as sent.
+// Bad options are an *auditclient.OptionError, and nothing is sent.
+func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error) {
+	if err := opts.Validate(); err != nil {
 		return nil, err
 	}
-	size := DefaultHistorySize
-	if opts != nil {
-		o := *opts
-		o.Objects = []Object{obj}
-		if err := o.Validate(); err != nil {
-			return nil, err
-		}
-		size = o.historySize()
+	if len(opts.Objects) != 1 {
+		return nil, badOption("objects", objectList(opts.Objects), "exactly one object: ListPage reads one history in one request")
 	}
-	return c.history(ctx, obj, size)
+	return c.history(ctx, opts.Objects[0], opts.pageSize())
 }
 
 // history fetches one object's history.
-func (c *Client) history(ctx context.Context, obj Object, size int) (*AuditLog, error) {
+func (c *Client) history(ctx context.Context, obj Object, size int) (*Page, error) {
 	var resp response
 	req := &auditclient.Request{
 		URL:    historyPath(obj),
@@ -139,7 +149,7 @@ func (c *Client) history(ctx context.Context, obj Object, size int) (*AuditLog, 
 		return nil, err
 	}
 	if resp.Data == nil {
-		return nil, &auditclient.DecodeError{Vendor: Vendor, Method: http.MethodGet, URL: auditclient.RedactURL(c.api.BaseURL().JoinPath(historyPath(obj))), Path: "$.data", Err: &auditclient.PathError{Path: "$.data", Err: errNoData}}
+		return nil, &auditclient.DecodeError{Vendor: Name, Method: http.MethodGet, URL: auditclient.RedactURL(c.api.BaseURL().JoinPath(historyPath(obj))), Path: "$.data", Err: &auditclient.PathError{Path: "$.data", Err: errNoData}}
 	}
 	for i := range resp.Data.Entries {
 		e := &resp.Data.Entries[i]
@@ -152,50 +162,25 @@ func (c *Client) history(ctx context.Context, obj Object, size int) (*AuditLog, 
 // Pages walks the histories of opts.Objects, one page per object in the
 // order given, fetching up to opts.Concurrency histories ahead of the
 // consumer. Each history is read as deep as the window needs (one request,
-// or more when it comes back full; see ListOptions.HistorySize), up to
+// or more when it comes back full; see ListOptions.PageSize), up to
 // opts.MaxHistorySize. Page.Token is the index of the page's object in
 // opts.Objects ("" for the first). Entries outside [opts.Since,
 // opts.Until) are left out, so a page may be empty. Bad options end the
-// walk before any request.
+// walk before any request, with an *auditclient.OptionError.
 //
-// Pages cannot report a history that stays short of the window at the
-// largest depth: List and Events do (see TruncatedError).
+// The last object's page is followed by an empty one, whose Token is
+// len(opts.Objects), that ends the walk, or when some histories stayed
+// short of the window at the largest depth, by one error joining their
+// *TruncatedError (it matches ErrHistoryTruncated): the entries read were
+// all delivered before it. Pages(ctx, opts).All() is the walk of
+// entries; Events yields the same as OCSF events, with checkpoints.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[Entry] {
-	return c.pages(ctx, opts, nil)
-}
-
-func (c *Client) pages(ctx context.Context, opts *ListOptions, trunc *truncations) *pagination.Pager[Entry] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
+	if err := opts.Validate(); err != nil {
 		return pagination.NextToken(ctx, func(context.Context, string) ([]Entry, string, error) { return nil, "", err }, pagination.Options{})
 	}
-	return c.pager(ctx, &o, "", o.Since, true, trunc)
-}
-
-// List walks every entry of the histories of opts.Objects within the time
-// window, object after object (see Pages). An error is yielded once and
-// ends the walk. When every entry was yielded but some histories stayed
-// short of the window at the largest depth, the walk ends with one error
-// joining their *TruncatedError (it matches ErrHistoryTruncated).
-func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[Entry, error] {
-	return func(yield func(Entry, error) bool) {
-		var objs []Object
-		if opts != nil {
-			objs = opts.Objects
-		}
-		trunc := newTruncations(objs)
-		for e, err := range c.pages(ctx, opts, trunc).All() {
-			if !yield(e, err) || err != nil {
-				return
-			}
-		}
-		if cut := trunc.list(); len(cut) > 0 {
-			yield(Entry{}, errors.Join(cut...))
-		}
-	}
+	o := *opts
+	o.Objects = slices.Clone(o.Objects)
+	return c.pager(ctx, &o, "", o.Since, true, newTruncations(o.Objects))
 }
 
 // Events walks the audit histories of opts.Objects as OCSF events (see
@@ -206,7 +191,7 @@ func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[Entry, e
 // opts.Since and opts.Until are the window [Since, Until); a zero Until is
 // pinned to the walk's start. Each object's history is read as deep as
 // needed to reach back before the window's start (doubling the depth from
-// opts.HistorySize up to opts.MaxHistorySize); a history that stays short
+// opts.PageSize up to opts.MaxHistorySize); a history that stays short
 // of it at that depth does not end the walk: its entries are yielded and
 // the object is reported by auditclient.WarningsOf(it), as a
 // *TruncatedError matching ErrHistoryTruncated (safe to read from any
@@ -214,25 +199,22 @@ func (c *Client) List(ctx context.Context, opts *ListOptions) iter.Seq2[Entry, e
 //
 // A checkpoint's position is the index of an object in opts.Objects and
 // the entries of its history already consumed; a checkpoint taken with
-// other objects (or another order) is refused. A completed checkpoint makes
-// the next walk yield only entries newer than the newest one yielded,
-// reading each history deep enough to reach back to that one, so that more
-// than HistorySize new entries of an object are not lost (see the package
-// documentation). Bad options end the walk before any request, with an
-// *OptionError from Err.
+// other objects (or the same in another order) is refused. A completed
+// checkpoint makes the next walk yield only entries newer than the newest
+// one yielded, reading each history deep enough to reach back to that one,
+// so that more than PageSize new entries of an object are not lost (see
+// the package documentation). Bad options end the walk before any request,
+// with an *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
+	if err := opts.Validate(); err != nil {
 		return auditclient.Emptied(err)
 	}
-	o.Objects = append([]Object(nil), o.Objects...)
+	o := *opts
+	o.Objects = slices.Clone(o.Objects)
 	trunc := newTruncations(o.Objects)
 	src := auditclient.Source[Entry]{
-		Vendor: Vendor,
-		Query:  auditclient.Fingerprint(Vendor, o.filters()),
+		Vendor: Name,
+		Query:  auditclient.Fingerprint(Name, o.filters()),
 		Window: auditclient.Window{Since: o.Since, Until: o.Until},
 		Open: func(ctx context.Context, w auditclient.Window, token string) *pagination.Pager[Entry] {
 			// The iterator applies the window; pages stay as sent so that
@@ -254,14 +236,15 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 }
 
 // pager walks the objects of o from the object at token, reading each
-// history deep enough to reach back before since, filtering entries by o's
-// window when filter is set, and recording cut-short histories in trunc
-// (which may be nil).
-func (c *Client) pager(ctx context.Context, o *ListOptions, token string, since time.Time, filter bool, trunc *truncations) *pagination.Pager[Entry] {
-	h := &histories{c: c, objs: o.Objects, size: o.historySize(), maxSize: o.maxHistorySize(), since: since,
-		width: o.concurrency(), skipNotFound: o.SkipNotFound, trunc: trunc}
+// history deep enough to reach back before since and recording cut-short
+// histories in trunc. For Pages (pages set), it leaves out the entries
+// outside o's window and ends with trunc's errors, joined; for Events, the
+// iterator does both.
+func (c *Client) pager(ctx context.Context, o *ListOptions, token string, since time.Time, pages bool, trunc *truncations) *pagination.Pager[Entry] {
+	h := &histories{c: c, objs: o.Objects, size: o.pageSize(), maxSize: o.maxHistorySize(), since: since,
+		width: o.concurrency(), skipNotFound: o.SkipNotFound, trunc: trunc, report: pages}
 	fetch := h.fetch
-	if filter && (!o.Since.IsZero() || !o.Until.IsZero()) {
+	if pages && (!o.Since.IsZero() || !o.Until.IsZero()) {
 		fetch = func(ctx context.Context, token string) ([]Entry, string, error) {
 			items, next, err := h.fetch(ctx, token)
 			kept := items[:0]

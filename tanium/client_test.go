@@ -29,12 +29,11 @@ func mocked(t *testing.T, opts ...auditclient.Option) (*tanium.Client, *httpmock
 	t.Helper()
 	mt := httpmock.NewMockTransport()
 	base := []auditclient.Option{
-		auditclient.WithBaseURL(testBase),
 		auditclient.WithHTTPClient(&http.Client{Transport: mt}),
 		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}),
 	}
-	c, err := tanium.NewClient(testToken, append(base, opts...)...)
+	c, err := tanium.NewClient(testBase, testToken, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +52,11 @@ func docExample(t *testing.T, name string) []byte {
 
 func obj(typ tanium.ObjectType, id string) tanium.Object { return tanium.Object{Type: typ, ID: id} }
 
+// one are the options of ListPage for o with the default depth.
+func one(o tanium.Object) *tanium.ListOptions {
+	return &tanium.ListOptions{Objects: []tanium.Object{o}}
+}
+
 // Every object type is read at its own route, with the session header, the
 // history size in tanium-options, and no query.
 func TestListPageSendsExactRequest(t *testing.T) {
@@ -67,13 +71,13 @@ func TestListPageSendsExactRequest(t *testing.T) {
 		t.Fatalf("%d routes for %d types", len(routes), len(tanium.ObjectTypes()))
 	}
 	tests := []struct {
-		opts       *tanium.ListOptions
+		pageSize   int
 		wantHeader string
 	}{
-		{nil, `{"audit_history_size":100}`},
-		{&tanium.ListOptions{HistorySize: 1}, `{"audit_history_size":1}`},
-		{&tanium.ListOptions{HistorySize: 7}, `{"audit_history_size":7}`},
-		{&tanium.ListOptions{HistorySize: tanium.MaxHistorySize}, `{"audit_history_size":10000}`},
+		{0, `{"audit_history_size":100}`},
+		{1, `{"audit_history_size":1}`},
+		{7, `{"audit_history_size":7}`},
+		{tanium.MaxHistorySize, `{"audit_history_size":10000}`},
 	}
 	for _, typ := range tanium.ObjectTypes() {
 		for _, tt := range tests {
@@ -83,7 +87,8 @@ func TestListPageSendsExactRequest(t *testing.T) {
 				got = r
 				return httpmock.NewBytesResponse(200, docExample(t, "vendors_md_fixture")), nil
 			})
-			if _, err := c.ListPage(context.Background(), obj(typ, "42"), tt.opts); err != nil {
+			opts := &tanium.ListOptions{Objects: []tanium.Object{obj(typ, "42")}, PageSize: tt.pageSize}
+			if _, err := c.ListPage(context.Background(), opts); err != nil {
 				t.Fatal(err)
 			}
 			if got == nil {
@@ -117,11 +122,11 @@ func TestSessionHeaderPrefixedOnce(t *testing.T) {
 		got = r.Header.Get("Session")
 		return httpmock.NewBytesResponse(200, docExample(t, "vendors_md_fixture")), nil
 	})
-	c, err := tanium.NewClient("token-abc123", auditclient.WithBaseURL(testBase), auditclient.WithHTTPClient(&http.Client{Transport: mt}))
+	c, err := tanium.NewClient(testBase, "token-abc123", auditclient.WithHTTPClient(&http.Client{Transport: mt}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ListPage(context.Background(), obj(tanium.User, "1"), nil); err != nil {
+	if _, err := c.ListPage(context.Background(), one(obj(tanium.User, "1"))); err != nil {
 		t.Fatal(err)
 	}
 	if got != "token-abc123" {
@@ -133,7 +138,7 @@ func TestSessionHeaderPrefixedOnce(t *testing.T) {
 func TestDecodeVendorsFixture(t *testing.T) {
 	c, mt := mocked(t)
 	mt.RegisterResponder("GET", testBase+"/api/v2/audit_logs/saved_questions/42", httpmock.NewBytesResponder(200, docExample(t, "vendors_md_fixture")))
-	log, err := c.ListPage(context.Background(), obj(tanium.SavedQuestion, "42"), nil)
+	log, err := c.ListPage(context.Background(), one(obj(tanium.SavedQuestion, "42")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +174,7 @@ func TestDecodeConnectEntryKeepsExtraMembers(t *testing.T) {
 	body := `{"data":{"id":1234,"type":"white_listed_url_audit","entries":[` + string(docExample(t, "connect_entry")) + `]}}`
 	c, mt := mocked(t)
 	mt.RegisterNoResponder(httpmock.NewStringResponder(200, body))
-	log, err := c.ListPage(context.Background(), obj(tanium.WhiteListedURL, "1234"), nil)
+	log, err := c.ListPage(context.Background(), one(obj(tanium.WhiteListedURL, "1234")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +209,7 @@ func TestDecodeTolerantShapes(t *testing.T) {
 	for name, body := range tests {
 		c, mt := mocked(t)
 		mt.RegisterNoResponder(httpmock.NewStringResponder(200, body))
-		log, err := c.ListPage(context.Background(), obj(tanium.Sensor, "7"), nil)
+		log, err := c.ListPage(context.Background(), one(obj(tanium.Sensor, "7")))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
@@ -237,7 +242,7 @@ func TestDecodeRejectsMalformed(t *testing.T) {
 	} {
 		c, mt := mocked(t)
 		mt.RegisterNoResponder(httpmock.NewStringResponder(200, body))
-		_, err := c.ListPage(context.Background(), obj(tanium.Sensor, "7"), nil)
+		_, err := c.ListPage(context.Background(), one(obj(tanium.Sensor, "7")))
 		if !errors.Is(err, auditclient.ErrMalformedResponse) {
 			t.Errorf("%s: err = %v, want a malformed-response error", body, err)
 		}
@@ -278,7 +283,7 @@ func TestErrorBodies(t *testing.T) {
 			r.Header.Set("X-Request-Id", "req-1")
 			return r, nil
 		})
-		_, err := c.ListPage(context.Background(), obj(tanium.Sensor, "7"), nil)
+		_, err := c.ListPage(context.Background(), one(obj(tanium.Sensor, "7")))
 		if !errors.Is(err, tt.sentinel) {
 			t.Errorf("%d: errors.Is(%v, %v) = false", tt.status, err, tt.sentinel)
 		}
@@ -297,7 +302,7 @@ func TestErrorBodies(t *testing.T) {
 	// Other shapes fall back to their message members.
 	c, mt := mocked(t)
 	mt.RegisterNoResponder(httpmock.NewStringResponder(500, `{"message":"boom","errors":[{"text":"disk full"},"retry later"],"code":"E42"}`))
-	_, err := c.ListPage(context.Background(), obj(tanium.Sensor, "7"), nil)
+	_, err := c.ListPage(context.Background(), one(obj(tanium.Sensor, "7")))
 	var api *auditclient.APIError
 	if !errors.As(err, &api) || api.Message != "boom" || api.Code != "E42" || strings.Join(api.Details, "|") != "disk full|retry later" {
 		t.Errorf("fallback error %+v", api)
@@ -320,41 +325,57 @@ func TestBadOptionsSendNothing(t *testing.T) {
 		{tanium.ListOptions{Objects: []tanium.Object{obj(tanium.User, "1/../2")}}, "objects"},
 		{tanium.ListOptions{Objects: []tanium.Object{obj(tanium.User, "99999999999999999999")}}, "objects"},
 		{tanium.ListOptions{Objects: []tanium.Object{obj(tanium.User, "12"), obj(tanium.User, "12")}}, "objects"},
-		{tanium.ListOptions{Objects: good, HistorySize: -1}, "audit_history_size"},
-		{tanium.ListOptions{Objects: good, HistorySize: tanium.MaxHistorySize + 1}, "audit_history_size"},
+		{tanium.ListOptions{Objects: good, PageSize: -1}, "audit_history_size"},
+		{tanium.ListOptions{Objects: good, PageSize: tanium.MaxHistorySize + 1}, "audit_history_size"},
 		{tanium.ListOptions{Objects: good, MaxHistorySize: -1}, "max_history_size"},
 		{tanium.ListOptions{Objects: good, MaxHistorySize: tanium.MaxHistorySize + 1}, "max_history_size"},
-		{tanium.ListOptions{Objects: good, HistorySize: 50, MaxHistorySize: 20}, "audit_history_size"},
+		{tanium.ListOptions{Objects: good, PageSize: 50, MaxHistorySize: 20}, "audit_history_size"},
 		{tanium.ListOptions{Objects: good, Concurrency: -1}, "concurrency"},
 		{tanium.ListOptions{Objects: good, Concurrency: tanium.MaxConcurrency + 1}, "concurrency"},
 		{tanium.ListOptions{Objects: good, Since: since, Until: since.Add(-time.Hour)}, "since"},
+		// Entries come object after object: no order by time is served.
+		{tanium.ListOptions{Objects: good, Order: auditclient.OldestFirst}, "order"},
+		{tanium.ListOptions{Objects: good, Order: auditclient.NewestFirst}, "order"},
 	}
 	for _, tt := range tests {
 		c, mt := mocked(t)
-		var oe *tanium.OptionError
+		var oe *auditclient.OptionError
 		err := tt.opts.Validate()
-		if !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" {
+		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Option != tt.option || oe.Allowed == "" || oe.Vendor != tanium.Name {
 			t.Errorf("%+v: Validate = %v, want an OptionError for %s", tt.opts, err, tt.option)
 		}
 		it := c.Events(context.Background(), &tt.opts, nil)
 		if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != tt.option {
 			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
 		}
-		for _, err := range c.List(context.Background(), &tt.opts) {
-			if !errors.As(err, &oe) {
-				t.Errorf("List(%+v): %v", tt.opts, err)
+		n := 0
+		for _, err := range c.Pages(context.Background(), &tt.opts).All() {
+			if n++; !errors.As(err, &oe) || oe.Option != tt.option {
+				t.Errorf("Pages(%+v): %v", tt.opts, err)
 			}
 		}
-		// ListPage reads one object: it checks that object and the other
-		// options, not the list.
-		if len(tt.opts.Objects) > 0 && (tt.option != "objects" || tt.opts.Objects[0].Validate() != nil) {
-			if _, err := c.ListPage(context.Background(), tt.opts.Objects[0], &tt.opts); !errors.As(err, &oe) {
-				t.Errorf("ListPage(%+v): %v", tt.opts, err)
-			}
+		if n != 1 {
+			t.Errorf("Pages(%+v): %d items, want the error alone", tt.opts, n)
+		}
+		if _, err := c.ListPage(context.Background(), &tt.opts); !errors.As(err, &oe) || oe.Option != tt.option {
+			t.Errorf("ListPage(%+v): %v", tt.opts, err)
 		}
 		if n := mt.GetTotalCallCount(); n != 0 {
 			t.Errorf("%+v: %d requests sent", tt.opts, n)
 		}
+	}
+	// ListPage sends one request: it takes exactly one object.
+	c, mt := mocked(t)
+	var oe *auditclient.OptionError
+	two := &tanium.ListOptions{Objects: []tanium.Object{obj(tanium.User, "12"), obj(tanium.Sensor, "7")}}
+	if _, err := c.ListPage(context.Background(), two); !errors.As(err, &oe) || oe.Option != "objects" || oe.Value != "user:12,sensor:7" {
+		t.Errorf("ListPage of two objects: %v", err)
+	}
+	if _, err := c.ListPage(context.Background(), nil); !errors.As(err, &oe) || oe.Option != "objects" {
+		t.Errorf("ListPage(nil): %v", err)
+	}
+	if n := mt.GetTotalCallCount(); n != 0 {
+		t.Errorf("%d requests sent", n)
 	}
 }
 
@@ -374,7 +395,7 @@ func TestParseObjects(t *testing.T) {
 	}
 	for _, bad := range []string{"", " ", "user", "user:", ":12", "users:12", "user:12,", "user:12,,sensor:7", "user:abc", "user:12,user:12", "package_spec:4", "user:1:2"} {
 		_, err := tanium.ParseObjects(bad)
-		var oe *tanium.OptionError
+		var oe *auditclient.OptionError
 		if !errors.As(err, &oe) || oe.Option != "objects" {
 			t.Errorf("ParseObjects(%q) = %v, want an OptionError", bad, err)
 		}
@@ -386,17 +407,48 @@ func TestParseObjects(t *testing.T) {
 	}
 }
 
+// The server and the token are required, and the server must be an
+// http(s) URL: a *ConfigError naming the parameter and the CLI's
+// environment variable, without the token.
 func TestNewClientChecks(t *testing.T) {
-	if _, err := tanium.NewClient("", auditclient.WithBaseURL(testBase)); err == nil || !strings.Contains(err.Error(), "TANIUM_API_TOKEN") {
-		t.Errorf("empty token: %v", err)
+	for _, tt := range []struct {
+		name, server, token string
+		opts                []auditclient.Option
+		option, env         string
+	}{
+		{"empty server", "", testToken, nil, "server", "TANIUM_SERVER"},
+		{"blank server", "  ", testToken, []auditclient.Option{auditclient.WithBaseURL(testBase)}, "server", "TANIUM_SERVER"},
+		{"empty token", testBase, "", nil, "token", "TANIUM_API_TOKEN"},
+		{"blank token", testBase, " \t", nil, "token", "TANIUM_API_TOKEN"},
+		{"server not http", "ftp://tanium.example.com", testToken, nil, "server", "TANIUM_SERVER"},
+		{"server in clear", "http://tanium.example.com", testToken, nil, "server", "TANIUM_SERVER"},
+		{"bad WithBaseURL", testBase, testToken, []auditclient.Option{auditclient.WithBaseURL("ftp://x")}, "BaseURL (WithBaseURL)", ""},
+	} {
+		_, err := tanium.NewClient(tt.server, tt.token, tt.opts...)
+		var ce *auditclient.ConfigError
+		if !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || ce.Vendor != tanium.Name || ce.Option != tt.option || ce.Env != tt.env || ce.Reason == "" {
+			t.Errorf("%s: %#v, want a ConfigError for %s (%s)", tt.name, err, tt.option, tt.env)
+			continue
+		}
+		if strings.Contains(walktest.FmtAll(err), testToken) {
+			t.Errorf("%s: the error holds the token: %v", tt.name, err)
+		}
 	}
-	if _, err := tanium.NewClient(testToken); err == nil || !strings.Contains(err.Error(), "WithBaseURL") {
-		t.Errorf("no base URL: %v", err)
+	// WithBaseURL, when given too, wins over the server.
+	mt := httpmock.NewMockTransport()
+	var host string
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		host = r.URL.Host
+		return httpmock.NewBytesResponse(200, docExample(t, "vendors_md_fixture")), nil
+	})
+	c, err := tanium.NewClient("https://ignored.example.com", testToken, auditclient.WithBaseURL("https://proxy.example.net"), auditclient.WithHTTPClient(&http.Client{Transport: mt}))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := tanium.NewClient(testToken, auditclient.WithBaseURL("ftp://x")); err == nil {
-		t.Error("bad base URL accepted")
+	if _, err := c.ListPage(context.Background(), one(obj(tanium.User, "1"))); err != nil || host != "proxy.example.net" {
+		t.Errorf("request to %q, %v; want WithBaseURL's host", host, err)
 	}
-	c, _ := mocked(t)
+	c, _ = mocked(t)
 	for _, s := range []string{c.String(), walktest.FmtAll(c)} {
 		if strings.Contains(s, testToken) {
 			t.Errorf("client formatting leaks the token: %s", s)
@@ -409,7 +461,7 @@ func TestNotFoundObject(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(100, 2, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC))})
 	objs := append(parse(t, fake.ObjectList()), obj(tanium.Sensor, "999999"))
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &tanium.ListOptions{Objects: objs, HistorySize: 1000}, nil)
+	it := c.Events(context.Background(), &tanium.ListOptions{Objects: objs, PageSize: 1000}, nil)
 	n := len(collect(t, it, -1))
 	var api *auditclient.APIError
 	if n != 100 || !errors.Is(it.Err(), auditclient.ErrNotFound) || !errors.As(it.Err(), &api) || !strings.Contains(it.Err().Error(), "sensor:999999") ||
@@ -418,7 +470,7 @@ func TestNotFoundObject(t *testing.T) {
 	}
 	it.Close()
 	objs = append([]tanium.Object{obj(tanium.Sensor, "999999")}, objs[:len(objs)-1]...)
-	it = c.Events(context.Background(), &tanium.ListOptions{Objects: objs, HistorySize: 1000, SkipNotFound: true}, nil)
+	it = c.Events(context.Background(), &tanium.ListOptions{Objects: objs, PageSize: 1000, SkipNotFound: true}, nil)
 	if n := len(collect(t, it, -1)); n != 100 || it.Err() != nil {
 		t.Errorf("SkipNotFound: %d events, %v", n, it.Err())
 	}
@@ -430,7 +482,7 @@ func TestNotFoundObject(t *testing.T) {
 		missing = append(missing, obj(tanium.Sensor, strconv.Itoa(900000+i)))
 	}
 	objs = append(missing, objs[1:]...)
-	it = c.Events(context.Background(), &tanium.ListOptions{Objects: objs, HistorySize: 1000, SkipNotFound: true}, nil)
+	it = c.Events(context.Background(), &tanium.ListOptions{Objects: objs, PageSize: 1000, SkipNotFound: true}, nil)
 	if n := len(collect(t, it, -1)); n != 100 || it.Err() != nil {
 		t.Errorf("SkipNotFound after %d missing objects: %d events, %v", len(missing), n, it.Err())
 	}

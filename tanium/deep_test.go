@@ -151,7 +151,7 @@ func TestDeepeningStopsAtSince(t *testing.T) {
 
 // A history still full at MaxHistorySize that does not reach Since is
 // reported, object by object with the oldest time reached, through
-// WarningsOf (and List's last error); what was read is yielded.
+// WarningsOf (and the last error of Pages); what was read is yielded.
 func TestTruncatedHistoryIsReported(t *testing.T) {
 	fake := deepFake(t, 5, 150, audittest.TaniumOptions{})
 	objs := parse(t, fake.ObjectList())
@@ -212,10 +212,10 @@ func TestTruncatedHistoryIsReported(t *testing.T) {
 		t.Errorf("sizes asked %v, want [100 120]", s)
 	}
 
-	// List yields the same entries, then the truncations as one error.
+	// Pages yields the same entries, then the truncations as one error.
 	var listed []string
 	var last error
-	for e, err := range c.List(context.Background(), opts) {
+	for e, err := range c.Pages(context.Background(), opts).All() {
 		if err != nil {
 			last = err
 			break
@@ -225,7 +225,7 @@ func TestTruncatedHistoryIsReported(t *testing.T) {
 	walktest.Diff(t, listed, w)
 	var te *tanium.TruncatedError
 	if !errors.Is(last, tanium.ErrHistoryTruncated) || !errors.As(last, &te) || te.Object != objs[0] {
-		t.Errorf("List ended with %v", last)
+		t.Errorf("Pages ended with %v", last)
 	}
 
 	// A window the depth reaches is no warning: the same walk over the
@@ -243,7 +243,7 @@ func TestTruncatedHistoryIsReported(t *testing.T) {
 func TestTruncatedWithoutSince(t *testing.T) {
 	fake := deepFake(t, 2, 30, audittest.TaniumOptions{})
 	objs := parse(t, fake.ObjectList())
-	opts := &tanium.ListOptions{Objects: objs, HistorySize: 4, MaxHistorySize: 10}
+	opts := &tanium.ListOptions{Objects: objs, PageSize: 4, MaxHistorySize: 10}
 	it := fakeClient(t, fake).Events(context.Background(), opts, nil)
 	got := collect(t, it, -1)
 	if it.Err() != nil || len(got) != 20 {
@@ -263,7 +263,7 @@ func TestTruncatedWithoutSince(t *testing.T) {
 	}
 	// An object whose whole history fits is no warning.
 	short := deepFake(t, 1, 10, audittest.TaniumOptions{})
-	opts = &tanium.ListOptions{Objects: parse(t, short.ObjectList()), HistorySize: 5, MaxHistorySize: 10}
+	opts = &tanium.ListOptions{Objects: parse(t, short.ObjectList()), PageSize: 5, MaxHistorySize: 10}
 	it2 := fakeClient(t, short).Events(context.Background(), opts, nil)
 	if n := len(collect(t, it2, -1)); n != 10 || auditclient.WarningsOf(it2) == nil {
 		// 10 entries at depth 10: full, and nothing says the history
@@ -402,7 +402,7 @@ func TestEntriesArrivingWhileDeepening(t *testing.T) {
 }
 
 // The window is half-open: an entry at exactly Since is yielded, one at
-// exactly Until is not, by Events and List alike.
+// exactly Until is not, by Events and Pages alike.
 func TestHalfOpenWindow(t *testing.T) {
 	fake := deepFake(t, 3, 150, audittest.TaniumOptions{})
 	all := want(t, fake)
@@ -436,7 +436,7 @@ func TestHalfOpenWindow(t *testing.T) {
 	}
 	walktest.Diff(t, got, w)
 	var listed []string
-	for e, err := range c.List(context.Background(), opts) {
+	for e, err := range c.Pages(context.Background(), opts).All() {
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,6 +2,48 @@
 // the platform REST API, GET /api/v2/audit_logs/{type}s/{id}, and maps their
 // entries to OCSF.
 //
+//	client, err := tanium.NewClient("https://tanium.example.com", os.Getenv("TANIUM_API_TOKEN"))
+//	if err != nil {
+//		return err // an *auditclient.ConfigError: nothing was sent
+//	}
+//	objects, err := tanium.ParseObjects("user:12,sensor:7,saved_question:42")
+//	if err != nil {
+//		return err // an *auditclient.OptionError
+//	}
+//	it := client.Events(ctx, &tanium.ListOptions{Objects: objects, Since: time.Now().Add(-24 * time.Hour)}, nil)
+//	defer it.Close()
+//	for ev, err := range it.All() {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(ev.Time, ev.Message)
+//	}
+//
+// # Three ways to walk
+//
+//   - Client.Events yields OCSF events, with a checkpoint after each one to
+//     resume from or to sync incrementally from (only newer entries next
+//     time): what most programs want.
+//   - Client.Pages walks the entries as the API sends them (Entry), one
+//     page per object; Pages(ctx, opts).All() ranges over the entries one
+//     by one. Use it to read the records themselves rather than OCSF.
+//   - Client.ListPage sends exactly one request, the history of one object
+//     opts.PageSize entries deep, and returns the response (Page) as sent.
+//
+// All three take the same ListOptions and check them before any request:
+// a bad value is an *auditclient.OptionError (errors.Is
+// auditclient.ErrBadOption). The package registers itself with the
+// vendors registry as "tanium" (see Vendor).
+//
+// # Order
+//
+// A walk yields entries object after object, in the order of
+// ListOptions.Objects, and each object's entries in the order the server
+// sends them (the fake sends them newest first; the real order is
+// UNCONFIRMED): only auditclient.NaturalOrder is accepted, since entries
+// are in no time order across objects and sorting them would mean holding
+// every history of the window.
+//
 // # What this endpoint can and cannot do
 //
 // Tanium publishes no paged audit-event endpoint: there is no "give me every
@@ -17,7 +59,7 @@
 //     list, and changes to objects you did not list, are not seen; logins
 //     and other events that change no object are not in these histories.
 //   - The server returns only the last N entries of each object. So the
-//     walk asks for HistorySize entries and, when all of them come back
+//     walk asks for PageSize entries and, when all of them come back
 //     and the oldest is not older than the window's start (Since; in an
 //     incremental walk, the newest entry already yielded; with neither,
 //     any full answer), asks that object again with twice the depth, up to
@@ -28,10 +70,10 @@
 //     the window's start is not passed over in silence: the walk yields
 //     what it read and reports the object and the oldest time it reached
 //     as a *TruncatedError (matching ErrHistoryTruncated), through
-//     auditclient.WarningsOf for Events and as List's last error. The same
-//     holds for incremental walks (from a completed checkpoint): more than
-//     HistorySize entries arrived since the last walk make it read deeper,
-//     not drop them.
+//     auditclient.WarningsOf for Events and as the last error of Pages.
+//     The same holds for incremental walks (from a completed checkpoint):
+//     more than PageSize entries arrived since the last walk make it read
+//     deeper, not drop them.
 //   - A server that caps the depth below what is asked (its
 //     max_soap_audit_entries_per_cache setting; value UNCONFIRMED) and says
 //     nothing answers short, which cannot be told from a history that ends
@@ -53,14 +95,13 @@
 // Tanium rejects a token used from an IP address outside its trusted list
 // with 401.
 //
-// # Paging, ordering and resuming
+// # Paging and resuming
 //
 // There is no paging: one object's history is one response, one page of
-// the walk. The walk goes through the objects in the order given, the
-// entries of each in the order the server sends them (the fake sends them
-// newest first; the real order is UNCONFIRMED). Up to
-// ListOptions.Concurrency histories are fetched at once, ahead of the
-// consumer, within the client's rate limit, and still yielded in order.
+// the walk. The walk goes through the objects in the order given (see
+// Order). Up to ListOptions.Concurrency histories are fetched at once,
+// ahead of the consumer, within the client's rate limit, and still yielded
+// in order.
 // A checkpoint's position is the index of the object being read and the
 // number of its entries consumed, so a resumed walk continues at the right
 // object; a checkpoint taken with another list of objects is refused.

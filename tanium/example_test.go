@@ -12,16 +12,15 @@ import (
 	"github.com/auditkit/auditkit/tanium"
 )
 
-// Read the audit histories of a few objects as OCSF events. Here the client
-// talks to the built-in fake; against a real Tanium Server, pass its URL to
-// WithBaseURL and the API token from TANIUM_API_TOKEN.
-func ExampleClient_Events() {
-	fake := audittest.NewTanium(audittest.TaniumOptions{
-		Events: audittest.GenerateTaniumEvents(40, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
-	})
+// The last day of a few objects' audit histories, as OCSF events: the
+// package's main path. Here the client talks to the built-in fake, whose
+// default data set ends now; against a real Tanium Server, pass its URL
+// and the API token (TANIUM_SERVER and TANIUM_API_TOKEN for the CLI).
+func Example() {
+	fake := audittest.NewTanium(audittest.TaniumOptions{})
 	defer fake.Close()
 
-	client, err := tanium.NewClient(fake.APIToken(), auditclient.WithBaseURL(fake.URL()))
+	client, err := tanium.NewClient(fake.URL(), fake.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -29,7 +28,38 @@ func ExampleClient_Events() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	it := client.Events(context.Background(), &tanium.ListOptions{Objects: objects, HistorySize: 50}, nil)
+	it := client.Events(context.Background(), &tanium.ListOptions{Objects: objects, Since: time.Now().Add(-24 * time.Hour)}, nil)
+	defer it.Close()
+	n := 0
+	for ev, err := range it.All() {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if ev.Time.Before(time.Now().Add(-24 * time.Hour)) {
+			log.Fatal("an event before the window")
+		}
+		n++
+	}
+	fmt.Println("events in the last day:", n > 0, "- histories cut short:", len(auditclient.WarningsOf(it)))
+	// Output: events in the last day: true - histories cut short: 0
+}
+
+// Read the audit histories of a few objects as OCSF events.
+func ExampleClient_Events() {
+	fake := audittest.NewTanium(audittest.TaniumOptions{
+		Events: audittest.GenerateTaniumEvents(40, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
+	})
+	defer fake.Close()
+
+	client, err := tanium.NewClient(fake.URL(), fake.APIToken())
+	if err != nil {
+		log.Fatal(err)
+	}
+	objects, err := tanium.ParseObjects("user:1,sensor:211,package:140")
+	if err != nil {
+		log.Fatal(err)
+	}
+	it := client.Events(context.Background(), &tanium.ListOptions{Objects: objects, PageSize: 50}, nil)
 	defer it.Close()
 	for it.Next() {
 		ev := it.Event()
@@ -58,12 +88,12 @@ func ExampleClient_Events_checkpoint() {
 		Events: audittest.GenerateTaniumEvents(40, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
 	})
 	defer fake.Close()
-	client, err := tanium.NewClient(fake.APIToken(), auditclient.WithBaseURL(fake.URL()))
+	client, err := tanium.NewClient(fake.URL(), fake.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
 	objects, _ := tanium.ParseObjects("user:1,sensor:211,package:140")
-	opts := &tanium.ListOptions{Objects: objects, HistorySize: 100}
+	opts := &tanium.ListOptions{Objects: objects, PageSize: 100}
 
 	it := client.Events(context.Background(), opts, nil)
 	for i := 0; i < 5 && it.Next(); i++ {
@@ -106,11 +136,11 @@ func ExampleClient_ListPage() {
 		Events: audittest.GenerateTaniumEvents(40, 1, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
 	})
 	defer fake.Close()
-	client, err := tanium.NewClient(fake.APIToken(), auditclient.WithBaseURL(fake.URL()))
+	client, err := tanium.NewClient(fake.URL(), fake.APIToken())
 	if err != nil {
 		log.Fatal(err)
 	}
-	history, err := client.ListPage(context.Background(), tanium.Object{Type: tanium.Sensor, ID: "211"}, &tanium.ListOptions{HistorySize: 1})
+	history, err := client.ListPage(context.Background(), &tanium.ListOptions{Objects: []tanium.Object{{Type: tanium.Sensor, ID: "211"}}, PageSize: 1})
 	if err != nil {
 		log.Fatal(err)
 	}

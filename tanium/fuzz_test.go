@@ -99,15 +99,15 @@ func FuzzToken(f *testing.F) {
 	objs := []Object{{Type: User, ID: "1"}, {Type: Sensor, ID: "7"}, {Type: SavedQuestion, ID: "42"}}
 	f.Fuzz(func(t *testing.T, tok string, skip uint8) {
 		h := &fzHistories{}
-		c, err := NewClient("fz-Key-7c1e5d9a0b", auditclient.WithBaseURL("http://127.0.0.1:8080"), auditclient.WithHTTPClient(&http.Client{Transport: h}),
+		c, err := NewClient("http://127.0.0.1:8080", "fz-Key-7c1e5d9a0b", auditclient.WithHTTPClient(&http.Client{Transport: h}),
 			auditclient.WithRateLimit(rate.Inf, 1), auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}))
 		if err != nil {
 			t.Fatal(err)
 		}
 		o := ListOptions{Objects: objs, Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), Concurrency: 1}
 		sk := int(skip % 3)
-		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Vendor,
-			Query:    auditclient.Fingerprint(Vendor, o.filters()),
+		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Name,
+			Query:    auditclient.Fingerprint(Name, o.filters()),
 			Window:   auditclient.Window{Until: o.Until},
 			Position: &auditclient.Position{Token: tok, Skip: sk}}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

@@ -132,17 +132,23 @@ func ToOCSF(e Entry) ocsf.Event {
 	}
 	ev.Message = message(e, class, act, name, uid)
 
-	for k, raw := range e.Extra {
-		var v any
-		if json.Unmarshal(raw, &v) != nil {
-			v = string(raw)
-		}
-		un[k] = v
-	}
+	addMembers(un, e.Extra)
 	if len(un) > 0 {
 		ev.Unmapped = un
 	}
 	return ev
+}
+
+// addMembers puts each member of extra into dst under its name, decoded
+// (as its text when it is not JSON).
+func addMembers(dst map[string]any, extra map[string]json.RawMessage) {
+	for k, raw := range extra {
+		var v any
+		if json.Unmarshal(raw, &v) != nil {
+			v = string(raw)
+		}
+		dst[k] = v
+	}
 }
 
 // classify picks the OCSF class and activity of an entry.
@@ -238,13 +244,7 @@ func actingUser(e Entry, un map[string]any) *ocsf.User {
 		u.Name, u.Domain, u.FullName = m.Name, m.Domain, m.DisplayName
 		if len(m.Extra) > 0 {
 			extra := map[string]any{}
-			for k, raw := range m.Extra {
-				var v any
-				if json.Unmarshal(raw, &v) != nil {
-					v = string(raw)
-				}
-				extra[k] = v
-			}
+			addMembers(extra, m.Extra)
 			un["mod_user"] = extra
 		}
 		if by := e.LastModifiedBy; by != "" && by != m.Name && by != m.Domain+`\`+m.Name && by != m.Name+"@"+m.Domain {

@@ -192,7 +192,7 @@ func TestGolden(t *testing.T) {
 	}
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {
-			var resp struct{ Data tanium.AuditLog }
+			var resp struct{ Data tanium.Page }
 			if err := json.Unmarshal(in.body, &resp); err != nil {
 				t.Fatal(err)
 			}

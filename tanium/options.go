@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/auditkit/auditkit/auditclient"
 )
 
 // ObjectType is a kind of Tanium object whose audit history the platform
@@ -53,23 +55,31 @@ func (t ObjectType) Route() string { return string(t) + "s" }
 // Object names one Tanium object: its type and its id (a positive integer
 // in decimal, as Tanium object ids are).
 type Object struct {
+	// Type is the object's type, e.g. User.
 	Type ObjectType
-	ID   string
+	// ID is the object's id in decimal, e.g. "12".
+	ID string
 }
 
 // String returns the object as TYPE:ID, the form ParseObjects reads.
 func (o Object) String() string { return string(o.Type) + ":" + o.ID }
 
 // Validate checks the type against ObjectTypes and the id; a bad value is an
-// *OptionError for the option "objects".
+// *auditclient.OptionError for the option "objects".
 func (o Object) Validate() error {
 	if !o.Type.Valid() {
-		return &OptionError{Option: "objects", Value: o.String(), Allowed: "an object type among " + typeList()}
+		return badOption("objects", o.String(), "an object type among "+typeList())
 	}
 	if !validID(o.ID) {
-		return &OptionError{Option: "objects", Value: o.String(), Allowed: "a positive integer object id, as in user:12"}
+		return badOption("objects", o.String(), "a positive integer object id, as in user:12")
 	}
 	return nil
+}
+
+// badOption is the *auditclient.OptionError of option (as the API or this
+// package spells it) given value.
+func badOption(option, value, allowed string) error {
+	return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
 }
 
 // validID reports whether id is a positive decimal integer that fits an
@@ -97,18 +107,19 @@ func typeList() string {
 
 // ParseObjects reads a list of objects written TYPE:ID, separated by commas
 // (spaces around items are ignored), as in "user:12,sensor:7". An empty
-// item, an unknown type or a bad id is an *OptionError naming the item.
+// item, an unknown type or a bad id is an *auditclient.OptionError naming
+// the item.
 // The same object twice is an error too: its history would be read twice.
 func ParseObjects(s string) ([]Object, error) {
 	if strings.TrimSpace(s) == "" {
-		return nil, &OptionError{Option: "objects", Value: s, Allowed: "one or more TYPE:ID separated by commas, as in user:12,sensor:7"}
+		return nil, badOption("objects", s, "one or more TYPE:ID separated by commas, as in user:12,sensor:7")
 	}
 	var out []Object
 	for item := range strings.SplitSeq(s, ",") {
 		item = strings.TrimSpace(item)
 		typ, id, ok := strings.Cut(item, ":")
 		if !ok {
-			return nil, &OptionError{Option: "objects", Value: item, Allowed: "TYPE:ID, as in user:12 (types: " + typeList() + ")"}
+			return nil, badOption("objects", item, "TYPE:ID, as in user:12 (types: "+typeList()+")")
 		}
 		o := Object{Type: ObjectType(strings.TrimSpace(typ)), ID: strings.TrimSpace(id)}
 		if err := o.Validate(); err != nil {
@@ -126,7 +137,7 @@ func checkDuplicates(objs []Object) error {
 	seen := make(map[Object]bool, len(objs))
 	for _, o := range objs {
 		if seen[o] {
-			return &OptionError{Option: "objects", Value: o.String(), Allowed: "each object once"}
+			return badOption("objects", o.String(), "each object once")
 		}
 		seen[o] = true
 	}
@@ -137,12 +148,12 @@ func checkDuplicates(objs []Object) error {
 // says the same); the server caps large values with its
 // max_soap_audit_entries_per_cache setting, whose value is UNCONFIRMED.
 const (
-	// DefaultHistorySize is the audit_history_size sent when
-	// ListOptions.HistorySize is 0.
-	DefaultHistorySize = 100
+	// DefaultPageSize is the audit_history_size first sent for each object
+	// when ListOptions.PageSize is 0.
+	DefaultPageSize = 100
 	// MaxHistorySize is the largest audit_history_size this package sends,
-	// a client-side bound (the server's cap is UNCONFIRMED), and the
-	// default of ListOptions.MaxHistorySize.
+	// a client-side bound (the server's cap is UNCONFIRMED): the largest
+	// ListOptions.PageSize, and the default of ListOptions.MaxHistorySize.
 	MaxHistorySize = 10000
 )
 
@@ -154,30 +165,40 @@ const (
 	MaxConcurrency = 32
 )
 
+// OrderNote says, in a sentence, how a walk orders entries and why it
+// takes no other order: Vendor.OrderNote, and what the
+// *auditclient.OptionError of another ListOptions.Order says.
+const OrderNote = "object after object, in the order the objects are listed, each history as the server sends it " +
+	"(the fake sends newest first; the real order is UNCONFIRMED): entries are in no time order across objects, " +
+	"so neither oldest-first nor newest-first is offered"
+
 // ListOptions say which audit histories to read. The endpoint has no query
 // parameters: the objects are path segments and the history size is the
 // tanium-options header. The time window is applied by this package, to
 // the entries received.
 type ListOptions struct {
 	// Objects are the objects whose histories to read, in this order;
-	// at least one, each once. One request per object.
+	// at least one, each once. One request per object (more for a history
+	// read deeper, see PageSize); ListPage takes exactly one.
 	Objects []Object
-	// HistorySize is the number of history entries first asked per
-	// object, sent as tanium-options: {"audit_history_size": N};
-	// 1..MaxHistorySize, 0 for DefaultHistorySize. The server returns the
-	// last N entries of each object. When all N come back and the oldest
-	// of them is not older than the start of the window (Since, or the
-	// last checkpoint's newest entry in an incremental walk; with neither,
-	// always), the object is asked again with twice the depth, up to
-	// MaxHistorySize (see the package documentation).
-	HistorySize int
+	// PageSize is the number of history entries first asked per object,
+	// sent as tanium-options: {"audit_history_size": N}: the size of one
+	// page, an object's history; 1..MaxHistorySize, 0 for DefaultPageSize.
+	// The server returns the last N entries of each object. When all N
+	// come back and the oldest of them is not older than the start of the
+	// window (Since, or the last checkpoint's newest entry in an
+	// incremental walk; with neither, always), the object is asked again
+	// with twice the depth, up to MaxHistorySize (see the package
+	// documentation): like the page size of other APIs, it changes how many
+	// requests a walk sends, not what it yields. ListPage sends it as given.
+	PageSize int
 	// MaxHistorySize bounds that deepening: the largest audit_history_size
-	// sent for one object; HistorySize..MaxHistorySize (the constant), 0
+	// sent for one object; PageSize..MaxHistorySize (the constant), 0
 	// for the constant. A history still full at that depth whose oldest
 	// entry does not reach back before the window's start is reported as a
 	// *TruncatedError by the walk (see Client.Events), never dropped in
 	// silence. Lower it to bound the cost of objects with long histories.
-	// When it is below DefaultHistorySize and HistorySize is 0, the first
+	// When it is below DefaultPageSize and PageSize is 0, the first
 	// request asks for MaxHistorySize entries.
 	MaxHistorySize int
 	// Since and Until are the window [Since, Until): the entries whose
@@ -185,6 +206,11 @@ type ListOptions struct {
 	// and before Until are kept; zero for unbounded. They are applied
 	// client-side: the endpoint takes no time filter.
 	Since, Until time.Time
+	// Order must be auditclient.NaturalOrder: the walk reads one object's
+	// history after another, so its entries are in no time order across
+	// objects, and sorting them would mean holding every history of the
+	// window; OldestFirst and NewestFirst are an *auditclient.OptionError.
+	Order auditclient.Order
 	// Concurrency is how many objects' histories are fetched at once,
 	// ahead of the consumer, within the client's rate limit:
 	// 1..MaxConcurrency, 0 for DefaultConcurrency. Entries are yielded in
@@ -195,23 +221,13 @@ type ListOptions struct {
 	SkipNotFound bool
 }
 
-// OptionError is a ListOptions value that is not allowed. Nothing was sent.
-type OptionError struct {
-	Option  string // the option, e.g. "audit_history_size"
-	Value   string
-	Allowed string // what is allowed
-}
-
-// Error names the option, the value and what is allowed.
-func (e *OptionError) Error() string {
-	return fmt.Sprintf("tanium: option %s=%q is not allowed: %s", e.Option, e.Value, e.Allowed)
-}
-
 // Validate checks the options. It is called before any request is sent; a
-// bad value is an *OptionError.
+// bad value is an *auditclient.OptionError (errors.Is
+// auditclient.ErrBadOption) naming the option as the API spells it
+// ("audit_history_size" for PageSize) or, for the others, in snake case.
 func (o *ListOptions) Validate() error {
 	if o == nil || len(o.Objects) == 0 {
-		return &OptionError{Option: "objects", Value: "", Allowed: "one or more objects (TYPE:ID, as in user:12)"}
+		return badOption("objects", "", "one or more objects (TYPE:ID, as in user:12)")
 	}
 	for _, obj := range o.Objects {
 		if err := obj.Validate(); err != nil {
@@ -221,34 +237,36 @@ func (o *ListOptions) Validate() error {
 	if err := checkDuplicates(o.Objects); err != nil {
 		return err
 	}
-	if o.HistorySize < 0 || o.HistorySize > MaxHistorySize {
-		return &OptionError{Option: "audit_history_size", Value: strconv.Itoa(o.HistorySize),
-			Allowed: fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxHistorySize, DefaultHistorySize)}
+	for _, n := range []struct {
+		option          string
+		value, max, def int
+	}{
+		{"audit_history_size", o.PageSize, MaxHistorySize, DefaultPageSize},
+		{"max_history_size", o.MaxHistorySize, MaxHistorySize, MaxHistorySize},
+		{"concurrency", o.Concurrency, MaxConcurrency, DefaultConcurrency},
+	} {
+		if n.value < 0 || n.value > n.max {
+			return badOption(n.option, strconv.Itoa(n.value), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", n.max, n.def))
+		}
 	}
-	if o.MaxHistorySize < 0 || o.MaxHistorySize > MaxHistorySize {
-		return &OptionError{Option: "max_history_size", Value: strconv.Itoa(o.MaxHistorySize),
-			Allowed: fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxHistorySize, MaxHistorySize)}
+	if o.MaxHistorySize > 0 && o.PageSize > o.MaxHistorySize {
+		return badOption("audit_history_size", strconv.Itoa(o.PageSize), fmt.Sprintf("at most max_history_size, %d", o.MaxHistorySize))
 	}
-	if o.MaxHistorySize > 0 && o.HistorySize > o.MaxHistorySize {
-		return &OptionError{Option: "audit_history_size", Value: strconv.Itoa(o.HistorySize),
-			Allowed: fmt.Sprintf("at most max_history_size, %d", o.MaxHistorySize)}
-	}
-	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
-		return &OptionError{Option: "concurrency", Value: strconv.Itoa(o.Concurrency),
-			Allowed: fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxConcurrency, DefaultConcurrency)}
+	if o.Order != auditclient.NaturalOrder {
+		return badOption("order", o.Order.String(), OrderNote)
 	}
 	if !o.Since.IsZero() && !o.Until.IsZero() && o.Since.After(o.Until) {
-		return &OptionError{Option: "since", Value: o.Since.Format(time.RFC3339), Allowed: "a time no later than until " + o.Until.Format(time.RFC3339)}
+		return badOption("since", o.Since.Format(time.RFC3339), "a time no later than until "+o.Until.Format(time.RFC3339))
 	}
 	return nil
 }
 
-// historySize is the depth first asked for each object.
-func (o *ListOptions) historySize() int {
-	if o.HistorySize == 0 {
-		return min(DefaultHistorySize, o.maxHistorySize())
+// pageSize is the depth first asked for each object.
+func (o *ListOptions) pageSize() int {
+	if o.PageSize == 0 {
+		return min(DefaultPageSize, o.maxHistorySize())
 	}
-	return o.HistorySize
+	return o.PageSize
 }
 
 // maxHistorySize is the deepest history asked for one object.
@@ -271,13 +289,17 @@ func (o *ListOptions) concurrency() int {
 // window and concurrency are left out, so that they may change between
 // incremental walks.
 func (o *ListOptions) filters() url.Values {
-	v := url.Values{}
-	names := make([]string, len(o.Objects))
-	for i, obj := range o.Objects {
+	return url.Values{"objects": {objectList(o.Objects)}}
+}
+
+// objectList writes objs as ParseObjects reads them: TYPE:ID joined by
+// commas.
+func objectList(objs []Object) string {
+	names := make([]string, len(objs))
+	for i, obj := range objs {
 		names[i] = obj.String()
 	}
-	v.Set("objects", strings.Join(names, ","))
-	return v
+	return strings.Join(names, ",")
 }
 
 // inWindow reports whether t lies within the options' window, the

@@ -299,9 +299,9 @@ func (e *Entry) computeUID() string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// AuditLog is the audit history of one object: the data member of a
-// response of GET /api/v2/audit_logs/{type}s/{id}.
-type AuditLog struct {
+// Page is one response of GET /api/v2/audit_logs/{type}s/{id}: the audit
+// history of one object, as its data member holds it.
+type Page struct {
 	// ID is the object's id (id).
 	ID int64
 	// Type is the audit type (type), e.g. "saved_question_audit".
@@ -324,19 +324,19 @@ type AuditLog struct {
 // of another shape is an *auditclient.PathError naming where, from the
 // history ("$.entries", "$.entries[3].object_id", "$[1].entries" in the
 // array form).
-func (a *AuditLog) UnmarshalJSON(data []byte) error {
+func (a *Page) UnmarshalJSON(data []byte) error {
 	// One copy of the whole history; entries' Raw and Extra alias it.
 	return a.decode(append([]byte(nil), data...))
 }
 
-func (a *AuditLog) decode(data []byte) error {
-	*a = AuditLog{}
+func (a *Page) decode(data []byte) error {
+	*a = Page{}
 	data = bytes.TrimSpace(data)
 	if len(data) > 0 && data[0] == '[' {
 		i := -1
 		err := jsonscan.Elements(data, func(p []byte) error {
 			i++
-			var one AuditLog
+			var one Page
 			if err := one.decode(p); err != nil {
 				return jsonshape.Rebase(err, "$["+strconv.Itoa(i)+"]")
 			}
@@ -387,7 +387,7 @@ func (a *AuditLog) decode(data []byte) error {
 // aside. The SOAP form wraps the array as {"entry":[...]}; that is read too.
 // A problem is an *auditclient.PathError whose path starts at the entries
 // ("$", "$[3].object_id", "$.entry[3].object_id").
-func (a *AuditLog) decodeEntries(v []byte) error {
+func (a *Page) decodeEntries(v []byte) error {
 	if jsonscan.IsNull(v) {
 		return nil
 	}
@@ -452,7 +452,7 @@ func isCacheInfo(el []byte) bool {
 
 // response is the envelope of every response: {"data": ...}.
 type response struct {
-	Data *AuditLog `json:"data"`
+	Data *Page `json:"data"`
 }
 
 // UnmarshalJSON decodes the envelope. A problem in the history is an
@@ -472,7 +472,7 @@ func (r *response) UnmarshalJSON(b []byte) error {
 			r.Data = nil
 			return nil
 		}
-		a := new(AuditLog)
+		a := new(Page)
 		if err := a.UnmarshalJSON(v); err != nil {
 			return jsonshape.Rebase(err, "$.data")
 		}

@@ -72,17 +72,17 @@ func TestDecodeErrorPaths(t *testing.T) {
 	}
 }
 
-// AuditLog and Entry, decoded on their own, name paths from their own
+// Page and Entry, decoded on their own, name paths from their own
 // root.
 func TestUnmarshalPaths(t *testing.T) {
 	for _, tc := range []struct {
 		body, path string
 		v          interface{ UnmarshalJSON([]byte) error }
 	}{
-		{`{"entries":{"list":[]}}`, "$.entries", new(tanium.AuditLog)},
-		{`{"entries":[{"modification_time":"2024-01-01T00:00:00Z"},{"object_id":"x","modification_time":"2024-01-01T00:00:00Z"}]}`, "$.entries[1].object_id", new(tanium.AuditLog)},
-		{`[{"entries":[]},{"entries":[{"type":1}]}]`, "$[1].entries[0].modification_time", new(tanium.AuditLog)},
-		{`"x"`, "$", new(tanium.AuditLog)},
+		{`{"entries":{"list":[]}}`, "$.entries", new(tanium.Page)},
+		{`{"entries":[{"modification_time":"2024-01-01T00:00:00Z"},{"object_id":"x","modification_time":"2024-01-01T00:00:00Z"}]}`, "$.entries[1].object_id", new(tanium.Page)},
+		{`[{"entries":[]},{"entries":[{"type":1}]}]`, "$[1].entries[0].modification_time", new(tanium.Page)},
+		{`"x"`, "$", new(tanium.Page)},
 		{`{"object_id":"x"}`, "$.object_id", new(tanium.Entry)},
 		{`{"modification_time":"2024-01-01T00:00:00Z","mod_user":{"name":7}}`, "$.mod_user.name", new(tanium.Entry)},
 		{`[]`, "$", new(tanium.Entry)},

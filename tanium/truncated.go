@@ -21,8 +21,8 @@ var ErrHistoryTruncated = errors.New("tanium: audit history truncated before the
 // matches ErrHistoryTruncated.
 //
 // A walk does not fail for it: Client.Events yields every entry it could
-// read and reports these through auditclient.WarningsOf; Client.List yields
-// them as its last error.
+// read and reports these through auditclient.WarningsOf; Client.Pages
+// delivers them too and ends with these, joined, as its last error.
 type TruncatedError struct {
 	// Object is the object whose history was cut short.
 	Object Object

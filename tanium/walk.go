@@ -21,7 +21,10 @@ import (
 //
 // Each object's history is read deep enough to cover the window (see
 // deepHistory); a history that stays short of it at the largest depth is
-// recorded in trunc when its page is taken.
+// recorded in trunc when its page is taken. With report set, the last
+// object's next token is len(objs), whose page is empty and ends the walk
+// with trunc's errors (Pages); without it, the last object ends the walk
+// (Events, whose checkpoints hold the index of an object).
 type histories struct {
 	c            *Client
 	objs         []Object
@@ -31,6 +34,7 @@ type histories struct {
 	width        int
 	skipNotFound bool
 	trunc        *truncations
+	report       bool
 
 	mu      sync.Mutex
 	started map[int]*historySlot // started and not yet taken
@@ -40,7 +44,7 @@ type histories struct {
 // historySlot is one object's fetch.
 type historySlot struct {
 	done chan struct{}
-	log  *AuditLog
+	page *Page
 	cut  *TruncatedError // the history does not reach the window's start
 	err  error
 }
@@ -51,6 +55,9 @@ func (h *histories) fetch(ctx context.Context, token string) ([]Entry, string, e
 	i := 0
 	if token != "" {
 		n, err := strconv.Atoi(token)
+		if h.report && err == nil && n == len(h.objs) && strconv.Itoa(n) == token {
+			return []Entry{}, "", errors.Join(h.trunc.list()...)
+		}
 		if err != nil || n < 0 || n >= len(h.objs) || strconv.Itoa(n) != token {
 			return nil, "", fmt.Errorf("tanium: page token %q is not the index of one of the %d objects", token, len(h.objs))
 		}
@@ -63,7 +70,7 @@ func (h *histories) fetch(ctx context.Context, token string) ([]Entry, string, e
 		return nil, "", ctx.Err()
 	}
 	next := ""
-	if i+1 < len(h.objs) {
+	if i+1 < len(h.objs) || h.report {
 		next = strconv.Itoa(i + 1)
 	}
 	if slot.err != nil {
@@ -72,10 +79,10 @@ func (h *histories) fetch(ctx context.Context, token string) ([]Entry, string, e
 		}
 		return nil, "", fmt.Errorf("tanium: audit history of %s: %w", h.objs[i], slot.err)
 	}
-	if slot.cut != nil && h.trunc != nil {
+	if slot.cut != nil {
 		h.trunc.add(slot.cut)
 	}
-	return slot.log.Entries, next, nil
+	return slot.page.Entries, next, nil
 }
 
 // start returns the fetch of object i, starting it if need be, and starts
@@ -108,7 +115,7 @@ func (h *histories) launch(ctx context.Context, i int) *historySlot {
 	obj := h.objs[i]
 	go func() {
 		defer close(s.done)
-		s.log, s.cut, s.err = h.c.deepHistory(ctx, obj, h.size, h.maxSize, h.since)
+		s.page, s.cut, s.err = h.c.deepHistory(ctx, obj, h.size, h.maxSize, h.since)
 	}()
 	return s
 }
@@ -125,22 +132,22 @@ func (h *histories) launch(ctx context.Context, i int) *historySlot {
 // A server that caps the depth below what is asked without saying so
 // answers short, which cannot be told from a history that ends there: the
 // package documentation says so.
-func (c *Client) deepHistory(ctx context.Context, obj Object, size, maxSize int, since time.Time) (*AuditLog, *TruncatedError, error) {
+func (c *Client) deepHistory(ctx context.Context, obj Object, size, maxSize int, since time.Time) (*Page, *TruncatedError, error) {
 	size = max(1, min(size, maxSize))
 	for {
-		log, err := c.history(ctx, obj, size)
+		page, err := c.history(ctx, obj, size)
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(log.Entries) < size {
-			return log, nil, nil // the whole history
+		if len(page.Entries) < size {
+			return page, nil, nil // the whole history
 		}
-		oldest := oldestEntry(log.Entries)
+		oldest := oldestEntry(page.Entries)
 		if !since.IsZero() && oldest.Before(since) {
-			return log, nil, nil // the window is covered
+			return page, nil, nil // the window is covered
 		}
 		if size >= maxSize {
-			return log, &TruncatedError{Object: obj, Oldest: oldest, Size: size, Since: since}, nil
+			return page, &TruncatedError{Object: obj, Oldest: oldest, Size: size, Since: since}, nil
 		}
 		next := min(2*size, maxSize)
 		c.api.Logger().Debug("audit history full and short of the window: reading deeper",

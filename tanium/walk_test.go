@@ -32,7 +32,7 @@ func faultyFake(t *testing.T, seed int64) *audittest.Tanium {
 // fakeClient talks to a fake with fast retries and no client-side limit.
 func fakeClient(t testing.TB, fake *audittest.Tanium, opts ...auditclient.Option) *tanium.Client {
 	t.Helper()
-	c, err := tanium.NewClient(fake.APIToken(), walktest.FastOptions(fake.URL(), opts...)...)
+	c, err := tanium.NewClient(fake.URL(), fake.APIToken(), walktest.FastOptions("", opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func parse(t testing.TB, list string) []tanium.Object {
 
 // allOf are the options that read the whole data set of fake.
 func allOf(t testing.TB, fake *audittest.Tanium) *tanium.ListOptions {
-	return &tanium.ListOptions{Objects: parse(t, fake.ObjectList()), HistorySize: 1000}
+	return &tanium.ListOptions{Objects: parse(t, fake.ObjectList()), PageSize: 1000}
 }
 
 // want is the fake's data set as a walk over all its objects must yield
@@ -269,7 +269,7 @@ func TestCheckpointOfOtherQueryRefused(t *testing.T) {
 	before := len(fake.Requests())
 	// The history size, window and concurrency may change.
 	changed := *opts
-	changed.HistorySize, changed.Concurrency, changed.Since = 500, 2, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	changed.PageSize, changed.Concurrency, changed.Since = 500, 2, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	it4 := c.Events(context.Background(), &changed, cp)
 	if n := len(collect(t, it4, -1)); n != 59 || it4.Err() != nil {
 		t.Errorf("other history size: %d events, %v", n, it4.Err())
@@ -303,7 +303,7 @@ func TestCancelMidWalk(t *testing.T) {
 func TestHistorySizeBoundsTheWalk(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(400, 6, testEnd)})
 	opts := allOf(t, fake)
-	opts.HistorySize, opts.MaxHistorySize = 3, 3
+	opts.PageSize, opts.MaxHistorySize = 3, 3
 	var w []string
 	var cut []string
 	for _, o := range opts.Objects {
@@ -343,7 +343,7 @@ func TestHistorySizeBoundsTheWalk(t *testing.T) {
 }
 
 // Since and Until, the half-open window [Since, Until), are applied
-// client-side, by List and by Events alike.
+// client-side, by Pages and by Events alike.
 func TestTimeWindowClientSide(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(500, 8, testEnd)})
 	since, until := testEnd.Add(-48*time.Hour), testEnd.Add(-24*time.Hour)
@@ -372,7 +372,7 @@ func TestTimeWindowClientSide(t *testing.T) {
 	}
 	walktest.Diff(t, got, w)
 	var listed []string
-	for e, err := range c.List(context.Background(), opts) {
+	for e, err := range c.Pages(context.Background(), opts).All() {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -423,12 +423,12 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 	it.Close()
 
 	const wrong = "wrong-token-0d9e8f"
-	bad, err := tanium.NewClient(wrong, auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger))
+	bad, err := tanium.NewClient(fake.URL(), wrong, auditclient.WithLogger(logger))
 	if err != nil {
 		t.Fatal(err)
 	}
 	fake.SetFaults(audittest.Faults{})
-	_, err = bad.ListPage(context.Background(), parse(t, fake.Objects()[0])[0], nil)
+	_, err = bad.ListPage(context.Background(), &tanium.ListOptions{Objects: parse(t, fake.Objects()[0])})
 	if !errors.Is(err, auditclient.ErrUnauthorized) {
 		t.Fatalf("wrong token: %v", err)
 	}
@@ -453,4 +453,39 @@ func TestWalkUnderBasePath(t *testing.T) {
 			t.Errorf("request %s", r)
 		}
 	}
+}
+
+// Pages gives one page per object, in order, each the object's whole
+// history, then an empty last page.
+func TestPagesOnePagePerObject(t *testing.T) {
+	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(120, 3, testEnd)})
+	opts := allOf(t, fake)
+	p := fakeClient(t, fake).Pages(context.Background(), opts)
+	defer p.Close()
+	var got []string
+	n := 0
+	for p.More() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]string{true: "", false: strconv.Itoa(n)}[n == 0]; page.Token != want || page.Number != n {
+			t.Errorf("page %d: token %q, number %d", n, page.Token, page.Number)
+		}
+		if n == len(opts.Objects) {
+			if len(page.Items) != 0 {
+				t.Errorf("the last page holds %d entries", len(page.Items))
+			}
+		} else if h := fake.History(opts.Objects[n].String()); len(page.Items) != len(h) {
+			t.Errorf("page %d: %d entries, %s has %d", n, len(page.Items), opts.Objects[n], len(h))
+		}
+		for _, e := range page.Items {
+			got = append(got, e.Object.String()+" "+walktest.Compact(t, e.Raw))
+		}
+		n++
+	}
+	if n != len(opts.Objects)+1 || p.Err() != nil {
+		t.Errorf("%d pages for %d objects, %v", n, len(opts.Objects), p.Err())
+	}
+	walktest.Diff(t, got, want(t, fake))
 }

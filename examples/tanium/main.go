@@ -5,8 +5,8 @@
 // Tanium has no paged audit-event endpoint: what its platform REST API has
 // is the last N changes of one object, GET /api/v2/audit_logs/{type}s/{id}.
 // So the program reads the objects you name (-objects TYPE:ID,...), one
-// request per object (more for a history deeper than -history-size that
-// the window needs whole); see package tanium for what that can and cannot
+// request per object (more for a history deeper than -page-size that the
+// window needs whole); see package tanium for what that can and cannot
 // see. A history still short of the window at -max-history-size is named
 // on stderr, with the oldest time read.
 //
@@ -21,7 +21,7 @@
 // With -live it reads a real Tanium Server, with the API token in
 // TANIUM_API_TOKEN:
 //
-//	go run ./examples/tanium -live -base-url https://tanium.example.com -objects user:1,sensor:211 -since 24h
+//	go run ./examples/tanium -live -server https://tanium.example.com -objects user:1,sensor:211 -since 24h
 package main
 
 import (
@@ -45,9 +45,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("tanium", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	live := fs.Bool("live", false, "read a real Tanium Server (TANIUM_API_TOKEN) instead of the built-in fake")
-	baseURL := fs.String("base-url", "", "the Tanium Server's URL with -live, e.g. https://tanium.example.com")
+	server := fs.String("server", os.Getenv("TANIUM_SERVER"), "the Tanium Server's URL with -live, e.g. https://tanium.example.com (default $TANIUM_SERVER)")
 	objectList := fs.String("objects", "", "objects whose history to read, TYPE:ID,... (default with the fake: all of its objects)")
-	historySize := fs.Int("history-size", tanium.DefaultHistorySize, "entries first read per object (audit_history_size); a full history short of -since is read again deeper")
+	pageSize := fs.Int("page-size", tanium.DefaultPageSize, "entries first read per object (audit_history_size); a full history short of -since is read again deeper")
 	maxHistorySize := fs.Int("max-history-size", tanium.MaxHistorySize, "the deepest history read per object; one still short of the window is reported on stderr")
 	since := fs.Duration("since", 0, "only entries newer than this long ago (0: all)")
 	events := fs.Int("events", audittest.DefaultTaniumEvents, "size of the fake's data set")
@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if *objectList == "" {
 			return errors.New("-live needs -objects TYPE:ID,...")
 		}
-		client, err = tanium.NewClient(os.Getenv("TANIUM_API_TOKEN"), auditclient.WithBaseURL(*baseURL))
+		client, err = tanium.NewClient(*server, os.Getenv("TANIUM_API_TOKEN"))
 	} else {
 		opts := audittest.TaniumOptions{
 			Events: audittest.GenerateTaniumEvents(*events, 1, time.Now().UTC()),
@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if *objectList == "" {
 			*objectList = fake.ObjectList()
 		}
-		client, err = tanium.NewClient(fake.APIToken(), exampleutil.FakeOptions(fake.URL())...)
+		client, err = tanium.NewClient(fake.URL(), fake.APIToken(), exampleutil.FakeOptions("")...)
 	}
 	if err != nil {
 		return err
@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
-	opts := &tanium.ListOptions{Objects: objects, HistorySize: *historySize, MaxHistorySize: *maxHistorySize}
+	opts := &tanium.ListOptions{Objects: objects, PageSize: *pageSize, MaxHistorySize: *maxHistorySize}
 	if *since > 0 {
 		opts.Since = time.Now().Add(-*since)
 	}

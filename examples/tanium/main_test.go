@@ -27,7 +27,7 @@ func TestRunAgainstFakeWithFaults(t *testing.T) {
 // warning for each object whose history goes further.
 func TestRunNamedObjects(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if err := run(context.Background(), []string{"-events", "300", "-objects", "user:1,sensor:211,package:140", "-history-size", "1", "-max-history-size", "1"}, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), []string{"-events", "300", "-objects", "user:1,sensor:211,package:140", "-page-size", "1", "-max-history-size", "1"}, &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
 	if n := countValid(t, &stdout); n != 3 {
@@ -39,7 +39,7 @@ func TestRunNamedObjects(t *testing.T) {
 	// Read as deep as needed, the same objects' whole histories come.
 	stdout.Reset()
 	stderr.Reset()
-	if err := run(context.Background(), []string{"-events", "300", "-objects", "user:1,sensor:211,package:140", "-history-size", "1"}, &stdout, &stderr); err != nil {
+	if err := run(context.Background(), []string{"-events", "300", "-objects", "user:1,sensor:211,package:140", "-page-size", "1"}, &stdout, &stderr); err != nil {
 		t.Fatalf("run: %v\n%s", err, stderr.String())
 	}
 	if n := countValid(t, &stdout); n <= 3 || strings.Contains(stderr.String(), "warning") {

@@ -313,7 +313,7 @@ func taniumVendor() *vendor {
 		name:    "tanium",
 		secrets: []string{taniumToken},
 		events: func(ctx context.Context, opts []auditclient.Option) (auditclient.Iterator, error) {
-			c, err := tanium.NewClient(taniumToken, opts...)
+			c, err := tanium.NewClient("https://unused.invalid", taniumToken, opts...)
 			if err != nil {
 				return nil, err
 			}

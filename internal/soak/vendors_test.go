@@ -132,10 +132,10 @@ var vendors = []vendor{
 			if err != nil {
 				tb.Fatal(err)
 			}
-			c, err := tanium.NewClient(a.APIToken(), append(opts, auditclient.WithBaseURL(base))...)
+			c, err := tanium.NewClient(base, a.APIToken(), opts...)
 			check(tb, err)
 			return walker{func(ctx context.Context) auditclient.Iterator {
-				return c.Events(ctx, &tanium.ListOptions{Objects: objs, HistorySize: 100, Concurrency: concurrency}, nil)
+				return c.Events(ctx, &tanium.ListOptions{Objects: objs, PageSize: 100, Concurrency: concurrency}, nil)
 			}, c.HTTP()}
 		},
 	},
