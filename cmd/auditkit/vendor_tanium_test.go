@@ -18,8 +18,8 @@ func TestTaniumDemoPullAllWithFaults(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if n := len(strings.Split(strings.TrimSpace(out), "\n")); n != demoEvents {
-		t.Errorf("%d events, want the demo's %d", n, demoEvents)
+	if n := len(strings.Split(strings.TrimSpace(out), "\n")); n != audittest.DefaultDemoEvents {
+		t.Errorf("%d events, want the demo's %d", n, audittest.DefaultDemoEvents)
 	}
 }
 
@@ -35,12 +35,47 @@ func TestTaniumUsageErrors(t *testing.T) {
 		{"max depth too large", env, append(base, "--objects", "user:1", "--filter", "max_history_size=10001"), []string{"max_history_size", "10000"}},
 		{"first depth above the max", env, append(base, "--objects", "user:1", "--filter", "max_history_size=50", "--page-size", "100"), []string{"audit_history_size", "50"}},
 		{"missing token", nil, append(base, "--objects", "user:1"), []string{"TANIUM_API_TOKEN"}},
-		{"missing objects", env, base, []string{"--objects"}},
-		{"unknown type", env, append(base, "--objects", "widget:1"), []string{"objects"}},
-		{"bad id", env, append(base, "--objects", "user:x"), []string{"objects"}},
-		{"missing base URL", env, []string{"pull", "tanium", "--objects", "user:1"}, []string{"--base-url"}},
+		{"missing objects", env, base, []string{"objects", "TANIUM_OBJECTS"}},
+		{"unknown type", env, append(base, "--objects", "widget:1"), []string{"objects", "widget:1", "TANIUM_OBJECTS"}},
+		{"bad id", env, append(base, "--objects", "user:x"), []string{"objects", "user:x"}},
+		{"missing server", env, []string{"pull", "tanium", "--objects", "user:1"}, []string{"server", "TANIUM_SERVER"}},
+		{"server not a URL", env, []string{"pull", "tanium", "--objects", "user:1", "--server", "ftp://tanium.example.com"}, []string{"server", "TANIUM_SERVER"}},
+		{"unknown filter", env, append(base, "--objects", "user:1", "--filter", "count=5"), []string{"count", "audit_history_size"}},
+		{"order", env, append(base, "--objects", "user:1", "--order", "newest-first"), []string{"order", "no time order"}},
 	}
 	checkUsageErrors(t, "t0ken-value", tests)
+}
+
+// The server and the objects come from their flags (--server, --objects)
+// or from TANIUM_SERVER and TANIUM_OBJECTS; --base-url stands in for the
+// server, and a flag wins over its variable.
+func TestTaniumSettingsFromFlagsOrEnvironment(t *testing.T) {
+	f, env, _ := taniumDeep(t, 3, 5, audittest.TaniumOptions{})
+	objs := f.Objects()
+	quiet := []string{"pull", "tanium", "--format", "raw", "--rate-limit", "1000", "--quiet"}
+	withEnv := func(kv ...string) map[string]string {
+		m := map[string]string{"TANIUM_API_TOKEN": env["TANIUM_API_TOKEN"]}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want int
+	}{
+		{"flags", withEnv(), []string{"--server", f.URL(), "--objects", f.ObjectList()}, 15},
+		{"environment", withEnv("TANIUM_SERVER", f.URL(), "TANIUM_OBJECTS", f.ObjectList()), nil, 15},
+		{"flag over environment", withEnv("TANIUM_SERVER", "https://tanium.invalid", "TANIUM_OBJECTS", f.ObjectList()), []string{"--server", f.URL(), "--objects", objs[1]}, 5},
+		{"base URL over server", withEnv("TANIUM_SERVER", "https://tanium.invalid", "TANIUM_OBJECTS", objs[0]+","+objs[2]), []string{"--base-url", f.URL()}, 10},
+	} {
+		r := runCLI(t, tc.env, append(slices.Clone(quiet), tc.args...)...)
+		if r.code != 0 || len(lines(t, r.stdout)) != tc.want {
+			t.Errorf("%s: exit %d, %d lines, want %d: %s", tc.name, r.code, len(lines(t, r.stdout)), tc.want, r.stderr)
+		}
+	}
 }
 
 // taniumDeep starts a Tanium fake with objects histories of perObject
