@@ -64,16 +64,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		client, err = nprinting.NewClient(*server, os.Getenv("NPRINTING_TOKEN"), opts...)
 	} else {
-		// The newest event is two seconds old: Events pins the end of its
-		// window, exclusive, to the last whole second completed when the
-		// walk starts, so every event of the data set is in it.
-		opts := audittest.NPrintingOptions{
-			Events: audittest.GenerateNPrintingEvents(*events, 1, time.Now().UTC().Truncate(time.Second).Add(-2*time.Second)),
-			Faults: exampleutil.Faults(*faults),
+		// The demo's data set ends just before now, so a walk started at
+		// once reads every event of it.
+		var demo *audittest.Demo
+		if demo, err = audittest.StartDemo(nprinting.Name, audittest.DemoConfig{Events: *events, Faults: exampleutil.Faults(*faults)}); err != nil {
+			return err
 		}
-		fake := audittest.NewNPrinting(opts)
-		defer fake.Close()
-		client, err = nprinting.NewClient(fake.URL(), fake.Token(), exampleutil.FakeOptions("")...)
+		defer demo.Close()
+		client, err = nprinting.NewClient(demo.Settings["server"], demo.Settings["token"], exampleutil.FakeOptions("")...)
 	}
 	if err != nil {
 		return err
