@@ -92,29 +92,29 @@ func (c *Client) String() string { return "cisco.Client(" + c.api.BaseURL().Stri
 
 // Links are the paging links of a page.
 type Links struct {
-	Self string `json:"self"`
-	Next string `json:"next,omitempty"` // absent on the last page
+	Self string `json:"self"`           // the URL of this page
+	Next string `json:"next,omitempty"` // the next page's URL; absent on the last page
 }
 
 // Results are the counts of a page.
 type Results struct {
-	Total            int `json:"total"`
-	CurrentItemCount int `json:"current_item_count"`
-	Index            int `json:"index"`
-	ItemsPerPage     int `json:"items_per_page"`
+	Total            int `json:"total"`              // records matching the query
+	CurrentItemCount int `json:"current_item_count"` // records on this page
+	Index            int `json:"index"`              // the offset of this page's first record
+	ItemsPerPage     int `json:"items_per_page"`     // the page size (limit) applied
 }
 
 // Metadata is the metadata of a page.
 type Metadata struct {
-	Links   Links   `json:"links"`
-	Results Results `json:"results"`
+	Links   Links   `json:"links"`   // this page and the next
+	Results Results `json:"results"` // the counts
 }
 
 // Page is one response of GET /v1/audit_logs.
 type Page struct {
-	Version  string     `json:"version"`
-	Metadata Metadata   `json:"metadata"`
-	Data     []AuditLog `json:"data"`
+	Version  string     `json:"version"`  // the API's version, e.g. "v1.2.0"
+	Metadata Metadata   `json:"metadata"` // links and counts
+	Data     []AuditLog `json:"data"`     // the records, newest first
 }
 
 // ListPage sends one request of GET /v1/audit_logs with opts as given
@@ -188,6 +188,7 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 
 // AuditLogType is one value of audit_log_type.
 type AuditLogType struct {
+	// Name is the value, e.g. "User".
 	Name string `json:"name"`
 	// Raw is the entry as the API sent it.
 	Raw json.RawMessage `json:"-"`
