@@ -15,15 +15,21 @@ func TestAutomoxUsageErrors(t *testing.T) {
 	env := map[string]string{"AUTOMOX_API_KEY": "ax-s3cr3t-key", "AUTOMOX_ORG_UUID": "123e4567-e89b-12d3-a456-426614174000"}
 	noOrg := map[string]string{"AUTOMOX_API_KEY": "ax-s3cr3t-key"}
 	tests := []usageCase{
-		{"bad date", env, []string{"pull", "automox", "--filter", "date=2024-13-01"}, []string{"date"}},
+		{"bad date", env, []string{"pull", "automox", "--filter", "date=2024-13-01"}, []string{"date", "2024-13-01"}},
 		{"date with a window", env, []string{"pull", "automox", "--filter", "date=2024-06-18", "--since", "24h"}, []string{"date", "--since"}},
+		{"date twice", env, []string{"pull", "automox", "--filter", "date=2024-06-18", "--filter", "date=2024-06-19"}, []string{"date"}},
 		{"walk-driven cursor", env, []string{"pull", "automox", "--filter", "cursor=6672200dd10935351f936399"}, []string{"cursor", "--checkpoint"}},
 		{"walk-driven limit", env, []string{"pull", "automox", "--filter", "limit=10"}, []string{"limit", "--page-size"}},
 		{"unknown filter", env, []string{"pull", "automox", "--filter", "page=2"}, []string{"page"}},
-		{"page size", env, []string{"pull", "automox", "--page-size", "501"}, []string{"--page-size", "500"}},
-		{"missing key", map[string]string{"AUTOMOX_ORG_UUID": "123e4567-e89b-12d3-a456-426614174000"}, []string{"pull", "automox"}, []string{"AUTOMOX_API_KEY"}},
-		{"missing org", noOrg, []string{"pull", "automox"}, []string{"AUTOMOX_ORG_UUID", "--org"}},
-		{"bad org", noOrg, []string{"pull", "automox", "--org", "my-org"}, []string{"--org", "UUID"}},
+		// The registry names the API's parameter, limit, and what it allows.
+		{"page size", env, []string{"pull", "automox", "--page-size", "501"}, []string{"limit", "501", "500"}},
+		{"newest first", env, []string{"pull", "automox", "--order", "newest-first"}, []string{"order", "newest-first", "oldest first"}},
+		{"missing key", map[string]string{"AUTOMOX_ORG_UUID": "123e4567-e89b-12d3-a456-426614174000"}, []string{"pull", "automox"}, []string{"api_key", "AUTOMOX_API_KEY"}},
+		// A missing or bad organization names the setting (--org in
+		// `auditkit vendors`) and its variable.
+		{"missing org", noOrg, []string{"pull", "automox"}, []string{"org_uuid", "AUTOMOX_ORG_UUID"}},
+		{"bad org", noOrg, []string{"pull", "automox", "--org", "my-org"}, []string{"org_uuid", "AUTOMOX_ORG_UUID", `"my-org"`, "UUID"}},
+		{"bad org from the environment", map[string]string{"AUTOMOX_API_KEY": "ax-s3cr3t-key", "AUTOMOX_ORG_UUID": "acme"}, []string{"pull", "automox"}, []string{"org_uuid", `"acme"`}},
 		{"setting of another vendor", env, []string{"pull", "automox", "--tenant", "x"}, []string{"--tenant"}},
 	}
 	checkUsageErrors(t, "ax-s3cr3t-key", tests)
@@ -56,6 +62,7 @@ func TestAutomoxDemoOrgAndDate(t *testing.T) {
 // the documented path /api/audit-service/...); one ending in /api works too.
 // --until is exclusive: --until 2025-06-02T00:00:00Z never asks for
 // date=2025-06-02, and the event at exactly --until is not pulled.
+// --order oldest-first is the API's own order.
 func TestAutomoxBaseURLAndUntil(t *testing.T) {
 	at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339Nano, s); return t }
 	ev := func(id, ts string) json.RawMessage {
@@ -71,12 +78,12 @@ func TestAutomoxBaseURLAndUntil(t *testing.T) {
 	env := map[string]string{"AUTOMOX_API_KEY": fake.APIKey(), "AUTOMOX_ORG_UUID": fake.OrgUUID()}
 	for _, base := range []string{fake.URL(), fake.URL() + "/api"} {
 		before := len(fake.Requests())
-		code, out, errOut := cli(t, env, "pull", "automox", "--base-url", base, "--quiet", "--format", "raw",
+		code, out, errOut := cli(t, env, "pull", "automox", "--base-url", base, "--quiet", "--format", "raw", "--order", "oldest-first",
 			"--since", "2025-05-31T00:00:00Z", "--until", "2025-06-02T00:00:00Z")
 		if code != 0 {
 			t.Fatalf("--base-url %s: exit %d: %s", base, code, errOut)
 		}
-		if n := strings.Count(out, "\n"); n != 2 || !strings.Contains(out, "683a00000000000000000001") || !strings.Contains(out, "683c00000000000000000002") {
+		if n := strings.Count(out, "\n"); n != 2 || !strings.Contains(out, "683a00000000000000000001") || strings.Index(out, "683c00000000000000000002") < strings.Index(out, "683a00000000000000000001") {
 			t.Errorf("--base-url %s: pulled %d events: %s", base, n, out)
 		}
 		var days []string
