@@ -36,10 +36,10 @@
 //
 // Walks yield events oldest first, day by day and by id within a day,
 // which is the API's own order (ids grow with time; see Identity and
-// order), so NaturalOrder and OldestFirst are the same here; NewestFirst
-// is refused with an *auditclient.OptionError because
-// the API serves a day's events only ascending by id after a cursor and
-// has no parameter to reverse them.
+// order), so NaturalOrder and OldestFirst are the same here. NewestFirst
+// is refused with an *auditclient.OptionError before any request: the API
+// serves a day's events only ascending by id after a cursor and has no
+// parameter to reverse them.
 //
 // # Base URL
 //

@@ -190,6 +190,32 @@ type WebResource struct {
 	Type      string `json:"type,omitempty"`
 }
 
+// textMembers and intMembers are the documented string and integer
+// members of an event, and the field each goes to: UnmarshalJSON and
+// MarshalJSON read them alike.
+var (
+	textMembers = map[string]func(*AuditEvent) *string{
+		"activity":       func(e *AuditEvent) *string { return &e.Activity },
+		"category_name":  func(e *AuditEvent) *string { return &e.CategoryName },
+		"class_name":     func(e *AuditEvent) *string { return &e.ClassName },
+		"message":        func(e *AuditEvent) *string { return &e.Message },
+		"severity":       func(e *AuditEvent) *string { return &e.Severity },
+		"status":         func(e *AuditEvent) *string { return &e.Status },
+		"status_details": func(e *AuditEvent) *string { return &e.StatusDetails },
+		"type_name":      func(e *AuditEvent) *string { return &e.TypeName },
+	}
+	intMembers = map[string]func(*AuditEvent) **int{
+		"activity_id":      func(e *AuditEvent) **int { return &e.ActivityID },
+		"category_uid":     func(e *AuditEvent) **int { return &e.CategoryUID },
+		"count":            func(e *AuditEvent) **int { return &e.Count },
+		"severity_id":      func(e *AuditEvent) **int { return &e.SeverityID },
+		"status_id":        func(e *AuditEvent) **int { return &e.StatusID },
+		"timezone_offset":  func(e *AuditEvent) **int { return &e.TimezoneOffset },
+		"auth_protocol_id": func(e *AuditEvent) **int { return &e.AuthProtocolID },
+		"logon_type_id":    func(e *AuditEvent) **int { return &e.LogonTypeID },
+	}
+)
+
 // UnmarshalJSON decodes an event in one pass over its members, keeping
 // unknown fields and fields of unexpected types in Extra and the whole event
 // in Raw. It fails only on a value that is not a JSON object, and on an
@@ -204,92 +230,66 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 			return nil
 		}
 		ok := true
-		switch key {
-		case "_id":
-			if len(val) > 0 && val[0] == '{' {
-				var o struct {
-					OID string `json:"$oid"`
+		if f := textMembers[key]; f != nil {
+			*f(e), ok = text(val)
+		} else if f := intMembers[key]; f != nil {
+			*f(e), ok = intPtr(val)
+		} else {
+			switch key {
+			case "_id":
+				if len(val) > 0 && val[0] == '{' {
+					var o struct {
+						OID string `json:"$oid"`
+					}
+					if ok = json.Unmarshal(val, &o) == nil && o.OID != ""; ok {
+						oid, e.idKey = o.OID, "_id.$oid"
+					}
+				} else if s, err := jsonscan.Unquote(val); err == nil && s != "" {
+					oid, e.idKey = s, "_id"
+				} else {
+					ok = false
 				}
-				if ok = json.Unmarshal(val, &o) == nil && o.OID != ""; ok {
-					oid, e.idKey = o.OID, "_id.$oid"
+			case "id":
+				plainID, ok = text(val)
+			case "class_uid":
+				var p *int
+				if p, ok = intPtr(val); ok {
+					e.ClassUID = *p
 				}
-			} else if s, err := jsonscan.Unquote(val); err == nil && s != "" {
-				oid, e.idKey = s, "_id"
-			} else {
+			case "metadata":
+				ok = decodeObject(val, &e.Metadata)
+			case "status_code":
+				e.StatusCode, ok = scalarText(val)
+			case "time":
+				e.timeRaw, ok = scalarText(val)
+				if ok {
+					e.Time, ok = parseTime(e.timeRaw)
+				}
+			case "type_uid":
+				var n int64
+				if n, ok = integer(val); ok {
+					e.TypeUID = &n
+				}
+			case "actor":
+				ok = decodeObject(val, &e.Actor)
+			case "user":
+				ok = decodeObject(val, &e.User)
+			case "user_result":
+				ok = decodeObject(val, &e.UserResult)
+			case "entity":
+				ok = decodeObject(val, &e.Entity)
+			case "observables":
+				ok = val[0] == '[' && json.Unmarshal(val, &e.Observables) == nil
+			case "web_resources":
+				ok = val[0] == '[' && json.Unmarshal(val, &e.WebResources) == nil
+			case "raw_data":
+				var s string
+				if s, ok = text(val); ok {
+					e.RawData = &s
+				}
+			default:
 				ok = false
 			}
-		case "id":
-			plainID, ok = text(val)
-		case "activity":
-			e.Activity, ok = text(val)
-		case "activity_id":
-			e.ActivityID, ok = intPtr(val)
-		case "category_uid":
-			e.CategoryUID, ok = intPtr(val)
-		case "category_name":
-			e.CategoryName, ok = text(val)
-		case "class_uid":
-			var p *int
-			if p, ok = intPtr(val); ok {
-				e.ClassUID = *p
-			}
-		case "class_name":
-			e.ClassName, ok = text(val)
-		case "count":
-			e.Count, ok = intPtr(val)
-		case "message":
-			e.Message, ok = text(val)
-		case "metadata":
-			ok = decodeObject(val, &e.Metadata)
-		case "severity":
-			e.Severity, ok = text(val)
-		case "severity_id":
-			e.SeverityID, ok = intPtr(val)
-		case "status":
-			e.Status, ok = text(val)
-		case "status_id":
-			e.StatusID, ok = intPtr(val)
-		case "status_code":
-			e.StatusCode, ok = scalarText(val)
-		case "status_details":
-			e.StatusDetails, ok = text(val)
-		case "time":
-			e.timeRaw, ok = scalarText(val)
-			if ok {
-				e.Time, ok = parseTime(e.timeRaw)
-			}
-		case "timezone_offset":
-			e.TimezoneOffset, ok = intPtr(val)
-		case "type_name":
-			e.TypeName, ok = text(val)
-		case "type_uid":
-			var n int64
-			if n, ok = integer(val); ok {
-				e.TypeUID = &n
-			}
-		case "actor":
-			ok = decodeObject(val, &e.Actor)
-		case "user":
-			ok = decodeObject(val, &e.User)
-		case "user_result":
-			ok = decodeObject(val, &e.UserResult)
-		case "entity":
-			ok = decodeObject(val, &e.Entity)
-		case "observables":
-			ok = val[0] == '[' && json.Unmarshal(val, &e.Observables) == nil
-		case "web_resources":
-			ok = val[0] == '[' && json.Unmarshal(val, &e.WebResources) == nil
-		case "raw_data":
-			var s string
-			if s, ok = text(val); ok {
-				e.RawData = &s
-			}
-		case "auth_protocol_id":
-			e.AuthProtocolID, ok = intPtr(val)
-		case "logon_type_id":
-			e.LogonTypeID, ok = intPtr(val)
-		default:
-			ok = false
 		}
 		if !ok {
 			if e.Extra == nil {
@@ -470,20 +470,14 @@ func (e AuditEvent) MarshalJSON() ([]byte, error) {
 	if e.ID != "" {
 		m["_id"] = map[string]string{"$oid": e.ID}
 	}
-	put := func(k string, v string) {
-		if v != "" {
+	for k, f := range textMembers {
+		if v := *f(&e); v != "" {
 			m[k] = v
 		}
 	}
-	put("activity", e.Activity)
-	put("category_name", e.CategoryName)
-	put("class_name", e.ClassName)
-	put("message", e.Message)
-	put("severity", e.Severity)
-	put("status", e.Status)
-	put("status_code", e.StatusCode)
-	put("status_details", e.StatusDetails)
-	put("type_name", e.TypeName)
+	if e.StatusCode != "" {
+		m["status_code"] = e.StatusCode
+	}
 	if e.ClassUID != 0 {
 		m["class_uid"] = e.ClassUID
 	}
@@ -492,11 +486,13 @@ func (e AuditEvent) MarshalJSON() ([]byte, error) {
 	}
 	// The pointers and slices, written when not nil (json.Marshal writes
 	// what a pointer points to).
-	for k, v := range map[string]any{"activity_id": e.ActivityID, "category_uid": e.CategoryUID, "count": e.Count,
-		"severity_id": e.SeverityID, "status_id": e.StatusID, "timezone_offset": e.TimezoneOffset,
-		"auth_protocol_id": e.AuthProtocolID, "logon_type_id": e.LogonTypeID, "type_uid": e.TypeUID,
-		"metadata": e.Metadata, "actor": e.Actor, "user": e.User, "user_result": e.UserResult, "entity": e.Entity,
-		"observables": e.Observables, "web_resources": e.WebResources, "raw_data": e.RawData} {
+	for k, f := range intMembers {
+		if p := *f(&e); p != nil {
+			m[k] = p
+		}
+	}
+	for k, v := range map[string]any{"type_uid": e.TypeUID, "metadata": e.Metadata, "actor": e.Actor, "user": e.User, "user_result": e.UserResult,
+		"entity": e.Entity, "observables": e.Observables, "web_resources": e.WebResources, "raw_data": e.RawData} {
 		if !reflect.ValueOf(v).IsNil() {
 			m[k] = v
 		}
