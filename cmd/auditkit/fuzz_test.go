@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/vendors"
 )
 
 // fzEnv is an environment with every vendor's variables set, the secrets
@@ -43,7 +44,7 @@ func (f *fzRefuse) RoundTrip(*http.Request) (*http.Response, error) {
 // fzOpen runs "auditkit pull VENDOR ARGS..." up to the vendor's Open (no
 // event is read), with the walk's context already cancelled, and returns
 // the flags parsed and the first error.
-func fzOpen(t *testing.T, vendor string, args []string) (*pullFlags, *pullConfig, error) {
+func fzOpen(t *testing.T, vendor string, args []string) (*pullFlags, *vendors.Config, error) {
 	t.Helper()
 	var f pullFlags
 	pos, err := parseArgs(pullFlagSet(&f), append(append([]string{vendor, "--base-url", "http://127.0.0.1:1"}, fzSettings[vendor]...), args...))
@@ -65,12 +66,12 @@ func fzOpen(t *testing.T, vendor string, args []string) (*pullFlags, *pullConfig
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	cfg.HTTPClient = &http.Client{Transport: &fzRefuse{}}
-	op, err := v.Open(ctx, cfg)
+	cfg.Options = append(cfg.Options, auditclient.WithHTTPClient(&http.Client{Transport: &fzRefuse{}}))
+	src, err := v.Start(ctx, *cfg)
 	if err != nil {
 		return &f, cfg, err
 	}
-	op.Events.Close()
+	src.Events.Close()
 	return &f, cfg, nil
 }
 
@@ -97,7 +98,7 @@ func fzCheckErr(t *testing.T, err error) {
 // is a usage error; what the vendor's Open makes of the value (valid or
 // not) ends in a walk or an error that names no secret.
 func FuzzFilterFlag(f *testing.F) {
-	for i, v := range vendors {
+	for i, v := range vendors.All() {
 		for _, fl := range v.Filters {
 			f.Add(uint8(i), fl.Name+"=x", "")
 			f.Add(uint8(i), fl.Name+"=", fl.Name+"=1")
@@ -110,7 +111,8 @@ func FuzzFilterFlag(f *testing.F) {
 		f.Add(uint8(4), s, s)
 	}
 	f.Fuzz(func(t *testing.T, vi uint8, a, b string) {
-		v := vendors[int(vi)%len(vendors)]
+		all := vendors.All()
+		v := all[int(vi)%len(all)]
 		args := []string{"--filter", a}
 		if b != "" {
 			args = append(args, "--filter="+b)
@@ -121,13 +123,13 @@ func FuzzFilterFlag(f *testing.F) {
 		if b != "" {
 			given = append(given, b)
 		}
-		var want []nameValue
+		var want []vendors.Param
 		for _, s := range given {
 			name, value, ok := strings.Cut(s, "=")
 			if (!ok || name == "") && err == nil {
 				t.Fatalf("%s: --filter %q accepted", v.Name, s)
 			}
-			want = append(want, nameValue{name, value})
+			want = append(want, vendors.Param{Name: name, Value: value})
 		}
 		if fl == nil {
 			return
@@ -157,7 +159,7 @@ func FuzzTimeFlags(f *testing.F) {
 		{"2024-06-19T12:00:00.123456789+05:30", ""}, {"0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"}, {"90m", "2024-06-19T11:00:00Z"},
 		{"100000d", ""}, {"100001d", ""}, {"0d", ""}, {"-1h", ""}, {"2562047h", ""}, {"2024-06-19T12:00:00Z", "2024-06-19T12:00:00Z"},
 		{"2024-06-20T00:00:00Z", "2024-06-19T00:00:00Z"}, {"1e3h", ""}, {"1.5h", ""}, {"2024-02-30T00:00:00Z", ""}, {"0000-01-01T00:00:00+01:00", ""}} {
-		for i := range vendors {
+		for i := range vendors.All() {
 			f.Add(uint8(i), s[0], s[1])
 		}
 	}
@@ -186,7 +188,8 @@ func FuzzTimeFlags(f *testing.F) {
 				}
 			}
 		}
-		v := vendors[int(vi)%len(vendors)]
+		all := vendors.All()
+		v := all[int(vi)%len(all)]
 		var args []string
 		if since != "" {
 			args = append(args, "--since="+since)

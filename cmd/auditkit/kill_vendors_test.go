@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/vendors"
 )
 
 // Every vendor, not just Cisco: its fake (the one --demo starts) runs in
@@ -16,18 +19,27 @@ func TestKillAndResumeEveryVendor(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
 	}
-	for _, v := range vendors {
+	for _, v := range vendors.All() {
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()
-			d, err := v.Demo(demoConfig{Now: time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Hour)})
+			d, err := audittest.StartDemo(v.Name, audittest.DemoConfig{Now: time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Hour)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Cleanup(d.Close)
 			dir := t.TempDir()
 			env := []string{"PATH=" + os.Getenv("PATH")}
-			for k, val := range d.Env {
-				env = append(env, k+"="+val)
+			var flags []string
+			for k, val := range d.Settings {
+				// Every setting through the environment as a user would
+				// give it, except those that only a flag reads.
+				s := v.Setting(k)
+				switch {
+				case s.Env != "":
+					env = append(env, s.Env+"="+val)
+				case s.Flag != "":
+					flags = append(flags, "--"+s.Flag, val)
+				}
 			}
 			args := func(out, cp string) []string {
 				a := []string{"pull", v.Name, "--base-url", d.BaseURL, "--format", "raw", "--rate-limit", "150",
@@ -35,10 +47,7 @@ func TestKillAndResumeEveryVendor(t *testing.T) {
 				// Tanium's page size is the first history depth: histories
 				// deeper than 50 are read again deeper.
 				a = append(a, "--page-size", "50")
-				for k, val := range d.Settings {
-					a = append(a, "--"+k, val)
-				}
-				return a
+				return append(a, flags...)
 			}
 
 			// The clean pull: what every kill-and-resume sequence must give.

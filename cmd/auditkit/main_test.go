@@ -15,6 +15,7 @@ import (
 
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/ocsf"
+	"github.com/auditkit/auditkit/vendors"
 )
 
 // testEnd is the newest event of the fixed data sets the tests serve.
@@ -98,13 +99,16 @@ func TestVendorsListsCisco(t *testing.T) {
 		}
 	}
 	// Every registered vendor is listed with every env var it reads.
-	for _, v := range vendors {
+	for _, v := range vendors.All() {
 		if !strings.Contains(r.stdout, v.Name+" — ") {
 			t.Errorf("vendor %s missing", v.Name)
 		}
-		for _, e := range v.Env {
-			if !strings.Contains(r.stdout, e.Name) {
-				t.Errorf("%s: env var %s missing", v.Name, e.Name)
+		for _, s := range v.Settings {
+			if s.Env != "" && !strings.Contains(r.stdout, s.Env) {
+				t.Errorf("%s: env var %s missing", v.Name, s.Env)
+			}
+			if s.Flag != "" && !strings.Contains(r.stdout, "--"+s.Flag) {
+				t.Errorf("%s: flag --%s missing", v.Name, s.Flag)
 			}
 		}
 	}
@@ -139,8 +143,10 @@ func TestUsageErrorsExit2BeforeAnyRequest(t *testing.T) {
 		{"setting of another vendor", creds, append(base, "--org", "x"), []string{"--org is not a setting of cisco"}},
 		{"demo faults without demo", creds, append(base, "--demo-faults"), []string{"--demo-faults needs --demo"}},
 		{"demo with base url", creds, append(base, "--demo"), []string{"exclude each other"}},
-		{"no credentials", nil, base, []string{"CISCO_CLIENT_ID is not set"}},
-		{"no API key", onlyID, base, []string{"CISCO_API_KEY is not set"}},
+		{"no credentials", nil, base, []string{"client_id (CISCO_CLIENT_ID)", "required", "credentials come from the environment only"}},
+		{"no API key", onlyID, base, []string{"api_key (CISCO_API_KEY)", "required"}},
+		{"unknown order", creds, append(base, "--order", "sideways"), []string{"--order", "oldest-first"}},
+		{"order the API cannot serve", creds, append(base, "--order", "oldest-first"), []string{"order", "oldest-first", "newest first"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -539,8 +545,8 @@ func TestDemoFaultsRetries(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if n := len(lines(t, r.stdout)); n != demoEvents {
-		t.Errorf("%d events, want %d", n, demoEvents)
+	if n := len(lines(t, r.stdout)); n != audittest.DefaultDemoEvents {
+		t.Errorf("%d events, want %d", n, audittest.DefaultDemoEvents)
 	}
 	if m := regexp.MustCompile(`, ([1-9]\d*) retr`); !m.MatchString(r.stderr) {
 		t.Errorf("summary shows no retry: %q", r.stderr)
@@ -562,7 +568,7 @@ func TestDemoResumesAcrossFakes(t *testing.T) {
 	if !time.Now().UTC().Truncate(time.Hour).Equal(hour) {
 		t.Skip("the hour turned during the test: the demo fakes served different data sets")
 	}
-	want := compactAll(t, audittest.GenerateCiscoEvents(demoEvents, 1, hour.Add(-time.Second))) // as the demo makes them
+	want := compactAll(t, audittest.GenerateCiscoEvents(audittest.DefaultDemoEvents, 1, hour.Add(-time.Second))) // as the demo makes them
 	if !sameMultiset(got, want) {
 		t.Errorf("demo resumed: %d lines, want the demo's %d records exactly once", len(got), len(want))
 	}

@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -463,14 +464,7 @@ func (p *puller) run(ctx context.Context) error {
 	// Open the walk: nothing is sent yet, so every error is the user's.
 	src, err := v.Start(ctx, *cfg)
 	if err != nil {
-		msg := err.Error()
-		var ce *auditclient.ConfigError
-		if errors.As(err, &ce) && ce.Env != "" {
-			if s := v.Setting(strings.TrimPrefix(ce.Option, "setting ")); s != nil && s.Secret {
-				msg += " (credentials come from the environment only; see auditkit vendors, or try --demo)"
-			}
-		}
-		return &usageError{msg}
+		return &usageError{p.explain(err)}
 	}
 	defer src.Client.CloseIdleConnections()
 	it := src.Events
@@ -507,6 +501,39 @@ func (p *puller) run(ctx context.Context) error {
 	}
 	p.prog.begin(src.Client.Stats)
 	return w.run(ctx)
+}
+
+// explain words an error of the vendor's Open for the command line: a bad
+// setting names the flag or environment variable it comes from, and a bad
+// page size names --page-size.
+func (p *puller) explain(err error) string {
+	msg := err.Error()
+	var ce *auditclient.ConfigError
+	var oe *auditclient.OptionError
+	switch {
+	case errors.As(err, &ce):
+		for _, s := range p.v.Settings {
+			if (ce.Env == "" || ce.Env != s.Env) && ce.Option != "setting "+s.Name && ce.Option != s.Name {
+				continue
+			}
+			switch {
+			case s.Flag != "" && s.Env != "":
+				msg += " (give it with --" + s.Flag + " or " + s.Env + ")"
+			case s.Flag != "":
+				msg += " (give it with --" + s.Flag + ")"
+			}
+			if s.Secret {
+				msg += " (credentials come from the environment only: see auditkit vendors, or try --demo)"
+			}
+			break
+		}
+	case errors.As(err, &oe):
+		given := slices.ContainsFunc(p.f.filters, func(f vendors.Param) bool { return f.Name == oe.Option })
+		if p.f.pageSize != 0 && oe.Value == strconv.Itoa(p.f.pageSize) && !given {
+			msg = fmt.Sprintf("--page-size %d: %s", p.f.pageSize, msg)
+		}
+	}
+	return msg
 }
 
 // checkState refuses a checkpoint taken by another kind of pull.

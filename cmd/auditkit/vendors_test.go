@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/auditkit/auditkit/ocsf"
+	"github.com/auditkit/auditkit/vendors"
 )
 
 // cli runs the command in-process with env as the whole environment and
@@ -30,7 +31,7 @@ func TestVendorDemoPull(t *testing.T) {
 		"nprinting": {"Qlik", nil},
 		"tanium":    {"Tanium", nil},
 	}
-	for _, v := range vendors {
+	for _, v := range vendors.All() {
 		tt, ok := tests[v.Name]
 		if !ok {
 			t.Errorf("vendor %s has no demo test: add it to the table", v.Name)
