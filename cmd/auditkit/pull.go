@@ -530,7 +530,7 @@ func (p *puller) explain(err error) string {
 	case errors.As(err, &oe):
 		given := slices.ContainsFunc(p.f.filters, func(f vendors.Param) bool { return f.Name == oe.Option })
 		if p.f.pageSize != 0 && oe.Value == strconv.Itoa(p.f.pageSize) && !given {
-			msg = fmt.Sprintf("--page-size %d: %s", p.f.pageSize, msg)
+			msg = fmt.Sprintf("--page-size %d: %s", p.f.pageSize, strings.TrimPrefix(msg, p.v.Name+": "))
 		}
 	}
 	return msg
