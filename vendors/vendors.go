@@ -256,7 +256,7 @@ func (v *Vendor) Start(ctx context.Context, cfg Config) (*Source, error) {
 // the walk, which sends nothing).
 func (v *Vendor) Check(cfg Config) error {
 	for name := range cfg.Settings {
-		if v.setting(name) == nil {
+		if v.Setting(name) == nil {
 			return &auditclient.ConfigError{Vendor: v.Name, Option: "setting " + name, Reason: "unknown; " + v.Name + " takes " + v.settingNames()}
 		}
 	}
@@ -283,7 +283,8 @@ func (v *Vendor) Check(cfg Config) error {
 	return nil
 }
 
-func (v *Vendor) setting(name string) *Setting {
+// Setting returns v's setting called name, or nil.
+func (v *Vendor) Setting(name string) *Setting {
 	for i := range v.Settings {
 		if v.Settings[i].Name == name {
 			return &v.Settings[i]
