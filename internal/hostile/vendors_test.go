@@ -282,7 +282,7 @@ func nprintingVendor() *vendor {
 			if err != nil {
 				return nil, err
 			}
-			return c.Events(ctx, &nprinting.ListOptions{Start: day("2024-03-05"), End: day("2024-03-06"), Limit: 2}, nil), nil
+			return c.Events(ctx, &nprinting.ListOptions{Since: day("2024-03-05"), Until: day("2024-03-06"), PageSize: 2}, nil), nil
 		},
 		records:      2,
 		goodRequests: 1,

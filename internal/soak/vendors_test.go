@@ -117,7 +117,7 @@ var vendors = []vendor{
 			c, err := nprinting.NewClient(base, a.Token(), opts...)
 			check(tb, err)
 			return walker{func(ctx context.Context) auditclient.Iterator {
-				return c.Events(ctx, &nprinting.ListOptions{Limit: 100}, nil)
+				return c.Events(ctx, &nprinting.ListOptions{PageSize: 100}, nil)
 			}, c.HTTP()}
 		},
 	},
