@@ -1,0 +1,67 @@
+package conformance
+
+import (
+	"strings"
+	"time"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/ocsf"
+	"github.com/auditkit/auditkit/vendors"
+)
+
+// knobs are the vendors' own knobs: where a vendor truly differs from the
+// rest, and why. Run applies them before the caller's options, so that a
+// vendor's TestConformance and this package's TestConformance run the
+// suite alike.
+var knobs = map[string][]Option{
+	// Automox reads the window day by day: a request for every UTC day of
+	// the window besides the pages. Its query is the organization (its
+	// filters are walk-driven or exclude a window).
+	"automox": {
+		Span(automoxDays * 24 * time.Hour),
+		Requests(func(records, pageSize, _ int) (int, int) {
+			pages := (records + pageSize - 1) / pageSize
+			return pages, pages + automoxDays + 2
+		}),
+		OtherQuery(func(cfg *vendors.Config) { cfg.Settings["org_uuid"] = "00000000-0000-4000-8000-000000000000" }),
+	},
+	// Tanium reads one object's history after another, each newest first
+	// (the page size is the first history size asked for; a history that
+	// may reach further back is read again deeper): records are in order
+	// within their object only, and a walk takes a request per object and
+	// a few more. Its query is the list of objects.
+	"tanium": {
+		OrderWithin(auditclient.NewestFirst, taniumObject),
+		Requests(func(records, pageSize, groups int) (int, int) {
+			return groups, groups + 2*records/pageSize
+		}),
+		OtherQuery(func(cfg *vendors.Config) {
+			objs := strings.Split(cfg.Settings["objects"], ",")
+			cfg.Settings["objects"] = strings.Join(objs[1:], ",")
+		}),
+	},
+}
+
+// automoxDays is the span of Automox's walks, in days: each is a request
+// at least.
+const automoxDays = 7
+
+// taniumObject names the Tanium object an event is of: its entity (Entity
+// Management) or its user (Account Change).
+func taniumObject(ev ocsf.Event) string {
+	if ev.Entity != nil {
+		return ev.Entity.Type + ":" + ev.Entity.UID
+	}
+	if ev.User != nil {
+		return "user:" + ev.User.UID
+	}
+	return "?"
+}
+
+// variants are further runs of a vendor's suite, by vendor and a name:
+// endpoints or modes a filter selects.
+var variants = map[string]map[string][]Option{
+	// siem=true reads Entrust's SIEM endpoint, which lists oldest first
+	// only.
+	"entrust": {"siem": {Filters(vendors.Param{Name: "siem", Value: "true"}), Orders()}},
+}
