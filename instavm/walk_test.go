@@ -12,6 +12,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/instavm"
+	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/ocsf"
 )
@@ -36,35 +37,10 @@ func fakeClient(t testing.TB, fake *audittest.Instavm, opts ...auditclient.Optio
 	return c
 }
 
-func TestFaultInjectedWalk(t *testing.T) {
-	fake := faultyFake(t, 7)
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 100}, nil)
-	defer it.Close()
-	got := walktest.Collect(t, it, -1)
-	if err := it.Err(); err != nil {
-		t.Fatalf("walk failed: %v", err)
-	}
-	w := walktest.CompactAll(t, fake.Events())
-	walktest.Diff(t, got, w)
-	st, cs := fake.Stats(), c.HTTP().Stats()
-	extra, lost := walktest.Tally(got, w)
-	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client requests=%d retries=%d rate-limited=%d duplicates=%d losses=%d",
-		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Requests, cs.Retries, cs.RateLimited, extra, lost)
-	if extra != 0 || lost != 0 {
-		t.Errorf("%d duplicates, %d losses", extra, lost)
-	}
-	if st.Served != 20 {
-		t.Errorf("%d pages served, want 20 (2000 events, 100 a page)", st.Served)
-	}
-	if st.Injected[audittest.FaultRateLimit] == 0 || st.Injected[audittest.FaultUnavailable] == 0 ||
-		st.Injected[audittest.FaultReset] == 0 || st.Injected[audittest.FaultTruncate] == 0 {
-		t.Errorf("not every fault kind was injected: %v", st.Injected)
-	}
-	if cs.Retries == 0 {
-		t.Error("client counted no retries")
-	}
-}
+// The walk, resuming, faults, cancelling, refused checkpoints, credentials
+// and options, as every vendor's: see internal/conformance (and its
+// COVERAGE.md for the tests of this file it replaced).
+func TestConformance(t *testing.T) { conformance.Run(t, instavm.Name) }
 
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	fake := faultyFake(t, 11)
@@ -259,31 +235,6 @@ func TestFiltersAreSent(t *testing.T) {
 			t.Errorf("%s=%s: %d events, the data holds %d", tt.field, tt.value, n, wantN)
 		}
 	}
-}
-
-func TestCheckpointOfOtherQueryRefused(t *testing.T) {
-	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(20, 1, dataEnd)})
-	c := fakeClient(t, fake)
-	events := func(o *instavm.ListOptions, cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), o, cp)
-	}
-	cp := walktest.CheckpointRefused(t, events, &instavm.ListOptions{EventGroup: "vm"},
-		map[string]*instavm.ListOptions{"other filters": {EventGroup: "auth"}},
-		func() int { return len(fake.Requests()) })
-	// Another page size or window is the same query: accepted.
-	it4 := c.Events(context.Background(), &instavm.ListOptions{EventGroup: "vm", PageSize: 7, Since: dataEnd.Add(-24 * time.Hour)}, cp)
-	walktest.Collect(t, it4, -1)
-	if it4.Err() != nil {
-		t.Errorf("same filters, other limit and window: %v", it4.Err())
-	}
-}
-
-func TestCancelMidWalk(t *testing.T) {
-	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(2000, 9, dataEnd)})
-	c := fakeClient(t, fake)
-	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, &instavm.ListOptions{PageSize: 100}, nil)
-	}, 150, c.HTTP().CloseIdleConnections)
 }
 
 // The fake's 422 reaches the walk's error as a *ValidationError.
