@@ -85,8 +85,11 @@ type AutomoxOptions struct {
 	// document's own examples are in AutomoxDocExamples.
 	Events []json.RawMessage
 
-	// Now is the time of the newest event of the default data set (when
-	// Events is nil); zero means the time the fake starts.
+	// Now is the time of the newest record of the default data set (when
+	// Events is nil). Zero means a second before the start of the second
+	// the fake starts in: a walk started at once, which reads up to the
+	// last completed second, reads all of it, and a walk of the last day
+	// finds records.
 	Now time.Time
 
 	// Faults configures fault injection; see Faults.
@@ -159,11 +162,7 @@ func NewAutomox(opts AutomoxOptions) *Automox {
 		set:    eventSet[automoxEvent]{parse: parseAutomoxEvent, compare: compareAutomoxEvents},
 	}
 	a.defaultLimit, _ = pageLimits(opts.DefaultLimit, 0, AutomoxDefaultLimit, AutomoxMaxLimit)
-	end := opts.Now
-	if end.IsZero() {
-		end = time.Now()
-	}
-	a.set.add(eventsOr(opts.Events, GenerateAutomoxEvents, DefaultAutomoxEvents, end))
+	a.set.add(eventsOr(opts.Events, GenerateAutomoxEvents, DefaultAutomoxEvents, opts.Now))
 	a.listen(cleanBasePath(opts.BasePath), opts.Faults, a.route, a.writeFault)
 	return a
 }

@@ -294,9 +294,7 @@ func TestAutomoxDefaultDataSetEndsNow(t *testing.T) {
 	if len(evs) != DefaultAutomoxEvents {
 		t.Fatalf("%d events, want %d", len(evs), DefaultAutomoxEvents)
 	}
-	if n := newestAutomox(t, evs); n.Before(before) || n.After(after) {
-		t.Errorf("newest event at %v, want the fake's start, between %v and %v", n, before, after)
-	}
+	checkDefaultEnd(t, newestAutomox(t, evs), before, after)
 	status, body := automoxGet(t, a, "/api/audit-service/v1/orgs/"+a.OrgUUID()+"/events?date="+before.UTC().Format(time.DateOnly)+"&limit=1", a.APIKey(), "")
 	if status != 200 || len(automoxIDs(t, body)) != 1 {
 		t.Errorf("today: %d %s", status, body)

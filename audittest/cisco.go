@@ -88,9 +88,11 @@ type CiscoOptions struct {
 	// finds events; an empty, non-nil slice serves no events.
 	Events []json.RawMessage
 
-	// Now is the end of the default data set (when Events is nil): the
-	// time of its newest record, to the second. Zero means the time the
-	// fake starts.
+	// Now is the time of the newest record of the default data set (when
+	// Events is nil). Zero means a second before the start of the second
+	// the fake starts in: a walk started at once, which reads up to the
+	// last completed second, reads all of it, and a walk of the last day
+	// finds records.
 	Now time.Time
 
 	// Faults configures fault injection; see Faults.
@@ -233,7 +235,7 @@ func NewCisco(opts CiscoOptions) *Cisco {
 	if c.headerStyle != CiscoHeaderStyleXRateDashLimit {
 		c.headerStyle = CiscoHeaderStyleXRateLimit
 	}
-	c.set.add(eventsOr(opts.Events, GenerateCiscoEvents, DefaultCiscoEvents, cmp.Or(opts.Now, c.start)))
+	c.set.add(eventsOr(opts.Events, GenerateCiscoEvents, DefaultCiscoEvents, opts.Now))
 	c.liveInserts, c.liveMax, c.clock = max(opts.LiveInserts, 0), max(opts.LiveMax, 0), opts.Clock
 	if c.clock == nil {
 		c.clock = time.Now

@@ -713,9 +713,7 @@ func TestCiscoDefaultDataSetEndsNow(t *testing.T) {
 	before := time.Now().UTC().Truncate(time.Second)
 	c := StartCisco(t, CiscoOptions{})
 	newest := decodeRecord(t, c.Events()[0]).time(t)
-	if after := time.Now(); newest.Before(before) || newest.After(after) {
-		t.Errorf("newest record at %v, want the time the fake started, in [%v, %v]", newest, before, after)
-	}
+	checkDefaultEnd(t, newest, before, time.Now())
 	if oldest := decodeRecord(t, c.Events()[DefaultCiscoEvents-1]).time(t); !oldest.Before(newest.Add(-24 * time.Hour)) {
 		t.Errorf("the data set spans only %v..%v", oldest, newest)
 	}

@@ -61,13 +61,18 @@ func (s *eventSet[E]) all() []json.RawMessage {
 	return out
 }
 
-// eventsOr returns events, or when it is nil the default data set
-// generate(n, 1, end).
-func eventsOr[E any](events []E, generate func(n int, seed int64, end time.Time) []E, n int, end time.Time) []E {
-	if events == nil {
-		return generate(n, 1, end)
+// eventsOr returns events, or, when it is nil, the default data set of n
+// generated events (seed 1) whose newest is at now, or, when now is zero,
+// a second before the start of the current second: a walk started at once,
+// which reads up to the last completed second, reads all of it.
+func eventsOr[E any](events []E, generate func(n int, seed int64, end time.Time) []E, n int, now time.Time) []E {
+	if events != nil {
+		return events
 	}
-	return events
+	if now.IsZero() {
+		now = time.Now().Truncate(time.Second).Add(-time.Second)
+	}
+	return generate(n, 1, now)
 }
 
 // positiveOr returns v, or def when v is 0 or less: an option left unset.

@@ -18,9 +18,12 @@
 //	// c.APIKey() as its credentials.
 //
 // The zero options serve a default data set of 2000 records
-// (Generate<Vendor>Events with seed 1) with default credentials; the
+// (Generate<Vendor>Events with seed 1) with default credentials, the newest
+// a second before the start of the second the fake starts in (or at the
+// options' Now), so that a walk of the last day finds records; the
 // options' Events replaces the data set, and Add adds to it, for
-// incremental syncs. <Vendor>DocExamples returns the examples of the
+// incremental syncs. StartDemo starts any vendor's fake by its registry
+// name (package vendors), with the settings a client needs. <Vendor>DocExamples returns the examples of the
 // vendor's documents, verbatim. Each type's documentation gives the fake's
 // exact behaviour.
 //

@@ -67,8 +67,11 @@ type EntrustOptions struct {
 	// serves no events.
 	Events []json.RawMessage
 
-	// Now is the time of the newest event of the default data set (when
-	// Events is nil); zero means the fake's clock when it starts.
+	// Now is the time of the newest record of the default data set (when
+	// Events is nil). Zero means a second before the start of the second
+	// the fake starts in: a walk started at once, which reads up to the
+	// last completed second, reads all of it, and a walk of the last day
+	// finds records.
 	Now time.Time
 
 	// Faults configures fault injection; see Faults. Faults apply to the
@@ -211,7 +214,8 @@ func NewEntrust(opts EntrustOptions) *Entrust {
 	e.set = eventSet[entrustEvent]{parse: parseEntrustEvent, compare: compareEntrustEvents, sorted: e.index}
 	end := opts.Now
 	if end.IsZero() {
-		end = e.now()
+		// The fake's clock, as eventsOr reads time.Now.
+		end = e.now().Truncate(time.Second).Add(-time.Second)
 	}
 	e.set.add(eventsOr(opts.Events, GenerateEntrustEvents, DefaultEntrustEvents, end))
 	e.listen(opts.BasePath, opts.Faults, e.route, e.writeFault)

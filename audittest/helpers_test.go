@@ -129,3 +129,15 @@ func walk(t testing.TB, c *Cisco, url string) ([]json.RawMessage, []ciscoPage) {
 func freshClient() *http.Client {
 	return &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 }
+
+// checkDefaultEnd checks that the newest record of a default data set,
+// made by a fake started between before and after, is a second before the
+// start of the second it started in (see eventsOr).
+func checkDefaultEnd(t *testing.T, newest, before, after time.Time) {
+	t.Helper()
+	lo := before.Truncate(time.Second).Add(-time.Second)
+	hi := after.Truncate(time.Second).Add(-time.Second)
+	if newest.Before(lo) || newest.After(hi) {
+		t.Errorf("newest record at %v, want a second before the second the fake started in, in [%v, %v]", newest, lo, hi)
+	}
+}

@@ -67,9 +67,11 @@ type InstavmOptions struct {
 	// serves no events.
 	Events []json.RawMessage
 
-	// Now is the end of the default data set (when Events is nil); zero
-	// means the time the fake starts, so that a walk of the last day finds
-	// events.
+	// Now is the time of the newest record of the default data set (when
+	// Events is nil). Zero means a second before the start of the second
+	// the fake starts in: a walk started at once, which reads up to the
+	// last completed second, reads all of it, and a walk of the last day
+	// finds records.
 	Now time.Time
 
 	// Faults configures fault injection; see Faults.
@@ -170,11 +172,7 @@ func NewInstavm(opts InstavmOptions) *Instavm {
 		set:    eventSet[instavmEvent]{parse: parseInstavmEvent, compare: instavmCompare},
 	}
 	v.rewrite = opts.Rewrite
-	end := opts.Now
-	if end.IsZero() {
-		end = time.Now()
-	}
-	v.set.add(eventsOr(opts.Events, GenerateInstavmEvents, DefaultInstavmEvents, end))
+	v.set.add(eventsOr(opts.Events, GenerateInstavmEvents, DefaultInstavmEvents, opts.Now))
 	v.listen(opts.BasePath, opts.Faults, v.route, v.writeFault)
 	return v
 }

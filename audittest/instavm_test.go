@@ -129,9 +129,7 @@ func TestInstavmDefaultDataEndsNow(t *testing.T) {
 		t.Fatalf("%d events, want %d", len(evs), DefaultInstavmEvents)
 	}
 	newest := instavmDecode(t, evs[0]).time(t)
-	if newest.Before(before) || newest.After(after) {
-		t.Errorf("newest event at %v, want between %v and %v", newest, before, after)
-	}
+	checkDefaultEnd(t, newest, before, after)
 	day := 0
 	for _, raw := range evs {
 		if instavmDecode(t, raw).time(t).After(newest.Add(-24 * time.Hour)) {

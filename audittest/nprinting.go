@@ -76,11 +76,11 @@ type NPrintingOptions struct {
 	// empty, non-nil slice serves no events.
 	Events []json.RawMessage
 
-	// Now is the end of the default data set, served when Events is nil:
-	// GenerateNPrintingEvents(DefaultNPrintingEvents, 1, Now minus two
-	// seconds), so that a walk started at once, whose end is pinned to the
-	// last whole second completed, reads all of it, and a walk of the last
-	// day reads its newest events. Zero means the time the fake starts.
+	// Now is the time of the newest record of the default data set (when
+	// Events is nil). Zero means a second before the start of the second
+	// the fake starts in: a walk started at once, which reads up to the
+	// last completed second, reads all of it, and a walk of the last day
+	// finds records.
 	Now time.Time
 
 	// Faults configures fault injection; see Faults.
@@ -183,7 +183,7 @@ func NewNPrinting(opts NPrintingOptions) *NPrinting {
 	}
 	n.rewrite = opts.Rewrite
 	n.defaultLimit, n.maxLimit = pageLimits(opts.DefaultLimit, opts.MaxLimit, NPrintingDefaultLimit, NPrintingMaxLimit)
-	n.set.add(eventsOr(opts.Events, GenerateNPrintingEvents, DefaultNPrintingEvents, nprintingEnd(opts.Now)))
+	n.set.add(eventsOr(opts.Events, GenerateNPrintingEvents, DefaultNPrintingEvents, opts.Now))
 	n.listen(opts.BasePath, opts.Faults, n.route, n.writeFault)
 	return n
 }

@@ -141,8 +141,11 @@ type TaniumOptions struct {
 	// day finds entries; an empty, non-nil slice serves no objects.
 	Events []TaniumEntry
 
-	// Now is the end of the default data set (when Events is nil); zero
-	// means the time the fake starts.
+	// Now is the time of the newest record of the default data set (when
+	// Events is nil). Zero means a second before the start of the second
+	// the fake starts in: a walk started at once, which reads up to the
+	// last completed second, reads all of it, and a walk of the last day
+	// finds records.
 	Now time.Time
 
 	// Faults configures fault injection; see Faults.
@@ -243,11 +246,7 @@ func NewTanium(opts TaniumOptions) *Tanium {
 		before:      opts.BeforeHistory,
 		objects:     map[string]*taniumObject{},
 	}
-	end := opts.Now
-	if end.IsZero() {
-		end = time.Now()
-	}
-	t.addLocked(eventsOr(opts.Events, GenerateTaniumEvents, DefaultTaniumEvents, end))
+	t.addLocked(eventsOr(opts.Events, GenerateTaniumEvents, DefaultTaniumEvents, opts.Now))
 	t.listen(opts.BasePath, opts.Faults, t.route, t.writeFault)
 	return t
 }

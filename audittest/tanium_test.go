@@ -572,9 +572,7 @@ func TestTaniumDefaultDataSetEndsNow(t *testing.T) {
 		t.Fatalf("%d entries, want %d", n, DefaultTaniumEvents)
 	}
 	newest := newestTanium(t, f.Events())
-	if newest.Before(before) || newest.After(after) {
-		t.Errorf("newest entry at %v, want the fake's start, between %v and %v", newest, before, after)
-	}
+	checkDefaultEnd(t, newest, before, after)
 	lastDay := 0
 	for _, obj := range f.Objects() {
 		_, _, body := taniumGet(t, f, taniumPath(obj), `{"audit_history_size":100}`)
