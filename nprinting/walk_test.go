@@ -16,6 +16,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/nprinting"
 	"github.com/auditkit/auditkit/ocsf"
@@ -240,6 +241,11 @@ func TestOverlappingPagesEndTheWalk(t *testing.T) {
 	}
 }
 
+// The walk, resuming, faults, cancelling, refused checkpoints, credentials,
+// windows and options, as every vendor's: see internal/conformance (and its
+// COVERAGE.md for the tests of this file it replaced).
+func TestConformance(t *testing.T) { conformance.Run(t, nprinting.Name) }
+
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	fake := faultyFake(t, 11)
 	events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
@@ -249,20 +255,6 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 	t.Logf("resume at 777: %v checkpoint=%s", fig, fig.Checkpoint)
 	if cp.Position == nil || cp.Position.Token != "700" || cp.Position.Skip != 77 {
 		t.Errorf("checkpoint position %+v, want the 78th record of the page at offset 700", cp.Position)
-	}
-}
-
-// Resuming from a checkpoint taken at many points of a walk yields exactly
-// the rest each time.
-func TestResumeFromEveryPageBoundary(t *testing.T) {
-	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(230, 3, dataEnd)})
-	w := walktest.CompactAll(t, fake.Events())
-	c := fakeClient(t, fake)
-	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), &nprinting.ListOptions{PageSize: 50}, cp)
-	}
-	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
-		walktest.ResumeAt(t, walk, at, w, []string{fake.Token()}, walktest.Collect)
 	}
 }
 
@@ -317,32 +309,6 @@ func TestIncrementalSync(t *testing.T) {
 	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
 		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
 	}
-}
-
-func TestCheckpointOfOtherQueryRefused(t *testing.T) {
-	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(50, 1, dataEnd)})
-	c := fakeClient(t, fake)
-	events := func(o *nprinting.ListOptions, cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), o, cp)
-	}
-	cp := walktest.CheckpointRefused(t, events, &nprinting.ListOptions{Target: "User"},
-		map[string]*nprinting.ListOptions{"other filters": {Target: "Task"}},
-		func() int { return len(fake.Requests()) })
-	// The same filters with another page size or window resume fine.
-	it4 := c.Events(context.Background(), &nprinting.ListOptions{Target: "User", PageSize: 7, Until: dataEnd}, cp)
-	defer it4.Close()
-	walktest.Collect(t, it4, -1)
-	if it4.Err() != nil {
-		t.Errorf("same filters: %v", it4.Err())
-	}
-}
-
-func TestCancelMidWalk(t *testing.T) {
-	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(2000, 9, dataEnd)})
-	c := fakeClient(t, fake)
-	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, &nprinting.ListOptions{PageSize: 100}, nil)
-	}, 150, c.HTTP().CloseIdleConnections)
 }
 
 // Every filter the document lists, through the client and the fake,
@@ -454,32 +420,4 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 			t.Errorf("the generated data produced no %s events: %v", prefix, classes)
 		}
 	}
-}
-
-// No credential reaches a log line (Debug level, every attempt and retry) or
-// an error, through a fault-injected walk and a 401.
-func TestNoCredentialInLogsOrErrors(t *testing.T) {
-	fake := faultyFake(t, 3)
-	logger, logs := walktest.DebugLogger()
-	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 200}, nil)
-	if n := len(walktest.Collect(t, it, -1)); n != 2000 || it.Err() != nil {
-		t.Fatalf("%d events, %v", n, it.Err())
-	}
-	it.Close()
-
-	const wrong = "eyJ3cm9uZyI6dHJ1ZX0.wrong-jwt-0d9e8f"
-	bad, err := nprinting.NewClient(fake.URL(), wrong, auditclient.WithLogger(logger))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = bad.ListPage(context.Background(), nil)
-	var api *auditclient.APIError
-	if !errors.Is(err, auditclient.ErrUnauthorized) || !errors.As(err, &api) || api.Message != "Authorization has been denied for this request." {
-		t.Fatalf("wrong token: %v", err)
-	}
-	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
-		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
-	}
-	walktest.NoSecrets(t, []string{fake.Token(), wrong}, map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": walktest.FmtAll(c) + walktest.FmtAll(bad)})
 }
