@@ -66,22 +66,31 @@
 // [Validate] and [ValidateJSON] check an event against the embedded OCSF
 // 1.1.0 schema and return a [*ValidationError] (which matches [ErrInvalid])
 // listing the errors. [Validator.Check] returns every [Issue], errors and
-// warnings, for one JSON event. The validator is a faithful port of the
-// reference validate.py of this project: the same checks in the same order,
-// with the same issue codes and messages (values shown as Python shows them):
-// class_uid known; required attributes present (null counts as absent); no
-// unknown attributes (profile attributes only with their profile); types,
-// max_len, range and allowed values; enum values and their sibling captions;
-// type_uid and category_uid consistency; at_least_one and just_one
-// constraints; nested objects and arrays. Regex mismatches, sibling caption
-// mismatches, deprecated items and a metadata.version other than 1.1.0 are
-// warnings. [ValidatorOptions] mirror validate.py's flags (--type-uid-warning,
-// --all-profiles, --warn-recommended, --warn CODE, --error CODE).
+// warnings, for one JSON event. An Issue has a stable code (wrong_type,
+// required_missing, ...), the JSON path of the value ("actor.user.org",
+// "metadata.profiles[0]") and a message in plain words:
 //
-// Two differences from validate.py: the Go validator always uses the embedded
+//	count: want integer_t (integer), got string "x" [wrong_type]
+//
+// The checks are those of the reference validate.py of this project, and a
+// differential test holds the two to the same verdict and the same codes
+// and paths on every event: class_uid known; required attributes present
+// (null counts as absent); no unknown attributes (profile attributes only
+// with their profile); types, max_len, range and allowed values; enum values
+// and their sibling captions; type_uid and category_uid consistency;
+// at_least_one and just_one constraints; nested objects and arrays. Regex
+// mismatches, sibling caption mismatches, deprecated items and a
+// metadata.version other than 1.1.0 are warnings. [ValidatorOptions] mirror
+// validate.py's flags (--type-uid-warning, --all-profiles,
+// --warn-recommended, --warn CODE, --error CODE).
+//
+// Differences from validate.py: the Go validator always uses the embedded
 // 1.1.0 schema (validate.py may pick another schema file by
-// metadata.version), and a bare JSON null is reported as json_invalid
-// (validate.py lets it pass unchecked).
+// metadata.version); it reads JSON as RFC 8259 defines it, so NaN and
+// Infinity, invalid UTF-8 and a bare null are json_invalid; and it reads
+// integers of any length (Python refuses more than 4300 digits), but does
+// not add up an activity_id that long to compare it with type_uid: it
+// reports type_uid_mismatch.
 //
 // The schema is parsed once, on first use; everything in the package is
 // safe for concurrent use. The schema's source and licence are in

@@ -79,8 +79,8 @@ func ExampleValidate() {
 	e.Entity = &ocsf.ManagedEntity{UID: "policy-7", Name: "Patch Tuesday"}
 	fmt.Println("after the fix:", ocsf.Validate(e))
 	// Output:
-	// [required_missing] entity: required by class entity_management (3004)
-	// [attribute_unknown] actor: belongs to profile(s) host of class entity_management (3004), which metadata.profiles does not list
+	// entity: missing; required by class entity_management (3004) [required_missing]
+	// actor: belongs to class entity_management (3004) only with profile host, which metadata.profiles does not list [attribute_unknown]
 	// after the fix: <nil>
 }
 
@@ -90,9 +90,11 @@ func ExampleValidator_Check() {
 		"type_uid": 300201, "severity_id": 1, "time": 1718213009419, "status_id": 1, "status": "Other",
 		"metadata": {"version": "1.1.0", "product": {"vendor_name": "Automox"}},
 		"user": {"uid": "115998"}, "service": {"name": "Console"}}`))
-	fmt.Println("errors:", errs)
-	fmt.Println("warnings:", warnings)
+	for _, is := range append(errs, warnings...) {
+		fmt.Printf("%s at %q, warning %t: %s\n", is.Code, is.Path, is.Warning, is.Message)
+	}
 	// Output:
-	// errors: [[constraint_failed] metadata.product: object product needs at least one of name, uid]
-	// warnings: [[enum_sibling_mismatch] status: 'Other' does not match caption 'Success' of status_id=1 [type_uid_mismatch] type_uid: 300201 != class_uid*100+activity_id = 3002*100+99 = 300299]
+	// constraint_failed at "metadata.product", warning false: object product needs at least one of name, uid
+	// enum_sibling_mismatch at "status", warning true: "Other", want "Success", the caption of status_id=1
+	// type_uid_mismatch at "type_uid", warning true: 300201, but class_uid*100+activity_id = 300299
 }

@@ -3,9 +3,11 @@ package ocsf
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
+// knownCodes are the issue codes of validate.py and the Go validator.
 var knownCodes = map[string]bool{
 	"required_missing": true, "recommended_missing": true, "attribute_unknown": true, "wrong_type": true,
 	"max_len": true, "range": true, "value_not_allowed": true, "regex_mismatch": true,
@@ -24,13 +26,14 @@ func FuzzCheck(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		for _, line := range pyLines(data) {
+		for _, line := range strings.Split(string(data), "\n") {
 			f.Add([]byte(line))
 		}
 	}
 	for _, s := range []string{"", "null", "[]", "{}", `{"class_uid": 3002, "metadata": {"profiles": ["host", 1]}}`,
 		`{"class_uid": 1e999}`, `{"class_uid": 3002, "type_uid": 99999999999999999999999, "activity_id": -5}`,
-		`{"class_uid": 3002, "user": {"groups": [{"privileges": [1]}]}}`, `"\ud800"`, "\xff"} {
+		`{"class_uid": 3002, "user": {"groups": [{"privileges": [1]}]}}`, `"\ud800"`, "\xff", `{"class_uid": 3002, "x": NaN}`, "{} {}",
+		`{"class_uid": 3002, "activity_id": 1` + strings.Repeat("0", 5000) + `, "type_uid": 3` + strings.Repeat("0", 5000) + `}`} {
 		f.Add([]byte(s))
 	}
 	plain := NewValidator(ValidatorOptions{})

@@ -325,7 +325,7 @@ func TestValidEventsPass(t *testing.T) {
 	// profile rule: without "host", actor is not allowed in 3004
 	e := evs[2]
 	e.Metadata.Profiles = nil
-	if err := Validate(e); err == nil || !strings.Contains(err.Error(), "[attribute_unknown] actor: belongs to profile(s) host") {
+	if err := Validate(e); err == nil || !strings.Contains(err.Error(), "actor: belongs to class entity_management (3004) only with profile host") {
 		t.Errorf("3004 actor without host: %v", err)
 	}
 

@@ -1,11 +1,15 @@
 package ocsf
 
 import (
+	"bytes"
+	"cmp"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"math/big"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,7 +62,8 @@ type categoryDef struct {
 	name, caption string
 }
 
-// itemDef is a class or an object, with its attributes in file order.
+// itemDef is a class or an object, with its attributes in name order (the
+// schema file's order).
 type itemDef struct {
 	name, caption string
 	desc          string // "class authentication (3002)" or "object user"
@@ -100,12 +105,11 @@ type typeDef struct {
 	base      string
 	json      string
 	supertype string
-	maxLen    any // nil when absent
-	rangeLo   any
-	rangeHi   any
+	maxLen    *int // nil when absent
 	hasRange  bool
-	values    []any
-	hasValues bool
+	rangeLo   float64
+	rangeHi   float64
+	values    []any          // nil when absent
 	regex     *regexp.Regexp // nil when absent or skipped
 	chain     []*typeDef     // the type, then its supertypes
 }
@@ -123,105 +127,86 @@ func (s *schema) enumCaption(class, attr, key string) (string, bool) {
 	return cap, ok
 }
 
-// pyTruthy is Python's bool() of a parsed JSON value.
-func pyTruthy(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return x
-	case int64:
-		return x != 0
-	case *big.Int:
-		return x.Sign() != 0
-	case float64:
-		return x != 0
-	case string:
-		return x != ""
-	case []any:
-		return len(x) > 0
-	case *jobject:
-		return len(x.keys) > 0
+// schemaFile is the layout of the schema file (see ../shared/ocsf/README.md).
+type schemaFile struct {
+	Version    string `json:"ocsf_version"`
+	Categories map[int64]struct{ Name, Caption string }
+	Types      map[string]struct {
+		Base, JSON, Supertype, Regex string
+		MaxLen                       *int `json:"max_len"`
+		Range                        []float64
+		Values                       []any
 	}
-	return false
+	Profiles map[string]struct{ Caption string }
+	Classes  map[string]itemFile
+	Objects  map[string]itemFile
 }
 
-func loadSchema(data []byte) (*schema, error) {
-	v, err := parseJSON(data)
-	if err != nil {
+type itemFile struct {
+	UID                     *int64
+	Name, Caption, Category string
+	CategoryUID             int64 `json:"category_uid"`
+	Deprecated              bool
+	Constraints             map[string][]string
+	Attributes              map[string]struct {
+		Type, Requirement, Sibling string
+		ObjectType                 string `json:"object_type"`
+		IsArray                    bool   `json:"is_array"`
+		Deprecated                 bool
+		Profiles                   []string
+		Enum                       map[string]string
+		EnumDeprecated             []string `json:"enum_deprecated"`
+	}
+}
+
+// byKey orders enum keys numerically when both are integers, else as
+// strings: the schema file's own order.
+func byKey(a, b string) int {
+	x, errX := strconv.ParseInt(a, 10, 64)
+	y, errY := strconv.ParseInt(b, 10, 64)
+	if errX == nil && errY == nil {
+		return cmp.Compare(x, y)
+	}
+	return strings.Compare(a, b)
+}
+
+func loadSchema(data []byte) (_ *schema, err error) {
+	var f schemaFile
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber() // type values keep their JSON text
+	if err = dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("ocsf: parse embedded schema: %w", err)
 	}
-	root, ok := v.(*jobject)
-	if !ok {
-		return nil, errors.New("ocsf: embedded schema is not an object")
+	if f.Version == "" {
+		return nil, errors.New("ocsf: embedded schema has no ocsf_version")
+	}
+	if f.Types == nil || f.Classes == nil || f.Objects == nil {
+		return nil, errors.New("ocsf: embedded schema lacks types, classes or objects")
 	}
 	s := &schema{
+		version:    f.Version,
 		categories: map[int64]categoryDef{},
 		types:      map[string]*typeDef{},
 		profiles:   map[string]string{},
 		classes:    map[string]*itemDef{},
 		objects:    map[string]*itemDef{},
 	}
-	s.version, _ = root.value("ocsf_version").(string)
-	if s.version == "" {
-		return nil, errors.New("ocsf: embedded schema has no ocsf_version")
+	for n, c := range f.Categories {
+		s.categories[n] = categoryDef{name: c.Name, caption: c.Caption}
 	}
-	if cats, ok := root.value("categories").(*jobject); ok {
-		for i, k := range cats.keys {
-			n, err := strconv.ParseInt(k, 10, 64)
-			if err != nil {
-				continue
-			}
-			c, _ := cats.vals[i].(*jobject)
-			if c == nil {
-				continue
-			}
-			name, _ := c.value("name").(string)
-			caption, _ := c.value("caption").(string)
-			s.categories[n] = categoryDef{name: name, caption: caption}
-		}
+	for n, p := range f.Profiles {
+		s.profiles[n] = p.Caption
 	}
-	if profs, ok := root.value("profiles").(*jobject); ok {
-		for i, k := range profs.keys {
-			caption := ""
-			if p, ok := profs.vals[i].(*jobject); ok {
-				caption, _ = p.value("caption").(string)
-			}
-			s.profiles[k] = caption
-		}
-	}
-	types, ok := root.value("types").(*jobject)
-	if !ok {
-		return nil, errors.New("ocsf: embedded schema has no types")
-	}
-	for i, k := range types.keys {
-		t, ok := types.vals[i].(*jobject)
-		if !ok {
-			return nil, fmt.Errorf("ocsf: type %s is not an object", k)
-		}
-		td := &typeDef{name: k}
-		td.base, _ = t.value("base").(string)
-		td.json, _ = t.value("json").(string)
-		td.supertype, _ = t.value("supertype").(string)
-		if ml, ok := t.get("max_len"); ok {
-			td.maxLen = ml
-		}
-		if r, ok := t.get("range"); ok {
-			lst, ok := r.([]any)
-			if !ok || len(lst) != 2 {
+	for k, t := range f.Types {
+		td := &typeDef{name: k, base: t.Base, json: t.JSON, supertype: t.Supertype, maxLen: t.MaxLen, values: t.Values}
+		if t.Range != nil {
+			if len(t.Range) != 2 {
 				return nil, fmt.Errorf("ocsf: type %s: bad range", k)
 			}
-			td.hasRange, td.rangeLo, td.rangeHi = true, lst[0], lst[1]
+			td.hasRange, td.rangeLo, td.rangeHi = true, t.Range[0], t.Range[1]
 		}
-		if vals, ok := t.get("values"); ok {
-			lst, ok := vals.([]any)
-			if !ok {
-				return nil, fmt.Errorf("ocsf: type %s: bad values", k)
-			}
-			td.hasValues, td.values = true, lst
-		}
-		if rx, ok := t.value("regex").(string); ok && rx != "" {
-			goRx, err := translatePyRegex(rx)
+		if t.Regex != "" {
+			goRx, err := translatePyRegex(t.Regex)
 			if err == nil {
 				td.regex, err = regexp.Compile(goRx)
 			}
@@ -244,103 +229,51 @@ func loadSchema(data []byte) (*schema, error) {
 			cur = c.supertype
 		}
 	}
-	for _, kind := range []string{"classes", "objects"} {
-		items, ok := root.value(kind).(*jobject)
-		if !ok {
-			return nil, fmt.Errorf("ocsf: embedded schema has no %s", kind)
+	for k, it := range f.Classes {
+		if it.UID == nil {
+			return nil, fmt.Errorf("ocsf: class %s has no uid", k)
 		}
-		for i, k := range items.keys {
-			o, ok := items.vals[i].(*jobject)
-			if !ok {
-				return nil, fmt.Errorf("ocsf: %s %s is not an object", kind, k)
-			}
-			it, err := loadItem(o, kind == "classes")
-			if err != nil {
-				return nil, fmt.Errorf("ocsf: %s %s: %w", kind, k, err)
-			}
-			if kind == "classes" {
-				s.classes[k] = it
-			} else {
-				s.objects[k] = it
-			}
+		if s.classes[k], err = loadItem(it, fmt.Sprintf("class %s (%d)", it.Name, *it.UID)); err != nil {
+			return nil, fmt.Errorf("ocsf: class %s: %w", k, err)
+		}
+	}
+	for k, it := range f.Objects {
+		if s.objects[k], err = loadItem(it, "object "+it.Name); err != nil {
+			return nil, fmt.Errorf("ocsf: object %s: %w", k, err)
 		}
 	}
 	return s, nil
 }
 
-func loadItem(o *jobject, isClass bool) (*itemDef, error) {
-	it := &itemDef{byName: map[string]*attrDef{}}
-	it.name, _ = o.value("name").(string)
-	it.caption, _ = o.value("caption").(string)
-	it.deprecated = pyTruthy(o.value("deprecated"))
-	if isClass {
-		uid, ok := o.value("uid").(int64)
-		if !ok {
-			return nil, errors.New("no integer uid")
-		}
-		it.uid = uid
-		it.categoryUID, _ = o.value("category_uid").(int64)
-		it.category, _ = o.value("category").(string)
-		it.desc = fmt.Sprintf("class %s (%d)", it.name, it.uid)
-	} else {
-		it.desc = "object " + it.name
+// loadItem turns a class or object of the file into an itemDef, with its
+// attributes in name order.
+func loadItem(f itemFile, desc string) (*itemDef, error) {
+	it := &itemDef{name: f.Name, caption: f.Caption, desc: desc, category: f.Category,
+		categoryUID: f.CategoryUID, deprecated: f.Deprecated, byName: map[string]*attrDef{}}
+	if f.UID != nil {
+		it.uid = *f.UID
 	}
-	if cons, ok := o.value("constraints").(*jobject); ok {
-		for i, kind := range cons.keys {
-			lst, _ := cons.vals[i].([]any)
-			c := constraintDef{kind: kind}
-			for _, n := range lst {
-				s, ok := n.(string)
-				if !ok {
-					return nil, fmt.Errorf("constraint %s: non-string name", kind)
-				}
-				c.names = append(c.names, s)
-			}
-			it.constraints = append(it.constraints, c)
-		}
+	for _, kind := range slices.Sorted(maps.Keys(f.Constraints)) {
+		it.constraints = append(it.constraints, constraintDef{kind: kind, names: f.Constraints[kind]})
 	}
-	attrs, ok := o.value("attributes").(*jobject)
-	if !ok {
-		return nil, errors.New("no attributes")
-	}
-	for i, name := range attrs.keys {
-		a, ok := attrs.vals[i].(*jobject)
-		if !ok {
-			return nil, fmt.Errorf("attribute %s is not an object", name)
-		}
-		ad := &attrDef{name: name}
-		ad.typ, _ = a.value("type").(string)
-		ad.objectType, _ = a.value("object_type").(string)
-		ad.isArray = pyTruthy(a.value("is_array"))
-		ad.requirement, _ = a.value("requirement").(string)
-		ad.sibling, _ = a.value("sibling").(string)
-		ad.deprecated = pyTruthy(a.value("deprecated"))
-		if ps, ok := a.value("profiles").([]any); ok {
-			for _, p := range ps {
-				if s, ok := p.(string); ok {
-					ad.profiles = append(ad.profiles, s)
-				}
-			}
-		}
-		if en, ok := a.value("enum").(*jobject); ok {
-			ad.hasEnum = true
-			ad.enumIdx = make(map[string]string, len(en.keys))
-			for j, k := range en.keys {
-				cap := pyStr(en.vals[j])
-				ad.enum = append(ad.enum, enumEntry{key: k, caption: cap})
-				ad.enumIdx[k] = cap
-			}
-		}
-		if ed, ok := a.value("enum_deprecated").([]any); ok {
-			ad.enumDepr = map[string]bool{}
-			for _, k := range ed {
-				if s, ok := k.(string); ok {
-					ad.enumDepr[s] = true
-				}
-			}
-		}
-		if ad.typ == "" {
+	for _, name := range slices.Sorted(maps.Keys(f.Attributes)) {
+		a := f.Attributes[name]
+		if a.Type == "" {
 			return nil, fmt.Errorf("attribute %s has no type", name)
+		}
+		ad := &attrDef{name: name, typ: a.Type, objectType: a.ObjectType, isArray: a.IsArray,
+			requirement: a.Requirement, sibling: a.Sibling, profiles: a.Profiles, deprecated: a.Deprecated}
+		if a.Enum != nil {
+			ad.hasEnum, ad.enumIdx = true, a.Enum
+			for _, k := range slices.SortedFunc(maps.Keys(a.Enum), byKey) {
+				ad.enum = append(ad.enum, enumEntry{key: k, caption: a.Enum[k]})
+			}
+		}
+		if a.EnumDeprecated != nil {
+			ad.enumDepr = map[string]bool{}
+			for _, k := range a.EnumDeprecated {
+				ad.enumDepr[k] = true
+			}
 		}
 		it.attrs = append(it.attrs, ad)
 		it.byName[name] = ad

@@ -29,7 +29,7 @@ func TestEmbeddedSchema(t *testing.T) {
 	if len(s.regexSkipped) != 0 {
 		t.Errorf("regex checks skipped for %v", s.regexSkipped)
 	}
-	// attribute order is the file's order
+	// attributes are in name order, which is the file's
 	var names []string
 	for _, a := range s.classes["3002"].attrs[:4] {
 		names = append(names, a.name)

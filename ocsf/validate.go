@@ -1,40 +1,47 @@
 package ocsf
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// Issue is one finding of the validator, as validate.py reports it.
+// Issue is one finding of the validator.
 type Issue struct {
-	// Code names the kind of issue: required_missing, attribute_unknown,
+	// Code names the kind of finding. Codes are stable, and the same as the
+	// reference validate.py's: required_missing, attribute_unknown,
 	// wrong_type, max_len, range, value_not_allowed, regex_mismatch,
-	// enum_value_unknown, enum_sibling_mismatch, enum_sibling_other_suspicious,
-	// type_uid_mismatch, category_uid_mismatch, constraint_failed,
-	// constraint_unknown, class_uid_unknown, profile_unknown, deprecated,
-	// version_mismatch, recommended_missing, schema_bug or json_invalid.
+	// enum_value_unknown, enum_sibling_mismatch,
+	// enum_sibling_other_suspicious, type_uid_mismatch,
+	// category_uid_mismatch, constraint_failed, constraint_unknown,
+	// class_uid_unknown, profile_unknown, deprecated, version_mismatch,
+	// recommended_missing, schema_bug or json_invalid.
 	Code string
-	// Path is the dotted path of the attribute, with [i] for array
-	// elements, e.g. "actor.user.org". It is empty for the event itself.
+	// Path is the JSON path of the value, dotted, with [i] for array
+	// elements, e.g. "actor.user.org" or "metadata.profiles[0]". It is
+	// empty for the event as a whole.
 	Path string
-	// Message says what is wrong, worded as validate.py words it.
+	// Message says what is wrong in plain words; values are shown as Go
+	// quotes them (strings with %q, numbers as their JSON text).
 	Message string
 	// Warning is true when the issue does not make the event invalid.
 	Warning bool
 }
 
-// String formats the issue as validate.py prints it: "[code] path: message",
-// with "<event>" for an empty path.
+// String formats the issue as "path: message [code]", or "message [code]"
+// for the event as a whole.
 func (i Issue) String() string {
-	p := i.Path
-	if p == "" {
-		p = "<event>"
+	if i.Path == "" {
+		return i.Message + " [" + i.Code + "]"
 	}
-	return "[" + i.Code + "] " + p + ": " + i.Message
+	return i.Path + ": " + i.Message + " [" + i.Code + "]"
 }
 
 // ErrInvalid is matched (errors.Is) by every *ValidationError.
@@ -45,25 +52,20 @@ var ErrInvalid = errors.New("ocsf: invalid event")
 type ValidationError struct {
 	Class  ClassUID // the event's class_uid when it is a known integer, else 0
 	UID    string   // the event's metadata.uid when it is a string
-	Issues []Issue  // errors, in validate.py's order
+	Issues []Issue  // the errors, in the order Check gives them
 }
 
-// Error lists the issues, joined by "; " as validate.py does.
+// Error lists the issues, joined by "; ".
 func (e *ValidationError) Error() string {
 	var sb strings.Builder
 	sb.WriteString("ocsf: invalid event")
-	if e.Class != 0 || e.UID != "" {
-		sb.WriteString(" (")
-		if e.Class != 0 {
-			sb.WriteString("class_uid=" + strconv.Itoa(int(e.Class)))
-			if e.UID != "" {
-				sb.WriteByte(' ')
-			}
-		}
-		if e.UID != "" {
-			sb.WriteString("uid=" + e.UID)
-		}
-		sb.WriteByte(')')
+	switch {
+	case e.Class != 0 && e.UID != "":
+		fmt.Fprintf(&sb, " (class_uid %d, uid %q)", e.Class, e.UID)
+	case e.Class != 0:
+		fmt.Fprintf(&sb, " (class_uid %d)", e.Class)
+	case e.UID != "":
+		fmt.Fprintf(&sb, " (uid %q)", e.UID)
 	}
 	sb.WriteString(": ")
 	for i, is := range e.Issues {
@@ -78,7 +80,8 @@ func (e *ValidationError) Error() string {
 // Is reports whether target is ErrInvalid.
 func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
 
-// ValidatorOptions are validate.py's command-line options.
+// ValidatorOptions change how strict a Validator is. The reference
+// validate.py has the same options as flags (named in parentheses).
 type ValidatorOptions struct {
 	// TypeUIDWarning reports type_uid != class_uid*100+activity_id as a
 	// warning (--type-uid-warning).
@@ -95,9 +98,9 @@ type ValidatorOptions struct {
 	Error []string
 }
 
-// Validator checks events against the embedded OCSF 1.1.0 schema, exactly as
-// validate.py does. It is safe for concurrent use. The zero Validator (and a
-// nil *Validator) checks with the default options.
+// Validator checks events against the embedded OCSF 1.1.0 schema. It is
+// safe for concurrent use. The zero Validator (and a nil *Validator) checks
+// with the default options.
 type Validator struct {
 	opts   ValidatorOptions
 	warn   map[string]bool
@@ -108,8 +111,8 @@ type Validator struct {
 // NewValidator returns a Validator for the embedded OCSF 1.1.0 schema.
 func NewValidator(opts ValidatorOptions) *Validator {
 	v := &Validator{opts: opts, schema: builtin, warn: map[string]bool{}, error: map[string]bool{}}
-	v.opts.Warn = append([]string(nil), opts.Warn...)
-	v.opts.Error = append([]string(nil), opts.Error...)
+	v.opts.Warn = slices.Clone(opts.Warn)
+	v.opts.Error = slices.Clone(opts.Error)
 	for _, c := range opts.Warn {
 		v.warn[c] = true
 	}
@@ -133,8 +136,11 @@ func isWarningCode(code string) bool {
 }
 
 // Check validates one JSON-encoded event and returns its errors and
-// warnings in the order validate.py reports them. Input that is not a JSON
-// object gives one json_invalid error. Check never panics.
+// warnings: first the class, then the attributes in name order (each
+// object's before its siblings'), unknown attributes in name order,
+// constraints, and the class-wide checks of category_uid, type_uid and
+// metadata.version. Input that is not one JSON object (RFC 8259, in UTF-8)
+// gives one json_invalid error. Check never panics.
 func (v *Validator) Check(data []byte) (errs, warnings []Issue) {
 	_, r := v.check(data)
 	return r.errs, r.warns
@@ -158,20 +164,19 @@ func (v *Validator) ValidateJSON(data []byte) error {
 		return nil
 	}
 	ve := &ValidationError{Issues: r.errs}
-	if obj, ok := ev.(*jobject); ok {
-		if cu, ok := obj.value("class_uid").(int64); ok && cu >= 0 && cu <= 1<<31-1 {
-			ve.Class = ClassUID(cu)
+	if cu, ok := ev["class_uid"].(json.Number); ok {
+		if n, err := strconv.ParseInt(string(cu), 10, 32); err == nil && n >= 0 {
+			ve.Class = ClassUID(n)
 		}
-		if md, ok := obj.value("metadata").(*jobject); ok {
-			ve.UID, _ = md.value("uid").(string)
-		}
+	}
+	if md, ok := ev["metadata"].(map[string]any); ok {
+		ve.UID, _ = md["uid"].(string)
 	}
 	return ve
 }
 
 // Validate marshals e and checks it against OCSF 1.1.0 with the default
-// options (those of a plain "python3 validate.py"). It returns nil or a
-// *ValidationError, which matches ErrInvalid.
+// options. It returns nil or a *ValidationError, which matches ErrInvalid.
 func Validate(e Event) error {
 	return NewValidator(ValidatorOptions{}).Validate(e)
 }
@@ -180,6 +185,34 @@ func Validate(e Event) error {
 // default options. It returns nil or a *ValidationError.
 func ValidateJSON(data []byte) error {
 	return NewValidator(ValidatorOptions{}).ValidateJSON(data)
+}
+
+// decodeEvent reads one JSON value with numbers kept as their text, so that
+// 1 and 1.0 stay apart and integers of any size stay exact. A duplicate key
+// keeps its last value. Invalid UTF-8 is refused (encoding/json would
+// replace it silently), and so is anything after the value.
+func decodeEvent(data []byte) (any, error) {
+	if !utf8.Valid(data) {
+		return nil, errors.New("not UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		if err == io.EOF {
+			return nil, errors.New("no JSON value")
+		}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("%v (at byte %d)", err, se.Offset)
+		}
+		return nil, err
+	}
+	end := dec.InputOffset()
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("data after the JSON value (at byte %d)", end)
+	}
+	return v, nil
 }
 
 // run holds the state of one event's check.
@@ -192,13 +225,7 @@ type run struct {
 }
 
 func (r *run) add(code, path, msg string) {
-	warn := isWarningCode(code)
-	if r.v.warn[code] {
-		warn = true
-	}
-	if r.v.error[code] {
-		warn = false
-	}
+	warn := (isWarningCode(code) || r.v.warn[code]) && !r.v.error[code]
 	is := Issue{Code: code, Path: path, Message: msg, Warning: warn}
 	if warn {
 		r.warns = append(r.warns, is)
@@ -207,8 +234,13 @@ func (r *run) add(code, path, msg string) {
 	}
 }
 
-// check parses and validates one event; it also returns the parsed value.
-func (v *Validator) check(data []byte) (ev any, r *run) {
+func (r *run) addf(code, path, format string, args ...any) {
+	r.add(code, path, fmt.Sprintf(format, args...))
+}
+
+// check decodes and validates one event; it also returns the event when it
+// is an object.
+func (v *Validator) check(data []byte) (map[string]any, *run) {
 	if v == nil {
 		v = &Validator{}
 	}
@@ -216,35 +248,33 @@ func (v *Validator) check(data []byte) (ev any, r *run) {
 	if ls == nil {
 		ls = builtin
 	}
-	r = &run{v: v}
+	r := &run{v: v}
+	// these two are errors whatever the options
 	s, err := ls.get()
 	if err != nil {
 		r.errs = append(r.errs, Issue{Code: "schema_bug", Message: err.Error()})
 		return nil, r
 	}
 	r.s = s
-	ev, err = parseJSON(data)
+	val, err := decodeEvent(data)
 	if err != nil {
-		r.errs = append(r.errs, Issue{Code: "json_invalid", Message: err.Error()})
+		r.errs = append(r.errs, Issue{Code: "json_invalid", Message: "not JSON: " + err.Error()})
 		return nil, r
 	}
-	obj, ok := ev.(*jobject)
+	ev, ok := val.(map[string]any)
 	if !ok {
-		// validate.py lets a bare null pass (it never validates it); an
-		// event that is null is no event, so it is reported here.
-		r.errs = append(r.errs, Issue{Code: "json_invalid", Message: "top level is " + pyType(ev) + ", not an object"})
-		return ev, r
+		r.errs = append(r.errs, Issue{Code: "json_invalid", Message: "the event is " + kind(val) + ", not a JSON object"})
+		return nil, r
 	}
-	if md, ok := obj.value("metadata").(*jobject); ok {
-		if ps, ok := md.value("profiles").([]any); ok {
-			for _, p := range ps {
-				if s, ok := p.(string); ok {
-					r.active = append(r.active, s)
-				}
+	if md, ok := ev["metadata"].(map[string]any); ok {
+		ps, _ := md["profiles"].([]any)
+		for _, p := range ps {
+			if s, ok := p.(string); ok {
+				r.active = append(r.active, s)
 			}
 		}
 	}
-	r.validate(obj)
+	r.validate(ev)
 	return ev, r
 }
 
@@ -255,15 +285,15 @@ func join(path, name string) string {
 	return path + "." + name
 }
 
+// inForce reports whether a belongs to its class or object as the event
+// declares it: it has no profile, or metadata.profiles lists one of its.
 func (r *run) inForce(a *attrDef) bool {
 	if len(a.profiles) == 0 {
 		return true
 	}
 	for _, p := range a.profiles {
-		for _, q := range r.active {
-			if p == q {
-				return true
-			}
+		if slices.Contains(r.active, p) {
+			return true
 		}
 	}
 	return false
@@ -273,262 +303,281 @@ func (r *run) allowed(a *attrDef) bool {
 	return r.v.opts.AllProfiles || r.inForce(a)
 }
 
-func (r *run) validate(ev *jobject) {
-	cu := ev.value("class_uid")
+func (r *run) validate(ev map[string]any) {
+	cu := ev["class_uid"]
 	if cu == nil {
-		r.add("required_missing", "class_uid", "every OCSF event needs class_uid")
+		r.add("required_missing", "class_uid", "missing; every OCSF event needs one")
 		return
 	}
-	if !isInt(cu) {
-		r.add("wrong_type", "class_uid", "expected integer, got "+pyType(cu))
+	key, ok := intKey(cu)
+	if !ok {
+		r.add("wrong_type", "class_uid", "want an integer, got "+describe(cu))
 		return
 	}
-	cls := r.s.classes[pyStr(cu)]
+	cls := r.s.classes[key]
 	if cls == nil {
-		r.add("class_uid_unknown", "class_uid", fmt.Sprintf("no class %s in OCSF %s", pyStr(cu), r.s.version))
+		r.addf("class_uid_unknown", "class_uid", "no class %s in OCSF %s", show(cu), r.s.version)
 		return
 	}
 	if cls.deprecated {
-		r.add("deprecated", "class_uid", "class "+cls.name+" is deprecated")
+		r.addf("deprecated", "class_uid", "class %s is deprecated", cls.name)
 	}
-	md, _ := ev.value("metadata").(*jobject)
-	if md != nil {
-		if ps, ok := md.value("profiles").([]any); ok {
-			for i, p := range ps {
-				if ps, ok := p.(string); ok {
-					if _, known := r.s.profiles[ps]; !known {
-						r.add("profile_unknown", fmt.Sprintf("metadata.profiles[%d]", i),
-							fmt.Sprintf("no profile %s in OCSF %s", pyStrRepr(ps), r.s.version))
-					}
-				}
+	md, _ := ev["metadata"].(map[string]any)
+	ps, _ := md["profiles"].([]any)
+	for i, p := range ps {
+		if p, ok := p.(string); ok {
+			if _, known := r.s.profiles[p]; !known {
+				r.addf("profile_unknown", fmt.Sprintf("metadata.profiles[%d]", i), "no profile %q in OCSF %s", p, r.s.version)
 			}
 		}
 	}
 	r.checkItem("", ev, cls)
-	if cat := ev.value("category_uid"); isInt(cat) && numCmp(cat, cls.categoryUID) != 0 {
-		r.add("category_uid_mismatch", "category_uid", fmt.Sprintf("%s, but class %s belongs to category %d",
-			pyStr(cat), pyStr(cu), cls.categoryUID))
+	if cat, ok := intKey(ev["category_uid"]); ok && cat != strconv.FormatInt(cls.categoryUID, 10) {
+		r.addf("category_uid_mismatch", "category_uid", "%s, but class %d is in category %d", clip(cat), cls.uid, cls.categoryUID)
 	}
-	act, tu := ev.value("activity_id"), ev.value("type_uid")
-	if isInt(act) && isInt(tu) {
-		want := new(big.Int).Mul(bigOf(cu), big.NewInt(100))
-		want.Add(want, bigOf(act))
-		if bigOf(tu).Cmp(want) != 0 {
-			r.add("type_uid_mismatch", "type_uid", fmt.Sprintf("%s != class_uid*100+activity_id = %s*100+%s = %s",
-				pyStr(tu), pyStr(cu), pyStr(act), want.String()))
+	act, okA := intKey(ev["activity_id"])
+	tu, okT := intKey(ev["type_uid"])
+	if okA && okT {
+		want := "" // class_uid*100+activity_id
+		if a, err := strconv.ParseInt(act, 10, 32); err == nil {
+			want = strconv.FormatInt(cls.uid*100+a, 10)
+		} else if a, ok := bigInt(act); ok {
+			want = a.Add(a, big.NewInt(cls.uid*100)).String()
+		}
+		if tu != want {
+			if want == "" { // activity_id too long to add up (and no integer_t: invalid anyway)
+				want = fmt.Sprintf("%d*100+%s", cls.uid, act)
+			}
+			r.addf("type_uid_mismatch", "type_uid", "%s, but class_uid*100+activity_id = %s", clip(tu), clip(want))
 		}
 	}
-	if md != nil {
-		if ver, ok := md.value("version").(string); ok && ver != r.s.version {
-			r.add("version_mismatch", "metadata.version", fmt.Sprintf("event says %s, validated against %s", ver, r.s.version))
-		}
+	if ver, ok := md["version"].(string); ok && ver != r.s.version {
+		r.addf("version_mismatch", "metadata.version", "event says %q, validated against %s", ver, r.s.version)
 	}
 }
 
-func bigOf(v any) *big.Int {
-	switch x := v.(type) {
-	case int64:
-		return big.NewInt(x)
-	case *big.Int:
-		return x
+// intKey returns the decimal text of an integer JSON value ("-0" as "0"):
+// its key in the schema's maps. It is false for anything else, 1.0
+// included.
+func intKey(v any) (string, bool) {
+	n, ok := v.(json.Number)
+	if !ok || strings.ContainsAny(string(n), ".eE") {
+		return "", false
 	}
-	return new(big.Int)
+	if n == "-0" {
+		return "0", true
+	}
+	return string(n), true
 }
 
-func (r *run) checkItem(path string, item *jobject, def *itemDef) {
+// maxIntDigits bounds the integers bigInt converts, whose cost grows with
+// the square of their length. No OCSF integer has more than 39 digits.
+const maxIntDigits = 4300
+
+// bigInt converts the decimal text of an integer; it is false when the text
+// is longer than maxIntDigits.
+func bigInt(text string) (*big.Int, bool) {
+	if len(text) > maxIntDigits {
+		return nil, false
+	}
+	return new(big.Int).SetString(text, 10)
+}
+
+func (r *run) checkItem(path string, item map[string]any, def *itemDef) {
 	for _, a := range def.attrs {
 		if !r.allowed(a) {
 			continue
 		}
-		val := item.value(a.name)
-		if val == nil {
-			if !r.inForce(a) {
-				continue
-			}
-			switch {
-			case a.requirement == "required":
-				r.add("required_missing", join(path, a.name), "required by "+def.desc)
-			case a.requirement == "recommended" && r.v.opts.WarnRecommended:
-				r.add("recommended_missing", join(path, a.name), "recommended by "+def.desc)
-			}
+		val := item[a.name]
+		if val != nil {
+			r.checkAttribute(item, a, join(path, a.name), val)
 			continue
 		}
-		r.checkAttribute(item, a, join(path, a.name), val)
+		if !r.inForce(a) {
+			continue
+		}
+		switch {
+		case a.requirement == "required":
+			r.add("required_missing", join(path, a.name), "missing; required by "+def.desc)
+		case a.requirement == "recommended" && r.v.opts.WarnRecommended:
+			r.add("recommended_missing", join(path, a.name), "missing; recommended by "+def.desc)
+		}
 	}
 	if len(def.attrs) > 0 { // an object without attributes (e.g. "object") is open
-		for _, k := range item.keys {
-			a := def.byName[k]
-			if a != nil && r.allowed(a) {
-				continue
+		var unknown []string
+		for k := range item {
+			if a := def.byName[k]; a == nil || !r.allowed(a) {
+				unknown = append(unknown, k)
 			}
-			if a != nil {
-				r.add("attribute_unknown", join(path, k), fmt.Sprintf(
-					"belongs to profile(s) %s of %s, which metadata.profiles does not list",
-					strings.Join(a.profiles, "/"), def.desc))
+		}
+		slices.Sort(unknown)
+		for _, k := range unknown {
+			if a := def.byName[k]; a != nil {
+				r.addf("attribute_unknown", join(path, k), "belongs to %s only with profile %s, which metadata.profiles does not list",
+					def.desc, strings.Join(a.profiles, " or "))
 			} else {
-				r.add("attribute_unknown", join(path, k), "not defined in "+def.desc)
+				r.add("attribute_unknown", join(path, k), "not an attribute of "+def.desc)
 			}
 		}
 	}
 	for _, c := range def.constraints {
 		present := 0
 		for _, n := range c.names {
-			if item.value(n) != nil {
+			if item[n] != nil {
 				present++
 			}
 		}
 		switch c.kind {
 		case "at_least_one":
 			if present == 0 {
-				r.add("constraint_failed", path, fmt.Sprintf("%s needs at least one of %s", def.desc, strings.Join(c.names, ", ")))
+				r.addf("constraint_failed", path, "%s needs at least one of %s", def.desc, strings.Join(c.names, ", "))
 			}
 		case "just_one":
 			if present != 1 {
-				r.add("constraint_failed", path, fmt.Sprintf("%s needs exactly one of %s (got %d)",
-					def.desc, strings.Join(c.names, ", "), present))
+				r.addf("constraint_failed", path, "%s needs exactly one of %s, has %d", def.desc, strings.Join(c.names, ", "), present)
 			}
 		default:
-			r.add("constraint_unknown", path, fmt.Sprintf("unknown constraint %s in %s", c.kind, def.desc))
+			r.addf("constraint_unknown", path, "unknown constraint %q in %s", c.kind, def.desc)
 		}
 	}
 }
 
-func (r *run) checkAttribute(item *jobject, a *attrDef, path string, v any) {
+func (r *run) checkAttribute(item map[string]any, a *attrDef, path string, v any) {
 	if a.deprecated {
-		r.add("deprecated", path, "attribute is deprecated")
+		r.add("deprecated", path, "deprecated attribute")
 	}
-	if a.isArray {
-		lst, ok := v.([]any)
-		if !ok {
-			what := a.objectType
-			if what == "" {
-				what = a.typ
-			}
-			r.add("wrong_type", path, fmt.Sprintf("expected array of %s, got %s", what, pyType(v)))
-			return
-		}
-		for i, el := range lst {
-			p := path + "[" + strconv.Itoa(i) + "]"
-			if r.checkScalar(p, a, el) && a.hasEnum {
-				r.checkEnum(p, a, el, item, i)
-			}
+	if !a.isArray {
+		if r.checkScalar(path, a, v) && a.hasEnum && path != "category_uid" && path != "class_uid" {
+			// (class_uid and category_uid have their own checks)
+			r.checkEnum(path, a, v, item, -1)
 		}
 		return
 	}
-	if r.checkScalar(path, a, v) && a.hasEnum {
-		if path == "category_uid" || path == "class_uid" {
-			return // reported by the class-level consistency checks
+	lst, ok := v.([]any)
+	if !ok {
+		what := a.objectType
+		if what == "" {
+			what = a.typ
 		}
-		r.checkEnum(path, a, v, item, -1)
+		r.addf("wrong_type", path, "want an array of %s, got %s", what, describe(v))
+		return
+	}
+	for i, el := range lst {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		if r.checkScalar(p, a, el) && a.hasEnum {
+			r.checkEnum(p, a, el, item, i)
+		}
 	}
 }
 
-// inLongRange reports whether x is within the OCSF server's long_t range,
-// -(2**127) .. 2**127-1.
-func inLongRange(x *big.Int) bool {
-	if x.BitLen() <= 127 {
-		return true
-	}
-	return x.Sign() < 0 && x.BitLen() == 128 && x.TrailingZeroBits() == 127
-}
-
+// checkScalar checks one value (or array element) of attribute a; it
+// reports whether the value has the right type.
 func (r *run) checkScalar(path string, a *attrDef, v any) bool {
 	if a.typ == "object_t" {
-		obj, ok := v.(*jobject)
+		obj, ok := v.(map[string]any)
 		if !ok {
-			r.add("wrong_type", path, fmt.Sprintf("expected object %s, got %s", a.objectType, pyType(v)))
+			r.addf("wrong_type", path, "want object %s, got %s", a.objectType, describe(v))
 			return false
 		}
 		def := r.s.objects[a.objectType]
 		if def == nil {
-			r.add("schema_bug", path, fmt.Sprintf("object %s missing from schema file", a.objectType))
+			r.addf("schema_bug", path, "object %s missing from the schema", a.objectType)
 			return false
 		}
 		if def.deprecated {
-			r.add("deprecated", path, "object "+def.name+" is deprecated")
+			r.addf("deprecated", path, "object %s is deprecated", def.name)
 		}
 		r.checkItem(path, obj, def)
 		return true
 	}
 	td := r.s.types[a.typ]
 	if td == nil {
-		r.add("schema_bug", path, fmt.Sprintf("type %s missing from schema file", a.typ))
+		r.addf("schema_bug", path, "type %s missing from the schema", a.typ)
 		return false
 	}
-	ok := true
-	switch td.base {
-	case "boolean_t":
-		_, ok = v.(bool)
-	case "integer_t":
-		_, ok = v.(int64) // int64 is exactly the integer_t range
-	case "long_t":
-		switch x := v.(type) {
-		case int64:
-		case *big.Int:
-			ok = inLongRange(x)
-		default:
-			ok = false
-		}
-	case "float_t":
-		ok = isInt(v)
-		if _, f := v.(float64); f {
-			ok = true
-		}
-	case "string_t":
-		_, ok = v.(string)
-	}
-	if !ok {
-		r.add("wrong_type", path, fmt.Sprintf("expected %s (%s), got %s %s", a.typ, td.json, pyType(v), pyDumps(v, 60)))
+	if !hasBase(td.base, v) {
+		r.addf("wrong_type", path, "want %s (%s), got %s", a.typ, td.json, describe(v))
 		return false
 	}
 	str, isStr := v.(string)
+	num, isNum := v.(json.Number)
 	for _, t := range td.chain {
 		if t.maxLen != nil && isStr {
-			if n := int64(utf8.RuneCountInString(str)); numCmp(n, t.maxLen) == 1 {
-				r.add("max_len", path, fmt.Sprintf("length %d exceeds %s max_len %s", n, t.name, pyStr(t.maxLen)))
+			if n := utf8.RuneCountInString(str); n > *t.maxLen {
+				r.addf("max_len", path, "%d characters, over %s's max_len of %d", n, t.name, *t.maxLen)
 			}
 		}
-		if t.hasRange && !isStr {
-			if nv, ok := pyNumber(v); ok {
-				lo, _ := pyNumber(t.rangeLo)
-				hi, _ := pyNumber(t.rangeHi)
-				if numCmp(nv, lo) == -1 || numCmp(nv, hi) == 1 {
-					r.add("range", path, fmt.Sprintf("%s outside %s range %s..%s", pyStr(v), t.name, pyStr(t.rangeLo), pyStr(t.rangeHi)))
-				}
+		if t.hasRange && isNum {
+			if f, _ := strconv.ParseFloat(string(num), 64); f < t.rangeLo || f > t.rangeHi {
+				r.addf("range", path, "%s outside %s's range %v..%v", num, t.name, t.rangeLo, t.rangeHi)
 			}
 		}
-		if t.hasValues {
-			found := false
-			for _, x := range t.values {
-				if pyEqual(v, x) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				r.add("value_not_allowed", path, fmt.Sprintf("%s not in %s values %s", pyRepr(v), t.name, pyRepr(t.values)))
-			}
+		if t.values != nil && !slices.ContainsFunc(t.values, func(x any) bool { return sameScalar(v, x) }) {
+			r.addf("value_not_allowed", path, "%s is none of %s's values %s", show(v), t.name, show(t.values))
 		}
 		if isStr && t.regex != nil && !t.regex.MatchString(str) {
-			r.add("regex_mismatch", path, fmt.Sprintf("%s does not match %s pattern", pyStrRepr(firstRunes(str, 60)), t.name))
+			r.addf("regex_mismatch", path, "%s does not match the %s pattern", show(str), t.name)
 		}
 	}
 	return true
 }
 
-// firstRunes is Python's s[:n].
-func firstRunes(s string, n int) string {
-	i := 0
-	for k := range s {
-		if i == n {
-			return s[:k]
+// hasBase reports whether v is of the base type. An integer is a float_t
+// too, as JSON has one number type.
+func hasBase(base string, v any) bool {
+	switch base {
+	case "boolean_t":
+		_, ok := v.(bool)
+		return ok
+	case "integer_t": // -2**63 .. 2**63-1
+		key, ok := intKey(v)
+		if ok {
+			_, err := strconv.ParseInt(key, 10, 64)
+			ok = err == nil
 		}
-		i++
+		return ok
+	case "long_t": // -2**127 .. 2**127-1
+		key, ok := intKey(v)
+		if !ok || len(key) > 40 {
+			return false
+		}
+		if _, err := strconv.ParseInt(key, 10, 64); err == nil {
+			return true
+		}
+		n, _ := bigInt(key)
+		return n.BitLen() <= 127 || n.Sign() < 0 && n.BitLen() == 128 && n.TrailingZeroBits() == 127
+	case "float_t":
+		_, ok := v.(json.Number)
+		return ok
+	case "string_t":
+		_, ok := v.(string)
+		return ok
 	}
-	return s
+	return true // json_t
 }
 
-// parentPath is validate.py's path.rsplit(".", 1)[0] if "." in path else "".
+// sameScalar reports whether v equals x, a value from the schema (numbers by
+// value).
+func sameScalar(v, x any) bool {
+	switch x := x.(type) {
+	case json.Number:
+		n, ok := v.(json.Number)
+		if !ok {
+			return false
+		}
+		f, _ := strconv.ParseFloat(string(n), 64)
+		g, _ := strconv.ParseFloat(string(x), 64)
+		return f == g
+	case string, bool, nil:
+		switch v.(type) {
+		case string, bool, nil:
+			return v == x
+		}
+	}
+	return false
+}
+
+// parentPath is path without its last dotted segment.
 func parentPath(path string) string {
 	if i := strings.LastIndexByte(path, '.'); i >= 0 {
 		return path[:i]
@@ -536,34 +585,35 @@ func parentPath(path string) string {
 	return ""
 }
 
-func (r *run) checkEnum(path string, a *attrDef, v any, item *jobject, index int) {
-	key := pyStr(v)
+// checkEnum checks that v, the value of enum attribute a in item (element
+// index of it, for an array, else -1), is defined, and that its sibling
+// (e.g. activity_name for activity_id) is its caption.
+func (r *run) checkEnum(path string, a *attrDef, v any, item map[string]any, index int) {
+	key, ok := v.(string)
+	if !ok {
+		key, _ = intKey(v)
+	}
 	caption, ok := a.enumIdx[key]
 	if !ok {
 		var sb strings.Builder
 		for i, e := range a.enum {
 			if i == 12 {
+				sb.WriteString(", …")
 				break
 			}
 			if i > 0 {
 				sb.WriteString(", ")
 			}
-			sb.WriteString(e.key + "=" + e.caption)
+			sb.WriteString(e.key + " " + e.caption)
 		}
-		if len(a.enum) > 12 {
-			sb.WriteString(", ...")
-		}
-		r.add("enum_value_unknown", path, fmt.Sprintf("%s is not defined (allowed: %s)", pyDumps(v, 0), sb.String()))
+		r.addf("enum_value_unknown", path, "%s is not defined (defined: %s)", show(v), sb.String())
 		return
 	}
 	if a.enumDepr[key] {
-		r.add("deprecated", path, fmt.Sprintf("enum value %s (%s) is deprecated", key, caption))
+		r.addf("deprecated", path, "value %s (%s) is deprecated", clip(key), caption)
 	}
-	if a.sibling == "" {
-		return
-	}
-	sv, present := item.get(a.sibling)
-	if !present {
+	sv, present := item[a.sibling]
+	if a.sibling == "" || !present {
 		return
 	}
 	spath := join(parentPath(path), a.sibling)
@@ -575,13 +625,72 @@ func (r *run) checkEnum(path string, a *attrDef, v any, item *jobject, index int
 		sv = lst[index]
 		spath += "[" + strconv.Itoa(index) + "]"
 	}
-	if pyEqual(v, int64(99)) {
-		if pyEqual(sv, caption) {
-			r.add("enum_sibling_other_suspicious", spath, fmt.Sprintf(
-				"%s equals the caption of %s=99; for Other it should carry the source's own label", pyRepr(sv), a.name))
+	matches := sv == any(caption)
+	if _, isNum := v.(json.Number); isNum && key == "99" {
+		if matches {
+			r.addf("enum_sibling_other_suspicious", spath,
+				"%s is the caption of %s=99; for Other it should carry the source's own label", show(sv), a.name)
 		}
-	} else if !pyEqual(sv, caption) {
-		r.add("enum_sibling_mismatch", spath, fmt.Sprintf("%s does not match caption %s of %s=%s",
-			pyRepr(sv), pyStrRepr(caption), a.name, key))
+	} else if !matches {
+		r.addf("enum_sibling_mismatch", spath, "%s, want %q, the caption of %s=%s", show(sv), caption, a.name, clip(key))
 	}
+}
+
+// kind names the JSON type of a decoded value.
+func kind(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case json.Number:
+		if _, ok := intKey(v); ok {
+			return "integer"
+		}
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	}
+	return "object"
+}
+
+// describe is the kind and the value: `string "x"`, `integer 3`.
+func describe(v any) string { return kind(v) + " " + show(v) }
+
+// maxShown is how much of a value a message shows: runes of a string, bytes
+// of the JSON text of an array or object.
+const maxShown = 60
+
+// show formats a decoded value for a message: a string quoted as %q does,
+// anything else as JSON; either is cut at maxShown, marked by "…".
+func show(v any) string {
+	if s, ok := v.(string); ok {
+		i, n := 0, 0
+		for i = range s {
+			if n == maxShown {
+				return strconv.Quote(s[:i]) + "…"
+			}
+			n++
+		}
+		return strconv.Quote(s)
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v) // decoded JSON always encodes
+	return clip(strings.TrimSuffix(b.String(), "\n"))
+}
+
+// clip cuts s to at most maxShown bytes (whole runes), marked by "…".
+func clip(s string) string {
+	if len(s) <= maxShown {
+		return s
+	}
+	cut := maxShown
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
