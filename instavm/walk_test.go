@@ -150,53 +150,6 @@ func TestIncrementalSync(t *testing.T) {
 	}
 }
 
-// Since and Until keep the events of the window, half-open: the event at
-// exactly Since is yielded, the one at exactly Until is not (it used to be:
-// the window was inclusive at both ends). Every page is still read.
-func TestEventsWindow(t *testing.T) {
-	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(500, 9, dataEnd)})
-	all := fake.Events()
-	var e struct {
-		CreatedAt time.Time `json:"created_at"`
-	}
-	at := func(i int) time.Time {
-		if err := json.Unmarshal(all[i], &e); err != nil {
-			t.Fatal(err)
-		}
-		return e.CreatedAt
-	}
-	until, since := at(100), at(300)
-	var wantIn []string
-	for i := range all {
-		if t0 := at(i); !t0.Before(since) && t0.Before(until) {
-			wantIn = append(wantIn, walktest.Compact(t, all[i]))
-		}
-	}
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 200, Since: since, Until: until}, nil)
-	got := walktest.Collect(t, it, -1)
-	if it.Err() != nil {
-		t.Fatal(it.Err())
-	}
-	walktest.Diff(t, got, wantIn)
-	// The boundaries: the event at Since is the last yielded (newest
-	// first), the one at Until is not yielded.
-	if len(got) == 0 || got[len(got)-1] != walktest.Compact(t, all[300]) || !at(300).Equal(since) {
-		t.Errorf("the event at exactly Since is not the last one yielded")
-	}
-	for _, g := range got {
-		if g == walktest.Compact(t, all[100]) {
-			t.Errorf("the event at exactly Until was yielded")
-		}
-	}
-	if len(wantIn) < 150 {
-		t.Fatalf("test setup: %d events in the window", len(wantIn))
-	}
-	if s := fake.Stats(); s.Served != 3 {
-		t.Errorf("%d pages read, want all 3 (the API has no time filter)", s.Served)
-	}
-}
-
 func TestFiltersAreSent(t *testing.T) {
 	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(600, 4, dataEnd)})
 	c := fakeClient(t, fake)

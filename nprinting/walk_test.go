@@ -43,44 +43,6 @@ func fakeClient(t testing.TB, fake *audittest.NPrinting, opts ...auditclient.Opt
 	return c
 }
 
-func TestFaultInjectedWalk(t *testing.T) {
-	fake := faultyFake(t, 7)
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 100}, nil)
-	defer it.Close()
-	got := walktest.Collect(t, it, -1)
-	if err := it.Err(); err != nil {
-		t.Fatalf("walk failed: %v", err)
-	}
-	w := walktest.CompactAll(t, fake.Events())
-	walktest.Diff(t, got, w)
-	st, cs := fake.Stats(), c.HTTP().Stats()
-	extra, lost := walktest.Tally(got, w)
-	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client requests=%d retries=%d duplicates=%d losses=%d",
-		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Requests, cs.Retries, extra, lost)
-	if extra != 0 || lost != 0 {
-		t.Errorf("%d duplicates, %d losses", extra, lost)
-	}
-	if st.Injected[audittest.FaultRateLimit] == 0 || st.Injected[audittest.FaultUnavailable] == 0 ||
-		st.Injected[audittest.FaultReset] == 0 || st.Injected[audittest.FaultTruncate] == 0 {
-		t.Errorf("not every fault kind was injected: %v", st.Injected)
-	}
-	if cs.Retries == 0 || st.Served != 20 {
-		t.Errorf("client retries %d, pages served %d (want 20)", cs.Retries, st.Served)
-	}
-	// Every request had the pinned end, a whole second in UTC.
-	var end string
-	for _, r := range fake.Requests() {
-		e := r.Query.Get("end")
-		if end == "" {
-			end = e
-		}
-		if e == "" || e != end || !strings.HasSuffix(e, "Z") || r.Query.Get("limit") != "100" {
-			t.Fatalf("request %v: end %q (first %q)", r, e, end)
-		}
-	}
-}
-
 // Once the first page has told the total, later pages are requested
 // several at once, and still yielded in order.
 func TestPagesFetchedConcurrently(t *testing.T) {

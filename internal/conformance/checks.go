@@ -612,6 +612,7 @@ func (s *suite) testWindow(t tester) {
 	}{
 		{"records at since and until", a, b},
 		{"one instant", b, b.Add(time.Nanosecond)},
+		{"a second after a record", a, b.Add(time.Second)},
 		{"a millisecond", a, a.Add(time.Millisecond)},
 		{"until the first record", times[0].Add(-time.Hour), times[0]},
 		{"since the last record", times[len(times)-1], Now},
