@@ -2,7 +2,6 @@ package cisco_test
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +17,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
+	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/ocsf"
 )
@@ -41,32 +41,10 @@ func fakeClient(t *testing.T, fake *audittest.Cisco, opts ...auditclient.Option)
 	return c
 }
 
-func TestFaultInjectedWalk(t *testing.T) {
-	fake := faultyFake(t, 7)
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 100}, nil)
-	defer it.Close()
-	got := walktest.Collect(t, it, -1)
-	if err := it.Err(); err != nil {
-		t.Fatalf("walk failed: %v", err)
-	}
-	w := walktest.CompactAll(t, fake.Events())
-	walktest.Diff(t, got, w)
-	st, cs := fake.Stats(), c.HTTP().Stats()
-	extra, lost := walktest.Tally(got, w)
-	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client retries=%d duplicates=%d losses=%d",
-		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Retries, extra, lost)
-	if extra != 0 || lost != 0 {
-		t.Errorf("%d duplicates, %d losses", extra, lost)
-	}
-	if st.Injected[audittest.FaultRateLimit] == 0 || st.Injected[audittest.FaultUnavailable] == 0 ||
-		st.Injected[audittest.FaultReset] == 0 || st.Injected[audittest.FaultTruncate] == 0 {
-		t.Errorf("not every fault kind was injected: %v", st.Injected)
-	}
-	if cs.Retries == 0 {
-		t.Error("client counted no retries")
-	}
-}
+// The walk, resuming, faults, cancelling, refused checkpoints, credentials,
+// windows and options, as every vendor's: see internal/conformance (and its
+// COVERAGE.md for the tests of this package it replaced).
+func TestConformance(t *testing.T) { conformance.Run(t, cisco.Name) }
 
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	fake := faultyFake(t, 11)
@@ -78,21 +56,6 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 	t.Logf("resume at 777: %v checkpoint=%s", fig, fig.Checkpoint)
 	if cp.Position == nil || cp.Position.Skip != 77 {
 		t.Errorf("checkpoint position %+v, want the 78th record of the page at offset 700", cp.Position)
-	}
-}
-
-// Resuming from a checkpoint taken at many points of a walk, page
-// boundaries and their neighbours, yields exactly the rest each time.
-func TestResumeFromEveryPageBoundary(t *testing.T) {
-	events := audittest.GenerateCiscoEvents(230, 3, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC))
-	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: events})
-	w := walktest.CompactAll(t, fake.Events())
-	c := fakeClient(t, fake)
-	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), &cisco.ListOptions{PageSize: 50}, cp)
-	}
-	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
-		walktest.ResumeAt(t, walk, at, w, []string{fake.APIKey(), fake.ClientID()}, walktest.Collect)
 	}
 }
 
@@ -140,25 +103,6 @@ func TestIncrementalSync(t *testing.T) {
 	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
 		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
 	}
-}
-
-func TestCheckpointOfOtherQueryRefused(t *testing.T) {
-	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(20, 1, time.Now())})
-	c := fakeClient(t, fake)
-	events := func(o *cisco.ListOptions, cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), o, cp)
-	}
-	walktest.CheckpointRefused(t, events, &cisco.ListOptions{AuditLogType: "User"},
-		map[string]*cisco.ListOptions{"other filters": {AuditLogType: "Computer"}},
-		func() int { return len(fake.Requests()) })
-}
-
-func TestCancelMidWalk(t *testing.T) {
-	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(2000, 9, time.Now())})
-	c := fakeClient(t, fake)
-	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, &cisco.ListOptions{PageSize: 100}, nil)
-	}, 150, c.HTTP().CloseIdleConnections)
 }
 
 // A next link to another host is refused, and that host receives nothing.
@@ -219,35 +163,6 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 			t.Errorf("the generated data produced no %d events: %v", cl, classes)
 		}
 	}
-}
-
-// No credential reaches a log line (Debug level, every attempt and retry) or
-// an error, through a fault-injected walk and a 401.
-func TestNoCredentialInLogsOrErrors(t *testing.T) {
-	fake := faultyFake(t, 3)
-	logger, logs := walktest.DebugLogger()
-	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 200}, nil)
-	if n := len(walktest.Collect(t, it, -1)); n != 2000 || it.Err() != nil {
-		t.Fatalf("%d events, %v", n, it.Err())
-	}
-	it.Close()
-
-	bad, err := cisco.NewClient(fake.ClientID(), "wrong-key-0d9e8f", auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = bad.ListPage(context.Background(), nil)
-	if !errors.Is(err, auditclient.ErrUnauthorized) {
-		t.Fatalf("wrong key: %v", err)
-	}
-	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
-		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
-	}
-	secrets := []string{fake.APIKey(), fake.ClientID(), "wrong-key-0d9e8f",
-		base64.StdEncoding.EncodeToString([]byte(fake.ClientID() + ":" + fake.APIKey())),
-		base64.StdEncoding.EncodeToString([]byte(fake.ClientID() + ":wrong-key-0d9e8f"))}
-	walktest.NoSecrets(t, secrets, map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": walktest.FmtAll(c)})
 }
 
 // A base URL with a path prefix (a gateway or proxy in front of the API) is
