@@ -374,7 +374,7 @@ func (s *suite) testCheckpoints(t tester) {
 func (s *suite) otherQueryConfig(t testing.TB, cfg vendors.Config) (vendors.Config, bool) {
 	t.Helper()
 	oq := cfg
-	oq.Settings = maps(cfg.Settings)
+	oq.Settings = copyMap(cfg.Settings)
 	oq.Filters = slices.Clone(cfg.Filters)
 	if s.otherQuery != nil {
 		s.otherQuery(&oq)
@@ -396,8 +396,8 @@ func (s *suite) otherQueryConfig(t testing.TB, cfg vendors.Config) (vendors.Conf
 	return oq, false
 }
 
-// maps copies m.
-func maps(m map[string]string) map[string]string {
+// copyMap copies m.
+func copyMap(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
 		out[k] = v
@@ -464,7 +464,7 @@ func (s *suite) testSecrets(t tester) {
 		wrong := mangle(right)
 		rights, wrongs = append(rights, right), append(wrongs, wrong)
 		cfg := s.config(clean, auditclient.WithLogger(logger))
-		cfg.Settings = maps(clean.Settings)
+		cfg.Settings = copyMap(clean.Settings)
 		cfg.Settings[st.Name] = wrong
 		src, err := s.v.Start(context.Background(), cfg)
 		if err == nil {
@@ -695,7 +695,7 @@ func (s *suite) testBadOptions(t tester) {
 	before := sent(s.d)
 	for _, c := range cases {
 		cfg := s.config(s.d)
-		cfg.Settings = maps(cfg.Settings)
+		cfg.Settings = copyMap(cfg.Settings)
 		c.change(&cfg)
 		src, err := s.v.Start(context.Background(), cfg)
 		if err == nil {

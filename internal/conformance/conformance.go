@@ -64,6 +64,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -142,10 +143,16 @@ func Only(names ...string) Option { return func(s *suite) { s.only = names } }
 func FaultSeeds(seeds ...int64) Option { return func(s *suite) { s.faultSeeds = seeds } }
 
 // Run runs the conformance suite against the registered vendor called
-// vendor, with its knobs (see knobs.go) followed by opts.
+// vendor, with its knobs (see knobs.go) followed by opts; and then, as a
+// subtest each, the vendor's variants (the modes a filter selects, such as
+// Entrust's SIEM endpoint), with opts too.
 func Run(t *testing.T, vendor string, opts ...Option) {
 	t.Helper()
 	run(realT{t}, vendor, opts...)
+	names := slices.Sorted(maps.Keys(variants[vendor]))
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) { run(realT{t}, vendor, append(slices.Clone(variants[vendor][name]), opts...)...) })
+	}
 }
 
 // tester is what the suite needs of a test: testing.TB, and subtests.

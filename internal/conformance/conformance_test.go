@@ -32,9 +32,6 @@ func TestConformance(t *testing.T) {
 			}
 			Run(t, name)
 		})
-		for variant, opts := range variants[name] {
-			t.Run(name+"/"+variant, func(t *testing.T) { Run(t, name, opts...) })
-		}
 	}
 }
 
