@@ -14,6 +14,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/entrust"
+	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/ocsf"
 )
@@ -103,6 +104,12 @@ func TestFaultInjectedSIEMWalk(t *testing.T) {
 	}
 }
 
+// The walk, resuming, faults, cancelling, refused checkpoints, credentials,
+// windows and options, as every vendor's, on both endpoints (the SIEM one
+// as the subtest siem): see internal/conformance (and its COVERAGE.md for
+// the tests of this package it replaced).
+func TestConformance(t *testing.T) { conformance.Run(t, entrust.Name) }
+
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	for _, siem := range []bool{false, true} {
 		t.Run(fmt.Sprint("siem=", siem), func(t *testing.T) {
@@ -116,18 +123,6 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 				t.Errorf("checkpoint position %+v, want the 78th event of the page of a cursor", cp.Position)
 			}
 		})
-	}
-}
-
-func TestResumeAtManyPoints(t *testing.T) {
-	fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(230, 3, genEnd)})
-	w := walktest.CompactAll(t, fake.Events())
-	c := fakeClient(t, fake)
-	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), &entrust.ListOptions{PageSize: 50}, cp)
-	}
-	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
-		walktest.ResumeAt(t, walk, at, w, []string{fake.SharedSecret()}, walktest.Collect)
 	}
 }
 
@@ -259,14 +254,6 @@ func TestCheckpointOfOtherQueryRefused(t *testing.T) {
 	if got := walktest.Collect(t, it4, -1); it4.Err() != nil || len(got) == 0 {
 		t.Errorf("same query: %d events, %v", len(got), it4.Err())
 	}
-}
-
-func TestCancelMidWalk(t *testing.T) {
-	fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(2000, 9, genEnd)})
-	c := fakeClient(t, fake)
-	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, &entrust.ListOptions{PageSize: 100}, nil)
-	}, 150, c.HTTP().CloseIdleConnections)
 }
 
 // clock is a fake clock for the fake's tokens.
