@@ -18,6 +18,7 @@ import (
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/automox"
+	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/ocsf"
 )
@@ -62,36 +63,10 @@ func want(t *testing.T, fake *audittest.Automox) []string {
 	return walktest.CompactAll(t, fake.Events())
 }
 
-func TestFaultInjectedWalk(t *testing.T) {
-	fake := faultyFake(t, 7, 1500)
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), opts(100), nil)
-	defer it.Close()
-	got := walktest.Collect(t, it, -1)
-	if err := it.Err(); err != nil {
-		t.Fatalf("walk failed: %v", err)
-	}
-	w := want(t, fake)
-	walktest.Diff(t, got, w)
-	st, cs := fake.Stats(), c.HTTP().Stats()
-	extra, lost := walktest.Tally(got, w)
-	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client requests=%d retries=%d duplicates=%d losses=%d",
-		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Requests, cs.Retries, extra, lost)
-	if extra != 0 || lost != 0 {
-		t.Errorf("%d duplicates, %d losses", extra, lost)
-	}
-	for _, f := range []audittest.Fault{audittest.FaultRateLimit, audittest.FaultUnavailable, audittest.FaultReset, audittest.FaultTruncate} {
-		if st.Injected[f] == 0 {
-			t.Errorf("no %v injected: %v", f, st.Injected)
-		}
-	}
-	if cs.Retries == 0 {
-		t.Error("client counted no retries")
-	}
-	if !it.Checkpoint().Complete() {
-		t.Error("checkpoint after the end is not complete")
-	}
-}
+// The walk, resuming, faults, cancelling, refused checkpoints, credentials,
+// windows and options, as every vendor's: see internal/conformance (and its
+// COVERAGE.md for the tests of this package it replaced).
+func TestConformance(t *testing.T) { conformance.Run(t, automox.Name) }
 
 func TestResumeFromCheckpointAt777(t *testing.T) {
 	fake := faultyFake(t, 11, 1500)
@@ -123,21 +98,6 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 	}
 	if !atCursor {
 		t.Errorf("the resumed walk never asked for day %s at cursor %q", d, cursor)
-	}
-}
-
-// Resuming from a checkpoint taken after any number of events yields exactly
-// the rest, across page and day boundaries.
-func TestResumeAnywhere(t *testing.T) {
-	events := audittest.GenerateAutomoxEvents(230, 3, dataEnd)
-	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: events})
-	w := want(t, fake)
-	c := fakeClient(t, fake)
-	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), opts(10), cp)
-	}
-	for _, at := range []int{0, 1, 10, 11, 50, 99, 150, 229, 230} {
-		walktest.ResumeAt(t, walk, at, w, []string{fake.APIKey()}, walktest.Collect)
 	}
 }
 
@@ -193,30 +153,6 @@ func TestIncrementalSync(t *testing.T) {
 	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
 		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
 	}
-}
-
-func TestCheckpointOfOtherVendorOrOrgRefused(t *testing.T) {
-	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(20, 1, dataEnd)})
-	c := fakeClient(t, fake)
-	other, err := automox.NewClient(fake.APIKey(), "00000000-0000-4000-8000-000000000000", auditclient.WithBaseURL(fake.URL()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The query is the client's organization: a walk of another
-	// organization's client refuses the checkpoint.
-	events := func(cl *automox.Client, cp *auditclient.Checkpoint) auditclient.Iterator {
-		return cl.Events(context.Background(), opts(5), cp)
-	}
-	walktest.CheckpointRefused(t, events, c, map[string]*automox.Client{"other organization": other},
-		func() int { return len(fake.Requests()) })
-}
-
-func TestCancelMidWalk(t *testing.T) {
-	fake := audittest.StartAutomox(t, audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(2000, 9, dataEnd)})
-	c := fakeClient(t, fake)
-	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, opts(100), nil)
-	}, 150, c.HTTP().CloseIdleConnections)
 }
 
 // Every day of the window is read, days without events too, and only the
@@ -420,35 +356,6 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 			t.Errorf("the generated data produced no %d events: %v", cl, classes)
 		}
 	}
-}
-
-// No credential reaches a log line (Debug level, every attempt and retry) or
-// an error, through a fault-injected walk and a 401.
-func TestNoCredentialInLogsOrErrors(t *testing.T) {
-	fake := faultyFake(t, 3, 600)
-	logger, logs := walktest.DebugLogger()
-	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), opts(200), nil)
-	if n := len(walktest.Collect(t, it, -1)); n != 600 || it.Err() != nil {
-		t.Fatalf("%d events, %v", n, it.Err())
-	}
-	it.Close()
-
-	fake.SetFaults(audittest.Faults{}) // the 401 whole, not cut short
-	bad, err := automox.NewClient("wrong-key-0d9e8f", fake.OrgUUID(), auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = bad.ListPage(context.Background(), &automox.ListOptions{Date: dataEnd})
-	var api *auditclient.APIError
-	if !errors.Is(err, auditclient.ErrUnauthorized) || !errors.As(err, &api) || api.Message != "Access token is missing or invalid" {
-		t.Fatalf("wrong key: %v", err)
-	}
-	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
-		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
-	}
-	walktest.NoSecrets(t, []string{fake.APIKey(), "wrong-key-0d9e8f"},
-		map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": walktest.FmtAll(c)})
 }
 
 // The fake answers another organization with 403, a missing date with 400,
