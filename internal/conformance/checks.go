@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -305,12 +306,13 @@ func (s *suite) testCheckpoints(t tester) {
 		f(c)
 		return c
 	}
-	cases := []struct {
+	type refusal struct {
 		name string
 		cfg  vendors.Config
 		cp   *auditclient.Checkpoint
 		want error
-	}{
+	}
+	cases := []refusal{
 		{"another vendor's", cfg, change(cp, func(c *auditclient.Checkpoint) { c.Vendor = other }), auditclient.ErrCheckpointMismatch},
 		{"another query's", cfg, change(cp, func(c *auditclient.Checkpoint) { c.Query = strings.Repeat("0", len(c.Query)) }), auditclient.ErrCheckpointMismatch},
 		{"a newer format", cfg, change(cp, func(c *auditclient.Checkpoint) { c.Version = auditclient.CheckpointVersion + 1 }), auditclient.ErrCheckpointInvalid},
@@ -320,17 +322,9 @@ func (s *suite) testCheckpoints(t tester) {
 		{"a boundary without a high water", cfg, change(complete, func(c *auditclient.Checkpoint) { c.HighWater = time.Time{} }), auditclient.ErrCheckpointInvalid},
 	}
 	if oq, ok := s.otherQueryConfig(t, cfg); ok {
-		cases = append(cases, struct {
-			name string
-			cfg  vendors.Config
-			cp   *auditclient.Checkpoint
-			want error
-		}{"other filters", oq, cp, auditclient.ErrCheckpointMismatch}, struct {
-			name string
-			cfg  vendors.Config
-			cp   *auditclient.Checkpoint
-			want error
-		}{"other filters, complete", oq, complete, auditclient.ErrCheckpointMismatch})
+		cases = append(cases,
+			refusal{"another query", oq, cp, auditclient.ErrCheckpointMismatch},
+			refusal{"another query, complete", oq, complete, auditclient.ErrCheckpointMismatch})
 	} else {
 		t.Logf("no other query of %s: the vendor's OtherQuery knob is missing and no filter makes one", s.v.Name)
 	}
@@ -374,7 +368,7 @@ func (s *suite) testCheckpoints(t tester) {
 func (s *suite) otherQueryConfig(t testing.TB, cfg vendors.Config) (vendors.Config, bool) {
 	t.Helper()
 	oq := cfg
-	oq.Settings = copyMap(cfg.Settings)
+	oq.Settings = maps.Clone(cfg.Settings)
 	oq.Filters = slices.Clone(cfg.Filters)
 	if s.otherQuery != nil {
 		s.otherQuery(&oq)
@@ -394,15 +388,6 @@ func (s *suite) otherQueryConfig(t testing.TB, cfg vendors.Config) (vendors.Conf
 		}
 	}
 	return oq, false
-}
-
-// copyMap copies m.
-func copyMap(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // testSecrets: no credential in logs, errors, stats, checkpoints or
@@ -464,7 +449,7 @@ func (s *suite) testSecrets(t tester) {
 		wrong := mangle(right)
 		rights, wrongs = append(rights, right), append(wrongs, wrong)
 		cfg := s.config(clean, auditclient.WithLogger(logger))
-		cfg.Settings = copyMap(clean.Settings)
+		cfg.Settings = maps.Clone(clean.Settings)
 		cfg.Settings[st.Name] = wrong
 		src, err := s.v.Start(context.Background(), cfg)
 		if err == nil {
@@ -695,7 +680,7 @@ func (s *suite) testBadOptions(t tester) {
 	before := sent(s.d)
 	for _, c := range cases {
 		cfg := s.config(s.d)
-		cfg.Settings = copyMap(cfg.Settings)
+		cfg.Settings = maps.Clone(cfg.Settings)
 		c.change(&cfg)
 		src, err := s.v.Start(context.Background(), cfg)
 		if err == nil {
