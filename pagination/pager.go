@@ -60,6 +60,11 @@ type Options struct {
 	// MaxPages stops the walk after this many pages; no page beyond it is
 	// fetched, not even ahead. 0 means no limit; a negative value is an error.
 	MaxPages int
+	// Wait, when set, is called by Close after the walk's fetches have
+	// exited, once: a fetch that starts goroutines of its own (under the
+	// context it was given, which Close cancels) waits for them there, so
+	// that nothing of the walk outlives Close.
+	Wait func()
 }
 
 const (
@@ -120,6 +125,8 @@ type Pager[T any] struct {
 	ahead    int // pages fetched ahead of the consumer
 	maxPages int
 	seed     maphash.Seed
+	wait     func()
+	waited   sync.Once
 
 	mu        sync.Mutex
 	queue     []*slot[T] // started, undelivered pages in order; queue[0] is page delivered
@@ -153,7 +160,7 @@ func newPager[T any](ctx context.Context, s strategy[T], first string, o Options
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	p := &Pager[T]{strat: s, maxPages: o.MaxPages, end: math.MaxInt, seed: maphash.MakeSeed()}
+	p := &Pager[T]{strat: s, maxPages: o.MaxPages, end: math.MaxInt, seed: maphash.MakeSeed(), wait: o.Wait}
 	switch {
 	case o.Prefetch == 0:
 		p.ahead = defaultPrefetch
@@ -458,6 +465,9 @@ func (p *Pager[T]) Close() {
 	p.finish(nil)
 	p.mu.Unlock()
 	p.wg.Wait()
+	if p.wait != nil {
+		p.waited.Do(p.wait)
+	}
 }
 
 // All returns the items of the remaining pages, in order, for use with range.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -923,5 +925,36 @@ func TestCloseIdempotent(t *testing.T) {
 	}
 	if _, err := p.NextPage(context.Background()); err != ErrNoMorePages {
 		t.Fatal(err)
+	}
+}
+
+// Close calls Options.Wait once, after the fetch in flight has returned:
+// goroutines a fetch starts under its context are waited for there.
+func TestCloseWaitsForTheFetchesGoroutines(t *testing.T) {
+	var bg sync.WaitGroup
+	var done atomic.Bool
+	var waits atomic.Int32
+	fetch := func(ctx context.Context, token string) ([]int, string, error) {
+		bg.Add(1)
+		go func() { // a fetch's own goroutine, ending with the walk's context
+			defer bg.Done()
+			<-ctx.Done()
+			time.Sleep(10 * time.Millisecond)
+			done.Store(true)
+		}()
+		return []int{1}, token + "x", nil
+	}
+	p := NextToken(context.Background(), fetch, Options{Wait: func() { waits.Add(1); bg.Wait() }})
+	if !p.More() {
+		t.Fatal(p.Err())
+	}
+	p.NextPage(context.Background())
+	p.Close()
+	if !done.Load() {
+		t.Error("Close returned before the fetch's goroutine")
+	}
+	p.Close()
+	if n := waits.Load(); n != 1 {
+		t.Errorf("Wait called %d times, want 1", n)
 	}
 }

@@ -256,7 +256,7 @@ func (c *Client) pager(ctx context.Context, o *ListOptions, token string, since 
 			return kept, next, err
 		}
 	}
-	return pagination.NextToken(ctx, fetch, pagination.Options{Start: token})
+	return pagination.NextToken(ctx, fetch, pagination.Options{Start: token, Wait: h.wait})
 }
 
 // parseError reads Tanium's error body, a JSON object whose text member

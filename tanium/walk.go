@@ -39,7 +39,13 @@ type histories struct {
 	mu      sync.Mutex
 	started map[int]*historySlot // started and not yet taken
 	next    int                  // lowest index never started
+	running sync.WaitGroup       // the fetches launched
 }
+
+// wait returns when every fetch launched has returned: the pager's Close
+// calls it (pagination.Options.Wait) after cancelling their context, so
+// that no request, log line or goroutine of a walk outlives Close.
+func (h *histories) wait() { h.running.Wait() }
 
 // historySlot is one object's fetch.
 type historySlot struct {
@@ -113,7 +119,9 @@ func (h *histories) start(ctx context.Context, i int) *historySlot {
 func (h *histories) launch(ctx context.Context, i int) *historySlot {
 	s := &historySlot{done: make(chan struct{})}
 	obj := h.objs[i]
+	h.running.Add(1)
 	go func() {
+		defer h.running.Done()
 		defer close(s.done)
 		s.page, s.cut, s.err = h.c.deepHistory(ctx, obj, h.size, h.maxSize, h.since)
 	}()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/tanium"
@@ -82,40 +83,6 @@ func objectOf(ev ocsf.Event) string {
 	return "user:" + ev.User.UID
 }
 
-func TestFaultInjectedWalk(t *testing.T) {
-	fake := faultyFake(t, 7)
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), allOf(t, fake), nil)
-	defer it.Close()
-	got := collect(t, it, -1)
-	if err := it.Err(); err != nil {
-		t.Fatalf("walk failed: %v", err)
-	}
-	w := want(t, fake)
-	walktest.Diff(t, got, w)
-	st, cs := fake.Stats(), c.HTTP().Stats()
-	extra, lost := walktest.Tally(got, w)
-	t.Logf("fault-injected walk: events=%d want=%d objects=%d requests=%d served=%d injected=%v client retries=%d duplicates=%d losses=%d",
-		len(got), len(w), len(fake.Objects()), st.Requests, st.Served, st.Injected, cs.Retries, extra, lost)
-	if extra != 0 || lost != 0 {
-		t.Errorf("%d duplicates, %d losses", extra, lost)
-	}
-	if len(got) < 1000 {
-		t.Errorf("only %d events", len(got))
-	}
-	if st.Served != len(fake.Objects()) {
-		t.Errorf("%d requests served for %d objects: one request per object expected", st.Served, len(fake.Objects()))
-	}
-	for _, f := range []audittest.Fault{audittest.FaultRateLimit, audittest.FaultUnavailable, audittest.FaultReset, audittest.FaultTruncate} {
-		if st.Injected[f] == 0 {
-			t.Errorf("no %s was injected: %v", f, st.Injected)
-		}
-	}
-	if cs.Retries == 0 {
-		t.Error("client counted no retries")
-	}
-}
-
 // The walk's result does not depend on the concurrency: entries come in
 // object order, each object exactly once.
 func TestConcurrencyKeepsOrder(t *testing.T) {
@@ -176,21 +143,6 @@ func cmpOr(s, def string) string {
 		return def
 	}
 	return s
-}
-
-// Resuming after any number of events yields exactly the rest.
-func TestResumeAtManyPositions(t *testing.T) {
-	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(160, 3, testEnd)})
-	w := want(t, fake)
-	opts := allOf(t, fake)
-	opts.Concurrency = 3
-	c := fakeClient(t, fake)
-	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), opts, cp)
-	}
-	for at := 0; at <= len(w); at += 13 {
-		walktest.ResumeAt(t, walk, at, w, []string{fake.APIToken()}, collect)
-	}
 }
 
 // A completed walk's checkpoint makes the next walk yield only the entries
@@ -283,17 +235,6 @@ func TestCheckpointOfOtherQueryRefused(t *testing.T) {
 	it5 := c.Events(context.Background(), opts, bad)
 	if it5.Next() || it5.Err() == nil || !strings.Contains(it5.Err().Error(), "999") {
 		t.Errorf("bad position: %v", it5.Err())
-	}
-}
-
-func TestCancelMidWalk(t *testing.T) {
-	fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(1500, 9, testEnd)})
-	c := fakeClient(t, fake)
-	walktest.CancelMidWalk(t, func(ctx context.Context) auditclient.Iterator {
-		return c.Events(ctx, allOf(t, fake), nil)
-	}, 150, c.HTTP().CloseIdleConnections)
-	if got, all := len(fake.Requests()), len(fake.Objects()); got >= all {
-		t.Errorf("%d requests for %d objects: the walk did not stop", got, all)
 	}
 }
 
@@ -410,34 +351,6 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 	}
 }
 
-// No credential reaches a log line (Debug level, every attempt and retry) or
-// an error, through a fault-injected walk and a 401.
-func TestNoCredentialInLogsOrErrors(t *testing.T) {
-	fake := faultyFake(t, 3)
-	logger, logs := walktest.DebugLogger()
-	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), allOf(t, fake), nil)
-	if n := len(collect(t, it, -1)); n != 1500 || it.Err() != nil {
-		t.Fatalf("%d events, %v", n, it.Err())
-	}
-	it.Close()
-
-	const wrong = "wrong-token-0d9e8f"
-	bad, err := tanium.NewClient(fake.URL(), wrong, auditclient.WithLogger(logger))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fake.SetFaults(audittest.Faults{})
-	_, err = bad.ListPage(context.Background(), &tanium.ListOptions{Objects: parse(t, fake.Objects()[0])})
-	if !errors.Is(err, auditclient.ErrUnauthorized) {
-		t.Fatalf("wrong token: %v", err)
-	}
-	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
-		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
-	}
-	walktest.NoSecrets(t, []string{fake.APIToken(), wrong}, map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": walktest.FmtAll(c) + walktest.FmtAll(bad)})
-}
-
 // A base URL with a path prefix is kept on every request.
 func TestWalkUnderBasePath(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{BasePath: "/gateway/tanium", Events: audittest.GenerateTaniumEvents(120, 8, testEnd), CacheInfo: true})
@@ -489,3 +402,8 @@ func TestPagesOnePagePerObject(t *testing.T) {
 	}
 	walktest.Diff(t, got, want(t, fake))
 }
+
+// TestConformance runs the vendor-neutral suite: walks, resumes, faults,
+// cancellation, refused checkpoints, secrets, windows and options (see
+// internal/conformance).
+func TestConformance(t *testing.T) { conformance.Run(t, tanium.Name) }
