@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,9 +15,11 @@ import (
 	_ "github.com/auditkit/auditkit/vendors/all"
 )
 
-// TestConformance runs the suite for every registered vendor (but the
-// mutants of TestMutation), and its variants; each must have a demo fake.
-func TestConformance(t *testing.T) {
+// TestEveryVendorRunsTheSuite checks that every registered vendor (but the
+// mutants of TestMutation) has a demo fake and runs the suite from its own
+// package's tests, conformance.Run(t, <vendor>.Name): the suite runs there,
+// once per vendor, not again here.
+func TestEveryVendorRunsTheSuite(t *testing.T) {
 	var names []string
 	for _, name := range vendors.Names() {
 		if !strings.HasPrefix(name, "mutant") {
@@ -26,12 +30,25 @@ func TestConformance(t *testing.T) {
 		t.Errorf("registered vendors %v: want all six", names)
 	}
 	for _, name := range names {
-		t.Run(name, func(t *testing.T) {
-			if !slices.Contains(audittest.DemoVendors(), name) {
-				t.Fatalf("%s has no demo fake (demos: %v)", name, audittest.DemoVendors())
+		if !slices.Contains(audittest.DemoVendors(), name) {
+			t.Errorf("%s has no demo fake (demos: %v)", name, audittest.DemoVendors())
+		}
+		files, err := filepath.Glob(filepath.Join("..", "..", name, "*_test.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		call := "conformance.Run(t, " + name + ".Name)"
+		found := false
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
 			}
-			Run(t, name)
-		})
+			found = found || strings.Contains(string(data), call)
+		}
+		if !found {
+			t.Errorf("no test of package %s calls %s", name, call)
+		}
 	}
 }
 
