@@ -10,9 +10,7 @@ import (
 )
 
 // knobs are the vendors' own knobs: where a vendor truly differs from the
-// rest, and why. Run applies them before the caller's options, so that a
-// vendor's TestConformance and this package's TestConformance run the
-// suite alike.
+// rest, and why. Run applies them before the caller's options.
 var knobs = map[string][]Option{
 	// Automox reads the window day by day: a request for every UTC day of
 	// the window besides the pages. Its query is the organization (its

@@ -123,7 +123,7 @@ type opener = func(context.Context, vendors.Config) (*vendors.Source, error)
 var registerMutants sync.Once
 
 // TestMutation proves the suite bites: each mutant of a real vendor fails
-// the subtest that checks what it breaks. (TestConformance shows the suite
+// the subtest that checks what it breaks. (Each vendor's TestConformance shows the suite
 // passes for the real vendor.)
 func TestMutation(t *testing.T) {
 	real, ok := vendors.Lookup(base)
