@@ -53,6 +53,7 @@ func startAutomoxDemo(cfg DemoConfig) *Demo {
 		Settings: map[string]string{"api_key": f.APIKey(), "org_uuid": f.OrgUUID()},
 		Secrets:  []string{f.APIKey()},
 		Records:  cfg.Events,
+		Add:      demoAdder(cfg.Seed, GenerateAutomoxEvents, f.Add),
 		Stats:    f.Stats,
 		Close:    f.Close,
 	}

@@ -214,6 +214,7 @@ func startCiscoDemo(cfg DemoConfig) *Demo {
 		Settings: map[string]string{"client_id": f.ClientID(), "api_key": f.APIKey()},
 		Secrets:  []string{f.ClientID(), f.APIKey()},
 		Records:  len(f.Events()),
+		Add:      demoAdder(cfg.Seed, GenerateCiscoEvents, f.Add),
 		Stats:    f.Stats,
 		Close:    f.Close,
 	}

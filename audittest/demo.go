@@ -43,10 +43,34 @@ type Demo struct {
 	Secrets []string
 	// Records is the number of records the data set holds.
 	Records int
+	// Add adds n generated records, all at the very instant at (which must
+	// be a whole second), to the running fake, as when events arrive
+	// between two walks, and returns how many it added. Records is not
+	// changed. The records differ from every other record of the data set.
+	Add func(n int, at time.Time) int
 	// Stats reports the fake's counters.
 	Stats func() Stats
 	// Close stops the fake.
 	Close func()
+}
+
+// demoAdder returns a Demo.Add that generates each record alone, with gen
+// (a data set generator: one record is at exactly its end) and a seed of
+// its own drawn from seed, and hands them to add.
+func demoAdder[E any](seed int64, gen func(n int, seed int64, end time.Time) []E, add func(...E)) func(int, time.Time) int {
+	var mu sync.Mutex
+	next := seed << 32
+	return func(n int, at time.Time) int {
+		mu.Lock()
+		defer mu.Unlock()
+		var recs []E
+		for range n {
+			next++
+			recs = append(recs, gen(1, next, at)...)
+		}
+		add(recs...)
+		return len(recs)
+	}
 }
 
 // demoStarter starts one vendor's demo fake from a complete DemoConfig.

@@ -235,6 +235,7 @@ func startEntrustDemo(cfg DemoConfig) *Demo {
 		Settings: map[string]string{"application_id": e.appID, "shared_secret": e.secret},
 		Secrets:  []string{e.appID, e.secret, e.tokenPrefix},
 		Records:  len(events),
+		Add:      demoAdder(cfg.Seed, GenerateEntrustEvents, e.Add),
 		Stats:    e.Stats,
 		Close:    e.Close,
 	}

@@ -558,6 +558,7 @@ func startInstavmDemo(cfg DemoConfig) *Demo {
 		Settings: map[string]string{"api_key": v.APIKey()},
 		Secrets:  []string{v.APIKey(), v.BearerToken()},
 		Records:  cfg.Events,
+		Add:      demoAdder(cfg.Seed, GenerateInstavmEvents, v.Add),
 		Stats:    v.Stats,
 		Close:    v.Close,
 	}

@@ -211,6 +211,7 @@ func startNPrintingDemo(cfg DemoConfig) *Demo {
 		Settings: map[string]string{"server": n.URL(), "token": n.Token()},
 		Secrets:  []string{n.Token(), n.NTLMToken()},
 		Records:  len(events),
+		Add:      demoAdder(cfg.Seed, GenerateNPrintingEvents, n.Add),
 		Stats:    n.Stats,
 		Close:    n.Close,
 	}

@@ -58,11 +58,37 @@ func startTaniumDemo(cfg DemoConfig) *Demo {
 	events := GenerateTaniumEvents(cfg.Events-deep*taniumDemoDeepEntries, cfg.Seed, end)
 	events = append(events, GenerateTaniumHistories(deep, taniumDemoDeepEntries, cfg.Seed, end)...)
 	f := NewTanium(TaniumOptions{Events: events, Faults: cfg.Faults})
+	// Add updates the data set's objects in turn (every seventh), each
+	// entry unique by its details: the objects setting covers them all.
+	objs, added, mu := f.Objects(), 0, sync.Mutex{}
+	add := func(n int, at time.Time) int {
+		mu.Lock()
+		defer mu.Unlock()
+		entries := make([]TaniumEntry, n)
+		for i := range entries {
+			typ, id, _ := strings.Cut(objs[added*7%len(objs)], ":")
+			added++
+			num, _ := strconv.Atoi(id)
+			entries[i] = TaniumEntry{Type: typ, ID: id, Raw: mustJSON(object{
+				{"object_id", num},
+				{"details", "name=added " + strconv.Itoa(added) + "\nrevision=" + strconv.Itoa(added)},
+				{"creation_time", at.Add(-24 * time.Hour).UTC().Format(time.RFC3339)},
+				{"modification_time", at.UTC().Format(time.RFC3339)},
+				{"last_modified_by", "tanium"},
+				{"modifier_user_id", 1},
+				{"mod_user", object{{"id", 1}, {"name", "tanium"}, {"domain", ""}, {"display_name", "Tanium Administrator"}}},
+				{"type", 1},
+			})}
+		}
+		f.Add(entries...)
+		return n
+	}
 	return &Demo{
 		BaseURL:  f.URL(),
 		Settings: map[string]string{"token": f.APIToken(), "objects": f.ObjectList()},
 		Secrets:  []string{f.APIToken(), "token-" + f.APIToken()},
 		Records:  len(events),
+		Add:      add,
 		Stats:    f.Stats,
 		Close:    f.Close,
 	}

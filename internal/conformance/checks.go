@@ -135,10 +135,7 @@ func (s *suite) testResume(t tester) {
 			positions = append(positions, a)
 		}
 	}
-	for _, o := range append([]auditclient.Order{auditclient.NaturalOrder}, s.orders...) {
-		if o != auditclient.NaturalOrder && o.Resolve(s.v.Natural) == s.v.Natural {
-			continue // the natural order again
-		}
+	for _, o := range s.resumeOrders() {
 		cfg := s.config(s.d)
 		cfg.Order = o
 		want, at := s.ref, positions
@@ -183,16 +180,111 @@ func (s *suite) testResume(t tester) {
 	if !cp2.Complete() || !cp2.HighWater.Equal(cp.HighWater) || cp2.Events != cp.Events {
 		t.Errorf("checkpoint after an incremental walk that found nothing: %+v, want the one before: %+v", cp2, cp)
 	}
+	for _, o := range s.resumeOrders() {
+		s.arrivals(t, o, newest)
+	}
 }
 
-// resumeAt is walktest.ResumeAt for a walk of cfg: stopped after at
-// events, resumed from its checkpoint stored as JSON, the two walks must
-// be want; the checkpoint must hold none of secrets.
+// resumeOrders are the orders the Resume subtest walks: the natural one
+// and each other declared order that differs from it.
+func (s *suite) resumeOrders() []auditclient.Order {
+	out := []auditclient.Order{auditclient.NaturalOrder}
+	for _, o := range s.orders {
+		if o.Resolve(s.v.Natural) != s.v.Natural {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// arrivals: after a complete walk in order o of a demo of its own, records
+// arrive at the high-water instant hw (the boundary), a second later and
+// on the next UTC day; an incremental walk from the complete checkpoint
+// yields exactly those, once, in the order a whole walk yields them, also
+// when stopped midway and resumed; and a third walk finds nothing.
+func (s *suite) arrivals(t testing.TB, o auditclient.Order, hw time.Time) {
+	t.Helper()
+	d := s.startDemo(t, audittest.Faults{})
+	defer d.Close()
+	cfg := s.config(d)
+	cfg.Order = o
+	it, _ := s.start(t, cfg)
+	old := s.collect(t, it, -1)
+	cp := roundTrip(t, it.Checkpoint())
+	it.Close()
+	if it.Err() != nil || len(old) != len(s.ref) || !cp.Complete() || !cp.HighWater.Equal(hw) {
+		t.Fatalf("order %s: the first walk: %d events, %v; checkpoint %+v", o, len(old), it.Err(), cp)
+	}
+	arrive := []time.Time{hw, hw, hw.Add(time.Second), hw.Add(13 * time.Hour)}
+	added := 0
+	for _, a := range arrive {
+		added += d.Add(1, a)
+	}
+	if added != len(arrive) {
+		t.Fatalf("order %s: the demo added %d records, want %d", o, added, len(arrive))
+	}
+	cfg.Until = Now.Add(24 * time.Hour)
+	// The new records: a whole walk of the grown data set but the old ones.
+	seen := map[string]int{}
+	for _, r := range old {
+		seen[r.key()]++
+	}
+	var want []rec
+	for _, r := range s.walkAll(t, fmt.Sprintf("order %s, the grown data set", o), cfg, nil) {
+		if seen[r.key()] > 0 {
+			seen[r.key()]--
+		} else {
+			want = append(want, r)
+		}
+	}
+	var times []time.Time
+	for _, r := range want {
+		times = append(times, r.time)
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	if !slices.EqualFunc(times, arrive, time.Time.Equal) {
+		t.Fatalf("order %s: the grown data set holds new records at %v, want at %v", o, times, arrive)
+	}
+
+	cfg.Resume = cp
+	it, _ = s.start(t, cfg)
+	got := s.collect(t, it, -1)
+	cp2 := it.Checkpoint()
+	it.Close()
+	if it.Err() != nil {
+		t.Errorf("order %s: the incremental walk failed after %d events: %v", o, len(got), it.Err())
+	}
+	same(t, fmt.Sprintf("order %s: the incremental walk after arrivals", o), got, want)
+	t.Logf("order %s: %d records arrived, the incremental walk yielded %d", o, added, len(got))
+	last := arrive[len(arrive)-1]
+	if !cp2.Complete() || !cp2.HighWater.Equal(last) || len(cp2.Boundary) != 1 || cp2.Events != cp.Events+int64(len(arrive)) {
+		t.Errorf("order %s: checkpoint after the incremental walk: complete %v, high water %s (want %s), boundary %q (want one uid), events %d (want %d)",
+			o, cp2.Complete(), cp2.HighWater.Format(time.RFC3339Nano), last.Format(time.RFC3339Nano), cp2.Boundary, cp2.Events, cp.Events+int64(len(arrive)))
+	}
+	cfg.Resume = roundTrip(t, cp2)
+	it, _ = s.start(t, cfg)
+	if again := s.collect(t, it, -1); len(again) != 0 || it.Err() != nil {
+		t.Errorf("order %s: a third walk: %d events (first %s), %v", o, len(again), at(keys(again), 0), it.Err())
+	}
+	it.Close()
+	// The incremental walk stopped after each of its events and resumed.
+	cfg.Resume = cp
+	for n := 1; n < len(want); n++ {
+		s.resumeAt(t, cfg, n, want, d.Secrets)
+	}
+}
+
+// resumeAt is walktest.ResumeAt for a walk of cfg (from cfg.Resume, if
+// set): stopped after at events, resumed from its checkpoint stored as
+// JSON, the two walks must be want; the checkpoint must hold none of
+// secrets.
 func (s *suite) resumeAt(t testing.TB, cfg vendors.Config, at int, want []rec, secrets []string) {
 	t.Helper()
 	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
 		c := cfg
-		c.Resume = cp
+		if cp != nil {
+			c.Resume = cp
+		}
 		it, _ := s.start(t, c)
 		return it
 	}

@@ -26,8 +26,12 @@
 //     JSON, yields exactly the rest, in every declared order; after the
 //     loop the checkpoint is complete (high water, boundary, count) and
 //     resumes as an incremental walk that finds nothing new in the same
-//     data. (The demos cannot add records, so the incremental walk that
-//     finds new ones stays with the vendors' TestIncrementalSync.)
+//     data. Then, in each declared order, records arrive (Demo.Add) at the
+//     high-water instant, a second later and on the next UTC day: an
+//     incremental walk from the complete checkpoint yields exactly them,
+//     once, as a whole walk of the grown data orders them, also when
+//     stopped after each and resumed; its checkpoint moves on to the
+//     newest, and a third walk finds nothing.
 //   - Faults: the walk under walktest.FaultMix, for several seeds, yields
 //     the clean walk's sequence exactly, meets every fault of the mix's
 //     script, retries, and is served each page once; a walk resumed

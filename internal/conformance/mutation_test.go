@@ -44,6 +44,28 @@ var mutants = []mutant{
 		}
 		return src, err
 	}},
+	{"boundary", "Resume", func(real opener, ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
+		// An incremental walk drops the first new record at the high-water
+		// instant (taking it for one the last walk yielded).
+		src, err := real(ctx, cfg)
+		if cp := cfg.Resume; err == nil && cp != nil && cp.Complete() && !cp.HighWater.IsZero() {
+			dropped := false
+			src.Events = &wrapped{Iterator: src.Events, skip: func(ev ocsf.Event) bool {
+				drop := !dropped && ev.Time.Equal(cp.HighWater)
+				dropped = dropped || drop
+				return drop
+			}}
+		}
+		return src, err
+	}},
+	{"again", "Resume", func(real opener, ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
+		// An incremental walk yields its first record twice.
+		src, err := real(ctx, cfg)
+		if cp := cfg.Resume; err == nil && cp != nil && cp.Complete() {
+			src.Events = &wrapped{Iterator: src.Events, repeat: func() bool { return true }}
+		}
+		return src, err
+	}},
 	{"since", "Window", func(real opener, ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 		// The window filter lets in the hour before Since.
 		if !cfg.Since.IsZero() {
