@@ -54,6 +54,7 @@ func startAutomoxDemo(cfg DemoConfig) *Demo {
 		Secrets:  []string{f.APIKey()},
 		Records:  cfg.Events,
 		Add:      demoAdder(cfg.Seed, GenerateAutomoxEvents, f.Add),
+		Data:     f.Events,
 		Stats:    f.Stats,
 		Close:    f.Close,
 	}

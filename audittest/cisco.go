@@ -215,6 +215,7 @@ func startCiscoDemo(cfg DemoConfig) *Demo {
 		Secrets:  []string{f.ClientID(), f.APIKey()},
 		Records:  len(f.Events()),
 		Add:      demoAdder(cfg.Seed, GenerateCiscoEvents, f.Add),
+		Data:     f.Events,
 		Stats:    f.Stats,
 		Close:    f.Close,
 	}

@@ -1,6 +1,7 @@
 package audittest
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -43,11 +44,15 @@ type Demo struct {
 	Secrets []string
 	// Records is the number of records the data set holds.
 	Records int
-	// Add adds n generated records, all at the very instant at (which must
-	// be a whole second), to the running fake, as when events arrive
-	// between two walks, and returns how many it added. Records is not
-	// changed. The records differ from every other record of the data set.
+	// Add adds n generated records, all at the very instant at (on the
+	// grid of the vendor's times: a whole second is), to the running fake,
+	// as when events arrive between two walks, and returns how many it
+	// added. Records is not changed. The records differ from every other
+	// record of the data set.
 	Add func(n int, at time.Time) int
+	// Data returns the records the fake serves (its data set and the
+	// records added since), as it serves them, in no particular order.
+	Data func() []json.RawMessage
 	// Stats reports the fake's counters.
 	Stats func() Stats
 	// Close stops the fake.

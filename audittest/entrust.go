@@ -236,6 +236,7 @@ func startEntrustDemo(cfg DemoConfig) *Demo {
 		Secrets:  []string{e.appID, e.secret, e.tokenPrefix},
 		Records:  len(events),
 		Add:      demoAdder(cfg.Seed, GenerateEntrustEvents, e.Add),
+		Data:     e.Events,
 		Stats:    e.Stats,
 		Close:    e.Close,
 	}

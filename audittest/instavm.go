@@ -559,6 +559,7 @@ func startInstavmDemo(cfg DemoConfig) *Demo {
 		Secrets:  []string{v.APIKey(), v.BearerToken()},
 		Records:  cfg.Events,
 		Add:      demoAdder(cfg.Seed, GenerateInstavmEvents, v.Add),
+		Data:     v.Events,
 		Stats:    v.Stats,
 		Close:    v.Close,
 	}

@@ -212,6 +212,7 @@ func startNPrintingDemo(cfg DemoConfig) *Demo {
 		Secrets:  []string{n.Token(), n.NTLMToken()},
 		Records:  len(events),
 		Add:      demoAdder(cfg.Seed, GenerateNPrintingEvents, n.Add),
+		Data:     n.Events,
 		Stats:    n.Stats,
 		Close:    n.Close,
 	}

@@ -89,8 +89,15 @@ func startTaniumDemo(cfg DemoConfig) *Demo {
 		Secrets:  []string{f.APIToken(), "token-" + f.APIToken()},
 		Records:  len(events),
 		Add:      add,
-		Stats:    f.Stats,
-		Close:    f.Close,
+		Data: func() []json.RawMessage {
+			var out []json.RawMessage
+			for _, e := range f.Events() {
+				out = append(out, e.Raw)
+			}
+			return out
+		},
+		Stats: f.Stats,
+		Close: f.Close,
 	}
 }
 

@@ -30,6 +30,19 @@ func (s *suite) testWalk(t tester) {
 	}
 	once(t, s.ref)
 	s.ordered(t, "natural order", s.ref, s.v.Natural)
+	var got, want []string
+	for _, r := range s.ref {
+		got = append(got, r.raw)
+	}
+	for _, raw := range s.d.Data() {
+		want = append(want, compact(string(raw)))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		extra, lost := walktest.Tally(got, want)
+		t.Errorf("the walk's raw_data are not the fake's records: %d not served, %d served not yielded", extra, lost)
+	}
 
 	st := s.refDemo
 	groups := map[string]bool{}
@@ -198,7 +211,7 @@ func (s *suite) resumeOrders() []auditclient.Order {
 }
 
 // arrivals: after a complete walk in order o of a demo of its own, records
-// arrive at the high-water instant hw (the boundary), a second later and
+// arrive at the high-water instant hw (the boundary), a grain later and
 // on the next UTC day; an incremental walk from the complete checkpoint
 // yields exactly those, once, in the order a whole walk yields them, also
 // when stopped midway and resumed; and a third walk finds nothing.
@@ -215,7 +228,7 @@ func (s *suite) arrivals(t testing.TB, o auditclient.Order, hw time.Time) {
 	if it.Err() != nil || len(old) != len(s.ref) || !cp.Complete() || !cp.HighWater.Equal(hw) {
 		t.Fatalf("order %s: the first walk: %d events, %v; checkpoint %+v", o, len(old), it.Err(), cp)
 	}
-	arrive := []time.Time{hw, hw, hw.Add(time.Second), hw.Add(13 * time.Hour)}
+	arrive := []time.Time{hw, hw, hw.Add(s.resolution), hw.Add(13 * time.Hour)}
 	added := 0
 	for _, a := range arrive {
 		added += d.Add(1, a)

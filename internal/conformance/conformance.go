@@ -15,7 +15,8 @@
 //
 //   - Walk: a whole walk yields every record of the data set once (by
 //     metadata.uid and raw_data; the data sets' identical twins are the
-//     only repeats, side by side), every event valid (ocsf.Validate), in
+//     only repeats, side by side), raw_data being the records the fake
+//     serves (Demo.Data), every event valid (ocsf.Validate), in
 //     the order the vendor declares (Vendor.Natural and each of
 //     Vendor.Orders), the same at the vendor's default page size, with the
 //     requests expected (the demo's and the client's stats), and nothing
@@ -27,7 +28,8 @@
 //     loop the checkpoint is complete (high water, boundary, count) and
 //     resumes as an incremental walk that finds nothing new in the same
 //     data. Then, in each declared order, records arrive (Demo.Add) at the
-//     high-water instant, a second later and on the next UTC day: an
+//     high-water instant, one grain of the vendor's times later (see
+//     Resolution) and on the next UTC day: an
 //     incremental walk from the complete checkpoint yields exactly them,
 //     once, as a whole walk of the grown data orders them, also when
 //     stopped after each and resumed; its checkpoint moves on to the
@@ -98,6 +100,11 @@ func PageSize(n int) Option { return func(s *suite) { s.pageSize = n } }
 // Span sets how far before Now the walks' window starts (default 7 days):
 // the demo's whole data set must lie in [Now-span, Now).
 func Span(d time.Duration) Option { return func(s *suite) { s.span = d } }
+
+// Resolution is the grain of the vendor's record times (default a
+// second): records arriving after a walk come at its high-water mark and
+// one grain later.
+func Resolution(d time.Duration) Option { return func(s *suite) { s.resolution = d } }
 
 // OrderWithin says that the vendor's records come in order o within groups
 // rather than across the walk (Tanium, whose natural order is none: each
@@ -181,6 +188,7 @@ type suite struct {
 	records    int
 	pageSize   int
 	span       time.Duration
+	resolution time.Duration
 	group      func(ocsf.Event) string
 	groupOrder auditclient.Order
 	otherQuery func(*vendors.Config)
@@ -222,7 +230,7 @@ func run(t tester, vendor string, opts ...Option) {
 	if !ok {
 		t.Fatalf("vendor %q is not registered (registered: %s)", vendor, strings.Join(vendors.Names(), ", "))
 	}
-	s := &suite{v: v, demo: vendor, records: 200, pageSize: 20, span: 7 * 24 * time.Hour, faultSeeds: []int64{1, 2}}
+	s := &suite{v: v, demo: vendor, records: 200, pageSize: 20, span: 7 * 24 * time.Hour, resolution: time.Second, faultSeeds: []int64{1, 2}}
 	for _, o := range append(slices.Clone(knobs[vendor]), opts...) {
 		o(s)
 	}
@@ -322,16 +330,20 @@ func (s *suite) record(t testing.TB, ev ocsf.Event, i int) rec {
 	if ev.Metadata.UID == "" {
 		t.Fatalf("event %d has no metadata.uid: %s", i, ev.RawData)
 	}
-	raw := ev.RawData
-	var b bytes.Buffer
-	if json.Compact(&b, []byte(raw)) == nil {
-		raw = b.String()
-	}
-	r := rec{uid: ev.Metadata.UID, raw: raw, time: ev.Time}
+	r := rec{uid: ev.Metadata.UID, raw: compact(ev.RawData), time: ev.Time}
 	if s.group != nil {
 		r.group = s.group(ev)
 	}
 	return r
+}
+
+// compact is raw compacted, or raw when it is not JSON.
+func compact(raw string) string {
+	var b bytes.Buffer
+	if json.Compact(&b, []byte(raw)) != nil {
+		return raw
+	}
+	return b.String()
 }
 
 // keys spells recs for comparisons.

@@ -12,10 +12,15 @@ import (
 // knobs are the vendors' own knobs: where a vendor truly differs from the
 // rest, and why. Run applies them before the caller's options.
 var knobs = map[string][]Option{
+	// Times to the millisecond, or microsecond.
+	"entrust":   {Resolution(time.Millisecond)},
+	"instavm":   {Resolution(time.Microsecond)},
+	"nprinting": {Resolution(time.Millisecond)},
 	// Automox reads the window day by day: a request for every UTC day of
 	// the window besides the pages. Its query is the organization (its
 	// filters are walk-driven or exclude a window).
 	"automox": {
+		Resolution(time.Millisecond),
 		Span(automoxDays * 24 * time.Hour),
 		Requests(func(records, pageSize, _ int) (int, int) {
 			pages := (records + pageSize - 1) / pageSize

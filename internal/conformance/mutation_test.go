@@ -129,6 +129,14 @@ var mutants = []mutant{
 		}
 		return real(ctx, cfg)
 	}},
+	{"rawdata", "Walk", func(real opener, ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
+		// raw_data is not the record as the API sent it.
+		src, err := real(ctx, cfg)
+		if err == nil {
+			src.Events = &wrapped{Iterator: src.Events, change: func(ev *ocsf.Event) { ev.RawData = `{"mutant":1,` + ev.RawData[1:] }}
+		}
+		return src, err
+	}},
 	{"disorder", "Walk", func(real opener, ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 		// Two events of different times swapped.
 		src, err := real(ctx, cfg)
