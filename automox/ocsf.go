@@ -2,6 +2,7 @@ package automox
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -112,10 +113,7 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 // it off to check that it never changes the result), and known reports
 // whether it did.
 func toOCSF(e AuditEvent, shortcut bool) (ev ocsf.Event, known bool) {
-	raw := e.Raw
-	if len(raw) == 0 {
-		raw, _ = e.MarshalJSON()
-	}
+	raw := ocsf.RawRecord(e.Raw, e.MarshalJSON)
 	class := ocsf.ClassUID(e.ClassUID)
 	r := &repair{e: &e, un: map[string]any{}}
 	r.activityName = e.Activity
@@ -169,9 +167,7 @@ func toOCSF(e AuditEvent, shortcut bool) (ev ocsf.Event, known bool) {
 
 	act, label := resolveActivity(class, &e, r.activityName)
 	ev = ocsf.New(class, act, e.Time)
-	if act == ocsf.ActivityOther {
-		ev.ActivityLabel = label
-	}
+	ev.LabelOther(label)
 	ev.Severity = severity(&e)
 	ev.Status, ev.StatusLabel = status(&e)
 	ev.StatusCode = e.StatusCode
@@ -555,7 +551,7 @@ func (r *repair) fallback(ev ocsf.Event) ocsf.Event {
 	default:
 		name := e.Message
 		if name == "" {
-			name = cmpOr(r.activityName, "Automox event")
+			name = cmp.Or(r.activityName, "Automox event")
 		}
 		if utf8.RuneCountInString(name) > maxRawData {
 			name = string([]rune(name)[:maxRawData])
@@ -592,7 +588,7 @@ func (r *repair) fallback(ev ocsf.Event) ocsf.Event {
 		// bare minimum, which is always valid.
 		r.un["actor"] = fb.Actor
 		fb.Actor, fb.Metadata.Profiles = nil, nil
-		fb.Entity = &ocsf.ManagedEntity{Name: cmpOr(fb.Message, "Automox event"), Type: "Automox event"}
+		fb.Entity = &ocsf.ManagedEntity{Name: cmp.Or(fb.Message, "Automox event"), Type: "Automox event"}
 		if fb.Severity.Caption() == "" {
 			fb.Severity = ocsf.SeverityOther
 		}
@@ -674,7 +670,7 @@ func otherLabel(name string, e *AuditEvent) string {
 	if name != "" && !strings.EqualFold(name, "Other") && !strings.EqualFold(name, "Unknown") {
 		return name
 	}
-	return cmpOr(e.Message, name, "Other")
+	return cmp.Or(e.Message, name, "Other")
 }
 
 // activityByName finds the activity of class whose caption is s.
@@ -749,7 +745,7 @@ func status(e *AuditEvent) (ocsf.StatusID, string) {
 		case ocsf.StatusUnknown, ocsf.StatusSuccess, ocsf.StatusFailure:
 			return s, ""
 		}
-		return ocsf.StatusOther, cmpOr(e.Status, "Other")
+		return ocsf.StatusOther, cmp.Or(e.Status, "Other")
 	}
 	switch strings.ToLower(e.Status) {
 	case "success":
@@ -801,7 +797,7 @@ func tidy(ev *ocsf.Event) {
 	var web []ocsf.WebResource
 	for _, w := range ev.WebResources {
 		if w.UID == "" && w.Name == "" {
-			w.Name = cmpOr(w.URLString, w.Type)
+			w.Name = cmp.Or(w.URLString, w.Type)
 		}
 		if w.UID != "" || w.Name != "" {
 			web = append(web, w)
@@ -834,7 +830,7 @@ func tidyUser(u *ocsf.User) *ocsf.User {
 	}
 	u.Groups = groups
 	if u.UID == "" && u.Name == "" && u.Account == nil {
-		u.Name = cmpOr(u.EmailAddr, u.FullName, u.UIDAlt)
+		u.Name = cmp.Or(u.EmailAddr, u.FullName, u.UIDAlt)
 		if u.Name == "" {
 			return nil
 		}
@@ -880,13 +876,4 @@ func fillClass(ev *ocsf.Event) {
 			ev.AddProfile("host")
 		}
 	}
-}
-
-func cmpOr(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }

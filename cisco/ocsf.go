@@ -59,23 +59,14 @@ var connectorGUID = regexp.MustCompile(`^[0-9a-fA-F]{20}$`)
 func ToOCSF(a AuditLog) ocsf.Event {
 	class, act, label := classify(a)
 	ev := ocsf.New(class, act, a.CreatedAt)
-	if act == ocsf.ActivityOther {
-		ev.ActivityLabel = label
-	}
-	ev.Metadata.Product = product
-	ev.Metadata.UID = a.UID()
-	ev.Metadata.EventCode = a.Event
-	ev.Metadata.LogName = "audit_logs"
-	ev.Metadata.OriginalTime = originalTime(a)
+	ev.LabelOther(label)
+	ocsf.Header{
+		Product: product, UID: a.UID(), EventCode: a.Event, LogName: "audit_logs",
+		OriginalTime: originalTime(a), Raw: ocsf.RawRecord(a.Raw, a.MarshalJSON),
+	}.Apply(&ev)
 	ev.Message = message(a)
-	ev.RawData = string(a.Raw)
-	if len(a.Raw) == 0 {
-		if raw, err := a.MarshalJSON(); err == nil {
-			ev.RawData = string(raw)
-		}
-	}
 
-	un := map[string]any{}
+	un := ocsf.Unmapped{}
 	keepAttrs := func() {
 		if a.OldAttributes != nil {
 			un["old_attributes"] = a.OldAttributes
@@ -135,16 +126,8 @@ func ToOCSF(a AuditLog) ocsf.Event {
 		ev.Actor = &ocsf.Actor{User: actingUser(a.AuditLogUser)}
 		ev.AddProfile("host")
 	}
-	for k, raw := range a.Extra {
-		var v any
-		if json.Unmarshal(raw, &v) != nil {
-			v = string(raw)
-		}
-		un[k] = v
-	}
-	if len(un) > 0 {
-		ev.Unmapped = un
-	}
+	un.PutExtra(a.Extra)
+	un.Apply(&ev)
 	return ev
 }
 

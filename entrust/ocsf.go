@@ -2,6 +2,7 @@ package entrust
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"strings"
 	"time"
@@ -76,22 +77,13 @@ var product = ocsf.Product{Name: "Entrust Identity as a Service", VendorName: "E
 func ToOCSF(e AuditEvent) ocsf.Event {
 	class, act, label := classify(e)
 	ev := ocsf.New(class, act, e.EventTime)
-	if act == ocsf.ActivityOther {
-		ev.ActivityLabel = label
-	}
-	ev.Metadata.Product = product
-	ev.Metadata.UID = e.UID()
-	ev.Metadata.EventCode = e.EventType
-	ev.Metadata.LogName = "auditevents"
+	ev.LabelOther(label)
+	ocsf.Header{
+		Product: product, UID: e.UID(), EventCode: e.EventType, LogName: "auditevents",
+		OriginalTime: e.originalTime(), Raw: ocsf.RawRecord(e.Raw, e.MarshalJSON),
+	}.Apply(&ev)
 	ev.Metadata.TenantUID = e.AccountID
-	ev.Metadata.OriginalTime = e.originalTime()
 	ev.Message = summary(e)
-	ev.RawData = string(e.Raw)
-	if len(e.Raw) == 0 {
-		if raw, err := e.MarshalJSON(); err == nil {
-			ev.RawData = string(raw)
-		}
-	}
 	switch o := strings.ToUpper(strings.TrimSpace(e.EventOutcome)); o {
 	case "":
 	case string(OutcomeSuccess):
@@ -103,17 +95,12 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		ev.Status, ev.StatusLabel = ocsf.StatusOther, e.EventOutcome
 	}
 
-	un := map[string]any{}
-	keep := func(name, v string) {
-		if v != "" {
-			un[name] = v
-		}
-	}
-	keep("eventCategory", e.EventCategory)
-	keep("eventVersion", e.EventVersion)
-	keep("requiredPermission", e.RequiredPermission)
-	keep("serviceProviderAdminRoleId", e.ServiceProviderAdminRoleID)
-	keep("serviceProviderAdminRoleName", e.ServiceProviderAdminRoleName)
+	un := ocsf.Unmapped{}
+	un.PutNonEmpty("eventCategory", e.EventCategory)
+	un.PutNonEmpty("eventVersion", e.EventVersion)
+	un.PutNonEmpty("requiredPermission", e.RequiredPermission)
+	un.PutNonEmpty("serviceProviderAdminRoleId", e.ServiceProviderAdminRoleID)
+	un.PutNonEmpty("serviceProviderAdminRoleName", e.ServiceProviderAdminRoleName)
 	if len(e.AuditDetails) > 0 {
 		un["auditDetails"] = rawValue(e.AuditDetails)
 	}
@@ -128,8 +115,8 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		}
 	}
 	keepResource := func() {
-		keep("resourceId", e.ResourceID)
-		keep("resourceName", e.ResourceName)
+		un.PutNonEmpty("resourceId", e.ResourceID)
+		un.PutNonEmpty("resourceName", e.ResourceName)
 	}
 	// managed is what the management classes but account changes keep
 	// alike: the actor, the source IP (in unmapped, with the host profile),
@@ -138,11 +125,11 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 	managed := func(keepType bool) {
 		actor()
 		ev.AddProfile("host")
-		keep("sourceIp", e.SourceIP)
+		un.PutNonEmpty("sourceIp", e.SourceIP)
 		if keepType {
-			keep("entityType", e.EntityType)
+			un.PutNonEmpty("entityType", e.EntityType)
 		}
-		keep("entityAction", e.EntityAction)
+		un.PutNonEmpty("entityAction", e.EntityAction)
 		keepResource()
 	}
 	switch class {
@@ -156,10 +143,10 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		if e.ResourceID == "" && e.ResourceName == "" {
 			ev.Service.Name = product.Name
 		}
-		keep("entityId", e.EntityID)
-		keep("entityName", e.EntityName)
-		keep("entityType", e.EntityType)
-		keep("entityAction", e.EntityAction)
+		un.PutNonEmpty("entityId", e.EntityID)
+		un.PutNonEmpty("entityName", e.EntityName)
+		un.PutNonEmpty("entityType", e.EntityType)
+		un.PutNonEmpty("entityAction", e.EntityAction)
 	case ocsf.ClassAccountChange:
 		ev.User = person(e.EntityID, e.EntityName)
 		if ev.User == nil {
@@ -167,17 +154,17 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		}
 		actor()
 		srcEndpoint()
-		keep("entityType", e.EntityType)
-		keep("entityAction", e.EntityAction)
+		un.PutNonEmpty("entityType", e.EntityType)
+		un.PutNonEmpty("entityAction", e.EntityAction)
 		keepResource()
 	case ocsf.ClassUserAccess:
 		if strings.EqualFold(e.EntityType, "ROLES") {
 			ev.User = detailUser(e)
-			ev.Privileges = []string{firstNonEmpty(e.EntityName, e.EntityID)}
-			keep("entityId", e.EntityID)
+			ev.Privileges = []string{cmp.Or(e.EntityName, e.EntityID)}
+			un.PutNonEmpty("entityId", e.EntityID)
 		} else {
 			ev.User = person(e.EntityID, e.EntityName)
-			ev.Privileges = []string{firstNonEmpty(detail(e, "roleName"), detail(e, "roleId"))}
+			ev.Privileges = []string{cmp.Or(detail(e, "roleName"), detail(e, "roleId"))}
 		}
 		managed(true)
 	case ocsf.ClassGroupManagement:
@@ -192,7 +179,7 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 	default: // entity management
 		ev.Entity = &ocsf.ManagedEntity{UID: e.EntityID, Name: e.EntityName, Type: e.EntityType}
 		if ev.Entity.UID == "" && ev.Entity.Name == "" {
-			ev.Entity.Name = firstNonEmpty(e.EntityType, e.EventType, "unknown") // the entity needs a name or uid
+			ev.Entity.Name = cmp.Or(e.EntityType, e.EventType, "unknown") // the entity needs a name or uid
 		}
 		managed(false) // the type is the entity's
 	}
@@ -201,9 +188,7 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 			un[k] = rawValue(raw)
 		}
 	}
-	if len(un) > 0 {
-		ev.Unmapped = un
-	}
+	un.Apply(&ev)
 	return ev
 }
 
@@ -242,7 +227,7 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 				return ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, ""
 			}
 		}
-		named := firstNonEmpty(e.EntityID, e.EntityName) != ""
+		named := cmp.Or(e.EntityID, e.EntityName) != ""
 		if (assign || unassign) && named && (detail(e, "roleName") != "" || detail(e, "roleId") != "") {
 			return ocsf.ClassUserAccess, pick(assign, ocsf.UserAccessAssignPrivileges, ocsf.UserAccessRevokePrivileges), ""
 		}
@@ -250,11 +235,11 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 			return ocsf.ClassGroupManagement, pick(assign, ocsf.GroupManagementAddUser, ocsf.GroupManagementRemoveUser), ""
 		}
 	case "ROLES", "ROLE":
-		if (assign || unassign) && detailUser(e) != nil && firstNonEmpty(e.EntityName, e.EntityID) != "" {
+		if (assign || unassign) && detailUser(e) != nil && cmp.Or(e.EntityName, e.EntityID) != "" {
 			return ocsf.ClassUserAccess, pick(assign, ocsf.UserAccessAssignPrivileges, ocsf.UserAccessRevokePrivileges), ""
 		}
 	case "GROUPS", "GROUP":
-		if (assign || unassign) && detailUser(e) != nil && firstNonEmpty(e.EntityName, e.EntityID) != "" {
+		if (assign || unassign) && detailUser(e) != nil && cmp.Or(e.EntityName, e.EntityID) != "" {
 			return ocsf.ClassGroupManagement, pick(assign, ocsf.GroupManagementAddUser, ocsf.GroupManagementRemoveUser), ""
 		}
 	}
@@ -268,7 +253,7 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 	case "EDIT", "UPDATE", "MODIFY", "RESET", "ASSIGN", "UNASSIGN", "REVOKE", "ENABLE", "DISABLE", "LOCK", "UNLOCK", "MOVE", "RENAME":
 		return ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ""
 	}
-	return ocsf.ClassEntityManagement, ocsf.ActivityOther, firstNonEmpty(e.EntityAction, e.EventType, "unknown")
+	return ocsf.ClassEntityManagement, ocsf.ActivityOther, cmp.Or(e.EntityAction, e.EventType, "unknown")
 }
 
 func pick(cond bool, a, b ocsf.ActivityID) ocsf.ActivityID {
@@ -317,15 +302,6 @@ func person(uid, name string) *ocsf.User {
 	return u
 }
 
-func firstNonEmpty(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
-}
-
 // rawValue decodes a raw JSON value for unmapped (numbers kept exact), or
 // keeps its text when it does not decode.
 func rawValue(raw json.RawMessage) any {
@@ -343,7 +319,7 @@ func summary(e AuditEvent) string {
 	if e.Message != "" {
 		return e.Message
 	}
-	parts := []string{firstNonEmpty(e.SubjectName, e.Subject), e.EventType, e.EntityAction, e.EntityType, firstNonEmpty(e.EntityName, e.EntityID)}
+	parts := []string{cmp.Or(e.SubjectName, e.Subject), e.EventType, e.EntityAction, e.EntityType, cmp.Or(e.EntityName, e.EntityID)}
 	var out []string
 	for _, p := range parts {
 		if p != "" {

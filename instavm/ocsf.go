@@ -85,21 +85,12 @@ var product = ocsf.Product{Name: "InstaVM", VendorName: "InstaVM"}
 func ToOCSF(e AuditEvent) ocsf.Event {
 	class, act, label := classify(e)
 	ev := ocsf.New(class, act, e.CreatedAt)
-	if act == ocsf.ActivityOther {
-		ev.ActivityLabel = label
-	}
-	ev.Metadata.Product = product
-	ev.Metadata.UID = e.UID()
-	ev.Metadata.EventCode = e.EventType
-	ev.Metadata.LogName = "audit_events"
-	ev.Metadata.OriginalTime = e.createdAt()
+	ev.LabelOther(label)
+	ocsf.Header{
+		Product: product, UID: e.UID(), EventCode: e.EventType, LogName: "audit_events",
+		OriginalTime: e.createdAt(), Raw: ocsf.RawRecord(e.Raw, e.MarshalJSON),
+	}.Apply(&ev)
 	ev.Message = message(e)
-	ev.RawData = string(e.Raw)
-	if len(e.Raw) == 0 {
-		if raw, err := e.MarshalJSON(); err == nil {
-			ev.RawData = string(raw)
-		}
-	}
 
 	m := newMapping(e)
 	m.take(fID, fCreatedAt, fEventType)

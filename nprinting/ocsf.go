@@ -73,30 +73,16 @@ var product = ocsf.Product{Name: "Qlik NPrinting", VendorName: "Qlik"}
 func ToOCSF(e AuditEvent) ocsf.Event {
 	c := classify(e)
 	ev := ocsf.New(c.class, c.activity, e.EventTime)
-	if c.activity == ocsf.ActivityOther {
-		ev.ActivityLabel = c.label
-	}
-	ev.Metadata.Product = product
-	ev.Metadata.UID = e.UID()
-	ev.Metadata.EventCode = e.Action
-	ev.Metadata.LogName = "audit/events"
+	ev.LabelOther(c.label)
+	ocsf.Header{
+		Product: product, UID: e.UID(), EventCode: e.Action, LogName: "audit/events",
+		OriginalTime: e.originalTime(), Raw: ocsf.RawRecord(e.Raw, e.MarshalJSON),
+	}.Apply(&ev)
 	ev.Metadata.LogProvider = e.Source
-	ev.Metadata.OriginalTime = e.originalTime()
 	ev.Message = message(e)
 	ev.Status = c.status
-	ev.RawData = string(e.Raw)
-	if len(e.Raw) == 0 {
-		if raw, err := e.MarshalJSON(); err == nil {
-			ev.RawData = string(raw)
-		}
-	}
 
-	un := map[string]any{}
-	keep := func(name, v string) {
-		if v != "" {
-			un[name] = v
-		}
-	}
+	un := ocsf.Unmapped{}
 	src := endpoint(e.IPAddress)
 	actor := &ocsf.Actor{User: person(e.UserID, e.UserName)}
 	switch c.class {
@@ -111,9 +97,9 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		}
 		ev.Service = &ocsf.Service{Name: name}
 		ev.SrcEndpoint = src
-		keep("target", e.Target)
-		keep("targetId", e.TargetID)
-		keep("targetName", e.TargetName)
+		un.PutNonEmpty("target", e.Target)
+		un.PutNonEmpty("targetId", e.TargetID)
+		un.PutNonEmpty("targetName", e.TargetName)
 	case ocsf.ClassAccountChange:
 		ev.User = account(e)
 		ev.Actor = actor
@@ -123,7 +109,7 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		ev.Privileges = c.privileges
 		ev.Actor = actor
 		ev.AddProfile("host")
-		keep("ipAddress", e.IPAddress)
+		un.PutNonEmpty("ipAddress", e.IPAddress)
 	case ocsf.ClassGroupManagement:
 		ev.Group = &ocsf.Group{UID: e.TargetID, Name: e.TargetName}
 		if ev.Group.UID == "" && ev.Group.Name == "" {
@@ -132,8 +118,8 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		ev.User = c.member
 		ev.Actor = actor
 		ev.AddProfile("host")
-		keep("target", e.Target)
-		keep("ipAddress", e.IPAddress)
+		un.PutNonEmpty("target", e.Target)
+		un.PutNonEmpty("ipAddress", e.IPAddress)
 	case ocsf.ClassAPIActivity:
 		ev.Actor = actor
 		ev.SrcEndpoint = src
@@ -155,10 +141,10 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		}
 		ev.Actor = actor
 		ev.AddProfile("host")
-		keep("ipAddress", e.IPAddress)
+		un.PutNonEmpty("ipAddress", e.IPAddress)
 	}
-	keep("appId", e.AppID)
-	keep("dataType", e.DataType)
+	un.PutNonEmpty("appId", e.AppID)
+	un.PutNonEmpty("dataType", e.DataType)
 	if e.Data.Kind() != DataAbsent {
 		v, err := e.Data.Value()
 		if err != nil {
@@ -166,16 +152,8 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		}
 		un["data"] = v
 	}
-	for k, raw := range e.Extra {
-		var v any
-		if json.Unmarshal(raw, &v) != nil {
-			v = string(raw)
-		}
-		un[k] = v
-	}
-	if len(un) > 0 {
-		ev.Unmapped = un
-	}
+	un.PutExtra(e.Extra)
+	un.Apply(&ev)
 	return ev
 }
 

@@ -1,7 +1,6 @@
 package tanium
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -60,24 +59,17 @@ var product = ocsf.Product{Name: "Tanium", VendorName: "Tanium"}
 func ToOCSF(e Entry) ocsf.Event {
 	class, act, label := classify(e)
 	ev := ocsf.New(class, act, e.Time())
-	if act == ocsf.ActivityOther {
-		ev.ActivityLabel = label
+	ev.LabelOther(label)
+	h := ocsf.Header{
+		Product: product, UID: e.UID(), LogName: "audit_logs",
+		OriginalTime: originalTime(e), Raw: ocsf.RawRecord(e.Raw, e.MarshalJSON),
 	}
-	ev.Metadata.Product = product
-	ev.Metadata.UID = e.UID()
 	if e.Type != nil {
-		ev.Metadata.EventCode = e.Type.String()
+		h.EventCode = e.Type.String()
 	}
-	ev.Metadata.LogName = "audit_logs"
-	ev.Metadata.OriginalTime = originalTime(e)
-	ev.RawData = string(e.Raw)
-	if len(e.Raw) == 0 {
-		if raw, err := e.MarshalJSON(); err == nil {
-			ev.RawData = string(raw)
-		}
-	}
+	h.Apply(&ev)
 
-	un := map[string]any{}
+	un := ocsf.Unmapped{}
 	attrs := parseDetails(e.Details)
 	name := attrs["name"]
 	for _, k := range []string{"object_name", "audit_name"} {
@@ -132,23 +124,9 @@ func ToOCSF(e Entry) ocsf.Event {
 	}
 	ev.Message = message(e, class, act, name, uid)
 
-	addMembers(un, e.Extra)
-	if len(un) > 0 {
-		ev.Unmapped = un
-	}
+	un.PutExtra(e.Extra)
+	un.Apply(&ev)
 	return ev
-}
-
-// addMembers puts each member of extra into dst under its name, decoded
-// (as its text when it is not JSON).
-func addMembers(dst map[string]any, extra map[string]json.RawMessage) {
-	for k, raw := range extra {
-		var v any
-		if json.Unmarshal(raw, &v) != nil {
-			v = string(raw)
-		}
-		dst[k] = v
-	}
 }
 
 // classify picks the OCSF class and activity of an entry.
@@ -235,7 +213,7 @@ func parseDetails(s string) map[string]string {
 
 // actingUser is the user who made the change, from mod_user or else from
 // last_modified_by and modifier_user_id; what they say beyond it goes to un.
-func actingUser(e Entry, un map[string]any) *ocsf.User {
+func actingUser(e Entry, un ocsf.Unmapped) *ocsf.User {
 	u := &ocsf.User{}
 	if m := e.ModUser; m != nil {
 		if m.ID != 0 {
@@ -243,9 +221,9 @@ func actingUser(e Entry, un map[string]any) *ocsf.User {
 		}
 		u.Name, u.Domain, u.FullName = m.Name, m.Domain, m.DisplayName
 		if len(m.Extra) > 0 {
-			extra := map[string]any{}
-			addMembers(extra, m.Extra)
-			un["mod_user"] = extra
+			extra := ocsf.Unmapped{}
+			extra.PutExtra(m.Extra)
+			un["mod_user"] = map[string]any(extra)
 		}
 		if by := e.LastModifiedBy; by != "" && by != m.Name && by != m.Domain+`\`+m.Name && by != m.Name+"@"+m.Domain {
 			un["last_modified_by"] = by
