@@ -58,12 +58,10 @@ var connectorGUID = regexp.MustCompile(`^[0-9a-fA-F]{20}$`)
 // so those events list "host" in metadata.profiles.
 func ToOCSF(a AuditLog) ocsf.Event {
 	class, act, label := classify(a)
-	ev := ocsf.New(class, act, a.CreatedAt)
-	ev.LabelOther(label)
-	ocsf.Header{
+	ev := ocsf.Header{
 		Product: product, UID: a.UID(), EventCode: a.Event, LogName: "audit_logs",
 		OriginalTime: originalTime(a), Raw: ocsf.RawRecord(a.Raw, a.MarshalJSON),
-	}.Apply(&ev)
+	}.New(class, act, label, a.CreatedAt)
 	ev.Message = message(a)
 
 	un := ocsf.Unmapped{}

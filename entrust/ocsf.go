@@ -76,12 +76,10 @@ var product = ocsf.Product{Name: "Entrust Identity as a Service", VendorName: "E
 // profile, so those events list "host" in metadata.profiles.
 func ToOCSF(e AuditEvent) ocsf.Event {
 	class, act, label := classify(e)
-	ev := ocsf.New(class, act, e.EventTime)
-	ev.LabelOther(label)
-	ocsf.Header{
+	ev := ocsf.Header{
 		Product: product, UID: e.UID(), EventCode: e.EventType, LogName: "auditevents",
 		OriginalTime: e.originalTime(), Raw: ocsf.RawRecord(e.Raw, e.MarshalJSON),
-	}.Apply(&ev)
+	}.New(class, act, label, e.EventTime)
 	ev.Metadata.TenantUID = e.AccountID
 	ev.Message = summary(e)
 	switch o := strings.ToUpper(strings.TrimSpace(e.EventOutcome)); o {

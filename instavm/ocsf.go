@@ -84,12 +84,10 @@ var product = ocsf.Product{Name: "InstaVM", VendorName: "InstaVM"}
 // profile, so those events list "host" in metadata.profiles.
 func ToOCSF(e AuditEvent) ocsf.Event {
 	class, act, label := classify(e)
-	ev := ocsf.New(class, act, e.CreatedAt)
-	ev.LabelOther(label)
-	ocsf.Header{
+	ev := ocsf.Header{
 		Product: product, UID: e.UID(), EventCode: e.EventType, LogName: "audit_events",
 		OriginalTime: e.createdAt(), Raw: ocsf.RawRecord(e.Raw, e.MarshalJSON),
-	}.Apply(&ev)
+	}.New(class, act, label, e.CreatedAt)
 	ev.Message = message(e)
 
 	m := newMapping(e)

@@ -72,12 +72,10 @@ var product = ocsf.Product{Name: "Qlik NPrinting", VendorName: "Qlik"}
 // profile, so those events list "host" in metadata.profiles.
 func ToOCSF(e AuditEvent) ocsf.Event {
 	c := classify(e)
-	ev := ocsf.New(c.class, c.activity, e.EventTime)
-	ev.LabelOther(c.label)
-	ocsf.Header{
+	ev := ocsf.Header{
 		Product: product, UID: e.UID(), EventCode: e.Action, LogName: "audit/events",
 		OriginalTime: e.originalTime(), Raw: ocsf.RawRecord(e.Raw, e.MarshalJSON),
-	}.Apply(&ev)
+	}.New(c.class, c.activity, c.label, e.EventTime)
 	ev.Metadata.LogProvider = e.Source
 	ev.Message = message(e)
 	ev.Status = c.status

@@ -1,19 +1,21 @@
 package ocsf
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"time"
+)
 
 // Header is what an event says about the record it was mapped from: the
 // product that logged it, the record's identity and code, the log it came
 // from, its time as sent, and the record itself. A mapping fills one in per
-// record and sets it on the event with [Header.Apply]:
+// record and starts its event from it with [Header.New] (or sets it on an
+// event built otherwise with [Header.Apply]):
 //
-//	ev := ocsf.New(class, activity, rec.Time)
-//	ev.LabelOther(rec.Action)
-//	ocsf.Header{
+//	ev := ocsf.Header{
 //		Product: ocsf.Product{Name: "Console", VendorName: "Example"},
 //		UID:     rec.ID, EventCode: rec.Action, LogName: "audit",
 //		OriginalTime: rec.TimeText, Raw: ocsf.RawRecord(rec.Raw, rec.MarshalJSON),
-//	}.Apply(&ev)
+//	}.New(class, activity, rec.Action, rec.Time)
 type Header struct {
 	Product      Product // metadata.product
 	UID          string  // metadata.uid: the record's identity
@@ -34,6 +36,16 @@ func (h Header) Apply(ev *Event) {
 	ev.Metadata.LogName = h.LogName
 	ev.Metadata.OriginalTime = h.OriginalTime
 	ev.RawData = string(h.Raw)
+}
+
+// New starts the event of h's record: an event of class and activity at
+// t, as [New] makes it, with h applied ([Header.Apply]) and, when the
+// activity is Other, label as its activity_name ([Event.LabelOther]).
+func (h Header) New(class ClassUID, activity ActivityID, label string, t time.Time) Event {
+	ev := New(class, activity, t)
+	ev.LabelOther(label)
+	h.Apply(&ev)
+	return ev
 }
 
 // RawRecord is the raw data of a record: raw, the record as sent, when there

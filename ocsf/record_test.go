@@ -47,6 +47,27 @@ func TestHeaderApply(t *testing.T) {
 	}
 }
 
+func TestHeaderNew(t *testing.T) {
+	at := time.Unix(1700000000, 0)
+	h := ocsf.Header{
+		Product: ocsf.Product{Name: "Console", VendorName: "Example"},
+		UID:     "r-1", EventCode: "Execute", LogName: "audit",
+		OriginalTime: "2023-11-14T22:13:20Z", Raw: []byte(`{"id":"r-1"}`),
+	}
+	for _, c := range []struct {
+		activity ocsf.ActivityID
+		label    string
+	}{{ocsf.ActivityOther, "Execute"}, {ocsf.EntityManagementCreate, ""}} {
+		want := ocsf.New(ocsf.ClassEntityManagement, c.activity, at)
+		want.ActivityLabel = c.label
+		h.Apply(&want)
+		got := h.New(ocsf.ClassEntityManagement, c.activity, "Execute", at)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("activity %d: New = %+v, want %+v", c.activity, got, want)
+		}
+	}
+}
+
 func TestRawRecord(t *testing.T) {
 	calls := 0
 	marshal := func(b []byte, err error) func() ([]byte, error) {
@@ -152,13 +173,11 @@ func ExampleHeader() {
 		Raw:   json.RawMessage(`{"id":"r-1","action":"Rotate"}`),
 	}
 	t, _ := time.Parse(time.RFC3339, rec.When)
-	ev := ocsf.New(ocsf.ClassEntityManagement, ocsf.ActivityOther, t)
-	ev.LabelOther(rec.Action)
-	ocsf.Header{
+	ev := ocsf.Header{
 		Product: ocsf.Product{Name: "Console", VendorName: "Example"},
 		UID:     rec.ID, EventCode: rec.Action, LogName: "audit", OriginalTime: rec.When,
 		Raw: ocsf.RawRecord(rec.Raw, func() ([]byte, error) { return json.Marshal(rec) }),
-	}.Apply(&ev)
+	}.New(ocsf.ClassEntityManagement, ocsf.ActivityOther, rec.Action, t)
 	ev.Entity = &ocsf.ManagedEntity{Name: "api key"}
 	un := ocsf.Unmapped{}
 	un.PutNonEmpty("team", rec.Team)

@@ -58,8 +58,6 @@ var product = ocsf.Product{Name: "Tanium", VendorName: "Tanium"}
 // profile, so every event lists "host" in metadata.profiles.
 func ToOCSF(e Entry) ocsf.Event {
 	class, act, label := classify(e)
-	ev := ocsf.New(class, act, e.Time())
-	ev.LabelOther(label)
 	h := ocsf.Header{
 		Product: product, UID: e.UID(), LogName: "audit_logs",
 		OriginalTime: originalTime(e), Raw: ocsf.RawRecord(e.Raw, e.MarshalJSON),
@@ -67,7 +65,7 @@ func ToOCSF(e Entry) ocsf.Event {
 	if e.Type != nil {
 		h.EventCode = e.Type.String()
 	}
-	h.Apply(&ev)
+	ev := h.New(class, act, label, e.Time())
 
 	un := ocsf.Unmapped{}
 	attrs := parseDetails(e.Details)
