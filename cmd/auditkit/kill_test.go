@@ -16,12 +16,15 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/walktest"
+	"github.com/auditkit/auditkit/vendors"
 )
 
 // The tests in this file build the auditkit binary (without -race, to keep
-// it fast), run it against a Cisco fake started in the test process, kill it
-// at several points and run it again with the same flags, and compare what
-// it wrote with the fake's data set.
+// it fast), run it against a Cisco fake (or, in TestKillAndResumeEveryVendor,
+// each vendor's demo fake) started in the test process, kill it at several
+// points and run it again with the same flags, and compare what it wrote
+// with the fake's data set.
 //
 //	go test -v -run 'TestKill|TestSignal' ./cmd/auditkit/
 
@@ -301,26 +304,6 @@ func (s *killSetup) killAndResume(t *testing.T, points []int64) killFigures {
 	return fig
 }
 
-// compare counts the records of want missing from got and the lines of got
-// beyond want (repeats), as multisets.
-func compare(got, want []string) (missing, repeated int) {
-	count := map[string]int{}
-	for _, w := range want {
-		count[w]++
-	}
-	for _, g := range got {
-		count[g]--
-	}
-	for _, n := range count {
-		if n > 0 {
-			missing += n
-		} else {
-			repeated -= n
-		}
-	}
-	return missing, repeated
-}
-
 // killPoints are fractions of the full output at which a run is killed.
 var killPoints = []float64{0, 0.001, 0.05, 0.3, 0.55, 0.8, 0.97}
 
@@ -342,9 +325,9 @@ func points(total int64, fracs []float64) []int64 {
 
 func TestKillAndResumeOutputExactlyOnce(t *testing.T) {
 	s := newKillSetup(t, true, audittest.Faults{})
-	want := compactAll(t, s.fake.Events())
+	want := walktest.CompactAll(t, s.fake.Events())
 	fig := s.killAndResume(t, points(totalBytes(want), killPoints))
-	missing, repeated := compare(fig.lines, want)
+	repeated, missing := walktest.Tally(fig.lines, want)
 	t.Logf("--output, full pull of %d events in pages of %d: %d runs, %d SIGKILLs at output bytes %v of %d; events lost %d, repeated %d",
 		len(want), s.pageSize, fig.runs, fig.kills, fig.killedAt, totalBytes(want), missing, repeated)
 	if missing != 0 || repeated != 0 || len(fig.lines) != len(want) {
@@ -353,12 +336,12 @@ func TestKillAndResumeOutputExactlyOnce(t *testing.T) {
 
 	// Incremental: new events, some at the high-water mark's very second,
 	// then a pull killed in the middle and resumed.
-	added := compactAll(t, newEventsAt(t, s.fake, 400))
+	added := walktest.CompactAll(t, newEventsAt(t, s.fake, 400))
 	s.fake.Add(toRaw(added)...)
-	want = compactAll(t, s.fake.Events())
+	want = walktest.CompactAll(t, s.fake.Events())
 	before := totalBytes(fig.lines)
 	inc := s.killAndResume(t, []int64{before + totalBytes(added)/3, before + 2*totalBytes(added)/3})
-	missing, repeated = compare(inc.lines, want)
+	repeated, missing = walktest.Tally(inc.lines, want)
 	t.Logf("--output, incremental pull of %d new events: %d runs, %d SIGKILLs at output bytes %v; events lost %d, repeated %d",
 		len(added), inc.runs, inc.kills, inc.killedAt, missing, repeated)
 	if missing != 0 || repeated != 0 {
@@ -372,9 +355,9 @@ func TestKillAndResumeOutputExactlyOnce(t *testing.T) {
 func TestKillAndResumeStdoutAtLeastOnce(t *testing.T) {
 	// Some 429s on the way: retries must not change the figures.
 	s := newKillSetup(t, false, audittest.Faults{RateLimit: 0.1, Seed: 3})
-	want := compactAll(t, s.fake.Events())
+	want := walktest.CompactAll(t, s.fake.Events())
 	fig := s.killAndResume(t, points(totalBytes(want), killPoints))
-	missing, repeated := compare(fig.lines, want)
+	repeated, missing := walktest.Tally(fig.lines, want)
 	bound := fig.kills * s.pageSize
 	t.Logf("stdout, full pull of %d events in pages of %d: %d runs, %d SIGKILLs at stdout bytes %v, %d torn lines dropped; events lost %d, repeated %d (bound %d: one page per kill)",
 		len(want), s.pageSize, fig.runs, fig.kills, fig.killedAt, fig.torn, missing, repeated, bound)
@@ -385,11 +368,11 @@ func TestKillAndResumeStdoutAtLeastOnce(t *testing.T) {
 		t.Errorf("stdout: %d records repeated, more than one page per kill (%d)", repeated, bound)
 	}
 
-	added := compactAll(t, newEventsAt(t, s.fake, 400))
+	added := walktest.CompactAll(t, newEventsAt(t, s.fake, 400))
 	s.fake.Add(toRaw(added)...)
 	s.prior = int64(len(want))
 	inc := s.killAndResume(t, []int64{totalBytes(added) / 2})
-	missing, repeated = compare(inc.lines, added)
+	repeated, missing = walktest.Tally(inc.lines, added)
 	t.Logf("stdout, incremental pull of %d new events: %d runs, %d SIGKILLs; events lost %d, repeated %d (bound %d)",
 		len(added), inc.runs, inc.kills, missing, repeated, inc.kills*s.pageSize)
 	if missing != 0 || repeated > inc.kills*s.pageSize {
@@ -403,7 +386,7 @@ func TestSignalStopsCleanly(t *testing.T) {
 			t.Run(fmt.Sprintf("%v/output=%v", sig, toFile), func(t *testing.T) {
 				t.Parallel()
 				s := newKillSetup(t, toFile, audittest.Faults{})
-				want := compactAll(t, s.fake.Events())
+				want := walktest.CompactAll(t, s.fake.Events())
 				c := s.start(t)
 				if !s.waitFor(c, 0, totalBytes(want)/3) {
 					t.Fatalf("ended before the signal: %s", c.stderr.String())
@@ -439,12 +422,83 @@ func TestSignalStopsCleanly(t *testing.T) {
 				} else {
 					all = append(all, lines(t, r.stdout.String())...)
 				}
-				missing, repeated := compare(all, want)
+				repeated, missing := walktest.Tally(all, want)
 				t.Logf("%v after %d of %d events; resumed: events lost %d, repeated %d", sig, len(first), len(want), missing, repeated)
 				if missing != 0 || repeated != 0 {
 					t.Errorf("%d missing, %d repeated; want exactly once", missing, repeated)
 				}
 			})
 		}
+	}
+}
+
+// Every vendor, not just Cisco: its fake (the one --demo starts) runs in
+// this process, the binary pulls it as a real API (--base-url and the
+// credentials in the environment), is SIGKILLed at three points and resumed
+// with --output, and must end with exactly the records of a clean pull.
+func TestKillAndResumeEveryVendor(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary")
+	}
+	for _, v := range vendors.All() {
+		t.Run(v.Name, func(t *testing.T) {
+			t.Parallel()
+			d, err := audittest.StartDemo(v.Name, audittest.DemoConfig{Now: time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(d.Close)
+			dir := t.TempDir()
+			env := []string{"PATH=" + os.Getenv("PATH")}
+			var flags []string
+			for k, val := range d.Settings {
+				// Every setting through the environment as a user would
+				// give it, except those that only a flag reads.
+				s := v.Setting(k)
+				switch {
+				case s.Env != "":
+					env = append(env, s.Env+"="+val)
+				case s.Flag != "":
+					flags = append(flags, "--"+s.Flag, val)
+				}
+			}
+			args := func(out, cp string) []string {
+				a := []string{"pull", v.Name, "--base-url", d.BaseURL, "--format", "raw", "--rate-limit", "150",
+					"--output", out, "--checkpoint", cp, "--quiet"}
+				// Tanium's page size is the first history depth: histories
+				// deeper than 50 are read again deeper.
+				a = append(a, "--page-size", "50")
+				return append(a, flags...)
+			}
+
+			// The clean pull: what every kill-and-resume sequence must give.
+			ref := &killSetup{env: env, out: filepath.Join(dir, "ref.ndjson"), cp: filepath.Join(dir, "ref.cp")}
+			ref.args = args(ref.out, ref.cp)
+			if c := ref.start(t); c.exitCode() != 0 {
+				t.Fatalf("clean pull: exit %d: %s", c.exitCode(), c.stderr.String())
+			}
+			data, err := os.ReadFile(ref.out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := lines(t, string(data))
+			if len(want) < 1000 {
+				t.Fatalf("the clean pull wrote %d records; want the demo's few thousand", len(want))
+			}
+
+			s := &killSetup{env: env, out: filepath.Join(dir, "events.ndjson"), cp: filepath.Join(dir, "cp.json")}
+			s.args = args(s.out, s.cp)
+			fig := s.killAndResume(t, points(int64(len(data)), []float64{0.1, 0.45, 0.8}))
+			repeated, missing := walktest.Tally(fig.lines, want)
+			t.Logf("%s: --output, %d events: %d runs, %d SIGKILLs at output bytes %v of %d; events lost %d, repeated %d",
+				v.Name, len(want), fig.runs, fig.kills, fig.killedAt, len(data), missing, repeated)
+			if missing != 0 || repeated != 0 || len(fig.lines) != len(want) {
+				t.Errorf("%s: %d lines; %d of %d records missing, %d repeated; want exactly once",
+					v.Name, len(fig.lines), missing, len(want), repeated)
+			}
+			if fig.kills == 0 {
+				t.Errorf("%s: no run was killed mid-pull (%s)", v.Name, fmt.Sprint(fig.killedAt))
+			}
+		})
 	}
 }
