@@ -48,7 +48,8 @@ func sizes(t testing.TB, fake *audittest.Tanium, object tanium.Object) []string 
 	return out
 }
 
-// entryTime reads an entry's modification_time back from a record of want.
+// recordTime reads an entry's modification_time back from a record of
+// want, or from an entry after any word and a space.
 func recordTime(t testing.TB, rec string) time.Time {
 	t.Helper()
 	_, raw, _ := strings.Cut(rec, " ")
@@ -56,11 +57,12 @@ func recordTime(t testing.TB, rec string) time.Time {
 	if i < 0 {
 		t.Fatalf("no modification_time in %s", raw)
 	}
-	at, err := time.Parse(time.RFC3339, raw[i+21:i+21+20])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return at
+	return walktest.Must(time.Parse(time.RFC3339, raw[i+21:i+21+20]))(t)
+}
+
+// entryTime is the time of entry i of object o's history on fake.
+func entryTime(t testing.TB, fake *audittest.Tanium, o tanium.Object, i int) time.Time {
+	return recordTime(t, "x "+string(fake.History(o.String())[i]))
 }
 
 // The issue's case: 20 objects with 150 entries each, the default depth
@@ -68,34 +70,19 @@ func recordTime(t testing.TB, rec string) time.Time {
 // with two requests per object (100, then 200) and no warning; whichever
 // order the server sends entries in, and with faults injected.
 func TestDeepHistoriesAreReadWhole(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		opts audittest.TaniumOptions
-	}{
-		{"newest first", audittest.TaniumOptions{}},
-		{"oldest first", audittest.TaniumOptions{OldestFirst: true}},
-		{"faults", audittest.TaniumOptions{Faults: walktest.FaultMix(3)}},
+	for name, opts := range map[string]audittest.TaniumOptions{
+		"newest first": {}, "oldest first": {OldestFirst: true}, "faults": {Faults: walktest.FaultMix(3)},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			fake := deepFake(t, 20, 150, tc.opts)
-			opts := deepOptions(t, fake)
-			it := fakeClient(t, fake).Events(context.Background(), opts, nil)
-			got := collect(t, it, -1)
-			if err := it.Err(); err != nil {
-				t.Fatal(err)
-			}
+		t.Run(name, func(t *testing.T) {
+			fake := deepFake(t, 20, 150, opts)
+			it := fakeClient(t, fake).Events(context.Background(), deepOptions(t, fake), nil)
+			got := walk(t, it)
 			walktest.Diff(t, got, want(t, fake))
-			if len(got) != 3000 {
-				t.Errorf("%d of 3000 entries", len(got))
+			if len(got) != 3000 || auditclient.WarningsOf(it) != nil {
+				t.Errorf("%d of 3000 entries, warnings %v", len(got), auditclient.WarningsOf(it))
 			}
-			if w := auditclient.WarningsOf(it); w != nil {
-				t.Errorf("warnings %v", w)
-			}
-			if tc.opts.Faults.Seed != 0 {
-				return
-			}
-			for _, o := range opts.Objects {
-				if s := sizes(t, fake, o); !slices.Equal(s, []string{"100", "200"}) {
+			for _, o := range deepOptions(t, fake).Objects {
+				if s := sizes(t, fake, o); opts.Faults.Seed == 0 && !slices.Equal(s, []string{"100", "200"}) {
 					t.Errorf("%s: sizes asked %v, want [100 200]", o, s)
 				}
 			}
@@ -109,11 +96,9 @@ func TestDeepHistoriesAreReadWhole(t *testing.T) {
 // needs entry 100, which only a deeper read brings.
 func TestDeepeningStopsAtSince(t *testing.T) {
 	fake := deepFake(t, 4, 150, audittest.TaniumOptions{})
-	all := want(t, fake)
 	obj := parse(t, fake.ObjectList())[2]
-	hist := fake.History(obj.String())
-	at99 := recordTime(t, obj.String()+" "+string(hist[99]))
-	if !recordTime(t, obj.String()+" "+string(hist[100])).Equal(at99) {
+	at99 := entryTime(t, fake, obj, 99)
+	if !entryTime(t, fake, obj, 100).Equal(at99) {
 		t.Fatal("entries 99 and 100 do not share their second")
 	}
 	c := fakeClient(t, fake)
@@ -122,21 +107,20 @@ func TestDeepeningStopsAtSince(t *testing.T) {
 		since time.Time
 		want  []string // sizes asked for obj
 	}{
-		{"since within the first 100", recordTime(t, obj.String()+" "+string(hist[50])), []string{"100"}},
+		{"since within the first 100", entryTime(t, fake, obj, 50), []string{"100"}},
 		{"since at entries 99 and 100", at99, []string{"100", "200"}},
 		{"since one second after", at99.Add(time.Second), []string{"100"}},
 		{"since before the history", at99.Add(-30 * 24 * time.Hour), []string{"100", "200"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := len(sizes(t, fake, obj))
-			opts := &tanium.ListOptions{Objects: []tanium.Object{obj}, Since: tc.since}
-			it := c.Events(context.Background(), opts, nil)
-			got := collect(t, it, -1)
-			if it.Err() != nil || auditclient.WarningsOf(it) != nil {
-				t.Fatal(it.Err(), auditclient.WarningsOf(it))
+			it := c.Events(context.Background(), &tanium.ListOptions{Objects: []tanium.Object{obj}, Since: tc.since}, nil)
+			got := walk(t, it)
+			if w := auditclient.WarningsOf(it); w != nil {
+				t.Fatal(w)
 			}
 			var w []string
-			for _, r := range all {
+			for _, r := range want(t, fake) {
 				if strings.HasPrefix(r, obj.String()+" ") && !recordTime(t, r).Before(tc.since) {
 					w = append(w, r)
 				}
@@ -149,126 +133,103 @@ func TestDeepeningStopsAtSince(t *testing.T) {
 	}
 }
 
-// A history still full at MaxHistorySize that does not reach Since is
-// reported, object by object with the oldest time reached, through
-// WarningsOf (and the last error of Pages); what was read is yielded.
+// A history still full at MaxHistorySize is reported, object by object
+// with the oldest time reached, through WarningsOf (safe to read while the
+// walk runs) and the last error of Pages; what was read is yielded. So it
+// is when it does not reach Since; without Since, when it is longer (it
+// goes on beyond what was read) or exactly as long (full, and nothing says
+// it ends there); and when the server caps the depth below what is asked
+// and answers short, saying nothing (the fake's invented behaviour), with
+// MaxHistorySize at the server's cap as the package documentation advises:
+// the history cut short is reported, not taken for a whole one. A window
+// the depth reaches is no warning.
 func TestTruncatedHistoryIsReported(t *testing.T) {
-	fake := deepFake(t, 5, 150, audittest.TaniumOptions{})
-	objs := parse(t, fake.ObjectList())
-	c := fakeClient(t, fake)
-	since := testEnd.Add(-30 * 24 * time.Hour) // before every history
-	opts := &tanium.ListOptions{Objects: objs, MaxHistorySize: 120, Since: since}
-	var w []string
-	for _, o := range objs {
-		h := fake.History(o.String())
-		for _, raw := range h[:120] {
-			w = append(w, o.String()+" "+walktest.Compact(t, raw))
-		}
-	}
-	it := c.Events(context.Background(), opts, nil)
-	// Warnings are safe to read while the walk runs.
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				_ = auditclient.WarningsOf(it)
+	before := testEnd.Add(-30 * 24 * time.Hour) // before every history
+	for _, tc := range []struct {
+		name                    string
+		objects, perObject, cap int
+		opts                    tanium.ListOptions
+		sizes                   []string // asked for the first object
+		says                    string   // in every warning, besides its object
+	}{
+		{"since before the history", 5, 150, 0, tanium.ListOptions{MaxHistorySize: 120, Since: before}, []string{"100", "120"}, "120"},
+		{"longer", 2, 30, 0, tanium.ListOptions{PageSize: 4, MaxHistorySize: 10}, []string{"4", "8", "10"}, "longer than 10 entries"},
+		{"as long", 1, 10, 0, tanium.ListOptions{PageSize: 5, MaxHistorySize: 10}, []string{"5", "10"}, "longer than 10 entries"},
+		{"server cap", 2, 150, 120, tanium.ListOptions{MaxHistorySize: 120, Since: before}, []string{"100", "120"}, "120"},
+	} {
+		fake := deepFake(t, tc.objects, tc.perObject, audittest.TaniumOptions{MaxHistorySize: tc.cap})
+		opts, c, size := tc.opts, fakeClient(t, fake), tc.opts.MaxHistorySize
+		opts.Objects = parse(t, fake.ObjectList())
+		var w []string
+		for _, o := range opts.Objects {
+			for _, raw := range fake.History(o.String())[:size] {
+				w = append(w, o.String()+" "+walktest.Compact(t, raw))
 			}
 		}
-	}()
-	got := collect(t, it, -1)
-	close(stop)
-	wg.Wait()
-	if err := it.Err(); err != nil {
-		t.Fatalf("a truncated history failed the walk: %v", err)
-	}
-	walktest.Diff(t, got, w)
-	warns := auditclient.WarningsOf(it)
-	if len(warns) != len(objs) {
-		t.Fatalf("%d warnings for %d objects: %v", len(warns), len(objs), warns)
-	}
-	for i, werr := range warns {
-		var te *tanium.TruncatedError
-		if !errors.Is(werr, tanium.ErrHistoryTruncated) || !errors.As(werr, &te) {
-			t.Fatalf("warning %v is not a TruncatedError", werr)
+		it := c.Events(context.Background(), &opts, nil)
+		stop, done := make(chan struct{}), make(chan struct{})
+		go func() {
+			defer close(done)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+					_ = auditclient.WarningsOf(it)
+				}
+			}
+		}()
+		got := collect(t, it, -1)
+		close(stop)
+		<-done
+		if err := it.Err(); err != nil {
+			t.Fatalf("%s: a truncated history failed the walk: %v", tc.name, err)
 		}
-		oldest := recordTime(t, objs[i].String()+" "+string(fake.History(objs[i].String())[119]))
-		if te.Object != objs[i] || !te.Oldest.Equal(oldest) || te.Size != 120 || !te.Since.Equal(since) {
-			t.Errorf("warning %d: %+v, want %s back to %s at 120", i, te, objs[i], oldest)
+		walktest.Diff(t, got, w)
+		warns := auditclient.WarningsOf(it)
+		if len(warns) != len(opts.Objects) {
+			t.Fatalf("%s: %d warnings for %d objects: %v", tc.name, len(warns), len(opts.Objects), warns)
 		}
-		msg := te.Error()
-		for _, part := range []string{objs[i].String(), oldest.Format(time.RFC3339), "120"} {
-			if !strings.Contains(msg, part) {
-				t.Errorf("%q does not name %s", msg, part)
+		for i, werr := range warns {
+			var te *tanium.TruncatedError
+			oldest := entryTime(t, fake, opts.Objects[i], size-1)
+			if !errors.Is(werr, tanium.ErrHistoryTruncated) || !errors.As(werr, &te) || te.Object != opts.Objects[i] || !te.Oldest.Equal(oldest) ||
+				te.Size != size || !te.Since.Equal(opts.Since) {
+				t.Fatalf("%s: warning %d: %#v, want %s back to %s at %d", tc.name, i, werr, opts.Objects[i], oldest, size)
+			}
+			parts := []string{opts.Objects[i].String(), tc.says}
+			if !opts.Since.IsZero() {
+				parts = append(parts, oldest.Format(time.RFC3339))
+			}
+			for _, part := range parts {
+				if !strings.Contains(te.Error(), part) {
+					t.Errorf("%s: %q does not name %s", tc.name, te.Error(), part)
+				}
 			}
 		}
-	}
-	if s := sizes(t, fake, objs[0]); !slices.Equal(s, []string{"100", "120"}) {
-		t.Errorf("sizes asked %v, want [100 120]", s)
-	}
-
-	// Pages yields the same entries, then the truncations as one error.
-	var listed []string
-	var last error
-	for e, err := range c.Pages(context.Background(), opts).All() {
-		if err != nil {
-			last = err
-			break
+		if s := sizes(t, fake, opts.Objects[0]); !slices.Equal(s, tc.sizes) {
+			t.Errorf("%s: sizes asked %v, want %v", tc.name, s, tc.sizes)
 		}
-		listed = append(listed, e.Object.String()+" "+walktest.Compact(t, e.Raw))
-	}
-	walktest.Diff(t, listed, w)
-	var te *tanium.TruncatedError
-	if !errors.Is(last, tanium.ErrHistoryTruncated) || !errors.As(last, &te) || te.Object != objs[0] {
-		t.Errorf("Pages ended with %v", last)
-	}
-
-	// A window the depth reaches is no warning: the same walk over the
-	// last hour of each history is whole.
-	opts.Since = testEnd.Add(-time.Hour)
-	it2 := c.Events(context.Background(), opts, nil)
-	collect(t, it2, -1)
-	if it2.Err() != nil || auditclient.WarningsOf(it2) != nil {
-		t.Errorf("covered window: %v, warnings %v", it2.Err(), auditclient.WarningsOf(it2))
-	}
-}
-
-// Without Since, a history longer than MaxHistorySize is reported too: the
-// history goes on beyond what was read.
-func TestTruncatedWithoutSince(t *testing.T) {
-	fake := deepFake(t, 2, 30, audittest.TaniumOptions{})
-	objs := parse(t, fake.ObjectList())
-	opts := &tanium.ListOptions{Objects: objs, PageSize: 4, MaxHistorySize: 10}
-	it := fakeClient(t, fake).Events(context.Background(), opts, nil)
-	got := collect(t, it, -1)
-	if it.Err() != nil || len(got) != 20 {
-		t.Fatalf("%d events, %v", len(got), it.Err())
-	}
-	warns := auditclient.WarningsOf(it)
-	if len(warns) != 2 {
-		t.Fatalf("warnings %v", warns)
-	}
-	var te *tanium.TruncatedError
-	if !errors.As(warns[1], &te) || te.Object != objs[1] || te.Size != 10 || !te.Since.IsZero() ||
-		!strings.Contains(te.Error(), "longer than 10 entries") {
-		t.Errorf("warning %v", warns[1])
-	}
-	if s := sizes(t, fake, objs[0]); !slices.Equal(s, []string{"4", "8", "10"}) {
-		t.Errorf("sizes asked %v, want [4 8 10]", s)
-	}
-	// An object whose whole history fits is no warning.
-	short := deepFake(t, 1, 10, audittest.TaniumOptions{})
-	opts = &tanium.ListOptions{Objects: parse(t, short.ObjectList()), PageSize: 5, MaxHistorySize: 10}
-	it2 := fakeClient(t, short).Events(context.Background(), opts, nil)
-	if n := len(collect(t, it2, -1)); n != 10 || auditclient.WarningsOf(it2) == nil {
-		// 10 entries at depth 10: full, and nothing says the history
-		// ends there. It is reported.
-		t.Errorf("%d events, warnings %v", n, auditclient.WarningsOf(it2))
+		// Pages yields the same entries, then the truncations as one error.
+		var pages []string
+		var last error
+		for e, err := range c.Pages(context.Background(), &opts).All() {
+			if last = err; err != nil {
+				break
+			}
+			pages = append(pages, e.Object.String()+" "+walktest.Compact(t, e.Raw))
+		}
+		walktest.Diff(t, pages, w)
+		if te := (*tanium.TruncatedError)(nil); !errors.Is(last, tanium.ErrHistoryTruncated) || !errors.As(last, &te) || te.Object != opts.Objects[0] {
+			t.Errorf("%s: Pages ended with %v", tc.name, last)
+		}
+		// The same walk over the last hour of each history is whole.
+		if !opts.Since.IsZero() {
+			opts.Since = testEnd.Add(-time.Hour)
+			if it := c.Events(context.Background(), &opts, nil); walk(t, it) == nil || auditclient.WarningsOf(it) != nil {
+				t.Errorf("%s: a window the depth reaches: warnings %v", tc.name, auditclient.WarningsOf(it))
+			}
+		}
 	}
 }
 
@@ -278,19 +239,14 @@ func TestTruncatedWithoutSince(t *testing.T) {
 // nothing.
 func TestIncrementalDeepening(t *testing.T) {
 	fake := deepFake(t, 20, 150, audittest.TaniumOptions{})
-	opts := deepOptions(t, fake)
-	c := fakeClient(t, fake)
+	opts, c := deepOptions(t, fake), fakeClient(t, fake)
 	it := c.Events(context.Background(), opts, nil)
-	if n := len(collect(t, it, -1)); n != 3000 || it.Err() != nil {
-		t.Fatalf("first walk: %d, %v", n, it.Err())
+	if n := len(walk(t, it)); n != 3000 || !it.Checkpoint().Complete() {
+		t.Fatalf("first walk: %d, checkpoint %+v", n, it.Checkpoint())
 	}
 	cp := it.Checkpoint()
 	it.Close()
-	if !cp.Complete() {
-		t.Fatal("first walk's checkpoint is not complete")
-	}
 	busy, quiet := opts.Objects[5], opts.Objects[12]
-	var added []audittest.TaniumEntry
 	newEntry := func(o tanium.Object, i int, at time.Time) audittest.TaniumEntry {
 		raw := fmt.Sprintf(`{"object_id":%s,"details":"name=changed\nrevision=new %d","creation_time":"2024-06-01T00:00:00Z","modification_time":%q,"last_modified_by":"CORP\\alice.nguyen","modifier_user_id":3,"mod_user":{"id":3,"name":"alice.nguyen","domain":"CORP","display_name":"Alice Nguyen"},"type":1}`,
 			o.ID, i, at.Format(time.RFC3339))
@@ -299,18 +255,14 @@ func TestIncrementalDeepening(t *testing.T) {
 	// 250 new entries of busy, some at the high-water mark itself, and 3
 	// of quiet.
 	for i := range 250 {
-		added = append(added, newEntry(busy, i, cp.HighWater.Add(time.Duration(i/3)*time.Second)))
+		fake.Add(newEntry(busy, i, cp.HighWater.Add(time.Duration(i/3)*time.Second)))
 	}
 	for i := range 3 {
-		added = append(added, newEntry(quiet, i, cp.HighWater.Add(time.Hour)))
+		fake.Add(newEntry(quiet, i, cp.HighWater.Add(time.Hour)))
 	}
-	fake.Add(added...)
 	before := len(sizes(t, fake, busy))
 	it2 := c.Events(context.Background(), opts, cp)
-	second := collect(t, it2, -1)
-	if err := it2.Err(); err != nil {
-		t.Fatal(err)
-	}
+	second := walk(t, it2)
 	if w := auditclient.WarningsOf(it2); w != nil {
 		t.Errorf("warnings %v", w)
 	}
@@ -318,8 +270,7 @@ func TestIncrementalDeepening(t *testing.T) {
 	var w []string
 	for _, o := range []tanium.Object{busy, quiet} {
 		for _, raw := range fake.History(o.String()) {
-			rec := o.String() + " " + walktest.Compact(t, raw)
-			if strings.Contains(rec, "revision=new") {
+			if rec := o.String() + " " + walktest.Compact(t, raw); strings.Contains(rec, "revision=new") {
 				w = append(w, rec)
 			}
 		}
@@ -333,11 +284,9 @@ func TestIncrementalDeepening(t *testing.T) {
 	}
 	cp2 := it2.Checkpoint()
 	it2.Close()
-	it3 := c.Events(context.Background(), opts, cp2)
-	if third := collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
-		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
+	if third := walk(t, c.Events(context.Background(), opts, cp2)); len(third) != 0 {
+		t.Errorf("third walk: %d events", len(third))
 	}
-	it3.Close()
 
 	// More new entries than MaxHistorySize reaches: the walk yields what
 	// it read and says which object it could not cover.
@@ -347,29 +296,25 @@ func TestIncrementalDeepening(t *testing.T) {
 	lower := *opts
 	lower.MaxHistorySize = 40
 	it4 := c.Events(context.Background(), &lower, cp2)
-	if n := len(collect(t, it4, -1)); n != 40 || it4.Err() != nil {
-		t.Errorf("fourth walk: %d events, %v", n, it4.Err())
+	if n := len(walk(t, it4)); n != 40 {
+		t.Errorf("fourth walk: %d events", n)
 	}
 	var te *tanium.TruncatedError
 	if warns := auditclient.WarningsOf(it4); len(warns) != 1 || !errors.As(warns[0], &te) || te.Object != quiet || !te.Since.Equal(cp2.HighWater) {
 		t.Errorf("fourth walk's warnings %v", warns)
 	}
-	it4.Close()
 }
 
 // Resuming a walk of deep histories after any number of events, within a
 // deepened page too, yields exactly the rest.
 func TestResumeWithinDeepHistories(t *testing.T) {
 	fake := deepFake(t, 3, 150, audittest.TaniumOptions{})
-	w := want(t, fake)
-	opts := deepOptions(t, fake)
+	w, opts, c := want(t, fake), deepOptions(t, fake), fakeClient(t, fake)
 	opts.Concurrency = 2
-	c := fakeClient(t, fake)
-	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-		return c.Events(context.Background(), opts, cp)
-	}
 	for _, at := range []int{0, 1, 99, 100, 101, 149, 150, 151, 299, 320, 449, 450} {
-		walktest.ResumeAt(t, walk, at, w, []string{fake.APIToken()}, collect)
+		walktest.ResumeAt(t, func(cp *auditclient.Checkpoint) auditclient.Iterator {
+			return c.Events(context.Background(), opts, cp)
+		}, at, w, []string{fake.APIToken()}, collect)
 	}
 }
 
@@ -390,64 +335,40 @@ func TestEntriesArrivingWhileDeepening(t *testing.T) {
 	if objs[0].String() != late.Object() {
 		t.Fatalf("the first object is %s, not %s", objs[0], late.Object())
 	}
-	it := fakeClient(t, fake.Load()).Events(context.Background(), &tanium.ListOptions{Objects: objs}, nil)
-	got := collect(t, it, -1)
-	if it.Err() != nil {
-		t.Fatal(it.Err())
-	}
+	got := walk(t, fakeClient(t, fake.Load()).Events(context.Background(), &tanium.ListOptions{Objects: objs}, nil))
 	walktest.Diff(t, got, want(t, fake.Load())) // the late entry included, once
 	if len(got) != 301 {
 		t.Errorf("%d events, want 301", len(got))
 	}
 }
 
-// The window is half-open: an entry at exactly Since is yielded, one at
+// The window is half-open, and applied client-side (no query is sent),
+// within deep histories too: an entry at exactly Since is yielded, one at
 // exactly Until is not, by Events and Pages alike.
 func TestHalfOpenWindow(t *testing.T) {
 	fake := deepFake(t, 3, 150, audittest.TaniumOptions{})
-	all := want(t, fake)
 	objs := parse(t, fake.ObjectList())
-	hist := fake.History(objs[1].String())
-	until := recordTime(t, "x "+string(hist[20]))
-	since := recordTime(t, "x "+string(hist[60]))
+	until, since := entryTime(t, fake, objs[1], 20), entryTime(t, fake, objs[1], 60)
 	var w []string
 	atSince, atUntil := 0, 0
-	for _, r := range all {
+	for _, r := range want(t, fake) {
 		at := recordTime(t, r)
 		if !at.Before(since) && at.Before(until) {
 			w = append(w, r)
 		}
-		if at.Equal(since) {
-			atSince++
-		}
-		if at.Equal(until) {
-			atUntil++
-		}
+		atSince += map[bool]int{true: 1}[at.Equal(since)]
+		atUntil += map[bool]int{true: 1}[at.Equal(until)]
 	}
 	if atSince == 0 || atUntil == 0 || len(w) == 0 {
 		t.Fatalf("no entry at the bounds (%d, %d) or none within (%d)", atSince, atUntil, len(w))
 	}
-	opts := &tanium.ListOptions{Objects: objs, Since: since, Until: until}
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), opts, nil)
-	got := collect(t, it, -1)
-	if it.Err() != nil {
-		t.Fatal(it.Err())
-	}
+	opts, c := &tanium.ListOptions{Objects: objs, Since: since, Until: until}, fakeClient(t, fake)
+	got := walk(t, c.Events(context.Background(), opts, nil))
 	walktest.Diff(t, got, w)
-	var listed []string
-	for e, err := range c.Pages(context.Background(), opts).All() {
-		if err != nil {
-			t.Fatal(err)
-		}
-		listed = append(listed, e.Object.String()+" "+walktest.Compact(t, e.Raw))
-	}
-	walktest.Diff(t, listed, w)
+	walktest.Diff(t, listed(t, c, opts), w)
 	sinceSeen := false
 	for _, r := range got {
-		if recordTime(t, r).Equal(since) {
-			sinceSeen = true
-		}
+		sinceSeen = sinceSeen || recordTime(t, r).Equal(since)
 		if !recordTime(t, r).Before(until) {
 			t.Errorf("an entry at or after Until was yielded: %s", r)
 		}
@@ -455,21 +376,9 @@ func TestHalfOpenWindow(t *testing.T) {
 	if !sinceSeen {
 		t.Error("the entry at exactly Since was not yielded")
 	}
-}
-
-// A server that caps the depth below what is asked answers short and says
-// nothing (the fake's invented behaviour); with MaxHistorySize at the
-// server's cap, as the package documentation advises, the history cut
-// short is reported, not taken for a whole one.
-func TestServerCapAtMaxHistorySize(t *testing.T) {
-	fake := deepFake(t, 2, 150, audittest.TaniumOptions{MaxHistorySize: 120})
-	objs := parse(t, fake.ObjectList())
-	opts := &tanium.ListOptions{Objects: objs, MaxHistorySize: 120, Since: testEnd.Add(-30 * 24 * time.Hour)}
-	it := fakeClient(t, fake).Events(context.Background(), opts, nil)
-	if n := len(collect(t, it, -1)); n != 240 || it.Err() != nil {
-		t.Fatalf("%d events, %v", n, it.Err())
-	}
-	if w := auditclient.WarningsOf(it); len(w) != 2 || !errors.Is(w[0], tanium.ErrHistoryTruncated) {
-		t.Errorf("warnings %v", w)
+	for _, r := range fake.Requests() {
+		if r.RawQuery != "" {
+			t.Errorf("a query was sent: %s", r.RawQuery)
+		}
 	}
 }
