@@ -14,36 +14,37 @@ import (
 	"github.com/auditkit/auditkit/instavm"
 	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
-	"github.com/auditkit/auditkit/ocsf"
 )
 
 var dataEnd = time.Date(2025, 5, 14, 12, 0, 0, 0, time.UTC)
 
-// faultyFake serves 2,000 events with the fault mix of walktest.FaultMix.
-func faultyFake(t *testing.T, seed int64) *audittest.Instavm {
-	t.Helper()
-	return audittest.StartInstavm(t, audittest.InstavmOptions{
-		Events: audittest.GenerateInstavmEvents(2000, 42, dataEnd),
-		Faults: walktest.FaultMix(seed),
-	})
+// generated starts a fake serving n generated events.
+func generated(t *testing.T, n int, opts audittest.InstavmOptions) *audittest.Instavm {
+	opts.Events = audittest.GenerateInstavmEvents(n, 42, dataEnd)
+	return audittest.StartInstavm(t, opts)
 }
 
 func fakeClient(t testing.TB, fake *audittest.Instavm, opts ...auditclient.Option) *instavm.Client {
 	t.Helper()
-	c, err := instavm.NewClient(fake.APIKey(), walktest.FastOptions(fake.URL(), opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return walktest.Must(instavm.NewClient(fake.APIKey(), walktest.FastOptions(fake.URL(), opts...)...))(t)
 }
 
-// The walk, resuming, faults, cancelling, refused checkpoints, credentials
-// and options, as every vendor's: see internal/conformance (and its
-// COVERAGE.md for the tests of this file it replaced).
+// newEvent is a minimal event with every required field.
+func newEvent(id string, at time.Time, typ string) json.RawMessage {
+	return json.RawMessage(fmt.Sprintf(`{"id":%q,"created_at":%q,"user_id":4821,"actor_type":"api_key","actor_id":"key_7f3c","source":"api","event_group":%q,"event_type":%q,"status":"success","http_method":"GET","ip_address":"203.0.113.9"}`,
+		id, at.UTC().Format(time.RFC3339Nano), strings.Split(typ, ".")[0], typ))
+}
+
+// The walk, resuming, faults, cancelling, refused checkpoints, credentials,
+// incremental syncs and options, as every vendor's: see
+// internal/conformance (and its COVERAGE.md for the tests of this file it
+// replaced).
 func TestConformance(t *testing.T) { conformance.Run(t, instavm.Name) }
 
+// The position of a walk resumed under faults is the 78th event of the
+// 8th page's cursor.
 func TestResumeFromCheckpointAt777(t *testing.T) {
-	fake := faultyFake(t, 11)
+	fake := generated(t, 2000, audittest.InstavmOptions{Faults: walktest.FaultMix(11)})
 	events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
 		return fakeClient(t, fake).Events(context.Background(), &instavm.ListOptions{PageSize: 100}, cp)
 	}
@@ -63,149 +64,84 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 func TestResumeAtEveryBoundaryWithArrivals(t *testing.T) {
 	for _, at := range []int{0, 1, 49, 50, 51, 99, 100, 150, 229, 230} {
 		fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(230, 3, dataEnd)})
-		w := walktest.CompactAll(t, fake.Events())
-		c := fakeClient(t, fake)
+		w, c := walktest.CompactAll(t, fake.Events()), fakeClient(t, fake)
 		it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 50}, nil)
 		first := walktest.Collect(t, it, at)
 		cp := it.Checkpoint()
 		it.Close()
-		// Three events created after the walk began (its pinned end).
-		var late []json.RawMessage
-		for i := range 3 {
-			late = append(late, newEvent(fmt.Sprint("aud_LATE_", i), time.Now(), "vm.list"))
+		for i := range 3 { // created after the walk began (its pinned end)
+			late := newEvent(fmt.Sprint("aud_LATE_", i), time.Now(), "vm.list")
+			fake.Add(late)
+			w = append(w, walktest.Compact(t, late))
 		}
-		fake.Add(late...)
-		it2 := c.Events(context.Background(), &instavm.ListOptions{PageSize: 50}, cp)
-		rest := walktest.Collect(t, it2, -1)
-		if err := it2.Err(); err != nil {
-			t.Fatal(err)
-		}
-		it2.Close()
-		all := append(first, rest...)
-		for _, l := range late {
-			w = append(w, walktest.Compact(t, l))
-		}
-		if extra, lost := walktest.Tally(all, w); extra != 0 || lost != 0 {
+		rest := walktest.All(t, c.Events(context.Background(), &instavm.ListOptions{PageSize: 50}, cp), nil)
+		if extra, lost := walktest.Tally(append(first, rest...), w); extra != 0 || lost != 0 {
 			t.Errorf("resume at %d: %d duplicates, %d losses", at, extra, lost)
 		}
 	}
 }
 
-// newEvent is a minimal event with every required field.
-func newEvent(id string, at time.Time, typ string) json.RawMessage {
-	return json.RawMessage(fmt.Sprintf(`{"id":%q,"created_at":%q,"user_id":4821,"actor_type":"api_key","actor_id":"key_7f3c","source":"api","event_group":%q,"event_type":%q,"status":"success","http_method":"GET","ip_address":"203.0.113.9"}`,
-		id, at.UTC().Format(time.RFC3339Nano), strings.Split(typ, ".")[0], typ))
-}
-
-// A completed walk's checkpoint makes the next walk yield only the events
-// that arrived since, including new ones at the very instant of the newest
-// event seen (which must not be lost) while those already seen there are
-// not repeated, although the API has no time filter and the whole stream
-// is read again.
-func TestIncrementalSync(t *testing.T) {
-	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(300, 5, dataEnd)})
+// An incremental walk reads the whole stream again: the API has no time
+// filter (what it yields, records at the high-water instant among them, is
+// the conformance suite's Resume).
+func TestIncrementalSyncReadsTheWholeStream(t *testing.T) {
+	fake, opts := generated(t, 300, audittest.InstavmOptions{}), &instavm.ListOptions{PageSize: 40}
 	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 40}, nil)
-	first := walktest.Collect(t, it, -1)
-	if it.Err() != nil || len(first) != 300 {
-		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
-	}
-	cp := it.Checkpoint()
-	it.Close()
-	if !cp.Complete() || !cp.HighWater.Equal(dataEnd) || len(cp.Boundary) == 0 {
-		t.Fatalf("checkpoint after a full walk: %+v", cp)
-	}
-	hw := cp.HighWater
-	newEvents := []json.RawMessage{
-		newEvent("aud_00000000000000000000000000", hw, "vm.list"),   // same instant, sorts after the old one
-		newEvent("aud_ZZZZZZZZZZZZZZZZZZZZZZZZZZ", hw, "vm.create"), // same instant, sorts before it
-		newEvent("aud_NEW_1", hw.Add(time.Microsecond), "vm.delete"),
-		newEvent("aud_NEW_2", hw.Add(time.Hour), "auth.login"),
-	}
-	fake.Add(newEvents...)
+	it := c.Events(context.Background(), opts, nil)
+	walktest.All(t, it, nil)
+	hw := it.Checkpoint().HighWater
+	fake.Add(newEvent("aud_00000000000000000000000000", hw, "vm.list"), newEvent("aud_ZZZZZZZZZZZZZZZZZZZZZZZZZZ", hw, "vm.create"),
+		newEvent("aud_NEW_1", hw.Add(time.Microsecond), "vm.delete"), newEvent("aud_NEW_2", hw.Add(time.Hour), "auth.login"))
 	requests := len(fake.Requests())
-	it2 := c.Events(context.Background(), &instavm.ListOptions{PageSize: 40}, cp)
-	second := walktest.Collect(t, it2, -1)
-	if err := it2.Err(); err != nil {
-		t.Fatal(err)
-	}
-	it2.Close()
-	var wantNew []string
-	for _, r := range fake.Events()[:5] { // the four new ones and the old newest, in the API's order
-		if s := walktest.Compact(t, r); !strings.Contains(strings.Join(first, "\n"), s) {
-			wantNew = append(wantNew, s)
-		}
-	}
-	if len(wantNew) != 4 {
-		t.Fatalf("test setup: %d new events at the front", len(wantNew))
-	}
-	walktest.Diff(t, second, wantNew)
-	if n := len(fake.Requests()) - requests; n != 8 {
-		t.Errorf("the incremental walk sent %d requests, want 8: the whole stream (304 events, 40 a page)", n)
-	}
-	// A third walk finds nothing new.
-	it3 := c.Events(context.Background(), &instavm.ListOptions{PageSize: 40}, it2.Checkpoint())
-	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
-		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
+	if n := len(walktest.All(t, c.Events(context.Background(), opts, it.Checkpoint()), nil)); n != 4 || len(fake.Requests())-requests != 8 {
+		t.Errorf("the incremental walk yielded %d events with %d requests, want 4 with 8: the whole stream (304 events, 40 a page)", n, len(fake.Requests())-requests)
 	}
 }
 
+// Each filter, through the client and the fake, selects exactly the events
+// that match it.
 func TestFiltersAreSent(t *testing.T) {
 	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(600, 4, dataEnd)})
 	c := fakeClient(t, fake)
-	tests := []struct {
-		opts  instavm.ListOptions
-		field string
-		value string
+	field := func(raw json.RawMessage, name string) string {
+		var m map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &m)
+		return string(m[name])
+	}
+	for _, tt := range []struct {
+		opts         instavm.ListOptions
+		field, value string
 	}{
 		{instavm.ListOptions{EventGroup: "auth"}, "event_group", `"auth"`},
 		{instavm.ListOptions{EventType: "vm.create"}, "event_type", `"vm.create"`},
 		{instavm.ListOptions{Status: "failure"}, "status", `"failure"`},
 		{instavm.ListOptions{UserID: 4821}, "user_id", `4821`},
-	}
-	for _, tt := range tests {
-		n := 0
+	} {
+		n, want := 0, 0
 		for e, err := range c.Pages(context.Background(), &tt.opts).All() {
-			if err != nil {
-				t.Fatal(err)
+			if n++; err != nil || field(e.Raw, tt.field) != tt.value {
+				t.Fatalf("%s: event with %s, %v", tt.field, field(e.Raw, tt.field), err)
 			}
-			var m map[string]json.RawMessage
-			_ = json.Unmarshal(e.Raw, &m)
-			if string(m[tt.field]) != tt.value {
-				t.Errorf("%s: event with %s", tt.field, m[tt.field])
-			}
-			n++
 		}
-		wantN := 0
 		for _, r := range fake.Events() {
-			var m map[string]json.RawMessage
-			_ = json.Unmarshal(r, &m)
-			if string(m[tt.field]) == tt.value {
-				wantN++
-			}
+			want += map[bool]int{true: 1}[field(r, tt.field) == tt.value]
 		}
-		if n != wantN || n == 0 {
-			t.Errorf("%s=%s: %d events, the data holds %d", tt.field, tt.value, n, wantN)
+		if n != want || n == 0 {
+			t.Errorf("%s=%s: %d events, the data holds %d", tt.field, tt.value, n, want)
 		}
 	}
 }
 
-// The fake's 422 reaches the walk's error as a *ValidationError.
+// The fake's refusals reach the caller: a raw cursor the fake cannot read
+// is a 400; a limit past the maximum, sent by hand (Validate refuses it
+// before sending), is a 422 listing every refused parameter.
 func TestValidationErrorFromFake(t *testing.T) {
-	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(10, 1, dataEnd)})
-	// Limit 300 is refused by Validate before sending; reach the server's
-	// check through a client that does not know the limit: a raw cursor
-	// the fake cannot read is a 400, and a limit past the maximum, sent by
-	// hand, is a 422.
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), nil, nil)
-	walktest.Collect(t, it, -1)
-	_, err := c.ListPage(context.Background(), &instavm.ListOptions{Cursor: "not-a-cursor"})
-	if !errors.Is(err, auditclient.ErrBadRequest) {
+	c := fakeClient(t, generated(t, 10, audittest.InstavmOptions{}))
+	if _, err := c.ListPage(context.Background(), &instavm.ListOptions{Cursor: "not-a-cursor"}); !errors.Is(err, auditclient.ErrBadRequest) {
 		t.Errorf("bad cursor: %v", err)
 	}
 	var out json.RawMessage
-	_, err = c.HTTP().Get(context.Background(), "v1/audit/events?limit=500&user_id=abc&colour=red", nil, &out)
+	_, err := c.HTTP().Get(context.Background(), "v1/audit/events?limit=500&user_id=abc&colour=red", nil, &out)
 	var api *auditclient.APIError
 	if !errors.As(err, &api) || api.StatusCode != 422 || len(api.Details) != 3 {
 		t.Fatalf("422 from the fake: %v", err)
@@ -217,115 +153,60 @@ func TestValidationErrorFromFake(t *testing.T) {
 	}
 }
 
-// The NDJSON of a whole walk passes the reference validator.
+// The NDJSON of a whole walk passes the reference validator, with events of
+// every class.
 func TestWalkPassesReferenceValidator(t *testing.T) {
-	v := walktest.NeedValidator(t)
-	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(2000, 42, dataEnd)})
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), nil, nil)
-	defer it.Close()
-	classes := map[ocsf.ClassUID]int{}
-	ndjson := walktest.NDJSON(t, it, func(ev ocsf.Event) {
-		classes[ev.Class]++
-	})
-	last := v.Check(t, ndjson, 2000)
-	t.Logf("validate.py: %s; classes %v", last, classes)
-	for _, cl := range []ocsf.ClassUID{ocsf.ClassAuthentication, ocsf.ClassAccountChange, ocsf.ClassEntityManagement,
-		ocsf.ClassUserAccess, ocsf.ClassGroupManagement, ocsf.ClassAPIActivity} {
-		if classes[cl] == 0 {
-			t.Errorf("the generated data produced no %d events: %v", cl, classes)
-		}
-	}
+	walktest.ValidatedWalk(t, func() auditclient.Iterator {
+		return fakeClient(t, generated(t, 2000, audittest.InstavmOptions{})).Events(context.Background(), nil, nil)
+	}, 2000, "3002", "3001", "3004", "3005", "3006", "6003")
 }
 
-// No credential reaches a log line (Debug level, every attempt and retry)
-// or an error, through a fault-injected walk and a 401.
+// A wrong API key or bearer token is refused with the fake's message, and
+// neither it nor the right one reaches an error or a log line at Debug
+// level. (A fault-injected walk's logs are the conformance suite's
+// Secrets.)
 func TestNoCredentialInLogsOrErrors(t *testing.T) {
-	fake := faultyFake(t, 3)
+	fake := generated(t, 20, audittest.InstavmOptions{})
 	logger, logs := walktest.DebugLogger()
-	c := fakeClient(t, fake, auditclient.WithLogger(logger))
-	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 200}, nil)
-	if n := len(walktest.Collect(t, it, -1)); n != 2000 || it.Err() != nil {
-		t.Fatalf("%d events, %v", n, it.Err())
-	}
-	it.Close()
-
 	const wrong = "instavm_sk_wrong_0d9e8f"
-	fake.SetFaults(audittest.Faults{})
-	var errs []error
-	for _, mk := range []func() (*instavm.Client, error){
-		func() (*instavm.Client, error) {
-			return instavm.NewClient(wrong, auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger))
-		},
-		func() (*instavm.Client, error) {
-			return instavm.NewBearerClient(wrong, auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger))
-		},
-	} {
-		bad, err := mk()
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = bad.ListPage(context.Background(), nil)
+	texts := map[string]string{}
+	for name, mk := range map[string]func(string, ...auditclient.Option) (*instavm.Client, error){"key": instavm.NewClient, "bearer": instavm.NewBearerClient} {
+		bad := walktest.Must(mk(wrong, auditclient.WithBaseURL(fake.URL()), auditclient.WithLogger(logger)))(t)
+		_, err := bad.ListPage(context.Background(), nil)
 		var api *auditclient.APIError
 		if !errors.Is(err, auditclient.ErrUnauthorized) || !errors.As(err, &api) || api.Message != "Invalid API key or session expired" {
-			t.Fatalf("wrong credential: %v", err)
+			t.Errorf("wrong %s: %v", name, err)
 		}
-		errs = append(errs, err)
+		texts[name+" error"], texts[name+" client"] = walktest.FmtAll(err), walktest.FmtAll(bad)
 	}
-	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "attempt") {
-		t.Fatalf("the logs hold no attempt or retry records:\n%.2000s", logs.String())
+	if texts["logs"] = logs.String(); !strings.Contains(texts["logs"], "attempt") {
+		t.Errorf("the logs hold no attempt:\n%.2000s", texts["logs"])
 	}
-	texts := map[string]string{"logs": logs.String(), "client": walktest.FmtAll(c)}
-	for i, err := range errs {
-		texts[fmt.Sprint("error ", i)] = walktest.FmtAll(err)
-	}
-	walktest.NoSecrets(t, []string{fake.APIKey(), wrong}, texts)
+	walktest.NoSecrets(t, []string{fake.APIKey(), fake.BearerToken(), wrong}, texts)
 }
 
-// A bearer client walks the fake as an API key client does.
-func TestBearerWalk(t *testing.T) {
-	fake := audittest.StartInstavm(t, audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(120, 2, dataEnd)})
-	c, err := instavm.NewBearerClient(fake.BearerToken(), walktest.FastOptions(fake.URL())...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 50}, nil)
-	walktest.Diff(t, walktest.Collect(t, it, -1), walktest.CompactAll(t, fake.Events()))
-	if it.Err() != nil {
-		t.Fatal(it.Err())
-	}
-	for _, r := range fake.Requests() {
-		if r.Header.Get("Authorization") != "Bearer "+fake.BearerToken() || r.Header.Get("X-API-Key") != "" {
-			t.Errorf("request headers: Authorization %q", r.Header.Get("Authorization"))
-		}
-	}
-}
-
-// A base URL with a path prefix (a gateway in front of the API) is kept on
-// every request.
-func TestWalkUnderBasePath(t *testing.T) {
-	fake := audittest.StartInstavm(t, audittest.InstavmOptions{
-		BasePath: "/gateway/instavm",
-		Events:   audittest.GenerateInstavmEvents(250, 8, dataEnd),
-	})
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &instavm.ListOptions{PageSize: 100, EventGroup: "vm"}, nil)
-	defer it.Close()
-	got := walktest.Collect(t, it, -1)
-	if it.Err() != nil {
-		t.Fatal(it.Err())
-	}
-	var vms int
+// A bearer client walks the fake as an API key client does; a base URL
+// with a path prefix (a gateway in front of the API) is kept on every
+// request.
+func TestBearerWalkUnderBasePath(t *testing.T) {
+	fake := generated(t, 250, audittest.InstavmOptions{BasePath: "/gateway/instavm"})
+	c := walktest.Must(instavm.NewBearerClient(fake.BearerToken(), walktest.FastOptions(fake.URL())...))(t)
+	walktest.Diff(t, walktest.All(t, c.Events(context.Background(), &instavm.ListOptions{PageSize: 50}, nil), nil), walktest.CompactAll(t, fake.Events()))
+	got, vms := walktest.All(t, fakeClient(t, fake).Events(context.Background(), &instavm.ListOptions{PageSize: 100, EventGroup: "vm"}, nil), nil), 0
 	for _, raw := range fake.Events() {
-		if strings.Contains(string(raw), `"event_group":"vm"`) {
-			vms++
-		}
+		vms += map[bool]int{true: 1}[strings.Contains(string(raw), `"event_group":"vm"`)]
 	}
 	if len(got) != vms || vms == 0 {
 		t.Errorf("%d events, the data holds %d vm events", len(got), vms)
 	}
 	for _, r := range fake.Requests() {
-		if r.Path != "/gateway/instavm/v1/audit/events" || r.Query.Get("event_group") != "vm" || r.Query.Get("limit") != "100" {
+		limit, group := "50", ""
+		if r.Header.Get("X-API-Key") != "" {
+			limit, group = "100", "vm"
+		} else if r.Header.Get("Authorization") != "Bearer "+fake.BearerToken() {
+			t.Errorf("request headers: Authorization %q", r.Header.Get("Authorization"))
+		}
+		if r.Path != "/gateway/instavm/v1/audit/events" || r.Query.Get("event_group") != group || r.Query.Get("limit") != limit {
 			t.Errorf("request %s", r)
 		}
 	}
