@@ -56,11 +56,7 @@ func TestTLSTrustsOnlyTheGivenCA(t *testing.T) {
 
 	// Without the CA, the self-signed certificate is refused: verification
 	// is on by default.
-	plain, err := nprinting.NewClient(ts.URL, testToken, noRetry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = plain.ListPage(ctx, nil)
+	_, err := walktest.Must(nprinting.NewClient(ts.URL, testToken, noRetry()))(t).ListPage(ctx, nil)
 	var unknown x509.UnknownAuthorityError
 	var verify *tls.CertificateVerificationError
 	if !errors.As(err, &unknown) && !errors.As(err, &verify) {
@@ -68,17 +64,9 @@ func TestTLSTrustsOnlyTheGivenCA(t *testing.T) {
 	}
 
 	// With its certificate as the CA, the same server is trusted.
-	opt, err := nprinting.WithRootCAsPEM(caPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := nprinting.NewClient(ts.URL, testToken, opt, noRetry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, err := c.ListPage(ctx, nil)
-	if err != nil || len(page.Data.Items) != 2 {
-		t.Fatalf("with the CA: %v", err)
+	opt := walktest.Must(nprinting.WithRootCAsPEM(caPEM))(t)
+	if page := walktest.Must(walktest.Must(nprinting.NewClient(ts.URL, testToken, opt, noRetry()))(t).ListPage(ctx, nil))(t); len(page.Data.Items) != 2 {
+		t.Fatalf("with the CA: %d items", len(page.Data.Items))
 	}
 
 	// A server with another self-signed certificate is refused by that
@@ -87,11 +75,7 @@ func TestTLSTrustsOnlyTheGivenCA(t *testing.T) {
 	other.TLS = &tls.Config{Certificates: []tls.Certificate{selfSigned(t)}}
 	other.StartTLS()
 	defer other.Close()
-	c2, err := nprinting.NewClient(other.URL, testToken, opt, noRetry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c2.ListPage(ctx, nil); !errors.As(err, &unknown) && !errors.As(err, &verify) {
+	if _, err := walktest.Must(nprinting.NewClient(other.URL, testToken, opt, noRetry()))(t).ListPage(ctx, nil); !errors.As(err, &unknown) && !errors.As(err, &verify) {
 		t.Errorf("a server whose certificate is not in the pool: err = %v", err)
 	}
 }
@@ -99,10 +83,7 @@ func TestTLSTrustsOnlyTheGivenCA(t *testing.T) {
 // selfSigned makes a certificate for 127.0.0.1 that no pool trusts.
 func selfSigned(t *testing.T) tls.Certificate {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := walktest.Must(ecdsa.GenerateKey(elliptic.P256(), rand.Reader))(t)
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(4993),
 		Subject:      pkix.Name{CommonName: "nprinting.test"},
@@ -113,25 +94,16 @@ func selfSigned(t *testing.T) tls.Certificate {
 		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		IsCA:         true, BasicConstraintsValid: true,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	der := walktest.Must(x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key))(t)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
 }
 
 func TestTLSClientKeepsTheCallersClient(t *testing.T) {
 	ts, caPEM := tlsServer(t)
-	pool, err := nprinting.CertPoolFromPEM(caPEM)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pool := walktest.Must(nprinting.CertPoolFromPEM(caPEM))(t)
 	base := &http.Transport{MaxIdleConnsPerHost: 7, TLSClientConfig: &tls.Config{ServerName: "example.com"}}
 	hc := &http.Client{Transport: base, Timeout: 42 * time.Second}
-	tc, err := nprinting.TLSClient(hc, pool)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tc := walktest.Must(nprinting.TLSClient(hc, pool))(t)
 	tr := tc.Transport.(*http.Transport)
 	if tc.Timeout != 42*time.Second || tr == base || tr.MaxIdleConnsPerHost != 7 || tr.TLSClientConfig.RootCAs != pool ||
 		tr.TLSClientConfig.ServerName != "example.com" || tr.TLSClientConfig.InsecureSkipVerify || tr.TLSClientConfig.MinVersion < tls.VersionTLS12 {
@@ -140,11 +112,7 @@ func TestTLSClientKeepsTheCallersClient(t *testing.T) {
 	if base.TLSClientConfig.RootCAs != nil || hc.Transport != base {
 		t.Error("TLSClient modified the caller's client")
 	}
-	c, err := nprinting.NewClient(ts.URL, testToken, auditclient.WithHTTPClient(tc), noRetry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ListPage(context.Background(), nil); err != nil {
+	if _, err := walktest.Must(nprinting.NewClient(ts.URL, testToken, auditclient.WithHTTPClient(tc), noRetry()))(t).ListPage(context.Background(), nil); err != nil {
 		t.Errorf("through TLSClient: %v", err)
 	}
 
@@ -169,9 +137,7 @@ func TestCertPoolFromPEMRefusesWrongFiles(t *testing.T) {
 	}
 }
 
-type roundTripFunc func(*http.Request) (*http.Response, error)
-
-func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+type roundTripFunc = walktest.RoundTrip
 
 // fakeNTLM stands in for a real NTLM implementation: it answers the
 // login's challenge with the fake's expected message, and counts the
@@ -208,21 +174,11 @@ func TestNTLMLoginAndSessionCookies(t *testing.T) {
 	})
 	var logs bytes.Buffer
 	ntlm := &fakeNTLM{message: fake.NTLMToken()}
-	c, err := nprinting.NewNTLMClient(fake.URL(), ntlm.hook, walktest.FastOptions("", auditclient.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := walktest.Must(nprinting.NewNTLMClient(fake.URL(), ntlm.hook, walktest.FastOptions("", auditclient.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))))...))(t)
 	walkAll := func() int {
 		it := c.Events(context.Background(), &nprinting.ListOptions{PageSize: 50}, nil)
 		defer it.Close()
-		n := 0
-		for it.Next() {
-			n++
-		}
-		if it.Err() != nil {
-			t.Fatalf("walk: %v", it.Err())
-		}
-		return n
+		return len(walktest.All(t, it, nil))
 	}
 	if n := walkAll(); n != 300 {
 		t.Fatalf("%d events, want 300", n)
@@ -271,11 +227,7 @@ func TestNTLMLoginAndSessionCookies(t *testing.T) {
 func TestNTLMLoginRefused(t *testing.T) {
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(10, 4, time.Now())})
 	ntlm := &fakeNTLM{message: "wrong-message"}
-	c, err := nprinting.NewNTLMClient(fake.URL(), ntlm.hook, walktest.FastOptions("")...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.ListPage(context.Background(), nil)
+	_, err := walktest.Must(nprinting.NewNTLMClient(fake.URL(), ntlm.hook, walktest.FastOptions("")...))(t).ListPage(context.Background(), nil)
 	var api *auditclient.APIError
 	if !errors.Is(err, auditclient.ErrUnauthorized) || !errors.As(err, &api) || api.Message != "Windows authentication failed." || !strings.Contains(api.URL, "/api/v1/login/ntlm") {
 		t.Errorf("refused login: %v", err)
@@ -299,11 +251,7 @@ func TestNTLMLoginWithoutCookie(t *testing.T) {
 		w.Write([]byte(`{}`))
 	}))
 	defer ts.Close()
-	c, err := nprinting.NewNTLMClient(ts.URL, func(next http.RoundTripper) http.RoundTripper { return next }, noRetry())
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.ListPage(context.Background(), nil)
+	_, err := walktest.Must(nprinting.NewNTLMClient(ts.URL, func(next http.RoundTripper) http.RoundTripper { return next }, noRetry()))(t).ListPage(context.Background(), nil)
 	if err == nil || !strings.Contains(err.Error(), "NPWEBCONSOLE_SESSION") {
 		t.Errorf("err = %v", err)
 	}

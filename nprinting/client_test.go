@@ -1,19 +1,16 @@
 package nprinting_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
@@ -32,16 +29,7 @@ const (
 func mocked(t *testing.T, opts ...auditclient.Option) (*nprinting.Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	base := []auditclient.Option{
-		auditclient.WithHTTPClient(&http.Client{Transport: mt}),
-		auditclient.WithRateLimit(rate.Inf, 1),
-		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}),
-	}
-	c, err := nprinting.NewClient(testServer, testToken, append(base, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, mt
+	return walktest.Must(nprinting.NewClient(testServer, testToken, walktest.Mocked(mt, opts...)...))(t), mt
 }
 
 // docExample is one of the example responses kept verbatim in audittest.
@@ -56,12 +44,21 @@ func docExample(t testing.TB, name string) []byte {
 
 const emptyPage = `{"data":{"totalItems":0,"offset":0,"limit":50,"items":[]}}`
 
+// The query holds each option set, as the API spells it, and nothing else
+// (the document's example requests are what ListOptions produce); the JWT
+// is sent as a bearer token (once, when given with its "Bearer " prefix),
+// without session headers.
 func TestListPageSendsExactQuery(t *testing.T) {
-	start := time.Date(2020, 9, 15, 11, 59, 8, 0, time.UTC)
-	end := time.Date(2020, 9, 16, 11, 59, 8, 0, time.UTC)
-	cet := time.FixedZone("CET", 2*3600)
+	doc := func(name string) string {
+		q := walktest.Must(url.Parse(testServer + audittest.NPrintingDocExampleRequests()[name]))(t).Query()
+		if q.Get("offset") == "0" {
+			q.Del("offset") // the default, not sent
+		}
+		return q.Encode()
+	}
+	start, end := time.Date(2020, 9, 15, 11, 59, 8, 0, time.UTC), time.Date(2020, 9, 16, 11, 59, 8, 0, time.UTC)
 	const app, user, target = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "2d7b9e10-5f3a-4b8c-a1d2-3e4f5a6b7c8d", "91c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e"
-	tests := []struct {
+	for _, tt := range []struct {
 		name string
 		opts *nprinting.ListOptions
 		want string
@@ -77,41 +74,23 @@ func TestListPageSendsExactQuery(t *testing.T) {
 		{"target", &nprinting.ListOptions{Target: "Task"}, "target=Task"},
 		{"dataType", &nprinting.ListOptions{DataType: "PublishTask"}, "dataType=PublishTask"},
 		{"target with spaces and symbols", &nprinting.ListOptions{Target: "R&D <Lab>"}, "target=R%26D+%3CLab%3E"},
-		{"start in another zone is sent in UTC, rounded down", &nprinting.ListOptions{Since: time.Date(2024, 6, 19, 2, 0, 0, 999_000_000, cet)}, "start=2024-06-19T00%3A00%3A00Z"},
+		{"start in another zone is sent in UTC, rounded down", &nprinting.ListOptions{Since: time.Date(2024, 6, 19, 2, 0, 0, 999_000_000, time.FixedZone("CET", 2*3600))}, "start=2024-06-19T00%3A00%3A00Z"},
 		{"end with a fraction is rounded up", &nprinting.ListOptions{Until: time.Date(2024, 6, 19, 12, 0, 0, 1, time.UTC)}, "end=2024-06-19T12%3A00%3A01Z"},
+		{"the document's list request", &nprinting.ListOptions{Offset: 6, PageSize: 1}, doc("list")},
+		{"the document's fixture request", &nprinting.ListOptions{PageSize: 50}, doc("fixture")},
 		{"all", &nprinting.ListOptions{Offset: 100, PageSize: 50, Since: start, Until: end, AppID: app, UserID: user, TargetID: target, Target: "User", DataType: "Authentication"},
 			"appId=" + app + "&dataType=Authentication&end=2020-09-16T11%3A59%3A08Z&limit=50&offset=100&start=2020-09-15T11%3A59%3A08Z&target=User&targetId=" + target + "&userId=" + user},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, mt := mocked(t)
-			var got *http.Request
-			mt.RegisterResponder("GET", eventsURL, func(r *http.Request) (*http.Response, error) {
-				got = r
-				return httpmock.NewStringResponse(200, emptyPage), nil
+	} {
+		for _, token := range []string{testToken, "Bearer " + testToken} {
+			got := walktest.Sent(t, emptyPage, func(rt http.RoundTripper) error {
+				_, err := walktest.Must(nprinting.NewClient(testServer, token, walktest.Mocked(rt)...))(t).ListPage(context.Background(), tt.opts)
+				return err
 			})
-			if _, err := c.ListPage(context.Background(), tt.opts); err != nil {
-				t.Fatal(err)
+			if h := got.Header; got.URL.RawQuery != tt.want || got.Method != "GET" || got.URL.Path != "/api/v1/audit/events" || got.URL.Host != "nprinting.example.com:4993" ||
+				h.Get("Authorization") != "Bearer "+testToken || h.Get("Accept") != "application/json" || h.Get("Cookie") != "" || h.Get("X-XSRF-TOKEN") != "" {
+				t.Errorf("%s: %s %s %v; want query %q, the JWT as a bearer token, no session headers", tt.name, got.Method, got.URL, h, tt.want)
 			}
-			if got == nil {
-				t.Fatal("no request sent")
-			}
-			if got.URL.RawQuery != tt.want {
-				t.Errorf("query = %q, want %q", got.URL.RawQuery, tt.want)
-			}
-			if got.Method != "GET" || got.URL.Path != "/api/v1/audit/events" || got.URL.Host != "nprinting.example.com:4993" {
-				t.Errorf("request = %s %s", got.Method, got.URL)
-			}
-			if a := got.Header.Get("Authorization"); a != "Bearer "+testToken {
-				t.Errorf("Authorization = %q, want the JWT as a bearer token", a)
-			}
-			if a := got.Header.Get("Accept"); a != "application/json" {
-				t.Errorf("Accept = %q", a)
-			}
-			if got.Header.Get("Cookie") != "" || got.Header.Get("X-XSRF-TOKEN") != "" {
-				t.Errorf("a JWT client sent session headers: %v", got.Header)
-			}
-		})
+		}
 	}
 }
 
@@ -121,263 +100,161 @@ func TestPagesSendOffsetAndLimit(t *testing.T) {
 	var queries []string
 	mt.RegisterResponder("GET", eventsURL, func(r *http.Request) (*http.Response, error) {
 		queries = append(queries, r.URL.RawQuery)
-		off := r.URL.Query().Get("offset")
-		items := []string{}
-		if off == "" || off == "2" {
-			n := map[string]int{"": 0, "2": 2}[off]
-			for i := range 2 {
-				items = append(items, fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","eventTime":"2024-01-01T00:00:0%d.000+00:00"}`, n+i, n+i))
+		off, items := r.URL.Query().Get("offset"), []string{}
+		if n := map[string]int{"": 0, "2": 2}[off]; off == "" || off == "2" {
+			for i := n; i < n+2; i++ {
+				items = append(items, fmt.Sprintf(`{"id":"00000000-0000-4000-8000-%012d","eventTime":"2024-01-01T00:00:0%d.000+00:00"}`, i, i))
 			}
 		}
 		return httpmock.NewStringResponse(200, `{"data":{"totalItems":4,"offset":0,"limit":2,"items":[`+strings.Join(items, ",")+`]}}`), nil
 	})
 	n := 0
 	for _, err := range c.Pages(context.Background(), &nprinting.ListOptions{PageSize: 2, Target: "Task"}).All() {
-		if err != nil {
+		if n++; err != nil {
 			t.Fatal(err)
 		}
-		n++
 	}
-	want := []string{"limit=2&target=Task", "limit=2&offset=2&target=Task"}
-	if n != 4 || !reflect.DeepEqual(queries, want) {
-		t.Errorf("%d records, queries %q; want 4 records, %q", n, queries, want)
+	if n != 4 || strings.Join(queries, " ") != "limit=2&target=Task limit=2&offset=2&target=Task" {
+		t.Errorf("%d records, queries %q; want 4 records, limit=2 then offset=2", n, queries)
 	}
 }
 
-// The document's example decodes field by field, as the document prints it.
-func TestDecodeDocumentExample(t *testing.T) {
+// The document's example decodes field by field, as the document prints
+// it; the research notes' fixture too: data as an object, a null appId, a
+// backslash in a user name; and an unknown member survives.
+func TestDecodeDocumentExamples(t *testing.T) {
 	c, mt := mocked(t)
 	mt.RegisterResponder("GET", eventsURL, httpmock.NewBytesResponder(200, docExample(t, "list")))
-	page, err := c.ListPage(context.Background(), &nprinting.ListOptions{Offset: 6, PageSize: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := page.Data
+	d := walktest.Must(c.ListPage(context.Background(), &nprinting.ListOptions{Offset: 6, PageSize: 1}))(t).Data
 	if d.TotalItems != 0 || d.Offset != 6 || d.Limit != 1 || len(d.Items) != 2 {
 		t.Fatalf("data = total %d offset %d limit %d items %d; the document says 0, 6, 1 and 2", d.TotalItems, d.Offset, d.Limit, len(d.Items))
 	}
 	const zero = "00000000-0000-0000-0000-000000000000"
 	for i, e := range d.Items {
-		got := []string{e.TargetName, e.TargetID, e.DataType, e.IPAddress, e.Description, e.Source, e.UserName, e.UserID, e.Target, e.AppID, e.Action, e.ID}
-		want := []string{"targetName", zero, "dataType", "ipAddress", "description", "source", "userName", zero, "target", zero, "action", zero}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("item %d fields %q\nwant %q", i, got, want)
+		walktest.Equal(t, fmt.Sprint("item ", i), []string{e.TargetName, e.TargetID, e.DataType, e.IPAddress, e.Description, e.Source, e.UserName, e.UserID, e.Target, e.AppID, e.Action, e.ID},
+			[]string{"targetName", zero, "dataType", "ipAddress", "description", "source", "userName", zero, "target", zero, "action", zero})
+		text, isText := e.Data.Text()
+		if m, ok := e.Data.Object(); !e.EventTime.Equal(time.Date(2000, 1, 23, 4, 56, 7, 0, time.UTC)) || e.Data.Kind() != nprinting.DataString || string(e.Data.Raw) != `"{}"` ||
+			!isText || text != "{}" || !ok || len(m) != 0 || len(e.Extra) != 0 || e.UID() != zero {
+			t.Errorf("item %d: time %v, data %v %s (text %q %v, an empty object %v %v), extra %v, uid %q", i, e.EventTime, e.Data.Kind(), e.Data.Raw, text, isText, m, ok, e.Extra, e.UID())
 		}
-		if !e.EventTime.Equal(time.Date(2000, 1, 23, 4, 56, 7, 0, time.UTC)) {
-			t.Errorf("item %d eventTime %v", i, e.EventTime)
-		}
-		if e.Data.Kind() != nprinting.DataString || string(e.Data.Raw) != `"{}"` {
-			t.Errorf("item %d data kind %v raw %s, want the string \"{}\"", i, e.Data.Kind(), e.Data.Raw)
-		}
-		if s, ok := e.Data.Text(); !ok || s != "{}" {
-			t.Errorf("item %d data text %q %v", i, s, ok)
-		}
-		if m, ok := e.Data.Object(); !ok || len(m) != 0 {
-			t.Errorf("item %d: the string \"{}\" holds an empty object, got %v %v", i, m, ok)
-		}
-		if len(e.Extra) != 0 {
-			t.Errorf("item %d: unexpected extra members %v", i, e.Extra)
-		}
-		if !bytes.Contains(docExample(t, "list"), e.Raw) || !bytes.HasPrefix(e.Raw, []byte(`{`)) || !bytes.Contains(e.Raw, []byte(`"targetName" : "targetName"`)) {
+		if !strings.Contains(string(docExample(t, "list")), string(e.Raw)) || !strings.HasPrefix(string(e.Raw), `{`) || !strings.Contains(string(e.Raw), `"targetName" : "targetName"`) {
 			t.Errorf("item %d raw is not the item as sent:\n%s", i, e.Raw)
 		}
-		if e.UID() != zero {
-			t.Errorf("item %d uid %q", i, e.UID())
-		}
 	}
-}
 
-// The research notes' fixture: data as an object, a null appId, a
-// backslash in a user name; and an unknown member survives.
-func TestDecodeFixture(t *testing.T) {
-	body := bytes.Replace(docExample(t, "fixture"), []byte(`"action": "Login",`), []byte(`"action": "Login", "sessionId": 42,`), 1)
-	c, mt := mocked(t)
-	mt.RegisterResponder("GET", eventsURL, httpmock.NewBytesResponder(200, body))
-	page, err := c.ListPage(context.Background(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, mt = mocked(t)
+	mt.RegisterResponder("GET", eventsURL, httpmock.NewStringResponder(200, strings.Replace(string(docExample(t, "fixture")), `"action": "Login",`, `"action": "Login", "sessionId": 42,`, 1)))
+	page := walktest.Must(c.ListPage(context.Background(), nil))(t)
 	if page.Data.TotalItems != 2 || page.Data.Limit != 50 || len(page.Data.Items) != 2 {
 		t.Fatalf("data = %+v", page.Data)
 	}
 	a, b := page.Data.Items[0], page.Data.Items[1]
 	if a.ID != "6f0e5c1a-8a9b-4c7d-9e21-0a1b2c3d4e5f" || a.UserName != `CORP\jsmith` || a.Target != "Task" || a.TargetName != "Monthly sales publish" ||
-		a.AppID != "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d" || a.Action != "Update" || a.DataType != "PublishTask" || a.IPAddress != "10.20.30.40" || a.Source != "WebConsole" {
+		a.AppID != "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d" || a.Action != "Update" || a.DataType != "PublishTask" || a.IPAddress != "10.20.30.40" || a.Source != "WebConsole" ||
+		!a.EventTime.Equal(time.Date(2024, 3, 5, 9, 14, 22, 0, time.UTC)) {
 		t.Errorf("item 0 = %+v", a)
-	}
-	if !a.EventTime.Equal(time.Date(2024, 3, 5, 9, 14, 22, 0, time.UTC)) {
-		t.Errorf("item 0 time %v", a.EventTime)
 	}
 	if b.AppID != "" || b.Data.Kind() != nprinting.DataObject || b.Action != "Login" || b.Description != "Authentication succeeded" {
 		t.Errorf("item 1 = %+v", b)
 	}
 	v, err := b.Data.Value()
-	if err != nil || !reflect.DeepEqual(v, map[string]any{"method": "ntlm"}) {
-		t.Errorf("item 1 data value %v %v", v, err)
-	}
-	if _, ok := b.Data.Text(); ok {
-		t.Error("an object is not text")
-	}
-	if string(b.Extra["sessionId"]) != "42" {
-		t.Errorf("unknown member lost: %v", b.Extra)
-	}
-	ev := nprinting.ToOCSF(b)
-	if ev.Unmapped["sessionId"] != float64(42) {
-		t.Errorf("unknown member not in unmapped: %v", ev.Unmapped)
+	walktest.Equal(t, "item 1 data value", v, map[string]any{"method": "ntlm"})
+	if _, ok := b.Data.Text(); ok || err != nil || string(b.Extra["sessionId"]) != "42" || nprinting.ToOCSF(b).Unmapped["sessionId"] != float64(42) {
+		t.Errorf("item 1: an object is not text (%v), %v; the unknown member %v, in unmapped %v", ok, err, b.Extra, nprinting.ToOCSF(b).Unmapped)
 	}
 }
 
+// Error bodies ({"code","message"}, ASP.NET's Message and
+// ExceptionMessage, or text) become *APIError with the server's message.
 func TestErrorBodies(t *testing.T) {
-	tests := []struct {
-		status   int
-		body     string
-		code     string
-		message  string
-		details  []string
-		sentinel error
-	}{
-		{400, `{"code":400,"message":"The value 'x' is not valid for start."}`, "400", "The value 'x' is not valid for start.", nil, auditclient.ErrBadRequest},
-		{401, `{"code":401,"message":"Authorization has been denied for this request."}`, "401", "Authorization has been denied for this request.", nil, auditclient.ErrUnauthorized},
-		{403, `{"code":403,"message":"User has no rights to access the resource"}`, "403", "User has no rights to access the resource", nil, auditclient.ErrForbidden},
-		{404, `{"code":404,"message":"No resource was found"}`, "404", "No resource was found", nil, auditclient.ErrNotFound},
-		{429, `{"code":429,"message":"Too many requests."}`, "429", "Too many requests.", nil, auditclient.ErrRateLimited},
-		{500, `{"Message":"An error has occurred.","ExceptionMessage":"Timeout expired"}`, "", "An error has occurred.", []string{"Timeout expired"}, auditclient.ErrServer},
-		{503, "Service Unavailable: the audit service is stopped\n<br>", "", "Service Unavailable: the audit service is stopped", nil, auditclient.ErrServer},
+	coded := func(status int, msg string, is error) walktest.ErrorBody {
+		return walktest.ErrorBody{Status: status, Body: fmt.Sprintf(`{"code":%d,"message":%q}`, status, msg), Message: msg, Code: fmt.Sprint(status), Is: is}
 	}
-	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
-			c, mt := mocked(t)
-			mt.RegisterResponder("GET", eventsURL, func(*http.Request) (*http.Response, error) {
-				r := httpmock.NewStringResponse(tt.status, tt.body)
-				r.Header.Set("Content-Type", "application/json")
-				return r, nil
-			})
-			_, err := c.ListPage(context.Background(), &nprinting.ListOptions{PageSize: 5})
-			if !errors.Is(err, tt.sentinel) {
-				t.Errorf("errors.Is(%v, %v) = false", err, tt.sentinel)
-			}
-			var api *auditclient.APIError
-			if !errors.As(err, &api) {
-				t.Fatalf("not an *APIError: %T %v", err, err)
-			}
-			if api.StatusCode != tt.status || api.Code != tt.code || api.Message != tt.message || api.Vendor != "nprinting" || !reflect.DeepEqual(api.Details, tt.details) {
-				t.Errorf("APIError = status %d code %q message %q details %q vendor %q", api.StatusCode, api.Code, api.Message, api.Details, api.Vendor)
-			}
-			if !strings.Contains(api.URL, "/api/v1/audit/events?limit=5") {
-				t.Errorf("URL %q", api.URL)
-			}
-			if strings.Contains(walktest.FmtAll(err), testToken) {
-				t.Errorf("error leaks the token: %v", err)
-			}
-		})
-	}
+	walktest.ErrorBodies(t, walktest.APIErrors{Vendor: nprinting.Name, URLSuffix: "/api/v1/audit/events?limit=5", Secrets: []string{testToken}},
+		func(rt http.RoundTripper) error {
+			_, err := walktest.Must(nprinting.NewClient(testServer, testToken, walktest.Mocked(rt)...))(t).ListPage(context.Background(), &nprinting.ListOptions{PageSize: 5})
+			return err
+		},
+		coded(400, "The value 'x' is not valid for start.", auditclient.ErrBadRequest),
+		coded(401, "Authorization has been denied for this request.", auditclient.ErrUnauthorized),
+		coded(403, "User has no rights to access the resource", auditclient.ErrForbidden),
+		coded(404, "No resource was found", auditclient.ErrNotFound),
+		coded(429, "Too many requests.", auditclient.ErrRateLimited),
+		walktest.ErrorBody{Status: 500, Body: `{"Message":"An error has occurred.","ExceptionMessage":"Timeout expired"}`, Message: "An error has occurred.", Details: []string{"Timeout expired"}, Is: auditclient.ErrServer},
+		walktest.ErrorBody{Status: 503, Body: "Service Unavailable: the audit service is stopped\n<br>", Message: "Service Unavailable: the audit service is stopped", Is: auditclient.ErrServer},
+	)
 }
 
+// Bad options are refused by Validate, ListPage, Events and Pages alike,
+// before anything is sent; Events refuses an offset.
 func TestBadOptionsSendNothing(t *testing.T) {
-	start, end := time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	tests := []struct {
-		opts   nprinting.ListOptions
-		option string
-	}{
-		{nprinting.ListOptions{PageSize: -1}, "limit"},
-		{nprinting.ListOptions{PageSize: nprinting.MaxLimit + 1}, "limit"},
-		{nprinting.ListOptions{Offset: -5}, "offset"},
-		{nprinting.ListOptions{AppID: "sales-app"}, "appId"},
-		{nprinting.ListOptions{UserID: "CORP\\jsmith"}, "userId"},
-		{nprinting.ListOptions{TargetID: "91c2d3e4f5a64b7c8d9e0f1a2b3c4d5e"}, "targetId"},
-		{nprinting.ListOptions{Target: " Task"}, "target"},
-		{nprinting.ListOptions{DataType: "Publish\nTask"}, "dataType"},
-		{nprinting.ListOptions{Since: start, Until: end}, "start"},
-		{nprinting.ListOptions{Until: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "end"},
-		{nprinting.ListOptions{Order: auditclient.NewestFirst}, "order"},
-		{nprinting.ListOptions{Order: auditclient.OldestFirst}, "order"},
-	}
-	for _, tt := range tests {
-		c, mt := mocked(t)
-		_, err := c.ListPage(context.Background(), &tt.opts)
-		var oe *auditclient.OptionError
-		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Vendor != nprinting.Name || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
-			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
-		}
-		if err := tt.opts.Validate(); !errors.As(err, &oe) || oe.Option != tt.option {
-			t.Errorf("Validate(%+v) = %v", tt.opts, err)
-		}
-		it := c.Events(context.Background(), &tt.opts, nil)
-		if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != tt.option {
-			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
-		}
-		yielded := 0
-		for _, err := range c.Pages(context.Background(), &tt.opts).All() {
-			yielded++
-			if !errors.As(err, &oe) || oe.Option != tt.option {
-				t.Errorf("Pages(%+v): %v", tt.opts, err)
-			}
-		}
-		if yielded != 1 {
-			t.Errorf("Pages(%+v) yielded %d times, want its error once", tt.opts, yielded)
-		}
-		if n := mt.GetTotalCallCount(); n != 0 {
-			t.Errorf("%+v: %d requests sent", tt.opts, n)
-		}
+	bad := func(o nprinting.ListOptions, option string) walktest.BadOption[nprinting.ListOptions] {
+		return walktest.BadOption[nprinting.ListOptions]{Opts: o, Option: option}
 	}
 	c, mt := mocked(t)
-	it := c.Events(context.Background(), &nprinting.ListOptions{Offset: 10}, nil)
-	var oe *auditclient.OptionError
-	if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != "offset" {
-		t.Errorf("Events with an offset: %v", it.Err())
-	}
-	if mt.GetTotalCallCount() != 0 {
-		t.Error("request sent")
-	}
+	walktest.RefusesBadOptions(t, walktest.Surface[nprinting.ListOptions, nprinting.AuditEvent]{Vendor: nprinting.Name, Validate: (*nprinting.ListOptions).Validate, Events: c.Events,
+		ListPage: func(ctx context.Context, o *nprinting.ListOptions) error { _, err := c.ListPage(ctx, o); return err },
+		Pages: func(ctx context.Context, o *nprinting.ListOptions) iter.Seq2[nprinting.AuditEvent, error] {
+			return c.Pages(ctx, o).All()
+		}},
+		mt.GetTotalCallCount,
+		bad(nprinting.ListOptions{PageSize: -1}, "limit"), bad(nprinting.ListOptions{PageSize: nprinting.MaxLimit + 1}, "limit"),
+		bad(nprinting.ListOptions{Offset: -5}, "offset"), bad(nprinting.ListOptions{AppID: "sales-app"}, "appId"),
+		bad(nprinting.ListOptions{UserID: "CORP\\jsmith"}, "userId"), bad(nprinting.ListOptions{TargetID: "91c2d3e4f5a64b7c8d9e0f1a2b3c4d5e"}, "targetId"),
+		bad(nprinting.ListOptions{Target: " Task"}, "target"), bad(nprinting.ListOptions{DataType: "Publish\nTask"}, "dataType"),
+		bad(nprinting.ListOptions{Since: time.Date(2024, 2, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}, "start"),
+		bad(nprinting.ListOptions{Until: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "end"),
+		bad(nprinting.ListOptions{Order: auditclient.NewestFirst}, "order"), bad(nprinting.ListOptions{Order: auditclient.OldestFirst}, "order"),
+		walktest.BadOption[nprinting.ListOptions]{Opts: nprinting.ListOptions{Offset: 10}, Option: "offset", Only: "Events"},
+	)
 }
 
+// The server (or WithBaseURL, which stands in for it: a fake, a proxy) and
+// the token are required, and the server is an https URL (or http to
+// loopback, or WithInsecureHTTP); errors never show the token, nor does
+// the client's formatting.
 func TestNewClientRejectsMissingSettings(t *testing.T) {
-	tests := []struct {
-		name         string
-		new          func() (*nprinting.Client, error)
-		option, env  string
-		wantInReason string
-	}{
-		{"empty token", func() (*nprinting.Client, error) { return nprinting.NewClient(testServer, "") }, "token", "NPRINTING_TOKEN", "JWT"},
-		{"blank bearer token", func() (*nprinting.Client, error) { return nprinting.NewClient(testServer, "Bearer  ") }, "token", "NPRINTING_TOKEN", "JWT"},
-		{"empty server", func() (*nprinting.Client, error) { return nprinting.NewClient("", testToken) }, "server", "NPRINTING_SERVER", "required"},
-		{"blank server", func() (*nprinting.Client, error) { return nprinting.NewClient("  ", testToken) }, "server", "NPRINTING_SERVER", "required"},
-		{"bad scheme", func() (*nprinting.Client, error) {
+	bad := func(name, option, env, value, reason string, new func() (*nprinting.Client, error)) walktest.BadConfig {
+		return walktest.BadConfig{Name: name, Option: option, Env: env, Value: value, Reason: reason, New: func() error {
+			c, err := new()
+			if c != nil {
+				return fmt.Errorf("a client: %v", c)
+			}
+			return err
+		}}
+	}
+	walktest.RefusesBadConfig(t, nprinting.Name, []string{testToken},
+		bad("empty token", "token", "NPRINTING_TOKEN", "", "JWT", func() (*nprinting.Client, error) { return nprinting.NewClient(testServer, "") }),
+		bad("blank bearer token", "token", "NPRINTING_TOKEN", "", "JWT", func() (*nprinting.Client, error) { return nprinting.NewClient(testServer, "Bearer  ") }),
+		bad("empty server", "server", "NPRINTING_SERVER", "", "required", func() (*nprinting.Client, error) { return nprinting.NewClient("", testToken) }),
+		bad("blank server", "server", "NPRINTING_SERVER", "", "required", func() (*nprinting.Client, error) { return nprinting.NewClient("  ", testToken) }),
+		bad("bad scheme", "server", "NPRINTING_SERVER", `"ftp://nprinting.example.com"`, "scheme", func() (*nprinting.Client, error) {
 			return nprinting.NewClient("ftp://nprinting.example.com", testToken)
-		}, "server", "NPRINTING_SERVER", "scheme"},
-		{"plain http to another host", func() (*nprinting.Client, error) { return nprinting.NewClient("http://10.0.0.9:4993", testToken) }, "server", "NPRINTING_SERVER", "WithInsecureHTTP"},
-		{"nil NTLM hook", func() (*nprinting.Client, error) { return nprinting.NewNTLMClient(testServer, nil) }, "ntlm", "", "NTLM"},
-		{"NTLM without a server", func() (*nprinting.Client, error) {
+		}),
+		bad("plain http to another host", "server", "NPRINTING_SERVER", `"http://10.0.0.9:4993"`, "WithInsecureHTTP", func() (*nprinting.Client, error) { return nprinting.NewClient("http://10.0.0.9:4993", testToken) }),
+		bad("nil NTLM hook", "ntlm", "", "", "NTLM", func() (*nprinting.Client, error) { return nprinting.NewNTLMClient(testServer, nil) }),
+		bad("NTLM without a server", "server", "NPRINTING_SERVER", "", "required", func() (*nprinting.Client, error) {
 			return nprinting.NewNTLMClient("", func(next http.RoundTripper) http.RoundTripper { return next })
-		}, "server", "NPRINTING_SERVER", "required"},
-	}
-	for _, tt := range tests {
-		c, err := tt.new()
-		var ce *auditclient.ConfigError
-		if c != nil || !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) {
-			t.Errorf("%s: %v, %v; want an *auditclient.ConfigError", tt.name, c, err)
-			continue
-		}
-		if ce.Vendor != nprinting.Name || ce.Option != tt.option || ce.Env != tt.env || !strings.Contains(ce.Reason, tt.wantInReason) {
-			t.Errorf("%s: %+v; want option %q, env %q, a reason with %q", tt.name, *ce, tt.option, tt.env, tt.wantInReason)
-		}
-		if strings.Contains(err.Error(), testToken) {
-			t.Errorf("%s: the error shows the token: %v", tt.name, err)
-		}
-	}
-	// A WithBaseURL of the wrong form is named as the option it is.
-	_, err := nprinting.NewClient(testServer, testToken, auditclient.WithBaseURL("ftp://nprinting.example.com"))
-	var ce *auditclient.ConfigError
-	if !errors.As(err, &ce) || !strings.HasPrefix(ce.Option, "BaseURL") {
-		t.Errorf("bad WithBaseURL: %v", err)
-	}
-	// WithBaseURL stands in for the server (a fake, a proxy).
+		}),
+		bad("a WithBaseURL of the wrong form", "BaseURL (WithBaseURL)", "", `"ftp://nprinting.example.com"`, "", func() (*nprinting.Client, error) {
+			return nprinting.NewClient(testServer, testToken, auditclient.WithBaseURL("ftp://nprinting.example.com"))
+		}),
+	)
 	c, err := nprinting.NewClient("", testToken, auditclient.WithBaseURL("http://127.0.0.1:1"))
 	if err != nil || c.HTTP().BaseURL().String() != "http://127.0.0.1:1" {
 		t.Errorf("WithBaseURL without a server: %v %v", c, err)
 	}
+	c, _ = mocked(t)
+	for _, s := range []string{c.String(), walktest.FmtAll(c), walktest.FmtAll(c.HTTP())} {
+		if strings.Contains(s, testToken) || !strings.Contains(s, "nprinting") {
+			t.Errorf("client formatting: %s", s)
+		}
+	}
 }
 
+// The server may be a host, a host and port, or a URL, with or without
+// the API's path; requests go under a base path.
 func TestServerForms(t *testing.T) {
 	for in, want := range map[string]string{
 		"nprinting.example.com":                      "https://nprinting.example.com:4993",
@@ -391,76 +268,11 @@ func TestServerForms(t *testing.T) {
 		" http://10.0.0.5:4993 ":                     "http://10.0.0.5:4993",
 	} {
 		// Plain http to a host that is not loopback needs the opt-in.
-		c, err := nprinting.NewClient(in, testToken, auditclient.WithInsecureHTTP())
-		if err != nil {
-			t.Errorf("%q: %v", in, err)
-			continue
-		}
-		if got := c.HTTP().BaseURL().String(); got != want {
-			t.Errorf("%q: base %q, want %q", in, got, want)
+		if c, err := nprinting.NewClient(in, testToken, auditclient.WithInsecureHTTP()); err != nil || c.HTTP().BaseURL().String() != want {
+			t.Errorf("%q: %v %v, want base %q", in, c, err, want)
 		}
 	}
-	// Requests go under the base path.
 	c, mt := mocked(t, auditclient.WithBaseURL("https://gateway.example.com/nprinting"))
 	mt.RegisterResponder("GET", "https://gateway.example.com/nprinting/api/v1/audit/events", httpmock.NewStringResponder(200, emptyPage))
-	if _, err := c.ListPage(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestClientStringHidesToken(t *testing.T) {
-	c, _ := mocked(t)
-	for _, s := range []string{c.String(), walktest.FmtAll(c), walktest.FmtAll(c.HTTP())} {
-		if strings.Contains(s, testToken) || !strings.Contains(s, "nprinting") {
-			t.Errorf("client formatting: %s", s)
-		}
-	}
-}
-
-// A bearer token given with its "Bearer " prefix is sent once, not twice.
-func TestBearerPrefixAccepted(t *testing.T) {
-	mt := httpmock.NewMockTransport()
-	c, err := nprinting.NewClient(testServer, "Bearer "+testToken, auditclient.WithHTTPClient(&http.Client{Transport: mt}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var auth string
-	mt.RegisterResponder("GET", eventsURL, func(r *http.Request) (*http.Response, error) {
-		auth = r.Header.Get("Authorization")
-		return httpmock.NewStringResponse(200, emptyPage), nil
-	})
-	if _, err := c.ListPage(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
-	if auth != "Bearer "+testToken {
-		t.Errorf("Authorization %q", auth)
-	}
-}
-
-// The fake answers the queries built from options exactly as documented:
-// every example request of audittest is what ListOptions produce.
-func TestDocumentRequestsFromOptions(t *testing.T) {
-	opts := map[string]*nprinting.ListOptions{
-		"list":    {Offset: 6, PageSize: 1},
-		"fixture": {PageSize: 50},
-	}
-	for name, request := range audittest.NPrintingDocExampleRequests() {
-		c, mt := mocked(t)
-		var got url.Values
-		mt.RegisterResponder("GET", eventsURL, func(r *http.Request) (*http.Response, error) {
-			got = r.URL.Query()
-			return httpmock.NewBytesResponse(200, docExample(t, name)), nil
-		})
-		if _, err := c.ListPage(context.Background(), opts[name]); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		u, _ := url.Parse(testServer + request)
-		want := u.Query()
-		if name == "fixture" {
-			want.Del("offset") // offset=0 is the default and not sent
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: query %v, want %v", name, got, want)
-		}
-	}
+	walktest.Must(c.ListPage(context.Background(), nil))(t)
 }

@@ -2,11 +2,9 @@ package nprinting_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -19,191 +17,91 @@ import (
 )
 
 func TestVendorIsRegistered(t *testing.T) {
-	v, ok := vendors.Lookup("nprinting")
-	if !ok || v != nprinting.Vendor || v.Name != nprinting.Name {
-		t.Fatalf("Lookup(nprinting) = %v, %v", v, ok)
-	}
-	type setting struct {
-		Name, Flag, Env          string
-		Secret, Required, SetsBU bool
-	}
-	var got []setting
-	for _, s := range v.Settings {
-		if s.Help == "" {
-			t.Errorf("setting %s has no help", s.Name)
-		}
-		got = append(got, setting{s.Name, s.Flag, s.Env, s.Secret, s.Required, s.BaseURL})
-	}
-	want := []setting{
-		{"server", "server", "NPRINTING_SERVER", false, true, true},
-		{"token", "", "NPRINTING_TOKEN", true, true, false},
-		{"ca_file", "ca-file", "NPRINTING_CA_FILE", false, false, false},
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("settings %+v, want %+v", got, want)
-	}
-	var filters []string
-	for _, f := range v.Filters {
-		filters = append(filters, f.Name)
-		if f.Allowed == "" || f.Help == "" || f.Values != nil || f.Repeatable {
-			t.Errorf("filter %+v", f)
-		}
-	}
-	if want := []string{"appId", "userId", "targetId", "target", "dataType"}; !reflect.DeepEqual(filters, want) {
-		t.Errorf("filters %v, want %v", filters, want)
-	}
-	if v.Endpoint != "GET /api/v1/audit/events" || v.DefaultBaseURL != "" || v.Natural != auditclient.NaturalOrder || len(v.Orders) != 0 || v.OrderNote == "" {
-		t.Errorf("vendor %+v", v)
-	}
+	walktest.Registered(t, walktest.Registration{Vendor: nprinting.Vendor, Name: nprinting.Name, Endpoint: "GET /api/v1/audit/events",
+		Natural: auditclient.NaturalOrder, Filters: []string{"appId", "userId", "targetId", "target", "dataType"},
+		Settings: []vendors.Setting{
+			{Name: "server", Flag: "server", Env: "NPRINTING_SERVER", Required: true, BaseURL: true},
+			{Name: "token", Env: "NPRINTING_TOKEN", Secret: true, Required: true},
+			{Name: "ca_file", Flag: "ca-file", Env: "NPRINTING_CA_FILE"},
+		}})
 }
 
-// A walk opened by name reads the demo's whole data set, with the settings
-// the demo gives or with the base URL standing in for the server, and the
-// filters sent as the API spells them.
-func TestVendorOpenWalksTheDemo(t *testing.T) {
-	d, err := audittest.StartDemo("nprinting", audittest.DemoConfig{Events: 300, Faults: walktest.FaultMix(3)})
-	if err != nil {
-		t.Fatal(err)
-	}
+// A walk opened by name reads the demo's whole data set (under faults) with
+// the base URL standing in for the server, and sends the filters as the
+// API spells them, with the end of the walk pinned. (The demo's own
+// settings, windows, and Open sending nothing are the conformance suite's.)
+func TestVendorOpenWalks(t *testing.T) {
+	d := walktest.Must(audittest.StartDemo("nprinting", audittest.DemoConfig{Events: 300, Faults: walktest.FaultMix(3)}))(t)
 	defer d.Close()
-	for name, cfg := range map[string]vendors.Config{
-		"settings": {Settings: d.Settings},
-		"base URL": {Settings: map[string]string{"token": d.Settings["token"]}, BaseURL: d.BaseURL},
-		"window":   {Settings: d.Settings, Since: time.Now().Add(-24 * time.Hour), Until: time.Now().Add(time.Hour)},
-	} {
-		t.Run(name, func(t *testing.T) {
-			cfg.PageSize = 40
-			cfg.Options = walktest.FastOptions("")
-			before := d.Stats().Requests
-			src, err := vendors.Open(context.Background(), "nprinting", cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer src.Events.Close()
-			if n := d.Stats().Requests - before; n != 0 {
-				t.Fatalf("Open sent %d requests", n)
-			}
-			got := walktest.Collect(t, src.Events, -1)
-			if err := src.Events.Err(); err != nil || len(got) != d.Records {
-				t.Fatalf("%d events of %d: %v", len(got), d.Records, err)
-			}
-			if src.Client == nil || src.Client.Stats().Requests == 0 {
-				t.Errorf("Source.Client is not the walk's client: %+v", src.Client)
-			}
-			walktest.NoSecrets(t, d.Secrets, map[string]string{"events": strings.Join(got, "\n")})
-		})
+	src := walktest.Must(vendors.Open(context.Background(), "nprinting", vendors.Config{
+		Settings: map[string]string{"token": d.Settings["token"]}, BaseURL: d.BaseURL, PageSize: 40, Options: walktest.FastOptions("")}))(t)
+	if got := walktest.All(t, src.Events, nil); len(got) != d.Records || src.Client.Stats().Requests == 0 {
+		t.Errorf("%d events of %d; Source.Client %+v", len(got), d.Records, src.Client.Stats())
 	}
+	src.Events.Close()
 
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(200, 4, time.Now().Add(-time.Minute))})
-	src, err := vendors.Open(context.Background(), "nprinting", vendors.Config{
+	src = walktest.Must(vendors.Open(context.Background(), "nprinting", vendors.Config{
 		Settings: map[string]string{"server": fake.URL(), "token": fake.Token()},
 		Filters:  []vendors.Param{{Name: "target", Value: "User"}, {Name: "appId", Value: "6F0E5C1A-8A9B-4C7D-9E21-0A1B2C3D4E5F"}},
-		PageSize: 25,
-		Options:  walktest.FastOptions(""),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	walktest.Collect(t, src.Events, -1)
-	if err := src.Events.Err(); err != nil {
-		t.Fatal(err)
-	}
-	reqs := fake.Requests()
-	if len(reqs) == 0 {
-		t.Fatal("no request")
-	}
-	if q := reqs[0].Query; q.Get("target") != "User" || q.Get("appId") != "6F0E5C1A-8A9B-4C7D-9E21-0A1B2C3D4E5F" || q.Get("limit") != "25" || q.Get("end") == "" {
-		t.Errorf("query %v", q)
+		PageSize: 25, Options: walktest.FastOptions(""),
+	}))(t)
+	walktest.All(t, src.Events, nil)
+	if reqs := fake.Requests(); len(reqs) == 0 || reqs[0].Query.Get("target") != "User" || reqs[0].Query.Get("appId") != "6F0E5C1A-8A9B-4C7D-9E21-0A1B2C3D4E5F" ||
+		reqs[0].Query.Get("limit") != "25" || reqs[0].Query.Get("end") == "" {
+		t.Errorf("requests %v", reqs)
 	}
 }
 
 // Bad settings are an *auditclient.ConfigError and bad filters, page sizes
-// and orders an *auditclient.OptionError, from Open, before any request.
+// and orders an *auditclient.OptionError, from Open, before any request;
+// the vendor's own Open refuses them alone too (it does not count on the
+// registry's checks), but for what only the registry checks.
 func TestVendorOpenRefusesBeforeSending(t *testing.T) {
 	fake := audittest.StartNPrinting(t, audittest.NPrintingOptions{Events: audittest.GenerateNPrintingEvents(5, 1, time.Now())})
 	dir := t.TempDir()
-	keyFile := filepath.Join(dir, "key.pem")
-	if err := os.WriteFile(keyFile, []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	keyFile, caFile := filepath.Join(dir, "key.pem"), filepath.Join(dir, "ca.pem")
 	_, caPEM := tlsServer(t)
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, caPEM, 0o600); err != nil {
-		t.Fatal(err)
+	if os.WriteFile(keyFile, []byte("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"), 0o600) != nil || os.WriteFile(caFile, caPEM, 0o600) != nil {
+		t.Fatal("cannot write the PEM files")
 	}
-	ok := map[string]string{"server": fake.URL(), "token": fake.Token()}
-	with := func(k, v string) map[string]string {
+	with := func(kv ...string) map[string]string {
 		m := map[string]string{"server": fake.URL(), "token": fake.Token()}
-		m[k] = v
+		for i := 0; i < len(kv); i += 2 {
+			if m[kv[i]] = kv[i+1]; kv[i+1] == "" {
+				delete(m, kv[i])
+			}
+		}
 		return m
 	}
-	roundTripper := roundTripFunc(http.DefaultTransport.RoundTrip)
-	tests := []struct {
-		name   string
-		cfg    vendors.Config
-		config bool   // a ConfigError, else an OptionError
-		option string // its Option from vendors.Open
-		own    string // its Option from Vendor.Open alone; "-" when only the registry checks it
-		env    string // a ConfigError's Env
-	}{
-		{"no token", vendors.Config{Settings: map[string]string{"server": fake.URL()}}, true, "setting token", "token", "NPRINTING_TOKEN"},
-		{"no server", vendors.Config{Settings: map[string]string{"token": fake.Token()}}, true, "setting server", "server", "NPRINTING_SERVER"},
-		{"bad server", vendors.Config{Settings: with("server", "ftp://nprinting.example.com")}, true, "server", "server", "NPRINTING_SERVER"},
-		{"unknown setting", vendors.Config{Settings: with("password", "x")}, true, "setting password", "-", ""},
-		{"missing CA file", vendors.Config{Settings: with("ca_file", filepath.Join(dir, "none.pem"))}, true, "ca_file", "ca_file", "NPRINTING_CA_FILE"},
-		{"CA file without a certificate", vendors.Config{Settings: with("ca_file", keyFile)}, true, "ca_file", "ca_file", "NPRINTING_CA_FILE"},
-		{"CA file and a transport it cannot set", vendors.Config{Settings: with("ca_file", caFile),
-			Options: []auditclient.Option{auditclient.WithHTTPClient(&http.Client{Transport: roundTripper})}}, true, "ca_file", "ca_file", "NPRINTING_CA_FILE"},
-		{"bad appId", vendors.Config{Settings: ok, Filters: []vendors.Param{{Name: "appId", Value: "sales"}}}, false, "appId", "appId", ""},
-		{"bad targetId", vendors.Config{Settings: ok, Filters: []vendors.Param{{Name: "targetId", Value: "42"}}}, false, "targetId", "targetId", ""},
-		{"bad target", vendors.Config{Settings: ok, Filters: []vendors.Param{{Name: "target", Value: " User"}}}, false, "target", "target", ""},
-		{"unknown filter", vendors.Config{Settings: ok, Filters: []vendors.Param{{Name: "action", Value: "Login"}}}, false, "action", "-", ""},
-		{"filter twice", vendors.Config{Settings: ok, Filters: []vendors.Param{{Name: "target", Value: "User"}, {Name: "target", Value: "Task"}}}, false, "target", "-", ""},
-		{"page size", vendors.Config{Settings: ok, PageSize: nprinting.MaxLimit + 1}, false, "limit", "limit", ""},
-		{"window", vendors.Config{Settings: ok, Since: time.Now(), Until: time.Now().Add(-time.Hour)}, false, "start", "start", ""},
-		{"newest first", vendors.Config{Settings: ok, Order: auditclient.NewestFirst}, false, "order", "order", ""},
-		{"oldest first", vendors.Config{Settings: ok, Order: auditclient.OldestFirst}, false, "order", "order", ""},
+	setting := func(name string, cfg vendors.Config, option, own, env string) walktest.Refusal {
+		return walktest.Refusal{Name: name, Cfg: cfg, Config: true, Option: option, Own: own, Env: env}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			// Through the registry, and through the vendor's own Open
-			// alone, which must not count on the registry's checks.
-			for _, open := range []struct {
-				by, option string
-				call       func() (*vendors.Source, error)
-			}{
-				{"vendors.Open", tt.option, func() (*vendors.Source, error) { return vendors.Open(context.Background(), "nprinting", tt.cfg) }},
-				{"Vendor.Open", tt.own, func() (*vendors.Source, error) { return nprinting.Vendor.Open(context.Background(), tt.cfg) }},
-			} {
-				src, err := open.call()
-				if open.option == "-" {
-					if err != nil {
-						t.Errorf("%s: %v", open.by, err)
-					} else {
-						src.Events.Close()
-					}
-					continue
-				}
-				if src != nil {
-					t.Fatalf("%s: a source: %+v", open.by, src)
-				}
-				var ce *auditclient.ConfigError
-				var oe *auditclient.OptionError
-				switch {
-				case tt.config && (!errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || ce.Option != open.option || ce.Env != tt.env):
-					t.Errorf("%s: err = %v; want a ConfigError of %s (%s)", open.by, err, open.option, tt.env)
-				case !tt.config && (!errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Option != open.option || oe.Vendor != nprinting.Name):
-					t.Errorf("%s: err = %v; want an OptionError of %s", open.by, err, open.option)
-				}
-				if err != nil && strings.Contains(err.Error(), fake.Token()) {
-					t.Errorf("%s: the error shows the token: %v", open.by, err)
-				}
-			}
-		})
+	option := func(name string, cfg vendors.Config, option, own string) walktest.Refusal {
+		cfg.Settings = with()
+		return walktest.Refusal{Name: name, Cfg: cfg, Option: option, Own: own}
 	}
-	if n := len(fake.Requests()); n != 0 {
-		t.Errorf("%d requests sent", n)
-	}
+	filter := func(name, value string) []vendors.Param { return []vendors.Param{{Name: name, Value: value}} }
+	walktest.OpenRefused(t, nprinting.Vendor, []string{fake.Token()}, func() int { return len(fake.Requests()) },
+		setting("no token", vendors.Config{Settings: with("token", "")}, "setting token", "token", "NPRINTING_TOKEN"),
+		setting("no server", vendors.Config{Settings: with("server", "")}, "setting server", "server", "NPRINTING_SERVER"),
+		setting("bad server", vendors.Config{Settings: with("server", "ftp://nprinting.example.com")}, "server", "server", "NPRINTING_SERVER"),
+		setting("unknown setting", vendors.Config{Settings: with("password", "x")}, "setting password", "-", ""),
+		setting("missing CA file", vendors.Config{Settings: with("ca_file", filepath.Join(dir, "none.pem"))}, "ca_file", "ca_file", "NPRINTING_CA_FILE"),
+		setting("CA file without a certificate", vendors.Config{Settings: with("ca_file", keyFile)}, "ca_file", "ca_file", "NPRINTING_CA_FILE"),
+		setting("CA file and a transport it cannot set", vendors.Config{Settings: with("ca_file", caFile),
+			Options: []auditclient.Option{auditclient.WithHTTPClient(&http.Client{Transport: walktest.RoundTrip(http.DefaultTransport.RoundTrip)})}},
+			"ca_file", "ca_file", "NPRINTING_CA_FILE"),
+		option("bad appId", vendors.Config{Filters: filter("appId", "sales")}, "appId", "appId"),
+		option("bad targetId", vendors.Config{Filters: filter("targetId", "42")}, "targetId", "targetId"),
+		option("bad target", vendors.Config{Filters: filter("target", " User")}, "target", "target"),
+		option("unknown filter", vendors.Config{Filters: filter("action", "Login")}, "action", "-"),
+		option("filter twice", vendors.Config{Filters: append(filter("target", "User"), filter("target", "Task")...)}, "target", "-"),
+		option("page size", vendors.Config{PageSize: nprinting.MaxLimit + 1}, "limit", "limit"),
+		option("window", vendors.Config{Since: time.Now(), Until: time.Now().Add(-time.Hour)}, "start", "start"),
+		option("newest first", vendors.Config{Order: auditclient.NewestFirst}, "order", "order"),
+		option("oldest first", vendors.Config{Order: auditclient.OldestFirst}, "order", "order"),
+	)
 }
 
 // ca_file makes the walk trust exactly that certificate; without it the
@@ -219,19 +117,11 @@ func TestVendorOpenCAFile(t *testing.T) {
 		Until:    time.Date(2024, 3, 6, 0, 0, 0, 0, time.UTC),
 		Options:  []auditclient.Option{noRetry()},
 	}
-	src, err := vendors.Open(context.Background(), "nprinting", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := walktest.Collect(t, src.Events, -1); len(got) != 2 || src.Events.Err() != nil {
-		t.Errorf("with ca_file: %d events, %v", len(got), src.Events.Err())
+	if got := walktest.All(t, walktest.Must(vendors.Open(context.Background(), "nprinting", cfg))(t).Events, nil); len(got) != 2 {
+		t.Errorf("with ca_file: %d events", len(got))
 	}
 	delete(cfg.Settings, "ca_file")
-	src, err = vendors.Open(context.Background(), "nprinting", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if src.Events.Next() || src.Events.Err() == nil || !strings.Contains(src.Events.Err().Error(), "certificate") {
+	if src := walktest.Must(vendors.Open(context.Background(), "nprinting", cfg))(t); src.Events.Next() || src.Events.Err() == nil || !strings.Contains(src.Events.Err().Error(), "certificate") {
 		t.Errorf("without ca_file: %v", src.Events.Err())
 	}
 }
