@@ -192,11 +192,7 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error)
 //
 // Unlike Events, a zero Until means the time Pages is called.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditEvent] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	err := o.Validate()
+	o, err := auditclient.Validated(opts)
 	return c.dayPager(ctx, o.window(time.Now().UTC()), o.limit(), o.concurrency(), "", err)
 }
 
@@ -216,11 +212,8 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 // next walk start at the time of the newest event yielded (incremental
 // sync). A checkpoint of another vendor or organization is refused.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return auditclient.Emptied(err)
 	}
 	if o.Cursor != "" {
@@ -260,12 +253,9 @@ func (c *Client) fetchDay(ctx context.Context, d time.Time, cursor string, limit
 		q.Set("cursor", cursor)
 	}
 	var list eventList
-	resp, err := c.api.Get(ctx, c.path, q, &list)
+	u, err = c.api.Fetch(ctx, &auditclient.Request{URL: c.path, Query: q}, &list)
 	if err != nil {
 		return nil, "", err
-	}
-	if resp != nil {
-		u = resp.URL
 	}
 	return list, u, nil
 }

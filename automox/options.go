@@ -1,11 +1,8 @@
 package automox
 
 import (
-	"fmt"
 	"net/url"
 	"time"
-
-	"github.com/google/go-querystring/query"
 
 	"github.com/auditkit/auditkit/auditclient"
 )
@@ -86,14 +83,14 @@ func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.PageSize != 0 && (o.PageSize < 1 || o.PageSize > MaxLimit) {
-		return optionError("limit", fmt.Sprint(o.PageSize), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize))
+	if err := auditclient.CheckCount(Name, "limit", o.PageSize, MaxLimit, DefaultPageSize); err != nil {
+		return err
 	}
 	if o.Order != auditclient.NaturalOrder && o.Order != auditclient.OldestFirst {
 		return optionError("order", o.Order.String(), OrderNote)
 	}
-	if o.Concurrency < 0 || o.Concurrency > MaxConcurrency {
-		return optionError("concurrency", fmt.Sprint(o.Concurrency), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxConcurrency, DefaultConcurrency))
+	if err := auditclient.CheckCount(Name, "concurrency", o.Concurrency, MaxConcurrency, DefaultConcurrency); err != nil {
+		return err
 	}
 	for _, t := range []struct {
 		name string
@@ -120,11 +117,7 @@ func (o *ListOptions) values() (url.Values, error) {
 	if o == nil {
 		return url.Values{}, nil
 	}
-	v, err := query.Values(o)
-	if err != nil {
-		return nil, fmt.Errorf("automox: encoding options: %w", err)
-	}
-	return v, nil
+	return auditclient.EncodeOptions(Name, o)
 }
 
 // window returns the window of a walk with these options, the day to

@@ -2,18 +2,14 @@ package automox
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	"github.com/auditkit/auditkit/internal/jsonshape"
 )
 
 // AuditEvent is one event of the Audit Trail API, as Automox sends it: an
@@ -292,17 +288,11 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 			}
 		}
 		if !ok {
-			if e.Extra == nil {
-				e.Extra = make(map[string]json.RawMessage)
-			}
-			e.Extra[key] = json.RawMessage(val)
+			jsonshape.KeepExtra(&e.Extra, key, val)
 		}
 		return nil
 	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return &auditclient.PathError{Path: "$", Err: fmt.Errorf("automox: audit event is not a JSON object: %s", jsonscan.Clip(data))}
-	}
-	if err != nil {
+	if err := jsonshape.ObjectErr(err, "automox: audit event", data, 40); err != nil {
 		return err
 	}
 	e.ID = oid
@@ -311,9 +301,9 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 	}
 	if e.Time.IsZero() {
 		if raw, bad := e.Extra["time"]; bad {
-			return &auditclient.PathError{Path: "$.time", Err: fmt.Errorf("automox: audit event %s: field time: %s is not epoch milliseconds or seconds", e.ID, jsonscan.Clip(raw))}
+			return jsonshape.Errorf("$.time", "automox: audit event %s: field time: %s is not epoch milliseconds or seconds", e.ID, jsonscan.Clip(raw))
 		}
-		return &auditclient.PathError{Path: "$.time", Err: fmt.Errorf("automox: audit event %s has no time", e.ID)}
+		return jsonshape.Errorf("$.time", "automox: audit event %s has no time", e.ID)
 	}
 	e.uid = e.computeUID()
 	return nil
@@ -443,8 +433,7 @@ func (e *AuditEvent) computeUID() string {
 	} else {
 		buf = jsonscan.AppendCanonical(nil, v)
 	}
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:16])
+	return jsonshape.Digest(buf)
 }
 
 // cursor is the value that asks the API for the events after e: its ID,
@@ -497,8 +486,5 @@ func (e AuditEvent) MarshalJSON() ([]byte, error) {
 			m[k] = v
 		}
 	}
-	for k, v := range e.Extra {
-		m[k] = v
-	}
-	return json.Marshal(m)
+	return jsonshape.MarshalObject(m, e.Extra)
 }

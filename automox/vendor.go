@@ -48,14 +48,11 @@ func open(ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 		return nil, err
 	}
 	c, err := NewClient(cfg.Setting("api_key"), cfg.Setting("org_uuid"), cfg.ClientOptions()...)
-	if err != nil {
-		var ce *auditclient.ConfigError
-		if errors.As(err, &ce) && settingOf[ce.Option] != "" {
-			ce.Option = "setting " + settingOf[ce.Option]
-		}
-		return nil, err
+	var ce *auditclient.ConfigError
+	if errors.As(err, &ce) && settingOf[ce.Option] != "" {
+		ce.Option = "setting " + settingOf[ce.Option]
 	}
-	return &vendors.Source{Events: c.Events(ctx, opts, cfg.Resume), Client: c.HTTP()}, nil
+	return vendors.Walk(ctx, cfg, c, err, opts)
 }
 
 // listOptions returns the ListOptions of cfg, checked.

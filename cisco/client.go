@@ -65,18 +65,7 @@ func NewClient(clientID, apiKey string, opts ...auditclient.Option) (*Client, er
 	case apiKey == "":
 		return bad("apiKey", "CISCO_API_KEY", "empty; it is the API key (the HTTP Basic password)")
 	}
-	cfg := auditclient.Config{
-		Vendor:      Name,
-		BaseURL:     RegionNorthAmerica,
-		Auth:        auditclient.BasicAuth(clientID, apiKey),
-		RateLimit:   DefaultRateLimit,
-		Burst:       DefaultRateLimit,
-		ErrorParser: parseError,
-		Header:      http.Header{"Accept": {"application/json"}},
-	}
-	for _, o := range opts {
-		o(&cfg)
-	}
+	cfg := auditclient.VendorConfig(Name, RegionNorthAmerica, auditclient.BasicAuth(clientID, apiKey), DefaultRateLimit, parseError, opts...)
 	api, err := auditclient.New(cfg)
 	if err != nil {
 		return nil, err
@@ -152,11 +141,8 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 // page into the next are dropped. opts.Offset must be 0. Bad options end
 // the walk before any request, with an *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return auditclient.Emptied(err)
 	}
 	if o.Offset != 0 {
@@ -411,17 +397,13 @@ func (c *Client) fetch(ctx context.Context, link string) (*Page, error) {
 // fetchPage is fetch that also returns the URL that answered, redacted.
 func (c *Client) fetchPage(ctx context.Context, link string) (*Page, string, error) {
 	var p Page
-	resp, err := c.api.Get(ctx, link, nil, &p)
+	u, err := c.api.Fetch(ctx, &auditclient.Request{URL: link}, &p)
 	if err != nil {
 		return nil, "", err
 	}
 	var scratch []byte
 	for i := range p.Data {
 		p.Data[i].uid, scratch = p.Data[i].computeUID(scratch)
-	}
-	u := ""
-	if resp != nil {
-		u = resp.URL
 	}
 	return &p, u, nil
 }

@@ -1,14 +1,12 @@
 package cisco
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/auditkit/auditkit/auditclient"
-	"github.com/google/go-querystring/query"
 )
 
 // MaxPageSize is the largest page size (limit) this package sends. The
@@ -69,9 +67,10 @@ func (o *ListOptions) Validate() error {
 	bad := func(option, value, allowed string) error {
 		return &auditclient.OptionError{Vendor: Name, Option: option, Value: value, Allowed: allowed}
 	}
+	if err := auditclient.CheckCount(Name, "limit", o.PageSize, MaxPageSize, DefaultPageSize); err != nil {
+		return err
+	}
 	switch {
-	case o.PageSize < 0 || o.PageSize > MaxPageSize:
-		return bad("limit", strconv.Itoa(o.PageSize), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxPageSize, DefaultPageSize))
 	case o.Offset < 0:
 		return bad("offset", strconv.Itoa(o.Offset), "an integer of 0 or more")
 	case o.AuditLogID != "" && !idPattern.MatchString(o.AuditLogID):
@@ -100,11 +99,7 @@ func (o *ListOptions) values() (url.Values, error) {
 	c := *o
 	c.Since = utcSecond(c.Since)
 	c.Until = EndTimeFor(c.Until)
-	v, err := query.Values(c)
-	if err != nil {
-		return nil, fmt.Errorf("cisco: encoding options: %w", err)
-	}
-	return v, nil
+	return auditclient.EncodeOptions(Name, c)
 }
 
 // filters are the options that select records, without the time window and

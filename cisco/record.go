@@ -1,10 +1,7 @@
 package cisco
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"slices"
 	"time"
 
@@ -100,17 +97,11 @@ func (a *AuditLog) UnmarshalJSON(data []byte) error {
 				a.Message = p
 			}
 		default:
-			if a.Extra == nil {
-				a.Extra = make(map[string]json.RawMessage)
-			}
-			a.Extra[key] = json.RawMessage(val)
+			jsonshape.KeepExtra(&a.Extra, key, val)
 		}
 		return err
 	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return jsonshape.Errorf("$", "cisco: audit log record is not a JSON object: %s", jsonscan.Clip(data))
-	}
-	if err != nil {
+	if err := jsonshape.ObjectErr(err, "cisco: audit log record", data, 40); err != nil {
 		return err
 	}
 	if a.created == "" {
@@ -159,10 +150,7 @@ func (a AuditLog) MarshalJSON() ([]byte, error) {
 	if a.Message != nil {
 		m["message"] = *a.Message
 	}
-	for k, v := range a.Extra {
-		m[k] = v
-	}
-	return json.Marshal(m)
+	return jsonshape.MarshalObject(m, a.Extra)
 }
 
 // UID returns a stable id for the event, derived from its content. The API
@@ -227,6 +215,5 @@ func (a *AuditLog) computeUID(scratch []byte) (string, []byte) {
 		}
 		field(k, v)
 	}
-	sum := sha256.Sum256(buf)
-	return hex.EncodeToString(sum[:16]), buf
+	return jsonshape.Digest(buf), buf
 }

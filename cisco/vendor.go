@@ -64,8 +64,5 @@ func open(ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 		}
 	}
 	c, err := NewClient(cfg.Setting("client_id"), cfg.Setting("api_key"), clientOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return &vendors.Source{Events: c.Events(ctx, opts, cfg.Resume), Client: c.HTTP()}, nil
+	return vendors.Walk(ctx, cfg, c, err, opts)
 }

@@ -1,6 +1,7 @@
 package entrust
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -122,16 +123,7 @@ func NewClient(tenant, applicationID, sharedSecret string, opts ...auditclient.O
 	}
 	ta := &tokenAuth{creds: &credentials{appID: applicationID, secret: sharedSecret}, now: time.Now}
 	ta.inner = auditclient.RefreshingToken(auditclient.TokenSourceFunc(ta.token), "Authorization", "")
-	cfg := auditclient.Config{
-		Vendor:      Name,
-		BaseURL:     tenantURL(tenant),
-		Auth:        ta,
-		RateLimit:   DefaultRateLimit,
-		Burst:       DefaultRateLimit,
-		ErrorParser: parseError,
-		Header:      http.Header{"Accept": {"application/json"}},
-	}
-	auditclient.ApplyOptions(&cfg, opts...)
+	cfg := auditclient.VendorConfig(Name, tenantURL(tenant), ta, DefaultRateLimit, parseError, opts...)
 	cfg.BaseURL = originOf(cfg.BaseURL)
 	api, err := auditclient.New(cfg)
 	if err != nil {
@@ -296,12 +288,9 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error)
 // default order, no pinned window). With opts.Cursor the walk starts at
 // that page.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditEvent] {
-	if err := opts.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return c.pager(ctx, nil, "", err)
-	}
-	var o ListOptions
-	if opts != nil {
-		o = *opts
 	}
 	start := o.Cursor
 	o.Cursor = ""
@@ -319,19 +308,14 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 // pages by itself and resumes from checkpoints. Bad options end the walk
 // before any request, with an *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return auditclient.Emptied(err)
 	}
 	if o.Cursor != "" {
 		return auditclient.Emptied(optionError("cursor", clipValue(o.Cursor), "empty with Events, which pages by itself and resumes from checkpoints"))
 	}
-	if o.PageSize == 0 {
-		o.PageSize = DefaultPageSize
-	}
+	o.PageSize = cmp.Or(o.PageSize, DefaultPageSize)
 	if o.OrderBy == nil {
 		o.Order = o.Order.Resolve(auditclient.OldestFirst)
 	}
@@ -413,12 +397,9 @@ func guard() *stall.Guard[AuditEvent] {
 // Page.UnmarshalJSON.
 func (c *Client) fetch(ctx context.Context, path string, body searchParms) (p *Page, u string, err error) {
 	p = new(Page)
-	resp, err := c.api.Do(ctx, &auditclient.Request{Method: http.MethodPost, URL: path, Body: auditclient.JSONBody(body)}, p)
+	u, err = c.api.Fetch(ctx, &auditclient.Request{Method: http.MethodPost, URL: path, Body: auditclient.JSONBody(body)}, p)
 	if err != nil {
 		return nil, "", err
-	}
-	if resp != nil {
-		u = resp.URL
 	}
 	return p, u, nil
 }

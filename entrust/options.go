@@ -360,8 +360,8 @@ func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.PageSize != 0 && (o.PageSize < 1 || o.PageSize > MaxLimit) {
-		return optionError("limit", fmt.Sprint(o.PageSize), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize))
+	if err := auditclient.CheckCount(Name, "limit", o.PageSize, MaxLimit, DefaultPageSize); err != nil {
+		return err
 	}
 	switch {
 	case o.Order != auditclient.NaturalOrder && o.Order != auditclient.OldestFirst && o.Order != auditclient.NewestFirst:

@@ -1,11 +1,7 @@
 package entrust
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -78,6 +74,12 @@ var fieldNames = []string{"id", "eventTime", "eventCategory", "eventOutcome", "e
 	"message", "accountId", "subject", "subjectName", "sourceIp", "entityId", "entityName", "entityType",
 	"entityAction", "resourceId", "resourceName", "requiredPermission", "serviceProviderAdminRoleId",
 	"serviceProviderAdminRoleName", "auditDetails"}
+
+// eventTime is the one field the model marks required: UnmarshalJSON
+// refuses a record without it.
+var eventTime = jsonshape.RequiredTime{Path: "$.eventTime", Parse: parseISO,
+	Missing: "entrust: audit event %s has no eventTime",
+	Bad:     "entrust: audit event %s: eventTime %q is not an ISO-8601 time"}
 
 // stringField returns the address of the string field named key.
 func (e *AuditEvent) stringField(key string) *string { return e.fieldOf([]byte(key)) }
@@ -163,28 +165,15 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 				e.AuditDetails = json.RawMessage(val)
 			}
 		default:
-			if e.Extra == nil {
-				e.Extra = make(map[string]json.RawMessage)
-			}
-			e.Extra[key] = json.RawMessage(val)
+			jsonshape.KeepExtra(&e.Extra, key, val)
 		}
 		return nil
 	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return jsonshape.Errorf("$", "entrust: audit event is not a JSON object: %s", clip(data))
-	}
-	if err != nil {
+	if err := jsonshape.ObjectErr(err, "entrust: audit event", data, clipBytes); err != nil {
 		return err
 	}
-	if e.eventTime == "" {
-		return jsonshape.Errorf("$.eventTime", "entrust: audit event %s has no eventTime", e.ID)
-	}
-	t, err := parseISO(e.eventTime)
-	if err != nil {
-		return jsonshape.Errorf("$.eventTime", "entrust: audit event %s: eventTime %q is not an ISO-8601 time", e.ID, e.eventTime)
-	}
-	e.EventTime = t
-	return nil
+	e.EventTime, err = eventTime.Read(e.eventTime, e.ID)
+	return err
 }
 
 // MarshalJSON writes the record as it was received (Raw), or, for a record
@@ -212,10 +201,7 @@ func (e AuditEvent) MarshalJSON() ([]byte, error) {
 			}
 		}
 	}
-	for k, v := range e.Extra {
-		m[k] = v
-	}
-	return json.Marshal(m)
+	return jsonshape.MarshalObject(m, e.Extra)
 }
 
 // UID returns the event's id. A record without one (never seen, but the
@@ -225,17 +211,8 @@ func (e *AuditEvent) UID() string {
 	if e.ID != "" {
 		return e.ID
 	}
-	raw := e.Raw
-	if len(raw) == 0 {
-		raw, _ = e.MarshalJSON()
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		b.Reset()
-		b.Write(raw)
-	}
-	sum := sha256.Sum256(b.Bytes())
-	return "sha256:" + hex.EncodeToString(sum[:16])
+	raw, _ := e.MarshalJSON() // Raw, when the record was received
+	return jsonshape.DigestJSON(raw)
 }
 
 // originalTime is eventTime as sent, or EventTime in RFC 3339.
@@ -276,10 +253,7 @@ func (p *Paging) UnmarshalJSON(data []byte) error {
 		case "prevCursor":
 			p.PrevCursor, err = unquote(v)
 		default:
-			if p.Extra == nil {
-				p.Extra = map[string]json.RawMessage{}
-			}
-			p.Extra[k] = v
+			jsonshape.KeepExtra(&p.Extra, k, v)
 		}
 		if err != nil {
 			return fmt.Errorf("entrust: paging.%s: %w", k, err)
@@ -339,10 +313,7 @@ func (p *Page) UnmarshalJSON(b []byte) error {
 				case "prevCursor":
 					p.Paging.PrevCursor, err = jsonshape.OptString(v, "$.paging.prevCursor")
 				default:
-					if p.Paging.Extra == nil {
-						p.Paging.Extra = map[string]json.RawMessage{}
-					}
-					p.Paging.Extra[k] = json.RawMessage(v)
+					jsonshape.KeepExtra(&p.Paging.Extra, k, v)
 				}
 				return err
 			})
@@ -368,5 +339,8 @@ func unquote(raw []byte) (string, error) {
 	return jsonscan.Unquote(raw)
 }
 
-// clip returns raw for an error message, cut after 60 bytes.
-func clip(raw []byte) string { return jsonscan.ClipN(raw, 60) }
+// clipBytes is how much of a value an error message quotes.
+const clipBytes = 60
+
+// clip returns raw for an error message, cut after clipBytes.
+func clip(raw []byte) string { return jsonscan.ClipN(raw, clipBytes) }

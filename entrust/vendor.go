@@ -153,8 +153,5 @@ func open(ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 		return nil, err
 	}
 	c, err := NewClient(cfg.Server("tenant"), cfg.Setting("application_id"), cfg.Setting("shared_secret"), cfg.ClientOptions()...)
-	if err != nil {
-		return nil, err
-	}
-	return &vendors.Source{Events: c.Events(ctx, opts, cfg.Resume), Client: c.HTTP()}, nil
+	return vendors.Walk(ctx, cfg, c, err, opts)
 }

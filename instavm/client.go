@@ -1,6 +1,7 @@
 package instavm
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -104,16 +105,7 @@ func checkCredential(option, env, what, v string) error {
 }
 
 func newClient(auth auditclient.Auth, scheme string, opts []auditclient.Option) (*Client, error) {
-	cfg := auditclient.Config{
-		Vendor:      Name,
-		BaseURL:     DefaultBaseURL,
-		Auth:        auth,
-		RateLimit:   DefaultRateLimit,
-		Burst:       DefaultRateLimit,
-		ErrorParser: parseError,
-		Header:      http.Header{"Accept": {"application/json"}},
-	}
-	auditclient.ApplyOptions(&cfg, opts...)
+	cfg := auditclient.VendorConfig(Name, DefaultBaseURL, auth, DefaultRateLimit, parseError, opts...)
 	cfg.BaseURL = originOf(cfg.BaseURL)
 	api, err := auditclient.New(cfg)
 	if err != nil {
@@ -227,16 +219,11 @@ func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditcli
 // prepare copies the caller's options, checks them, fills in the default
 // page size and encodes the query without the cursor.
 func prepare(opts *ListOptions) (ListOptions, url.Values, error) {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return o, nil, err
 	}
-	if o.PageSize == 0 {
-		o.PageSize = DefaultPageSize
-	}
+	o.PageSize = cmp.Or(o.PageSize, DefaultPageSize)
 	cursor := o.Cursor
 	o.Cursor = ""
 	q, err := o.values()
@@ -346,12 +333,9 @@ func withCursor(q url.Values, cursor string) url.Values {
 // checked by Page.UnmarshalJSON, which requires the items array.
 func (c *Client) fetch(ctx context.Context, q url.Values) (p *Page, u string, err error) {
 	p = new(Page)
-	resp, err := c.api.Get(ctx, eventsPath, q, p)
+	u, err = c.api.Fetch(ctx, &auditclient.Request{URL: eventsPath, Query: q}, p)
 	if err != nil {
 		return nil, "", asValidationError(err)
-	}
-	if resp != nil {
-		u = resp.URL
 	}
 	return p, u, nil
 }

@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/auditkit/auditkit/auditclient"
-	"github.com/google/go-querystring/query"
 )
 
 // MaxLimit and MinLimit bound the page size the document allows
@@ -141,11 +140,7 @@ func (o *ListOptions) values() (url.Values, error) {
 	if o == nil {
 		return url.Values{}, nil
 	}
-	v, err := query.Values(o)
-	if err != nil {
-		return nil, fmt.Errorf("instavm: encoding options: %w", err)
-	}
-	return v, nil
+	return auditclient.EncodeOptions(Name, o)
 }
 
 // filters are the options that select events, without the time window and

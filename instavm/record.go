@@ -2,10 +2,7 @@ package instavm
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -173,35 +170,27 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		case "error_message":
 			e.ErrorMessage, err = d.optStr(val, 13)
 		default:
-			if e.Extra == nil {
-				e.Extra = make(map[string]json.RawMessage)
-			}
-			e.Extra[string(key)] = json.RawMessage(val)
+			jsonshape.KeepExtra(&e.Extra, string(key), val)
 		}
 		if err != nil {
 			return jsonshape.Errorf("$."+string(key), "instavm: audit event field %s: %w", key, err)
 		}
 		return nil
 	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return jsonshape.Errorf("$", "instavm: audit event is not a JSON object: %s", jsonscan.Clip(data))
-	}
-	if err != nil {
+	if err := jsonshape.ObjectErr(err, "instavm: audit event", data, 40); err != nil {
 		return err
 	}
 	if !seenID || e.ID == "" {
 		return jsonshape.Errorf("$.id", "instavm: audit event has no id: %s", jsonscan.Clip(data))
 	}
-	if e.created == "" {
-		return jsonshape.Errorf("$.created_at", "instavm: audit event %s has no created_at", e.ID)
-	}
-	t, err := parseTime(e.created)
-	if err != nil {
-		return jsonshape.Errorf("$.created_at", "instavm: audit event %s: field created_at: %q is not an ISO 8601 date-time", e.ID, e.created)
-	}
-	e.CreatedAt = t
-	return nil
+	e.CreatedAt, err = createdTime.Read(e.created, e.ID)
+	return err
 }
+
+// createdTime is the event's required created_at.
+var createdTime = jsonshape.RequiredTime{Path: "$.created_at", Parse: parseTime,
+	Missing: "instavm: audit event %s has no created_at",
+	Bad:     "instavm: audit event %s: field created_at: %q is not an ISO 8601 date-time"}
 
 // eventDecoder decodes the values of one event. text is raw as a string:
 // strings without escapes are substrings of it, so decoding them allocates
@@ -376,8 +365,7 @@ func (e *AuditEvent) UID() string {
 	if err != nil {
 		raw = []byte(e.EventType + e.createdAt())
 	}
-	sum := sha256.Sum256(raw)
-	return "sha256:" + hex.EncodeToString(sum[:16])
+	return "sha256:" + jsonshape.Digest(raw)
 }
 
 // Page is one response of GET /v1/audit/events (the document's

@@ -55,8 +55,5 @@ func open(ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 		return nil, err
 	}
 	c, err := NewClient(cfg.Setting("api_key"), cfg.ClientOptions()...)
-	if err != nil {
-		return nil, err
-	}
-	return &vendors.Source{Events: c.Events(ctx, opts, cfg.Resume), Client: c.HTTP()}, nil
+	return vendors.Walk(ctx, cfg, c, err, opts)
 }

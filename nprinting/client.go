@@ -146,16 +146,7 @@ func NewNTLMClient(server string, ntlm NTLM, opts ...auditclient.Option) (*Clien
 // after the caller's options.
 func newClient(server string, auth auditclient.Auth, adjust func(*auditclient.Config) error, opts []auditclient.Option) (*Client, error) {
 	server = normalizeServer(server)
-	cfg := auditclient.Config{
-		Vendor:      Name,
-		BaseURL:     server,
-		Auth:        auth,
-		RateLimit:   DefaultRateLimit,
-		Burst:       DefaultRateLimit,
-		ErrorParser: parseError,
-		Header:      http.Header{"Accept": {"application/json"}},
-	}
-	auditclient.ApplyOptions(&cfg, opts...)
+	cfg := auditclient.VendorConfig(Name, server, auth, DefaultRateLimit, parseError, opts...)
 	cfg.BaseURL = normalizeServer(cfg.BaseURL) // WithBaseURL's too: one meaning of the base URL
 	fromServer := cfg.BaseURL == server        // not replaced by WithBaseURL
 	if cfg.BaseURL == "" {
@@ -256,11 +247,8 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error)
 // Bad options end the walk before any request, with an
 // *auditclient.OptionError.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[AuditEvent] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return pagination.Offset(ctx, func(context.Context, int, int) ([]AuditEvent, int, error) { return nil, 0, err }, 1, pagination.Options{Prefetch: -1})
 	}
 	return c.pager(ctx, o, strconv.Itoa(o.Offset))
@@ -281,11 +269,8 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 // must be 0. Bad options end the walk before any request, with an
 // *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return auditclient.Emptied(err)
 	}
 	if o.Offset != 0 {
@@ -398,12 +383,9 @@ func (c *Client) fetch(ctx context.Context, opts *ListOptions) (p *Page, u strin
 		return nil, "", err
 	}
 	p = new(Page)
-	resp, err := c.api.Get(ctx, auditPath, v, p)
+	u, err = c.api.Fetch(ctx, &auditclient.Request{URL: auditPath, Query: v}, p)
 	if err != nil {
 		return nil, "", err
-	}
-	if resp != nil {
-		u = resp.URL
 	}
 	return p, u, nil
 }

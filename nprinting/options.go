@@ -1,14 +1,11 @@
 package nprinting
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/google/go-querystring/query"
 
 	"github.com/auditkit/auditkit/auditclient"
 )
@@ -90,8 +87,8 @@ func (o *ListOptions) Validate() error {
 	if o == nil {
 		return nil
 	}
-	if o.PageSize != 0 && (o.PageSize < 1 || o.PageSize > MaxLimit) {
-		return optionError("limit", strconv.Itoa(o.PageSize), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", MaxLimit, DefaultPageSize))
+	if err := auditclient.CheckCount(Name, "limit", o.PageSize, MaxLimit, DefaultPageSize); err != nil {
+		return err
 	}
 	if o.Offset < 0 {
 		return optionError("offset", strconv.Itoa(o.Offset), "an integer of 0 or more")
@@ -134,11 +131,7 @@ func (o *ListOptions) values() (url.Values, error) {
 	c := *o
 	c.Since = floorSecond(c.Since)
 	c.Until = ceilSecond(c.Until)
-	v, err := query.Values(c)
-	if err != nil {
-		return nil, fmt.Errorf("nprinting: encoding options: %w", err)
-	}
-	return v, nil
+	return auditclient.EncodeOptions(Name, c)
 }
 
 // filters are the options that select records, without the time window and

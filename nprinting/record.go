@@ -2,8 +2,6 @@ package nprinting
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -229,29 +227,21 @@ func (e *AuditEvent) UnmarshalJSON(data []byte) error {
 		case "dataType":
 			e.DataType = str(val)
 		default:
-			if e.Extra == nil {
-				e.Extra = make(map[string]json.RawMessage)
-			}
-			e.Extra[key] = json.RawMessage(val)
+			jsonshape.KeepExtra(&e.Extra, key, val)
 		}
 		return nil
 	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return jsonshape.Errorf("$", "nprinting: audit event is not a JSON object: %s", jsonscan.Clip(data))
-	}
-	if err != nil {
+	if err := jsonshape.ObjectErr(err, "nprinting: audit event", data, 40); err != nil {
 		return err
 	}
-	if e.eventTime == "" {
-		return jsonshape.Errorf("$.eventTime", "nprinting: audit event %q has no eventTime", e.ID)
-	}
-	t, err := parseTime(e.eventTime)
-	if err != nil {
-		return jsonshape.Errorf("$.eventTime", "nprinting: audit event %q: eventTime %q is not an ISO 8601 time", e.ID, e.eventTime)
-	}
-	e.EventTime = t
-	return nil
+	e.EventTime, err = eventTime.Read(e.eventTime, e.ID)
+	return err
 }
+
+// eventTime is the record's required eventTime.
+var eventTime = jsonshape.RequiredTime{Path: "$.eventTime", Parse: parseTime,
+	Missing: "nprinting: audit event %q has no eventTime",
+	Bad:     "nprinting: audit event %q: eventTime %q is not an ISO 8601 time"}
 
 // parseTime reads eventTime: RFC 3339 with any fraction and offset, as in
 // the document; a time without an offset is taken as UTC (the API's times
@@ -280,10 +270,7 @@ func (e AuditEvent) MarshalJSON() ([]byte, error) {
 		"source": e.Source, "userName": e.UserName, "userId": e.UserID, "target": e.Target,
 		"appId": e.AppID, "eventTime": e.originalTime(), "action": e.Action, "id": e.ID,
 	}
-	for k, v := range e.Extra {
-		m[k] = v
-	}
-	return json.Marshal(m)
+	return jsonshape.MarshalObject(m, e.Extra)
 }
 
 // originalTime is eventTime as sent, when the record was received.
@@ -305,17 +292,8 @@ func (e *AuditEvent) UID() string {
 		}
 		return strings.ToLower(e.ID)
 	}
-	raw := e.Raw
-	if len(raw) == 0 {
-		raw, _ = e.MarshalJSON()
-	}
-	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		b.Reset()
-		b.Write(raw)
-	}
-	sum := sha256.Sum256(b.Bytes())
-	return "sha256:" + hex.EncodeToString(sum[:16])
+	raw, _ := e.MarshalJSON() // Raw, when the record was received
+	return jsonshape.DigestJSON(raw)
 }
 
 // UnmarshalJSON decodes a response strictly: the body must be an object

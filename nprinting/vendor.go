@@ -68,10 +68,7 @@ func open(ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 		clientOpts = append(clientOpts, auditclient.WithHTTPClient(hc))
 	}
 	c, err := NewClient(cfg.Server("server"), cfg.Setting("token"), clientOpts...)
-	if err != nil {
-		return nil, err
-	}
-	return &vendors.Source{Events: c.Events(ctx, opts, cfg.Resume), Client: c.HTTP()}, nil
+	return vendors.Walk(ctx, cfg, c, err, opts)
 }
 
 // caClient returns the HTTP client of opts (a new one when they set none)

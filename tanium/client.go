@@ -59,16 +59,7 @@ func NewClient(server, token string, opts ...auditclient.Option) (*Client, error
 	if strings.TrimSpace(token) == "" {
 		return nil, &auditclient.ConfigError{Vendor: Name, Option: "token", Env: "TANIUM_API_TOKEN", Reason: "empty; give a Tanium API token"}
 	}
-	cfg := auditclient.Config{
-		Vendor:      Name,
-		BaseURL:     server,
-		Auth:        &sessionToken{token: token},
-		RateLimit:   DefaultRateLimit,
-		Burst:       DefaultRateLimit,
-		ErrorParser: parseError,
-		Header:      http.Header{"Accept": {"application/json"}},
-	}
-	auditclient.ApplyOptions(&cfg, opts...)
+	cfg := auditclient.VendorConfig(Name, server, &sessionToken{token: token}, DefaultRateLimit, parseError, opts...)
 	api, err := auditclient.New(cfg)
 	var ce *auditclient.ConfigError
 	if errors.As(err, &ce) && cfg.BaseURL == server && strings.HasPrefix(ce.Option, "BaseURL") {
@@ -175,10 +166,10 @@ func (c *Client) history(ctx context.Context, obj Object, size int) (*Page, erro
 // all delivered before it. Pages(ctx, opts).All() is the walk of
 // entries; Events yields the same as OCSF events, with checkpoints.
 func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager[Entry] {
-	if err := opts.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return pagination.NextToken(ctx, func(context.Context, string) ([]Entry, string, error) { return nil, "", err }, pagination.Options{})
 	}
-	o := *opts
 	o.Objects = slices.Clone(o.Objects)
 	return c.pager(ctx, &o, "", o.Since, true, newTruncations(o.Objects))
 }
@@ -206,10 +197,10 @@ func (c *Client) Pages(ctx context.Context, opts *ListOptions) *pagination.Pager
 // the package documentation). Bad options end the walk before any request,
 // with an *auditclient.OptionError from Err.
 func (c *Client) Events(ctx context.Context, opts *ListOptions, resume *auditclient.Checkpoint) auditclient.Iterator {
-	if err := opts.Validate(); err != nil {
+	o, err := auditclient.Validated(opts)
+	if err != nil {
 		return auditclient.Emptied(err)
 	}
-	o := *opts
 	o.Objects = slices.Clone(o.Objects)
 	trunc := newTruncations(o.Objects)
 	src := auditclient.Source[Entry]{

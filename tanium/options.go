@@ -245,8 +245,8 @@ func (o *ListOptions) Validate() error {
 		{"max_history_size", o.MaxHistorySize, MaxHistorySize, MaxHistorySize},
 		{"concurrency", o.Concurrency, MaxConcurrency, DefaultConcurrency},
 	} {
-		if n.value < 0 || n.value > n.max {
-			return badOption(n.option, strconv.Itoa(n.value), fmt.Sprintf("an integer from 1 to %d (0 for the default, %d)", n.max, n.def))
+		if err := auditclient.CheckCount(Name, n.option, n.value, n.max, n.def); err != nil {
+			return err
 		}
 	}
 	if o.MaxHistorySize > 0 && o.PageSize > o.MaxHistorySize {

@@ -2,8 +2,6 @@ package tanium
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -76,10 +74,7 @@ func (u *ModUser) decode(data []byte) error {
 		case "display_name":
 			u.DisplayName, err = stringField("mod_user.display_name", v)
 		default:
-			if u.Extra == nil {
-				u.Extra = make(map[string]json.RawMessage)
-			}
-			u.Extra[k] = v
+			jsonshape.KeepExtra(&u.Extra, k, v)
 		}
 		if err != nil {
 			return jsonshape.Rebase(err, "$."+k)
@@ -98,10 +93,7 @@ func (u ModUser) MarshalJSON() ([]byte, error) {
 		return u.Raw, nil
 	}
 	m := map[string]any{"id": u.ID, "name": u.Name, "domain": u.Domain, "display_name": u.DisplayName}
-	for k, v := range u.Extra {
-		m[k] = v
-	}
-	return json.Marshal(m)
+	return jsonshape.MarshalObject(m, u.Extra)
 }
 
 // Entry is one entry of an object's audit history (the schema's
@@ -198,20 +190,14 @@ func (e *Entry) decode(data []byte) error {
 				}
 			}
 		default:
-			if e.Extra == nil {
-				e.Extra = make(map[string]json.RawMessage)
-			}
-			e.Extra[k] = v
+			jsonshape.KeepExtra(&e.Extra, k, v)
 		}
 		if err != nil {
 			return jsonshape.Rebase(err, "$."+k) // mod_user's own paths go under $.mod_user
 		}
 		return nil
 	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return jsonshape.Errorf("$", "tanium: audit history entry is not a JSON object: %s", clip(data))
-	}
-	if err != nil {
+	if err := jsonshape.ObjectErr(err, "tanium: audit history entry", data, 60); err != nil {
 		return err
 	}
 	if e.CreationTime, err = parseTime("creation_time", e.creation); err != nil {
@@ -243,10 +229,7 @@ func (e Entry) MarshalJSON() ([]byte, error) {
 	if e.ModUser != nil {
 		m["mod_user"] = e.ModUser
 	}
-	for k, v := range e.Extra {
-		m[k] = v
-	}
-	return json.Marshal(m)
+	return jsonshape.MarshalObject(m, e.Extra)
 }
 
 func (e *Entry) timeText(sent string, t time.Time) string {
@@ -295,8 +278,7 @@ func (e *Entry) computeUID() string {
 	if row, ok := e.Extra["audit_row_id"]; ok {
 		field("audit_row_id", string(bytes.TrimSpace(row)))
 	}
-	sum := sha256.Sum256(buf.Bytes())
-	return hex.EncodeToString(sum[:16])
+	return jsonshape.Digest(buf.Bytes())
 }
 
 // Page is one response of GET /api/v2/audit_logs/{type}s/{id}: the audit
@@ -367,20 +349,14 @@ func (a *Page) decode(data []byte) error {
 		case "cache_info":
 			a.CacheInfo = v
 		default:
-			if a.Extra == nil {
-				a.Extra = make(map[string]json.RawMessage)
-			}
-			a.Extra[k] = v
+			jsonshape.KeepExtra(&a.Extra, k, v)
 		}
 		if err != nil {
 			return jsonshape.Rebase(err, "$."+k) // the entries' own paths go under $.entries
 		}
 		return nil
 	})
-	if errors.Is(err, jsonscan.ErrSyntax) {
-		return jsonshape.Errorf("$", "tanium: audit log is not a JSON object: %s", clip(data))
-	}
-	return err
+	return jsonshape.ObjectErr(err, "tanium: audit log", data, 60)
 }
 
 // decodeEntries decodes the entries array, setting a cache_info element

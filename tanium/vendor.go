@@ -79,8 +79,5 @@ func open(ctx context.Context, cfg vendors.Config) (*vendors.Source, error) {
 		}
 		*f.to = n
 	}
-	if err := opts.Validate(); err != nil {
-		return nil, err
-	}
-	return &vendors.Source{Events: c.Events(ctx, opts, cfg.Resume), Client: c.HTTP()}, nil
+	return vendors.Walk(ctx, cfg, c, opts.Validate(), opts)
 }

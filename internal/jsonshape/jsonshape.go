@@ -4,9 +4,11 @@
 // client turns such an error into a permanent *auditclient.DecodeError: a
 // body of the wrong shape is an error, never a page without events.
 //
-// The vendors' page decoders share these helpers; what a page must hold
-// (which members are required, what each is called) stays with each
-// vendor.
+// The vendors' page decoders share these helpers, and their record types
+// those of record.go (the error of a record that is not an object, a
+// required time member, MarshalJSON of a record built in code, the digest
+// uid of a record without an id); what a page or a record must hold (which
+// members are required, what each is called) stays with each vendor.
 package jsonshape
 
 import (
