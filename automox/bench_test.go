@@ -15,26 +15,16 @@ import (
 	"github.com/auditkit/auditkit/internal/walktest"
 )
 
-// The walk benchmarks read the same 2,000 events, spread over ten UTC days,
-// from the same fake, 100 per page. Compare:
-//
-//	go test -run '^$' -bench 'Walk' -benchmem ./automox/
-//
-// BenchmarkWalkPlainHTTP is the baseline: a hand-written loop with net/http
-// and encoding/json that reads the days one after the other, following the
-// cursor within each day, and decodes events as raw JSON.
+// The walk benchmarks (see internal/walktest/bench_vendors.go): 2,000
+// events over ten UTC days, 100 a page, the baseline reading the days one
+// after the other.
 func benchFake(b *testing.B) *audittest.Automox {
-	b.Helper()
 	fake := audittest.NewAutomox(audittest.AutomoxOptions{Events: audittest.GenerateAutomoxEvents(2000, 42, dataEnd)})
 	b.Cleanup(fake.Close)
 	return fake
 }
 
-func BenchmarkWalkPlainHTTP(b *testing.B) { plainWalk[json.RawMessage](b) }
-
-// BenchmarkWalkPlainHTTPTyped is the same loop decoding each event into a
-// plain struct of the document's top-level fields: the work a hand-written
-// client would do.
+func BenchmarkWalkPlainHTTP(b *testing.B)      { plainWalk[json.RawMessage](b) }
 func BenchmarkWalkPlainHTTPTyped(b *testing.B) { plainWalk[plainEvent](b) }
 
 type plainEvent struct {
@@ -53,84 +43,70 @@ type plainEvent struct {
 	Entity     map[string]any  `json:"entity"`
 }
 
-// plainWalk reads every day of the window, one request at a time, with
-// net/http and encoding/json, decoding events as R. The cursor is taken
-// from the last event decoded generically.
+// plainWalk reads every day of the window, one request at a time,
+// following the cursor within each day (the last event's id, decoded
+// generically), and decodes each event as R.
 func plainWalk[R any](b *testing.B) {
 	fake := benchFake(b)
-	hc := &http.Client{}
-	for b.Loop() {
-		n := 0
-		for d := window.Since; !d.After(window.Until); d = d.Add(24 * time.Hour) {
-			cursor := ""
-			for {
-				u := fake.URL() + "/api/audit-service/v1/orgs/" + fake.OrgUUID() + "/events?limit=100&date=" + d.Format(time.DateOnly)
-				if cursor != "" {
-					u += "&cursor=" + cursor
-				}
-				req, _ := http.NewRequest("GET", u, nil)
-				req.Header.Set("Authorization", "Bearer "+fake.APIKey())
-				resp, err := hc.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				var page []json.RawMessage
-				err = json.NewDecoder(resp.Body).Decode(&page)
-				resp.Body.Close()
-				if err != nil {
-					b.Fatal(err)
-				}
-				for _, raw := range page {
-					var r R
-					if err := json.Unmarshal(raw, &r); err != nil {
-						b.Fatal(err)
-					}
-				}
-				n += len(page)
-				if len(page) < 100 {
-					break
-				}
-				var last struct {
-					OID json.RawMessage `json:"_id"`
-					ID  string          `json:"id"`
-				}
-				_ = json.Unmarshal(page[len(page)-1], &last)
-				cursor = last.ID
-				var oid struct {
-					OID string `json:"$oid"`
-				}
-				if json.Unmarshal(last.OID, &oid) == nil && oid.OID != "" {
-					cursor = oid.OID
-				} else if s, err := strconv.Unquote(string(last.OID)); err == nil {
-					cursor = s
-				}
+	var day time.Time
+	walktest.PlainWalk(b, 2000, func(p *[]json.RawMessage) *http.Request {
+		cursor := ""
+		switch {
+		case p == nil:
+			day = window.Since
+		case len(*p) < 100:
+			day = day.Add(24 * time.Hour)
+		default:
+			var last struct {
+				OID json.RawMessage `json:"_id"`
+				ID  string          `json:"id"`
+			}
+			_ = json.Unmarshal((*p)[len(*p)-1], &last)
+			cursor = last.ID
+			var oid struct {
+				OID string `json:"$oid"`
+			}
+			if json.Unmarshal(last.OID, &oid) == nil && oid.OID != "" {
+				cursor = oid.OID
+			} else if s, err := strconv.Unquote(string(last.OID)); err == nil {
+				cursor = s
 			}
 		}
-		if n != 2000 {
-			b.Fatalf("%d events", n)
+		if day.After(window.Until) {
+			return nil
 		}
-	}
+		u := fake.URL() + "/api/audit-service/v1/orgs/" + fake.OrgUUID() + "/events?limit=100&date=" + day.Format(time.DateOnly)
+		if cursor != "" {
+			u += "&cursor=" + cursor
+		}
+		return walktest.Request("GET", u, nil, "Authorization", "Bearer "+fake.APIKey())
+	}, func(p *[]json.RawMessage) int {
+		for _, raw := range *p {
+			var r R
+			if err := json.Unmarshal(raw, &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return len(*p)
+	})
 }
 
 func BenchmarkWalkList(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(b, fake)
+	c := fakeClient(b, benchFake(b))
 	walktest.BenchList(b, 2000, func() iter.Seq2[automox.AuditEvent, error] { return c.Pages(context.Background(), opts(100)).All() })
 }
 
 // BenchmarkWalkListSequential is List one day at a time, to show what
 // fetching days at once brings.
 func BenchmarkWalkListSequential(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(b, fake)
+	c := fakeClient(b, benchFake(b))
 	o := opts(100)
 	o.Concurrency = 1
 	walktest.BenchList(b, 2000, func() iter.Seq2[automox.AuditEvent, error] { return c.Pages(context.Background(), o).All() })
 }
 
 func BenchmarkWalkEvents(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(b, fake)
+	c := fakeClient(b, benchFake(b))
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator { return c.Events(context.Background(), opts(100), nil) })
 }
 

@@ -3,75 +3,42 @@ package automox
 import (
 	"context"
 	"encoding/json"
-	"github.com/auditkit/auditkit/internal/fuzzcheck"
-	"io"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/fuzzcheck"
 )
 
 // FuzzDecodePage: a response body of the events endpoint (a JSON array of
 // events, what ListPage decodes) never panics the decoder; every event it
 // yields has a time, re-decodes alone from its own JSON with the same uid,
-// and ToOCSF gives a valid event that marshals to JSON. Seeds: the
-// document's examples, the fixture of vendors.md and generated events.
+// and ToOCSF gives a valid event that marshals to JSON (fuzzcheck.Page).
+// Seeds: the document's examples, the fixture of vendors.md and generated
+// events.
 func FuzzDecodePage(f *testing.F) {
-	for _, name := range audittest.AutomoxDocEventNames() {
-		f.Add([]byte(audittest.AutomoxDocExamples()[name]))
+	ex := audittest.AutomoxDocExamples()
+	for _, name := range append(audittest.AutomoxDocEventNames(), "bad_request") {
+		fuzzcheck.Add(f, ex[name])
 	}
-	f.Add([]byte(audittest.AutomoxDocExamples()["bad_request"]))
-	if b, err := os.ReadFile("testdata/fixture_vendors_md.json"); err == nil {
-		f.Add(b)
-	} else {
+	b, err := os.ReadFile("testdata/fixture_vendors_md.json")
+	if err != nil {
 		f.Fatal(err)
 	}
-	gen := audittest.GenerateAutomoxEvents(3, 7, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC))
-	page, _ := json.Marshal(gen)
-	f.Add(page)
-	for _, s := range []string{"[]", "null", "{}", "[{}]", `[{"time":0}]`, `[{"time":"2024-06-18T00:00:00Z","_id":{"$oid":"x"}}]`,
-		`[{"time":1718213009419,"type_uid":"x","metadata":[]}]`, `[null]`} {
-		f.Add([]byte(s))
-	}
+	page, _ := json.Marshal(audittest.GenerateAutomoxEvents(3, 7, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC)))
+	fuzzcheck.Add(f, b, page)
+	fuzzcheck.Add(f, "[]", "null", "{}", "[{}]", `[{"time":0}]`, `[{"time":"2024-06-18T00:00:00Z","_id":{"$oid":"x"}}]`,
+		`[{"time":1718213009419,"type_uid":"x","metadata":[]}]`, `[null]`)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var events []AuditEvent
-		if err := fuzzcheck.Decode(body, &events); err != nil {
-			if err.Error() == "" {
-				t.Fatal("empty error text")
-			}
-			return
-		}
-		fuzzcheck.Records(t, events, fuzzcheck.Record[AuditEvent]{
-			Time:   func(e AuditEvent) time.Time { return e.Time },
-			Raw:    func(e AuditEvent) []byte { return e.Raw },
-			UID:    func(e AuditEvent) string { return e.UID() },
-			ToOCSF: ToOCSF,
+		fuzzcheck.Page(t, body, func(p *[]AuditEvent) []AuditEvent { return *p }, fuzzcheck.Record[AuditEvent]{
+			Time: func(e AuditEvent) time.Time { return e.Time }, Raw: func(e AuditEvent) []byte { return e.Raw },
+			UID: (*AuditEvent).UID, ToOCSF: ToOCSF,
 		})
 	})
-}
-
-// fzTransport answers every request in memory with body and records the
-// requests.
-type fzTransport struct {
-	body string
-	mu   sync.Mutex
-	reqs []*http.Request
-}
-
-func (f *fzTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	f.mu.Lock()
-	f.reqs = append(f.reqs, r)
-	f.mu.Unlock()
-	return &http.Response{StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(f.body)),
-		ContentLength: int64(len(f.body)), Request: r}, nil
 }
 
 // FuzzDayToken: page tokens of a walk over days, "DAY|CURSOR". A token
@@ -86,9 +53,9 @@ func FuzzDayToken(f *testing.F) {
 		f.Add(s, uint8(0))
 	}
 	f.Add("2024-06-18|6672200dd10935351f936399", uint8(1))
-	since := time.Date(2024, 6, 17, 0, 0, 0, 0, time.UTC)
-	until := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
+	w := auditclient.Window{Since: time.Date(2024, 6, 17, 0, 0, 0, 0, time.UTC), Until: time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)}
 	days := map[string]bool{"2024-06-17": true, "2024-06-18": true, "2024-06-19": true}
+	const org = "123e4567-e89b-12d3-a456-426614174000"
 	f.Fuzz(func(t *testing.T, tok string, skip uint8) {
 		d, cursor, err := parseDayToken(tok)
 		if err == nil {
@@ -99,35 +66,29 @@ func FuzzDayToken(f *testing.F) {
 				t.Fatalf("token %q parses to %s, not a UTC midnight", tok, d)
 			}
 		}
-
-		tr := &fzTransport{body: "[]"}
-		c, err := NewClient("fz-Key-7c1e5d9a0b", "123e4567-e89b-12d3-a456-426614174000", auditclient.WithBaseURL("http://127.0.0.1:8080/api"),
-			auditclient.WithHTTPClient(&http.Client{Transport: tr}), auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}))
-		if err != nil {
-			t.Fatal(err)
+		var mu sync.Mutex
+		var reqs []*http.Request
+		c, cerr := NewClient("fz-Key-7c1e5d9a0b", org, append(fuzzcheck.Options(fuzzcheck.Transport(func(r *http.Request) (int, string) {
+			mu.Lock()
+			defer mu.Unlock()
+			reqs = append(reqs, r)
+			return 200, "[]"
+		})), auditclient.WithBaseURL("http://127.0.0.1:8080/api"))...)
+		if cerr != nil {
+			t.Fatal(cerr)
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Name,
-			Query:    auditclient.Fingerprint(Name, map[string][]string{"org": {"123e4567-e89b-12d3-a456-426614174000"}}),
-			Window:   auditclient.Window{Since: since, Until: until},
-			Position: &auditclient.Position{Token: tok, Skip: int(skip % 3)}}
-		it := c.Events(ctx, &ListOptions{Since: since, Until: until, PageSize: 2, Concurrency: 2}, cp)
-		for it.Next() {
-			t.Fatalf("an event from empty days: %+v", it.Event())
+		cp := fuzzcheck.Checkpoint(Name, map[string][]string{"org": {org}}, w, tok, int(skip%3))
+		if uids, _, _ := fuzzcheck.Walk(t, c.Events(ctx, &ListOptions{Since: w.Since, Until: w.Until, PageSize: 2, Concurrency: 2}, cp), 0, "fz-Key-7c1e5d9a0b"); len(uids) > 0 {
+			t.Fatalf("an event from empty days: %s", uids[0])
 		}
-		werr := it.Err()
-		it.Close()
-		if werr != nil && strings.Contains(werr.Error(), "fz-Key-7c1e5d9a0b") {
-			t.Fatalf("error names the API key: %v", werr)
+		mu.Lock()
+		defer mu.Unlock()
+		if len(reqs) > 6 {
+			t.Fatalf("token %q: %d requests for 3 empty days", tok, len(reqs))
 		}
-		tr.mu.Lock()
-		defer tr.mu.Unlock()
-		if len(tr.reqs) > 6 {
-			t.Fatalf("token %q: %d requests for 3 empty days", tok, len(tr.reqs))
-		}
-		for _, r := range tr.reqs {
+		for _, r := range reqs {
 			q := r.URL.Query()
 			if !days[q.Get("date")] || len(q["date"]) != 1 {
 				t.Fatalf("token %q: request for a day outside the window: %s", tok, r.URL)

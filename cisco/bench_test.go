@@ -14,15 +14,9 @@ import (
 	"github.com/auditkit/auditkit/internal/walktest"
 )
 
-// The walk benchmarks read the same 2,000 records from the same fake, 100
-// per page (20 round trips on loopback). Compare:
-//
-//	go test -run '^$' -bench 'Walk' -benchmem ./cisco/
-//
-// BenchmarkWalkPlainHTTP is the baseline: a hand-written loop with net/http
-// and encoding/json that follows next links and decodes records as raw JSON.
+// The walk benchmarks (see internal/walktest/bench_vendors.go): 2,000
+// records, 100 a page (20 round trips), the baseline following next links.
 func benchFake(b *testing.B) *audittest.Cisco {
-	b.Helper()
 	fake := audittest.NewCisco(audittest.CiscoOptions{
 		Events: audittest.GenerateCiscoEvents(2000, 42, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
 	})
@@ -30,11 +24,7 @@ func benchFake(b *testing.B) *audittest.Cisco {
 	return fake
 }
 
-func BenchmarkWalkPlainHTTP(b *testing.B) { plainWalk[json.RawMessage](b) }
-
-// BenchmarkWalkPlainHTTPTyped is the same loop decoding each record into a
-// plain struct with the document's fields: the work a hand-written client
-// would do.
+func BenchmarkWalkPlainHTTP(b *testing.B)      { plainWalk[json.RawMessage](b) }
 func BenchmarkWalkPlainHTTPTyped(b *testing.B) { plainWalk[plainRecord](b) }
 
 type plainRecord struct {
@@ -49,52 +39,36 @@ type plainRecord struct {
 	Message       *string        `json:"message"`
 }
 
-// plainWalk follows next links with net/http and encoding/json, decoding
-// records as R.
+type plainPage[R any] struct {
+	Metadata struct{ Links struct{ Next string } }
+	Data     []R
+}
+
 func plainWalk[R any](b *testing.B) {
 	fake := benchFake(b)
-	hc := &http.Client{}
-	for b.Loop() {
-		n := 0
+	walktest.PlainWalk(b, 2000, func(p *plainPage[R]) *http.Request {
 		link := fake.URL() + "/v1/audit_logs?limit=100"
-		for link != "" {
-			req, _ := http.NewRequest("GET", link, nil)
-			req.SetBasicAuth(fake.ClientID(), fake.APIKey())
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var page struct {
-				Metadata struct {
-					Links struct{ Next string }
-				}
-				Data []R
-			}
-			err = json.NewDecoder(resp.Body).Decode(&page)
-			resp.Body.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += len(page.Data)
-			link = page.Metadata.Links.Next
+		if p != nil {
+			link = p.Metadata.Links.Next
 		}
-		if n != 2000 {
-			b.Fatalf("%d records", n)
+		if link == "" {
+			return nil
 		}
-	}
+		req := walktest.Request("GET", link, nil)
+		req.SetBasicAuth(fake.ClientID(), fake.APIKey())
+		return req
+	}, func(p *plainPage[R]) int { return len(p.Data) })
 }
 
 func BenchmarkWalkList(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(&testing.T{}, fake)
+	c := fakeClient(&testing.T{}, benchFake(b))
 	walktest.BenchList(b, 2000, func() iter.Seq2[cisco.AuditLog, error] {
 		return c.Pages(context.Background(), &cisco.ListOptions{PageSize: 100}).All()
 	})
 }
 
 func BenchmarkWalkEvents(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(&testing.T{}, fake)
+	c := fakeClient(&testing.T{}, benchFake(b))
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator {
 		return c.Events(context.Background(), &cisco.ListOptions{PageSize: 100}, nil)
 	})

@@ -3,92 +3,44 @@ package cisco
 import (
 	"context"
 	"encoding/json"
-	"github.com/auditkit/auditkit/internal/fuzzcheck"
-	"io"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/fuzzcheck"
 )
 
 // FuzzDecodePage: a body of GET /v1/audit_logs never panics the decoder
 // (Page, what ListPage decodes); every record it yields has a time,
 // re-decodes alone from its own JSON with the same uid, and ToOCSF gives a
-// valid event that marshals to JSON. Seeds: the document's seven examples,
-// the fixture of vendors.md and generated records.
+// valid event that marshals to JSON (fuzzcheck.Page). Seeds: the
+// document's seven examples, the fixture of vendors.md and generated
+// records.
 func FuzzDecodePage(f *testing.F) {
 	for _, b := range audittest.CiscoDocExamples() {
-		f.Add([]byte(b))
+		fuzzcheck.Add(f, b)
 	}
 	b, err := os.ReadFile("testdata/fixture_vendors_md.json")
 	if err != nil {
 		f.Fatal(err)
 	}
-	f.Add(b)
 	gen := audittest.GenerateCiscoEvents(3, 7, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC))
 	page, _ := json.Marshal(map[string]any{"version": "v1.2.0", "data": gen})
-	f.Add(page)
-	for _, s := range []string{"{}", "null", "[]", `{"data":null}`, `{"data":[{}]}`, `{"data":[null]}`,
+	fuzzcheck.Add(f, b, page)
+	fuzzcheck.Add(f, "{}", "null", "[]", `{"data":null}`, `{"data":[{}]}`, `{"data":[null]}`,
 		`{"data":[{"created_at":"2024-06-18T00:00:00Z","audit_log_type":"User","audit_log_id":"u1","event":"update","new_attributes":{"password":true}}]}`,
-		`{"metadata":{"links":{"next":7}},"data":[]}`} {
-		f.Add([]byte(s))
-	}
+		`{"metadata":{"links":{"next":7}},"data":[]}`)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var p Page
-		if err := fuzzcheck.Decode(body, &p); err != nil {
-			if err.Error() == "" {
-				t.Fatal("empty error text")
-			}
-			return
-		}
-		fuzzcheck.Records(t, p.Data, fuzzcheck.Record[AuditLog]{
-			Time:   func(a AuditLog) time.Time { return a.CreatedAt },
-			Raw:    func(e AuditLog) []byte { return e.Raw },
-			UID:    func(e AuditLog) string { return e.UID() },
-			ToOCSF: ToOCSF,
+		fuzzcheck.Page(t, body, func(p *Page) []AuditLog { return p.Data }, fuzzcheck.Record[AuditLog]{
+			Time: func(a AuditLog) time.Time { return a.CreatedAt }, Raw: func(a AuditLog) []byte { return a.Raw },
+			UID: (*AuditLog).UID, ToOCSF: ToOCSF,
 		})
 	})
-}
-
-// fzTransport answers every request in memory with a page whose next link
-// is next, and records the requests; a request to any host but host is a
-// failure (the client must refuse a link to another origin).
-type fzTransport struct {
-	host    string
-	next    string
-	record  json.RawMessage
-	n       atomic.Int32
-	mu      sync.Mutex
-	foreign []string
-	creds   []string
-}
-
-func (f *fzTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	f.n.Add(1)
-	if r.URL.Host != f.host {
-		f.mu.Lock()
-		f.foreign = append(f.foreign, r.URL.String())
-		f.mu.Unlock()
-	}
-	if r.URL.User != nil {
-		f.mu.Lock()
-		f.creds = append(f.creds, r.URL.String())
-		f.mu.Unlock()
-	}
-	next, _ := json.Marshal(f.next)
-	body := `{"version":"v1.2.0","metadata":{"links":{"self":"x","next":` + string(next) +
-		`},"results":{"total":3,"current_item_count":1,"index":0,"items_per_page":1}},"data":[` + string(f.record) + `]}`
-	return &http.Response{StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
-		ContentLength: int64(len(body)), Request: r}, nil
 }
 
 const fzKey = "fz-Key-7c1e5d9a0b"
@@ -123,18 +75,31 @@ func FuzzNextLink(f *testing.F) {
 		f.Add("", s, uint8(0))
 		f.Add("api", s, uint8(2))
 	}
-	rec := json.RawMessage(audittest.GenerateCiscoEvents(1, 3, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC))[0])
+	rec := string(audittest.GenerateCiscoEvents(1, 3, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC))[0])
 	f.Fuzz(func(t *testing.T, prefix, link string, skip uint8) {
-		tr := &fzTransport{host: "127.0.0.1:8080", record: rec}
-		c, err := NewClient("fz-id", fzKey, auditclient.WithBaseURL("http://127.0.0.1:8080/"+prefix),
-			auditclient.WithHTTPClient(&http.Client{Transport: tr}), auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}))
+		// Every page carries the next link; a request to another host or
+		// with credentials in its URL is a failure (the client must refuse
+		// a link to another origin).
+		var mu sync.Mutex
+		var n int
+		var foreign []string
+		c, err := NewClient("fz-id", fzKey, append(fuzzcheck.Options(fuzzcheck.Transport(func(r *http.Request) (int, string) {
+			mu.Lock()
+			defer mu.Unlock()
+			if n++; r.URL.Host != "127.0.0.1:8080" || r.URL.User != nil {
+				foreign = append(foreign, r.URL.String())
+			}
+			next, _ := json.Marshal(link)
+			return 200, `{"version":"v1.2.0","metadata":{"links":{"self":"x","next":` + string(next) +
+				`},"results":{"total":3,"current_item_count":1,"index":0,"items_per_page":1}},"data":[` + rec + `]}`
+		})), auditclient.WithBaseURL("http://127.0.0.1:8080/"+prefix))...)
 		if err != nil {
 			return
 		}
 		base := c.api.BaseURL().String()
+		mu.Lock()
 		link = strings.ReplaceAll(link, "BASE", strings.TrimSuffix(base, "/"))
-		tr.next = link
+		mu.Unlock()
 
 		rel := c.relative(link)
 		if rel == "" && link != "" {
@@ -154,50 +119,34 @@ func FuzzNextLink(f *testing.F) {
 
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		check := func(what string, n int, err error) {
+		check := func(what string, items int, err error) {
 			t.Helper()
-			if got := tr.n.Load(); got > 4 {
-				t.Fatalf("%s: next link %q: %d requests, %d items", what, link, got, n)
+			mu.Lock()
+			defer mu.Unlock()
+			if n > 4 {
+				t.Fatalf("%s: next link %q: %d requests, %d items", what, link, n, items)
 			}
 			if err != nil && strings.Contains(err.Error(), fzKey) {
 				t.Fatalf("%s: error names the API key: %v", what, err)
 			}
-			tr.mu.Lock()
-			defer tr.mu.Unlock()
-			if len(tr.foreign) > 0 || len(tr.creds) > 0 {
-				t.Fatalf("%s: next link %q: requests to another host %q or with credentials %q", what, link, tr.foreign, tr.creds)
+			if len(foreign) > 0 {
+				t.Fatalf("%s: next link %q: requests to another host or with credentials: %q", what, link, foreign)
 			}
+			n = 0
 		}
-		n := 0
+		items := 0
 		var werr error
 		for _, err := range c.Pages(ctx, &ListOptions{PageSize: 1}).All() {
-			n++
-			if err != nil {
+			if items++; err != nil || items > 8 {
 				werr = err
 				break
 			}
-			if n > 8 {
-				break
-			}
 		}
-		check("List", n, werr)
+		check("List", items, werr)
 
-		tr.n.Store(0)
 		o := ListOptions{PageSize: 1, Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}
-		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Name,
-			Query:    auditclient.Fingerprint(Name, o.filters()),
-			Window:   auditclient.Window{Until: o.Until},
-			Position: &auditclient.Position{Token: link, Skip: int(skip % 3)}}
-		it := c.Events(ctx, &o, cp)
-		n = 0
-		for it.Next() {
-			n++
-			if n > 8 {
-				break
-			}
-		}
-		werr = it.Err()
-		it.Close()
-		check("Events", n, werr)
+		cp := fuzzcheck.Checkpoint(Name, o.filters(), auditclient.Window{Until: o.Until}, link, int(skip%3))
+		uids, _, werr := fuzzcheck.Walk(t, c.Events(ctx, &o, cp), 8)
+		check("Events", len(uids), werr)
 	})
 }

@@ -14,24 +14,15 @@ import (
 	"github.com/auditkit/auditkit/internal/walktest"
 )
 
-// The walk benchmarks read the same 2,000 events from the same fake, 100
-// per page (20 round trips on loopback). Compare:
-//
-//	go test -run '^$' -bench 'Walk' -benchmem ./instavm/
-//
-// BenchmarkWalkPlainHTTP is the baseline: a hand-written loop with net/http
-// and encoding/json that follows next_cursor and decodes events as raw
-// JSON; BenchmarkWalkPlainHTTPTyped decodes them into a plain struct of the
-// document's fields, the work a hand-written client would do.
+// The walk benchmarks (see internal/walktest/bench_vendors.go): 2,000
+// events, 100 a page (20 round trips), the baseline following next_cursor.
 func benchFake(b *testing.B) *audittest.Instavm {
-	b.Helper()
 	fake := audittest.NewInstavm(audittest.InstavmOptions{Events: audittest.GenerateInstavmEvents(2000, 42, dataEnd)})
 	b.Cleanup(fake.Close)
 	return fake
 }
 
-func BenchmarkWalkPlainHTTP(b *testing.B) { plainWalk[json.RawMessage](b) }
-
+func BenchmarkWalkPlainHTTP(b *testing.B)      { plainWalk[json.RawMessage](b) }
 func BenchmarkWalkPlainHTTPTyped(b *testing.B) { plainWalk[plainEvent](b) }
 
 type plainEvent struct {
@@ -63,57 +54,34 @@ type plainEvent struct {
 	ErrorMessage  *string         `json:"error_message"`
 }
 
-// plainWalk follows next_cursor with net/http and encoding/json, decoding
-// events as R.
+type plainPage[R any] struct {
+	Items      []R     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// plainWalk follows next_cursor, decoding events as R.
 func plainWalk[R any](b *testing.B) {
 	fake := benchFake(b)
-	hc := &http.Client{}
-	for b.Loop() {
-		n := 0
-		cursor := ""
-		for {
-			q := url.Values{"limit": {"100"}}
-			if cursor != "" {
-				q.Set("cursor", cursor)
-			}
-			req, _ := http.NewRequest("GET", fake.URL()+"/v1/audit/events?"+q.Encode(), nil)
-			req.Header.Set("X-API-Key", fake.APIKey())
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var page struct {
-				Items      []R     `json:"items"`
-				NextCursor *string `json:"next_cursor"`
-			}
-			err = json.NewDecoder(resp.Body).Decode(&page)
-			resp.Body.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += len(page.Items)
-			if page.NextCursor == nil {
-				break
-			}
-			cursor = *page.NextCursor
+	walktest.PlainWalk(b, 2000, func(p *plainPage[R]) *http.Request {
+		q := url.Values{"limit": {"100"}}
+		if p != nil && p.NextCursor == nil {
+			return nil
+		} else if p != nil {
+			q.Set("cursor", *p.NextCursor)
 		}
-		if n != 2000 {
-			b.Fatalf("%d events", n)
-		}
-	}
+		return walktest.Request("GET", fake.URL()+"/v1/audit/events?"+q.Encode(), nil, "X-API-Key", fake.APIKey())
+	}, func(p *plainPage[R]) int { return len(p.Items) })
 }
 
 func BenchmarkWalkPages(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(b, fake)
+	c := fakeClient(b, benchFake(b))
 	walktest.BenchList(b, 2000, func() iter.Seq2[instavm.AuditEvent, error] {
 		return c.Pages(context.Background(), &instavm.ListOptions{PageSize: 100}).All()
 	})
 }
 
 func BenchmarkWalkEvents(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(b, fake)
+	c := fakeClient(b, benchFake(b))
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator {
 		return c.Events(context.Background(), &instavm.ListOptions{PageSize: 100}, nil)
 	})

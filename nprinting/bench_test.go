@@ -15,17 +15,9 @@ import (
 	"github.com/auditkit/auditkit/nprinting"
 )
 
-// The walk benchmarks read the same 2,000 records from the same fake, 100
-// per page (20 round trips on loopback). Compare:
-//
-//	go test -run '^$' -bench 'Walk' -benchmem ./nprinting/
-//
-// BenchmarkWalkPlainHTTP is the baseline: a hand-written loop with net/http
-// and encoding/json that steps offsets one page at a time until totalItems
-// and decodes records as raw JSON; BenchmarkWalkPlainHTTPTyped decodes them
-// into a plain struct of the document's fields.
+// The walk benchmarks (see internal/walktest/bench_vendors.go): 2,000
+// records, 100 a page (20 round trips), the baseline stepping offsets.
 func benchFake(b *testing.B) *audittest.NPrinting {
-	b.Helper()
 	fake := audittest.NewNPrinting(audittest.NPrintingOptions{
 		Events: audittest.GenerateNPrintingEvents(2000, 42, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
 	})
@@ -33,8 +25,7 @@ func benchFake(b *testing.B) *audittest.NPrinting {
 	return fake
 }
 
-func BenchmarkWalkPlainHTTP(b *testing.B) { plainWalk[json.RawMessage](b) }
-
+func BenchmarkWalkPlainHTTP(b *testing.B)      { plainWalk[json.RawMessage](b) }
 func BenchmarkWalkPlainHTTPTyped(b *testing.B) { plainWalk[plainRecord](b) }
 
 type plainRecord struct {
@@ -54,51 +45,37 @@ type plainRecord struct {
 	DataType    *string         `json:"dataType"`
 }
 
-// plainWalk steps offsets with net/http and encoding/json, decoding records
-// as R.
+type plainPage[R any] struct {
+	Data struct {
+		TotalItems int `json:"totalItems"`
+		Items      []R `json:"items"`
+	} `json:"data"`
+}
+
+// plainWalk steps offsets one page at a time until totalItems, decoding
+// records as R.
 func plainWalk[R any](b *testing.B) {
 	fake := benchFake(b)
-	hc := &http.Client{}
-	for b.Loop() {
-		n := 0
-		for offset, total := 0, 1; offset < total; offset += 100 {
-			req, _ := http.NewRequest("GET", fake.URL()+"/api/v1/audit/events?limit=100&offset="+strconv.Itoa(offset), nil)
-			req.Header.Set("Authorization", "Bearer "+fake.Token())
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var page struct {
-				Data struct {
-					TotalItems int `json:"totalItems"`
-					Items      []R `json:"items"`
-				} `json:"data"`
-			}
-			err = json.NewDecoder(resp.Body).Decode(&page)
-			resp.Body.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += len(page.Data.Items)
-			total = page.Data.TotalItems
+	offset := 0
+	walktest.PlainWalk(b, 2000, func(p *plainPage[R]) *http.Request {
+		if offset += 100; p == nil {
+			offset = 0
+		} else if offset >= p.Data.TotalItems {
+			return nil
 		}
-		if n != 2000 {
-			b.Fatalf("%d records", n)
-		}
-	}
+		return walktest.Request("GET", fake.URL()+"/api/v1/audit/events?limit=100&offset="+strconv.Itoa(offset), nil, "Authorization", "Bearer "+fake.Token())
+	}, func(p *plainPage[R]) int { return len(p.Data.Items) })
 }
 
 func BenchmarkWalkList(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(b, fake)
+	c := fakeClient(b, benchFake(b))
 	walktest.BenchList(b, 2000, func() iter.Seq2[nprinting.AuditEvent, error] {
 		return c.Pages(context.Background(), &nprinting.ListOptions{PageSize: 100}).All()
 	})
 }
 
 func BenchmarkWalkEvents(b *testing.B) {
-	fake := benchFake(b)
-	c := fakeClient(b, fake)
+	c := fakeClient(b, benchFake(b))
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator {
 		return c.Events(context.Background(), &nprinting.ListOptions{PageSize: 100}, nil)
 	})

@@ -19,26 +19,18 @@ import (
 	"github.com/auditkit/auditkit/tanium"
 )
 
-// The walk benchmarks read the same 2,000 entries of about 170 objects from
-// the same fake, one request per object, on loopback. Compare:
-//
-//	go test -run '^$' -bench 'Walk' -benchmem ./tanium/
-//
-// BenchmarkWalkPlainHTTP is the baseline: a hand-written loop with net/http
-// and encoding/json that reads the objects one after the other and decodes
-// entries as raw JSON; BenchmarkWalkPlainHTTPTyped decodes them into a
-// plain struct of the schema's members. The SDK's walks fetch
+// The walk benchmarks (see internal/walktest/bench_vendors.go): 2,000
+// entries of about 170 objects, one request an object, the baseline
+// reading the objects one after the other. The SDK's walks fetch
 // ListOptions.Concurrency histories at once (default 4); the Sequential
 // variants fetch one at a time, like the baselines.
 func benchFake(b *testing.B) (*audittest.Tanium, *tanium.ListOptions) {
-	b.Helper()
 	fake := audittest.NewTanium(audittest.TaniumOptions{Events: audittest.GenerateTaniumEvents(2000, 42, testEnd)})
 	b.Cleanup(fake.Close)
 	return fake, &tanium.ListOptions{Objects: parse(b, fake.ObjectList()), PageSize: 1000}
 }
 
-func BenchmarkWalkPlainHTTP(b *testing.B) { plainWalk[json.RawMessage](b) }
-
+func BenchmarkWalkPlainHTTP(b *testing.B)      { plainWalk[json.RawMessage](b) }
 func BenchmarkWalkPlainHTTPTyped(b *testing.B) { plainWalk[plainEntry](b) }
 
 type plainEntry struct {
@@ -63,31 +55,7 @@ type plainEntry struct {
 // the CPU it shares with the fake.
 func BenchmarkWalkLatencyPlainHTTP(b *testing.B) {
 	_, opts, base := latencyFake(b)
-	hc := &http.Client{}
-	for b.Loop() {
-		n := 0
-		for _, o := range opts.Objects {
-			req, _ := http.NewRequest("GET", base+"/api/v2/audit_logs/"+string(o.Type)+"s/"+o.ID, nil)
-			req.Header.Set("session", "token-"+audittest.TaniumDefaultAPIToken)
-			req.Header.Set("tanium-options", `{"audit_history_size":1000}`)
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var page struct {
-				Data struct{ Entries []json.RawMessage }
-			}
-			err = json.NewDecoder(resp.Body).Decode(&page)
-			resp.Body.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += len(page.Data.Entries)
-		}
-		if n != 2000 {
-			b.Fatalf("%d entries", n)
-		}
-	}
+	plainObjects[json.RawMessage](b, base, audittest.TaniumDefaultAPIToken, opts.Objects)
 }
 
 func BenchmarkWalkLatencyEventsSequential(b *testing.B) { latencyEvents(b, 1) }
@@ -117,35 +85,26 @@ func latencyEvents(b *testing.B, conc int) {
 	walktest.BenchEvents(b, 2000, func() auditclient.Iterator { return c.Events(context.Background(), opts, nil) })
 }
 
-// plainWalk reads every object's history with net/http and encoding/json,
-// decoding entries as R.
+// plainWalk reads every object's history, decoding entries as R.
 func plainWalk[R any](b *testing.B) {
 	fake, opts := benchFake(b)
-	hc := &http.Client{}
-	for b.Loop() {
-		n := 0
-		for _, o := range opts.Objects {
-			req, _ := http.NewRequest("GET", fake.URL()+"/api/v2/audit_logs/"+string(o.Type)+"s/"+o.ID, nil)
-			req.Header.Set("session", "token-"+fake.APIToken())
-			req.Header.Set("tanium-options", `{"audit_history_size":1000}`)
-			resp, err := hc.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			var page struct {
-				Data struct{ Entries []R }
-			}
-			err = json.NewDecoder(resp.Body).Decode(&page)
-			resp.Body.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += len(page.Data.Entries)
+	plainObjects[R](b, fake.URL(), fake.APIToken(), opts.Objects)
+}
+
+// plainObjects reads the history of each object from base, one after the
+// other, decoding entries as R.
+func plainObjects[R any](b *testing.B, base, token string, objs []tanium.Object) {
+	i := 0
+	walktest.PlainWalk(b, 2000, func(p *struct{ Data struct{ Entries []R } }) *http.Request {
+		if i++; p == nil {
+			i = 0
 		}
-		if n != 2000 {
-			b.Fatalf("%d entries", n)
+		if i == len(objs) {
+			return nil
 		}
-	}
+		return walktest.Request("GET", base+"/api/v2/audit_logs/"+string(objs[i].Type)+"s/"+objs[i].ID, nil,
+			"session", "token-"+token, "tanium-options", `{"audit_history_size":1000}`)
+	}, func(p *struct{ Data struct{ Entries []R } }) int { return len(p.Data.Entries) })
 }
 
 func benchPages(b *testing.B, conc int) {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/auditkit/auditkit/internal/fuzzcheck"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,75 +11,43 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/fuzzcheck"
 )
 
 // FuzzDecodePage: a body of GET /api/v2/audit_logs/{type}s/{id} never
 // panics the decoder (the {"data": ...} envelope history decodes); every
 // entry it yields has a time, re-decodes alone from its own JSON with the
-// same uid, and ToOCSF gives a valid event that marshals to JSON. Seeds:
-// the fixture of vendors.md, Connect's entry wrapped as a response, and
-// generated entries.
+// same uid, and ToOCSF gives a valid event that marshals to JSON
+// (fuzzcheck.Page). Seeds: the fixture of vendors.md, Connect's entry
+// wrapped as a response, and generated entries.
 func FuzzDecodePage(f *testing.F) {
 	ex := audittest.TaniumDocExamples()
-	f.Add(ex["vendors_md_fixture"])
-	f.Add([]byte(`{"data":{"id":1234,"type":"white_listed_url_audit","entries":[` + string(ex["connect_entry"]) + `]}}`))
 	var gen []json.RawMessage
 	for _, e := range audittest.GenerateTaniumEvents(3, 7, time.Date(2024, 6, 18, 12, 0, 0, 0, time.UTC)) {
 		gen = append(gen, e.Raw)
 	}
 	page, _ := json.Marshal(map[string]any{"data": map[string]any{"id": 42, "entries": gen}})
-	f.Add(page)
-	for _, s := range []string{"{}", "null", "[]", `{"data":null}`, `{"data":[]}`, `{"data":{"entries":[{}]}}`,
+	fuzzcheck.Add(f, ex["vendors_md_fixture"], []byte(`{"data":{"id":1234,"type":"white_listed_url_audit","entries":[`+string(ex["connect_entry"])+`]}}`), page)
+	fuzzcheck.Add(f, "{}", "null", "[]", `{"data":null}`, `{"data":[]}`, `{"data":{"entries":[{}]}}`,
 		`{"data":[{"id":1,"entries":[{"modification_time":"2024-06-18T00:00:00Z","type":1,"details":"locked=1"}]},{"entries":[{"cache_info":{}}]}]}`,
-		`{"data":{"entries":[{"creation_time":"2024-06-18 00:00:00","type":7,"mod_user":{"id":"x"}}]}}`} {
-		f.Add([]byte(s))
-	}
+		`{"data":{"entries":[{"creation_time":"2024-06-18 00:00:00","type":7,"mod_user":{"id":"x"}}]}}`)
 	obj := Object{Type: "saved_question", ID: "42"}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var r response
-		if err := fuzzcheck.Decode(body, &r); err != nil {
-			if err.Error() == "" {
-				t.Fatal("empty error text")
+		fuzzcheck.Page(t, body, func(r *response) []Entry {
+			if r.Data == nil {
+				return nil // history reports it as a DecodeError
 			}
-			return
-		}
-		if r.Data == nil {
-			return // history reports it as a DecodeError
-		}
-		for i := range r.Data.Entries {
-			r.Data.Entries[i].Object = obj
-		}
-		fuzzcheck.Records(t, r.Data.Entries, fuzzcheck.Record[Entry]{
-			Time:   func(e Entry) time.Time { return e.Time() },
-			Raw:    func(e Entry) []byte { return e.Raw },
-			UID:    func(e Entry) string { return e.UID() },
-			ToOCSF: ToOCSF,
-			Alone:  func(e *Entry) { e.Object = obj },
+			for i := range r.Data.Entries {
+				r.Data.Entries[i].Object = obj
+			}
+			return r.Data.Entries
+		}, fuzzcheck.Record[Entry]{
+			Time: func(e Entry) time.Time { return e.Time() }, Raw: func(e Entry) []byte { return e.Raw }, UID: (*Entry).UID, ToOCSF: ToOCSF,
+			Alone: func(e *Entry) { e.Object = obj },
 		})
 	})
-}
-
-// fzHistories serves every object's history, in memory: two entries per
-// object (their uids differ by object), and counts the requests.
-type fzHistories struct {
-	mu sync.Mutex
-	n  int
-}
-
-func (f *fzHistories) RoundTrip(r *http.Request) (*http.Response, error) {
-	f.mu.Lock()
-	f.n++
-	f.mu.Unlock()
-	body := `{"data":{"id":1,"type":"x","entries":[` +
-		`{"object_id":1,"type":1,"creation_time":"2024-06-18T10:00:00Z","modification_time":"2024-06-18T11:00:00Z","last_modified_by":"a","modifier_user_id":3,"details":"name=b"},` +
-		`{"object_id":1,"type":0,"creation_time":"2024-06-18T10:00:00Z","modification_time":"2024-06-18T10:00:00Z","last_modified_by":"a","modifier_user_id":3,"details":"name=a"}]}}`
-	return &http.Response{StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body)),
-		ContentLength: int64(len(body)), Request: r}, nil
 }
 
 // FuzzToken: a walk resumed from a checkpoint whose position holds any
@@ -98,42 +64,36 @@ func FuzzToken(f *testing.F) {
 	f.Add("2", uint8(2))
 	objs := []Object{{Type: User, ID: "1"}, {Type: Sensor, ID: "7"}, {Type: SavedQuestion, ID: "42"}}
 	f.Fuzz(func(t *testing.T, tok string, skip uint8) {
-		h := &fzHistories{}
-		c, err := NewClient("http://127.0.0.1:8080", "fz-Key-7c1e5d9a0b", auditclient.WithHTTPClient(&http.Client{Transport: h}),
-			auditclient.WithRateLimit(rate.Inf, 1), auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}))
+		// Every object's history, in memory: two entries per object (their
+		// uids differ by object).
+		var mu sync.Mutex
+		reqs := 0
+		c, err := NewClient("http://127.0.0.1:8080", "fz-Key-7c1e5d9a0b", fuzzcheck.Options(fuzzcheck.Transport(func(r *http.Request) (int, string) {
+			mu.Lock()
+			reqs++
+			mu.Unlock()
+			return 200, `{"data":{"id":1,"type":"x","entries":[` +
+				`{"object_id":1,"type":1,"creation_time":"2024-06-18T10:00:00Z","modification_time":"2024-06-18T11:00:00Z","last_modified_by":"a","modifier_user_id":3,"details":"name=b"},` +
+				`{"object_id":1,"type":0,"creation_time":"2024-06-18T10:00:00Z","modification_time":"2024-06-18T10:00:00Z","last_modified_by":"a","modifier_user_id":3,"details":"name=a"}]}}`
+		}))...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		o := ListOptions{Objects: objs, Until: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), Concurrency: 1}
 		sk := int(skip % 3)
-		cp := &auditclient.Checkpoint{Version: auditclient.CheckpointVersion, Vendor: Name,
-			Query:    auditclient.Fingerprint(Name, o.filters()),
-			Window:   auditclient.Window{Until: o.Until},
-			Position: &auditclient.Position{Token: tok, Skip: sk}}
+		cp := fuzzcheck.Checkpoint(Name, o.filters(), auditclient.Window{Until: o.Until}, tok, sk)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		it := c.Events(ctx, &o, cp)
-		n := 0
-		seen := map[string]bool{}
-		for it.Next() {
-			uid := it.Event().Metadata.UID
-			if seen[uid] {
-				t.Fatalf("token %q: entry %s yielded twice", tok, uid)
-			}
-			seen[uid] = true
-			n++
-			if n > 2*len(objs) {
-				t.Fatalf("token %q: more entries than the objects have", tok)
-			}
+		uids, twice, werr := fuzzcheck.Walk(t, c.Events(ctx, &o, cp), 2*len(objs), "fz-Key-7c1e5d9a0b")
+		n := len(uids)
+		if twice != "" {
+			t.Fatalf("token %q: entry %s yielded twice", tok, twice)
 		}
-		werr := it.Err()
-		it.Close()
-		if werr != nil && strings.Contains(werr.Error(), "fz-Key-7c1e5d9a0b") {
-			t.Fatalf("error names the token: %v", werr)
+		if n > 2*len(objs) {
+			t.Fatalf("token %q: more entries than the objects have", tok)
 		}
-		h.mu.Lock()
-		reqs := h.n
-		h.mu.Unlock()
+		mu.Lock()
+		defer mu.Unlock()
 		if reqs > len(objs) {
 			t.Fatalf("token %q: %d requests for %d objects", tok, reqs, len(objs))
 		}

@@ -92,7 +92,7 @@ func Event(t testing.TB, raw []byte, ev, again ocsf.Event, known ...string) {
 type Record[R any] struct {
 	Time   func(R) time.Time  // the event time
 	Raw    func(R) []byte     // the record as sent
-	UID    func(R) string     // the uid the walk keys it by
+	UID    func(*R) string    // the uid the walk keys it by
 	ToOCSF func(R) ocsf.Event // the vendor's mapping
 	// Alone, when set, gives a record decoded on its own what its page
 	// gave it (Tanium's object) before its uid is compared.
@@ -119,7 +119,7 @@ func Records[R any](t testing.TB, recs []R, how Record[R]) {
 		if how.Alone != nil {
 			how.Alone(&alone)
 		}
-		if u, ua := how.UID(r), how.UID(alone); u != ua {
+		if u, ua := how.UID(&r), how.UID(&alone); u != ua {
 			t.Fatalf("record %d: uid %q, alone %q", i, u, ua)
 		}
 		Event(t, how.Raw(r), how.ToOCSF(r), how.ToOCSF(r))

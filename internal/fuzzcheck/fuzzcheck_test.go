@@ -80,7 +80,7 @@ func TestRecords(t *testing.T) {
 	how := Record[rec]{
 		Time: func(r rec) time.Time { return r.T },
 		Raw:  func(r rec) []byte { return r.raw },
-		UID:  func(r rec) string { return r.ID },
+		UID:  func(r *rec) string { return r.ID },
 		ToOCSF: func(r rec) ocsf.Event {
 			ev := ocsf.New(ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, r.T)
 			ev.Entity = &ocsf.ManagedEntity{Name: r.ID}
