@@ -6,14 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
@@ -32,16 +33,7 @@ const (
 func mocked(t *testing.T, opts ...auditclient.Option) (*automox.Client, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	base := []auditclient.Option{
-		auditclient.WithHTTPClient(&http.Client{Transport: mt}),
-		auditclient.WithRateLimit(rate.Inf, 1),
-		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}),
-	}
-	c, err := automox.NewClient(testKey, testOrg, append(base, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, mt
+	return walktest.Must(automox.NewClient(testKey, testOrg, walktest.Mocked(mt, opts...)...))(t), mt
 }
 
 // docExample is one of the document's example responses, verbatim (kept in
@@ -90,23 +82,12 @@ func TestListPageSendsExactRequest(t *testing.T) {
 			if _, err := c.ListPage(context.Background(), tt.opts); err != nil {
 				t.Fatal(err)
 			}
-			if got == nil {
-				t.Fatal("no request sent")
-			}
 			if got.URL.RawQuery != tt.want {
 				t.Errorf("query = %q, want %q", got.URL.RawQuery, tt.want)
 			}
-			if got.Method != "GET" || got.URL.Path != "/api/audit-service/v1/orgs/"+testOrg+"/events" {
-				t.Errorf("request = %s %s", got.Method, got.URL.Path)
-			}
-			for h, want := range map[string]string{
-				"Authorization":          "Bearer " + testKey,
-				"X-Ax-Organization-Uuid": testOrg,
-				"Accept":                 "application/json",
-			} {
-				if v := got.Header.Get(h); v != want {
-					t.Errorf("%s = %q, want %q", h, v, want)
-				}
+			if got.Method != "GET" || got.URL.Path != "/api/audit-service/v1/orgs/"+testOrg+"/events" || got.Header.Get("Authorization") != "Bearer "+testKey ||
+				got.Header.Get("X-Ax-Organization-Uuid") != testOrg || got.Header.Get("Accept") != "application/json" {
+				t.Errorf("request = %s %s %v", got.Method, got.URL.Path, got.Header)
 			}
 		})
 	}
@@ -151,15 +132,11 @@ func decodePage(t *testing.T, body []byte) *automox.Page {
 
 func ptr[T any](v T) *T { return &v }
 
-// Each example of the document decodes field by field.
+// Each example of the document decodes field by field, alone on its page
+// of 2024-06-12, with its uid and its time as sent.
 func TestDecodeDocumentExamples(t *testing.T) {
-	t.Run("authentication", func(t *testing.T) {
-		p := decodePage(t, docExample(t, "authentication"))
-		if len(p.Events) != 1 {
-			t.Fatalf("%d events", len(p.Events))
-		}
-		e := p.Events[0]
-		want := automox.AuditEvent{
+	for name, want := range map[string]automox.AuditEvent{
+		"authentication": {
 			ID: "6669d991ba9a2536b8158f17", Activity: "Logon", ActivityID: ptr(99), CategoryUID: ptr(3), ClassUID: 3002,
 			Count: ptr(1), Message: "User Log In Success",
 			Metadata: &automox.Metadata{TenantUID: "7ee9f975-6cb7-44e9-afc3-3adbece95d74", UID: "9f8896c3-e042-42de-ae41-eaef8a2a667b",
@@ -171,18 +148,8 @@ func TestDecodeDocumentExamples(t *testing.T) {
 				Org: &automox.Org{UID: "e92ae537-ea35-42d9-b6d4-92335f91a3db", Name: "Automation Testing Zone"}}},
 			User:           &automox.User{UID: "115998", EmailAddr: "readonly@mailinator.com"},
 			AuthProtocolID: ptr(99), LogonTypeID: ptr(99), StatusDetails: "success",
-		}
-		compareEvent(t, e, want)
-		if e.UID() != "9f8896c3-e042-42de-ae41-eaef8a2a667b" || e.OriginalTime() != "1718213009419" {
-			t.Errorf("UID %q, original time %q", e.UID(), e.OriginalTime())
-		}
-		if p.Next != "" || p.Date != "2024-06-12" {
-			t.Errorf("page: date %q next %q", p.Date, p.Next)
-		}
-	})
-	t.Run("account_change", func(t *testing.T) {
-		e := decodePage(t, docExample(t, "account_change")).Events[0]
-		want := automox.AuditEvent{
+		},
+		"account_change": {
 			ID: "6669ead0690594387a72eb69", Activity: "Attach Policy", ActivityID: ptr(7), CategoryUID: ptr(3), ClassUID: 3001,
 			Count: ptr(1), Message: "User Zone Role Revocation",
 			Metadata: &automox.Metadata{TenantUID: "6eeff83e-8d07-4013-be6a-d5d5e6cfc1e2", UID: "1a898074-74d8-47ef-8871-e0092106951a",
@@ -195,15 +162,8 @@ func TestDecodeDocumentExamples(t *testing.T) {
 			User: &automox.User{UID: "324db1cd-4011-4d7a-8400-3bc5eb60c375", EmailAddr: "c1bb5bb5-b131-41b1-aae7-8c86b60019ad@automox.com",
 				Groups: []automox.Group{{Type: "organization", Privileges: []string{"Zone Operator"}, UID: "12ab356b-46c8-4fc1-bf17-5a1638cc31c3", Name: "Test Zone 1"}}},
 			UserResult: &automox.User{UID: "324db1cd-4011-4d7a-8400-3bc5eb60c375", EmailAddr: "c1bb5bb5-b131-41b1-aae7-8c86b60019ad@automox.com"},
-		}
-		compareEvent(t, e, want)
-		if e.OriginalTime() != "1718217424504" {
-			t.Errorf("original time %q (the string's content)", e.OriginalTime())
-		}
-	})
-	t.Run("entity_management", func(t *testing.T) {
-		e := decodePage(t, docExample(t, "entity_management")).Events[0]
-		want := automox.AuditEvent{
+		},
+		"entity_management": {
 			ID: "666b3fc4690594387a72efcf", Activity: "Delete", ActivityID: ptr(4), CategoryUID: ptr(3), ClassUID: 3004, Count: ptr(1),
 			Entity:  &automox.Entity{UID: "1150151", Name: "test2", Type: "Group"},
 			Message: "Group Deleted",
@@ -216,12 +176,8 @@ func TestDecodeDocumentExamples(t *testing.T) {
 			},
 			Severity: "Informational", SeverityID: ptr(1), Status: "Other", StatusCode: "204", StatusID: ptr(1),
 			Time: time.UnixMilli(1718304708686).UTC(), TimezoneOffset: ptr(0), TypeName: "Entity Management: Delete", TypeUID: ptr(int64(300404)),
-		}
-		compareEvent(t, e, want)
-	})
-	t.Run("web_resource_activity", func(t *testing.T) {
-		e := decodePage(t, docExample(t, "web_resource_activity")).Events[0]
-		want := automox.AuditEvent{
+		},
+		"web_resource_activity": {
 			ID: "666b43ee690594387a72f058", Activity: "Other", ActivityID: ptr(99), CategoryUID: ptr(6), ClassUID: 6001, Count: ptr(1),
 			Message: "Manual Device Scan Request",
 			Metadata: &automox.Metadata{TenantUID: "7ee9f975-6cb7-44e9-afc3-3adbece95d74", UID: "b4b222d9-0d71-453d-88ba-f4032f786775",
@@ -236,9 +192,19 @@ func TestDecodeDocumentExamples(t *testing.T) {
 			Time: time.UnixMilli(1718305774191).UTC(), TimezoneOffset: ptr(0), TypeName: "Web Resources Activity: Other", TypeUID: ptr(int64(600199)),
 			WebResources: []automox.WebResource{{UID: "4423039", Name: "Doe-Big-Sur-VM.local custom",
 				URLString: "https://console.automox.com/api/servers/4423039", Desc: "Automox Device", Type: "Device"}},
-		}
-		compareEvent(t, e, want)
-	})
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := decodePage(t, docExample(t, name))
+			if len(p.Events) != 1 || p.Next != "" || p.Date != "2024-06-12" {
+				t.Fatalf("page: date %q next %q, %d events", p.Date, p.Next, len(p.Events))
+			}
+			compareEvent(t, p.Events[0], want)
+			if e := p.Events[0]; e.UID() != want.Metadata.UID || e.OriginalTime() != strconv.FormatInt(want.Time.UnixMilli(), 10) {
+				t.Errorf("UID %q, original time %q (the time's content as sent)", e.UID(), e.OriginalTime())
+			}
+		})
+	}
 }
 
 // compareEvent compares the decoded fields of got with want, and checks that
@@ -365,179 +331,88 @@ func TestDecodeRejectsMalformedEvents(t *testing.T) {
 	}
 }
 
-func TestPageNext(t *testing.T) {
-	c, mt := mocked(t)
-	mt.RegisterResponder("GET", apiURL, httpmock.NewStringResponder(200,
-		`[{"_id":{"$oid":"6669d991ba9a2536b8158f17"},"time":1718213009419},{"id":"6669d991ba9a2536b8158f18","time":1718213009420}]`))
-	for _, tt := range []struct {
-		limit int
-		next  string
-	}{{2, "6669d991ba9a2536b8158f18"}, {3, ""}} {
-		p, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-12"), PageSize: tt.limit})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.Next != tt.next {
-			t.Errorf("limit %d: next %q, want %q", tt.limit, p.Next, tt.next)
-		}
-	}
-}
-
 func TestErrorBodies(t *testing.T) {
-	tests := []struct {
-		status   int
-		body     string
-		msg      string
-		details  []string
-		sentinel error
-	}{
-		{400, string(audittest.AutomoxDocExamples()["bad_request"]), "Bad Request", nil, auditclient.ErrBadRequest},
-		{401, `{"errors":["Access token is missing or invalid"]}`, "Access token is missing or invalid", nil, auditclient.ErrUnauthorized},
-		{403, `{"errors":["You do not have permission to perform this action."]}`, "You do not have permission to perform this action.", nil, auditclient.ErrForbidden},
-		{404, `{"errors":["Entity not found"]}`, "Entity not found", nil, auditclient.ErrNotFound},
-		{429, `{"errors":["Too many requests"]}`, "Too many requests", nil, auditclient.ErrRateLimited},
-		{503, `{"errors":["Service Unavailable"]}`, "Service Unavailable", nil, auditclient.ErrServer},
-		{400, `{"errors":["date is required","limit must be at most 500"]}`, "date is required", []string{"limit must be at most 500"}, auditclient.ErrBadRequest},
-		{400, `{"errors":[{"message":"bad cursor","code":"invalid_cursor"}]}`, "bad cursor", nil, auditclient.ErrBadRequest},
-		{500, `<html>oops</html>`, "", nil, auditclient.ErrServer},
+	noDetails := func(tb testing.TB, c walktest.ErrorBody, err error) {
+		var api *auditclient.APIError
+		if errors.As(err, &api) && c.Details == nil && api.Details != nil {
+			tb.Errorf("%d: details %q, want none", c.Status, api.Details)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.status, " ", tt.msg), func(t *testing.T) {
-			c, mt := mocked(t)
-			mt.RegisterResponder("GET", apiURL, func(*http.Request) (*http.Response, error) {
-				r := httpmock.NewStringResponse(tt.status, tt.body)
-				r.Header.Set("Content-Type", "application/json")
-				return r, nil
-			})
+	walktest.ErrorBodies(t, walktest.APIErrors{Vendor: automox.Name, URLSuffix: "/events?date=2024-06-18&limit=5", Secrets: []string{testKey}, Check: noDetails},
+		func(rt http.RoundTripper) error {
+			c := walktest.Must(automox.NewClient(testKey, testOrg, walktest.Mocked(rt)...))(t)
 			_, err := c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-18"), PageSize: 5})
-			if !errors.Is(err, tt.sentinel) {
-				t.Errorf("errors.Is(%v, %v) = false", err, tt.sentinel)
-			}
-			var api *auditclient.APIError
-			if !errors.As(err, &api) {
-				t.Fatalf("not an *APIError: %T %v", err, err)
-			}
-			if api.StatusCode != tt.status || api.Message != tt.msg || api.Vendor != "automox" || !reflect.DeepEqual(api.Details, tt.details) {
-				t.Errorf("APIError = %+v", api)
-			}
-			if tt.msg == "bad cursor" && api.Code != "invalid_cursor" {
-				t.Errorf("code %q", api.Code)
-			}
-			if !strings.Contains(api.URL, "date=2024-06-18") {
-				t.Errorf("URL %q", api.URL)
-			}
-			if strings.Contains(err.Error(), testKey) || strings.Contains(fmt.Sprintf("%+v %#v", err, err), testKey) {
-				t.Errorf("error leaks the key: %v", err)
-			}
-		})
-	}
+			return err
+		},
+		walktest.ErrorBody{Status: 400, Body: string(audittest.AutomoxDocExamples()["bad_request"]), Message: "Bad Request", Is: auditclient.ErrBadRequest},
+		walktest.ErrorBody{Status: 401, Body: `{"errors":["Access token is missing or invalid"]}`, Message: "Access token is missing or invalid", Is: auditclient.ErrUnauthorized},
+		walktest.ErrorBody{Status: 403, Body: `{"errors":["You do not have permission to perform this action."]}`, Message: "You do not have permission to perform this action.", Is: auditclient.ErrForbidden},
+		walktest.ErrorBody{Status: 404, Body: `{"errors":["Entity not found"]}`, Message: "Entity not found", Is: auditclient.ErrNotFound},
+		walktest.ErrorBody{Status: 429, Body: `{"errors":["Too many requests"]}`, Message: "Too many requests", Is: auditclient.ErrRateLimited},
+		walktest.ErrorBody{Status: 503, Body: `{"errors":["Service Unavailable"]}`, Message: "Service Unavailable", Is: auditclient.ErrServer},
+		walktest.ErrorBody{Status: 400, Body: `{"errors":["date is required","limit must be at most 500"]}`, Message: "date is required", Details: []string{"limit must be at most 500"}, Is: auditclient.ErrBadRequest},
+		walktest.ErrorBody{Status: 400, Body: `{"errors":[{"message":"bad cursor","code":"invalid_cursor"}]}`, Message: "bad cursor", Code: "invalid_cursor", Is: auditclient.ErrBadRequest},
+		walktest.ErrorBody{Status: 500, Body: `<html>oops</html>`, Is: auditclient.ErrServer},
+	)
 }
 
 func TestBadOptionsSendNothing(t *testing.T) {
 	d := day("2024-06-18")
-	tests := []struct {
-		opts   automox.ListOptions
-		option string
-	}{
-		{automox.ListOptions{Date: d, PageSize: -1}, "limit"},
-		{automox.ListOptions{Date: d, PageSize: 501}, "limit"},
-		{automox.ListOptions{Date: d, Concurrency: -1}, "concurrency"},
-		{automox.ListOptions{Date: d, Concurrency: 17}, "concurrency"},
-		{automox.ListOptions{Cursor: "6672200dd10935351f936399"}, "cursor"},
-		{automox.ListOptions{Date: d, Since: d}, "date"},
-		{automox.ListOptions{Date: d, Until: d}, "date"},
-		{automox.ListOptions{Since: d.Add(time.Hour), Until: d}, "since"},
-		{automox.ListOptions{Date: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, "date"},
-		{automox.ListOptions{Until: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)}, "until"},
-		// The API serves a day's events ascending by id, and nothing else.
-		{automox.ListOptions{Date: d, Order: auditclient.NewestFirst}, "order"},
-		{automox.ListOptions{Since: d, Order: auditclient.Order(9)}, "order"},
-	}
-	for _, tt := range tests {
-		c, mt := mocked(t)
-		_, err := c.ListPage(context.Background(), &tt.opts)
-		var oe *auditclient.OptionError
-		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Vendor != "automox" || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
-			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
-		}
-		it := c.Events(context.Background(), &tt.opts, nil)
-		if it.Next() || !errors.As(it.Err(), &oe) || oe.Option != tt.option {
-			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
-		}
-		n := 0
-		for _, err := range c.Pages(context.Background(), &tt.opts).All() {
-			if !errors.As(err, &oe) {
-				t.Errorf("Pages(%+v).All(): %v", tt.opts, err)
-			}
-			n++
-		}
-		if n != 1 {
-			t.Errorf("Pages(%+v).All() yielded %d items, want the error alone", tt.opts, n)
-		}
-		if n := mt.GetTotalCallCount(); n != 0 {
-			t.Errorf("%+v: %d requests sent", tt.opts, n)
-		}
-	}
-	// ListPage needs a date; Events takes no cursor.
 	c, mt := mocked(t)
+	walktest.RefusesBadOptions(t, walktest.Surface[automox.ListOptions, automox.AuditEvent]{Vendor: automox.Name, Validate: (*automox.ListOptions).Validate,
+		ListPage: func(ctx context.Context, o *automox.ListOptions) error { _, err := c.ListPage(ctx, o); return err },
+		Pages: func(ctx context.Context, o *automox.ListOptions) iter.Seq2[automox.AuditEvent, error] {
+			return c.Pages(ctx, o).All()
+		},
+		Events: c.Events}, mt.GetTotalCallCount, []walktest.BadOption[automox.ListOptions]{
+		{Opts: automox.ListOptions{Date: d, PageSize: -1}, Option: "limit"},
+		{Opts: automox.ListOptions{Date: d, PageSize: 501}, Option: "limit"},
+		{Opts: automox.ListOptions{Date: d, Concurrency: -1}, Option: "concurrency"},
+		{Opts: automox.ListOptions{Date: d, Concurrency: 17}, Option: "concurrency"},
+		{Opts: automox.ListOptions{Cursor: "6672200dd10935351f936399"}, Option: "cursor"},
+		{Opts: automox.ListOptions{Date: d, Since: d}, Option: "date"},
+		{Opts: automox.ListOptions{Date: d, Until: d}, Option: "date"},
+		{Opts: automox.ListOptions{Since: d.Add(time.Hour), Until: d}, Option: "since"},
+		{Opts: automox.ListOptions{Date: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}, Option: "date"},
+		{Opts: automox.ListOptions{Until: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)}, Option: "until"},
+		// The API serves a day's events ascending by id, and nothing else.
+		{Opts: automox.ListOptions{Date: d, Order: auditclient.NewestFirst}, Option: "order"},
+		{Opts: automox.ListOptions{Since: d, Order: auditclient.Order(9)}, Option: "order"},
+		// ListPage needs a date; Events takes no cursor.
+		{Opts: automox.ListOptions{}, Option: "date", Only: "ListPage"},
+		{Opts: automox.ListOptions{PageSize: 5}, Option: "date", Only: "ListPage"},
+		{Opts: automox.ListOptions{Date: d, Cursor: "abc"}, Option: "cursor", Only: "Events"},
+	}...)
 	var oe *auditclient.OptionError
-	if _, err := c.ListPage(context.Background(), nil); !errors.As(err, &oe) || oe.Option != "date" {
-		t.Errorf("ListPage without a date: %v", err)
-	}
-	if _, err := c.ListPage(context.Background(), &automox.ListOptions{PageSize: 5}); !errors.As(err, &oe) || oe.Option != "date" {
-		t.Errorf("ListPage without a date: %v", err)
-	}
-	if it := c.Events(context.Background(), &automox.ListOptions{Date: d, Cursor: "abc"}, nil); it.Next() || !errors.As(it.Err(), &oe) || oe.Option != "cursor" {
-		t.Errorf("Events with a cursor: %v", it.Err())
-	}
-	if mt.GetTotalCallCount() != 0 {
-		t.Error("request sent")
+	if _, err := c.ListPage(context.Background(), nil); !errors.As(err, &oe) || oe.Option != "date" || mt.GetTotalCallCount() != 0 {
+		t.Errorf("ListPage without options: %v", err)
 	}
 }
 
-func TestNewClientRejectsBadCredentials(t *testing.T) {
-	for _, tt := range []struct {
-		key, org       string
-		option, env    string
-		value, message string
-	}{
-		{"", testOrg, "apiKey", "AUTOMOX_API_KEY", "", "AUTOMOX_API_KEY"},
-		{testKey, "", "orgUUID", "AUTOMOX_ORG_UUID", "", "AUTOMOX_ORG_UUID"},
-		{testKey, "my-org/../x", "orgUUID", "AUTOMOX_ORG_UUID", `"my-org/../x"`, "not a UUID"},
-	} {
-		_, err := automox.NewClient(tt.key, tt.org)
-		var ce *auditclient.ConfigError
-		if !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || ce.Vendor != "automox" || ce.Option != tt.option || ce.Env != tt.env ||
-			ce.Value != tt.value || ce.Reason == "" || !strings.Contains(err.Error(), tt.message) {
-			t.Errorf("NewClient(%q, %q) = %v, want a ConfigError for %s (%s)", tt.key, tt.org, err, tt.option, tt.env)
-		}
-		if tt.key != "" && strings.Contains(err.Error(), tt.key) {
-			t.Errorf("NewClient(%q, %q): the error holds the key: %v", tt.key, tt.org, err)
-		}
+// NewClient refuses a missing key or organization, or one not a UUID,
+// and a bad base URL; it takes an upper-case organization as its lower
+// case; the client's formatting shows the organization, not the key.
+func TestNewClientChecks(t *testing.T) {
+	bad := func(name, key, org, option, env, value, reason string) walktest.BadConfig {
+		return walktest.BadConfig{Name: name, New: func() error { _, err := automox.NewClient(key, org); return err }, Option: option, Env: env, Value: value, Reason: reason}
 	}
+	walktest.RefusesBadConfig(t, automox.Name, []string{testKey},
+		bad("no key", "", testOrg, "apiKey", "AUTOMOX_API_KEY", "", ""),
+		bad("no organization", testKey, "", "orgUUID", "AUTOMOX_ORG_UUID", "", ""),
+		bad("an organization not a UUID", testKey, "my-org/../x", "orgUUID", "AUTOMOX_ORG_UUID", `"my-org/../x"`, "not a UUID"))
 	if _, err := automox.NewClient(testKey, testOrg, auditclient.WithBaseURL("ftp://x")); err == nil {
 		t.Error("bad base URL accepted")
 	}
 	c, err := automox.NewClient(testKey, strings.ToUpper(testOrg))
-	if err != nil || c.Org() != testOrg {
+	if err != nil || c.Org() != testOrg || !strings.Contains(c.String(), testOrg) {
 		t.Errorf("upper-case org: %v %v", c, err)
 	}
-}
-
-func TestClientStringHidesKey(t *testing.T) {
-	c, _ := mocked(t)
-	for _, s := range []string{c.String(), walktest.FmtAll(c)} {
-		if strings.Contains(s, testKey) {
-			t.Errorf("client formatting leaks the key: %s", s)
-		}
-	}
-	if !strings.Contains(c.String(), testOrg) {
-		t.Errorf("String() = %s, want the organization", c.String())
-	}
+	walktest.NoSecrets(t, []string{testKey}, map[string]string{"client": walktest.FmtAll(c)})
 }
 
 // The requests of a walk, by httpmock: one per page, every day of the
-// window, the cursor being the last id of the page before.
+// window, the cursor being the last id of the page before (ListPage's
+// Next: none after a page shorter than the limit).
 func TestWalkRequestsByDayAndCursor(t *testing.T) {
 	c, mt := mocked(t)
 	pages := map[string]string{
@@ -589,5 +464,11 @@ func TestWalkRequestsByDayAndCursor(t *testing.T) {
 	}
 	if got := strings.Join(tokens, " "); got != "2024-06-17|:2 2024-06-17|a2:1 2024-06-18|:0 2024-06-19|:2 2024-06-19|b2:0 2024-06-20|:1" {
 		t.Errorf("pages %s", got)
+	}
+	// ListPage's Next is the last id of a full page, none after a short one.
+	for _, tt := range []struct{ cursor, next string }{{"", "a2"}, {"a2", ""}} {
+		if p := walktest.Must(c.ListPage(context.Background(), &automox.ListOptions{Date: day("2024-06-17"), PageSize: 2, Cursor: tt.cursor}))(t); p.Next != tt.next {
+			t.Errorf("cursor %q: next %q, want %q", tt.cursor, p.Next, tt.next)
+		}
 	}
 }

@@ -2,9 +2,7 @@ package cisco_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,26 +17,15 @@ import (
 	"github.com/auditkit/auditkit/cisco"
 	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
-	"github.com/auditkit/auditkit/ocsf"
 )
 
-// faultyFake serves 2,000 events with the fault mix of walktest.FaultMix.
-func faultyFake(t *testing.T, seed int64) *audittest.Cisco {
-	t.Helper()
-	return audittest.StartCisco(t, audittest.CiscoOptions{
-		Events: audittest.GenerateCiscoEvents(2000, 42, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
-		Faults: walktest.FaultMix(seed),
-	})
-}
+// end is the newest record of the generated data sets.
+var end = time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
 
 // fakeClient talks to a fake with fast retries and no client-side limit.
 func fakeClient(t *testing.T, fake *audittest.Cisco, opts ...auditclient.Option) *cisco.Client {
 	t.Helper()
-	c, err := cisco.NewClient(fake.ClientID(), fake.APIKey(), walktest.FastOptions(fake.URL(), opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
+	return walktest.Must(cisco.NewClient(fake.ClientID(), fake.APIKey(), walktest.FastOptions(fake.URL(), opts...)...))(t)
 }
 
 // The walk, resuming, faults, cancelling, refused checkpoints, credentials,
@@ -47,7 +34,7 @@ func fakeClient(t *testing.T, fake *audittest.Cisco, opts ...auditclient.Option)
 func TestConformance(t *testing.T) { conformance.Run(t, cisco.Name) }
 
 func TestResumeFromCheckpointAt777(t *testing.T) {
-	fake := faultyFake(t, 11)
+	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(2000, 42, end), Faults: walktest.FaultMix(11)})
 	events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
 		return fakeClient(t, fake).Events(context.Background(), &cisco.ListOptions{PageSize: 100}, cp)
 	}
@@ -56,52 +43,6 @@ func TestResumeFromCheckpointAt777(t *testing.T) {
 	t.Logf("resume at 777: %v checkpoint=%s", fig, fig.Checkpoint)
 	if cp.Position == nil || cp.Position.Skip != 77 {
 		t.Errorf("checkpoint position %+v, want the 78th record of the page at offset 700", cp.Position)
-	}
-}
-
-// A completed walk's checkpoint makes the next walk yield only the events
-// that arrived since, including new ones in the very second of the last
-// event seen (which must not be lost) while those already seen there are
-// not repeated.
-func TestIncrementalSync(t *testing.T) {
-	end := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
-	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(300, 5, end)})
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 40}, nil)
-	first := walktest.Collect(t, it, -1)
-	if it.Err() != nil || len(first) != 300 {
-		t.Fatalf("first walk: %d events, %v", len(first), it.Err())
-	}
-	cp := it.Checkpoint()
-	it.Close()
-	if !cp.Complete() || cp.HighWater.IsZero() || len(cp.Boundary) == 0 {
-		t.Fatalf("checkpoint after a full walk: %+v", cp)
-	}
-	hw := cp.HighWater
-	newEvents := []json.RawMessage{
-		json.RawMessage(fmt.Sprintf(`{"event":"login","audit_log_type":"User","audit_log_id":"11111111-2222-4333-8444-555555555555","audit_log_user":"late@example.com","created_at":%q}`, hw.Format(time.RFC3339))),
-		json.RawMessage(fmt.Sprintf(`{"event":"update","audit_log_type":"Policy","audit_log_id":"22222222-2222-4333-8444-555555555555","audit_log_user":"admin@example.com","created_at":%q,"old_attributes":{"name":"a"},"new_attributes":{"name":"b"}}`, hw.Add(time.Second).Format(time.RFC3339))),
-		json.RawMessage(fmt.Sprintf(`{"event":"logout","audit_log_type":"User","audit_log_id":"33333333-2222-4333-8444-555555555555","audit_log_user":"admin@example.com","created_at":%q}`, hw.Add(time.Hour).Format(time.RFC3339))),
-	}
-	fake.Add(newEvents...)
-	it2 := c.Events(context.Background(), &cisco.ListOptions{PageSize: 40}, cp)
-	second := walktest.Collect(t, it2, -1)
-	if err := it2.Err(); err != nil {
-		t.Fatal(err)
-	}
-	it2.Close()
-	if len(second) != len(newEvents) {
-		t.Fatalf("incremental walk yielded %d events, want the %d new ones: %v", len(second), len(newEvents), second)
-	}
-	for i, raw := range []json.RawMessage{newEvents[2], newEvents[1], newEvents[0]} { // newest first
-		if second[i] != walktest.Compact(t, raw) {
-			t.Errorf("incremental event %d = %s, want %s", i, second[i], raw)
-		}
-	}
-	// A third walk finds nothing new.
-	it3 := c.Events(context.Background(), &cisco.ListOptions{PageSize: 40}, it2.Checkpoint())
-	if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
-		t.Errorf("third walk: %d events, %v", len(third), it3.Err())
 	}
 }
 
@@ -145,24 +86,13 @@ func TestForeignNextLinkRefused(t *testing.T) {
 	}
 }
 
-// The NDJSON of a whole walk passes the reference validator.
+// The NDJSON of a whole walk passes the reference validator, with events
+// of every class.
 func TestWalkPassesReferenceValidator(t *testing.T) {
-	v := walktest.NeedValidator(t)
-	fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(2000, 42, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC))})
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 500}, nil)
-	defer it.Close()
-	classes := map[ocsf.ClassUID]int{}
-	ndjson := walktest.NDJSON(t, it, func(ev ocsf.Event) {
-		classes[ev.Class]++
-	})
-	last := v.Check(t, ndjson, 2000)
-	t.Logf("validate.py: %s; classes %v", last, classes)
-	for _, cl := range []ocsf.ClassUID{ocsf.ClassAuthentication, ocsf.ClassAccountChange, ocsf.ClassEntityManagement} {
-		if classes[cl] == 0 {
-			t.Errorf("the generated data produced no %d events: %v", cl, classes)
-		}
-	}
+	walktest.ValidatedWalk(t, func() auditclient.Iterator {
+		fake := audittest.StartCisco(t, audittest.CiscoOptions{Events: audittest.GenerateCiscoEvents(2000, 42, end)})
+		return fakeClient(t, fake).Events(context.Background(), &cisco.ListOptions{PageSize: 500}, nil)
+	}, 2000, "3002", "3001", "3004")
 }
 
 // A base URL with a path prefix (a gateway or proxy in front of the API) is
@@ -170,7 +100,7 @@ func TestWalkPassesReferenceValidator(t *testing.T) {
 func TestWalkUnderBasePath(t *testing.T) {
 	fake := audittest.StartCisco(t, audittest.CiscoOptions{
 		BasePath: "/gateway/amp",
-		Events:   audittest.GenerateCiscoEvents(250, 8, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)),
+		Events:   audittest.GenerateCiscoEvents(250, 8, end),
 	})
 	c := fakeClient(t, fake)
 	it := c.Events(context.Background(), &cisco.ListOptions{PageSize: 100, AuditLogType: "User"}, nil)
@@ -199,7 +129,7 @@ func TestWalkUnderBasePath(t *testing.T) {
 // stopped against one host resumes against another serving the same data (a
 // restarted fake on a new port here; a proxy or a region alias in real life).
 func TestResumeAgainstAnotherBaseURL(t *testing.T) {
-	events := audittest.GenerateCiscoEvents(600, 5, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC))
+	events := audittest.GenerateCiscoEvents(600, 5, end)
 	one := audittest.StartCisco(t, audittest.CiscoOptions{Events: events})
 	two := audittest.StartCisco(t, audittest.CiscoOptions{Events: events})
 	w := walktest.CompactAll(t, one.Events())

@@ -7,15 +7,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
@@ -113,16 +114,7 @@ func mocked(t *testing.T, report func(r *http.Request, body []byte, n int) (*htt
 	}
 	m.mt.RegisterResponder("POST", pagedURL, answer)
 	m.mt.RegisterResponder("POST", siemURL, answer)
-	base := []auditclient.Option{
-		auditclient.WithHTTPClient(&http.Client{Transport: m.mt}),
-		auditclient.WithRateLimit(rate.Inf, 1),
-		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}),
-	}
-	c, err := entrust.NewClient(testTenant, testAppID, testSecret, append(base, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c, m
+	return walktest.Must(entrust.NewClient(testTenant, testAppID, testSecret, walktest.Mocked(m.mt, opts...)...))(t), m
 }
 
 func samplePage(t *testing.T) []byte {
@@ -230,7 +222,11 @@ func TestListPageSendsExactBody(t *testing.T) {
 			`{"limit":100,"orderByAttribute":{"name":"eventTime","ascending":false},"searchByAttributes":[` + window + `]}`},
 		tc{"siem oldest first", &entrust.ListOptions{SIEM: true, Since: since, Until: until, Order: auditclient.OldestFirst}, siemURL,
 			`{"limit":100,"searchByAttributes":[{"name":"startTime","operator":"GREATER_THAN_OR_EQUAL","value":"2024-06-01T00:00:00Z"},{"name":"endTime","operator":"LESS_THAN_OR_EQUAL","value":"2024-06-01T01:00:00Z"}]}`},
+		tc{"siem next page", &entrust.ListOptions{SIEM: true, PageSize: 100, Cursor: "<paging.nextCursor>"}, siemURL, `{"limit":100,"cursor":"\u003cpaging.nextCursor\u003e"}`},
 	)
+	// The SIEM example requests of the research notes are built from
+	// options: the same JSON.
+	docs := map[string]string{"siem window": "siem_first_page", "siem next page": "siem_next_page"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, m := mocked(t, okSample(t))
@@ -250,6 +246,9 @@ func TestListPageSendsExactBody(t *testing.T) {
 			}
 			if string(rep.body) != tt.want {
 				t.Errorf("body\n got %s\nwant %s", rep.body, tt.want)
+			}
+			if doc, ok := docs[tt.name]; ok && !sameJSON(t, rep.body, audittest.EntrustDocExampleRequests()[doc]) {
+				t.Errorf("body %s\nthe example %s is %s", rep.body, doc, audittest.EntrustDocExampleRequests()[doc])
 			}
 			if a := rep.header.Get("Authorization"); a != "tok-1" {
 				t.Errorf("Authorization = %q, want the raw token", a)
@@ -285,59 +284,57 @@ func TestMandatoryEventTimeDerived(t *testing.T) {
 	}
 }
 
-// The SIEM example request of the research notes, built from options, is
-// the same JSON; so is its follow-up page.
-func TestSIEMExampleRequestsFromOptions(t *testing.T) {
-	reqs := audittest.EntrustDocExampleRequests()
-	c, m := mocked(t, okSample(t))
-	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{SIEM: true, PageSize: 100, Since: since, Until: until}); err != nil {
-		t.Fatal(err)
-	}
-	if got := m.reports()[0].body; !sameJSON(t, got, reqs["siem_first_page"]) {
-		t.Errorf("first page body %s\nthe example is %s", got, reqs["siem_first_page"])
-	}
-	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{SIEM: true, PageSize: 100, Cursor: "<paging.nextCursor>"}); err != nil {
-		t.Fatal(err)
-	}
-	if got := m.reports()[1].body; !sameJSON(t, got, reqs["siem_next_page"]) {
-		t.Errorf("next page body %s\nthe example is %s", got, reqs["siem_next_page"])
-	}
-}
-
 // Pages follows nextCursor, sending only limit and cursor after the first
-// page, and stops at a null cursor.
+// page, and stops at a null cursor; a 401 in the middle of a walk is
+// answered by authenticating again and repeating the same request (same
+// cursor, body built afresh) with the new token, and the walk goes on.
+// Pages can start at a cursor.
 func TestPagesFollowNextCursor(t *testing.T) {
-	pages := []string{
-		`{"results":[{"id":"a","eventTime":"2024-06-01T00:00:01Z"}],"paging":{"nextCursor":"c1"}}`,
-		`{"results":[{"id":"b","eventTime":"2024-06-01T00:00:02Z"}],"paging":{"nextCursor":"c2","prevCursor":"c0","limit":1}}`,
-		`{"results":[{"id":"c","eventTime":"2024-06-01T00:00:03Z"}],"paging":{"nextCursor":null}}`,
+	page := func(id, next string) string {
+		return `{"results":[{"id":"` + id + `","eventTime":"2024-06-01T00:00:01Z"}],"paging":{"nextCursor":` + next + `}}`
 	}
-	c, m := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
-		return jsonResponse(200, pages[n]), nil
-	})
-	var ids []string
-	for e, err := range c.Pages(context.Background(), &entrust.ListOptions{PageSize: 1, Since: since, Until: until}).All() {
-		if err != nil {
-			t.Fatal(err)
+	for _, tc := range []struct {
+		name                 string
+		pages                []string // the third is the last
+		ids, bodies, tokens  string
+		auths, reauthenticed int
+	}{
+		{"three pages", []string{page("a", `"c1"`), `{"results":[{"id":"b","eventTime":"2024-06-01T00:00:02Z"}],"paging":{"nextCursor":"c2","prevCursor":"c0","limit":1}}`, page("c", "null")},
+			"abc", `{"limit":1,"cursor":"c1"} {"limit":1,"cursor":"c2"}`, "tok-1 tok-1 tok-1", 1, 0},
+		{"a 401", []string{page("a", `"c1"`), `{"errorCode":"INVALID_TOKEN","errorMessage":"expired"}`, page("b", "null")},
+			"ab", `{"limit":1,"cursor":"c1"} {"limit":1,"cursor":"c1"}`, "tok-1 tok-1 tok-2", 2, 1},
+	} {
+		c, m := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
+			if strings.Contains(tc.pages[n], "INVALID_TOKEN") {
+				return jsonResponse(401, tc.pages[n]), nil
+			}
+			return jsonResponse(200, tc.pages[min(n, 2)]), nil
+		})
+		var ids, bodies, tokens []string
+		for e, err := range c.Pages(context.Background(), &entrust.ListOptions{PageSize: 1, Since: since, Until: until}).All() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, e.ID)
 		}
-		ids = append(ids, e.ID)
+		for i, r := range m.reports() {
+			if tokens = append(tokens, r.header.Get("Authorization")); i > 0 {
+				bodies = append(bodies, string(r.body))
+			}
+		}
+		if strings.Join(ids, "") != tc.ids || strings.Join(bodies, " ") != tc.bodies || strings.Join(tokens, " ") != tc.tokens ||
+			m.authCount() != tc.auths || c.HTTP().Stats().Reauthenticated != int64(tc.reauthenticed) {
+			t.Errorf("%s: ids %v, bodies %s, tokens %v, %d authentications, stats %+v", tc.name, ids, bodies, tokens, m.authCount(), c.HTTP().Stats())
+		}
 	}
-	if strings.Join(ids, "") != "abc" {
-		t.Errorf("ids %v", ids)
-	}
-	r := m.reports()
-	if len(r) != 3 || string(r[1].body) != `{"limit":1,"cursor":"c1"}` || string(r[2].body) != `{"limit":1,"cursor":"c2"}` {
-		t.Errorf("requests %d: %s | %s", len(r), r[1].body, r[2].body)
-	}
-	// Starting at a cursor.
-	c2, m2 := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
-		return jsonResponse(200, pages[2]), nil
+	c, m := mocked(t, func(*http.Request, []byte, int) (*http.Response, error) {
+		return jsonResponse(200, page("c", "null")), nil
 	})
-	p := c2.Pages(context.Background(), &entrust.ListOptions{PageSize: 1, Cursor: "c2"})
-	page, err := p.NextPage(context.Background())
+	p := c.Pages(context.Background(), &entrust.ListOptions{PageSize: 1, Cursor: "c2"})
+	pg, err := p.NextPage(context.Background())
 	p.Close()
-	if err != nil || len(page.Items) != 1 || page.Token != "c2" || string(m2.reports()[0].body) != `{"limit":1,"cursor":"c2"}` {
-		t.Errorf("start at a cursor: %+v %v %s", page, err, m2.reports()[0].body)
+	if err != nil || len(pg.Items) != 1 || pg.Token != "c2" || string(m.reports()[0].body) != `{"limit":1,"cursor":"c2"}` {
+		t.Errorf("start at a cursor: %+v %v %s", pg, err, m.reports()[0].body)
 	}
 }
 
@@ -423,47 +420,26 @@ func TestDecodeUnknownFieldsAndVersions(t *testing.T) {
 }
 
 func TestErrorBodies(t *testing.T) {
-	tests := []struct {
-		status   int
-		body     string
-		code     string
-		msg      string
-		details  []string
-		sentinel error
-	}{
-		{400, `{"errorCode":"INVALID_PARAMETER","errorMessage":"The search parameters are not valid","errorParms":["eventTime is a mandatory search attribute"]}`,
-			"INVALID_PARAMETER", "The search parameters are not valid", []string{"eventTime is a mandatory search attribute"}, auditclient.ErrBadRequest},
-		{401, `{"errorCode":"INVALID_TOKEN","errorMessage":"The authentication token is missing, invalid or expired","errorParms":[]}`,
-			"INVALID_TOKEN", "The authentication token is missing, invalid or expired", nil, auditclient.ErrUnauthorized},
-		{403, `{"errorCode":"PERMISSION_DENIED"}`, "PERMISSION_DENIED", "", nil, auditclient.ErrForbidden},
-		{404, `{"message":"Not Found"}`, "", "Not Found", nil, auditclient.ErrNotFound},
-		{429, `{"errorCode":"TOO_MANY_REQUESTS","errorMessage":"slow down"}`, "TOO_MANY_REQUESTS", "slow down", nil, auditclient.ErrRateLimited},
-		{503, `{"errorCode":503,"errorMessage":"unavailable","errorParms":["try later",7]}`, "503", "unavailable", []string{"try later", "7"}, auditclient.ErrServer},
+	post := func(tb testing.TB, c walktest.ErrorBody, err error) {
+		if api := (*auditclient.APIError)(nil); errors.As(err, &api) && (api.Method != "POST" || c.Details == nil && api.Details != nil) {
+			tb.Errorf("%d: method %s, details %q", c.Status, api.Method, api.Details)
+		}
 	}
-	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.status), func(t *testing.T) {
-			c, _ := mocked(t, func(*http.Request, []byte, int) (*http.Response, error) {
-				r := jsonResponse(tt.status, tt.body)
-				r.Header.Set("X-Request-Id", "req-1")
-				return r, nil
-			})
+	walktest.ErrorBodies(t, walktest.APIErrors{Vendor: entrust.Name, URLSuffix: "/api/web/v2/reports/auditeventspaged", Secrets: []string{testSecret}, Check: post},
+		func(rt http.RoundTripper) error {
+			c, _ := mocked(t, func(r *http.Request, _ []byte, _ int) (*http.Response, error) { return rt.RoundTrip(r) })
 			_, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since})
-			if !errors.Is(err, tt.sentinel) {
-				t.Fatalf("errors.Is(%v, %v) = false", err, tt.sentinel)
-			}
-			var api *auditclient.APIError
-			if !errors.As(err, &api) {
-				t.Fatalf("not an *APIError: %T %v", err, err)
-			}
-			if api.StatusCode != tt.status || api.Code != tt.code || api.Message != tt.msg || !reflect.DeepEqual(api.Details, tt.details) ||
-				api.Vendor != "entrust" || api.Method != "POST" || api.RequestID != "req-1" || !strings.HasSuffix(api.URL, "/api/web/v2/reports/auditeventspaged") {
-				t.Errorf("APIError = %+v", api)
-			}
-			if strings.Contains(walktest.FmtAll(err), testSecret) {
-				t.Errorf("error leaks the secret: %v", err)
-			}
-		})
-	}
+			return err
+		},
+		walktest.ErrorBody{Status: 400, Body: `{"errorCode":"INVALID_PARAMETER","errorMessage":"The search parameters are not valid","errorParms":["eventTime is a mandatory search attribute"]}`,
+			Code: "INVALID_PARAMETER", Message: "The search parameters are not valid", Details: []string{"eventTime is a mandatory search attribute"}, Is: auditclient.ErrBadRequest},
+		walktest.ErrorBody{Status: 401, Body: `{"errorCode":"INVALID_TOKEN","errorMessage":"The authentication token is missing, invalid or expired","errorParms":[]}`,
+			Code: "INVALID_TOKEN", Message: "The authentication token is missing, invalid or expired", Is: auditclient.ErrUnauthorized},
+		walktest.ErrorBody{Status: 403, Body: `{"errorCode":"PERMISSION_DENIED"}`, Code: "PERMISSION_DENIED", Is: auditclient.ErrForbidden},
+		walktest.ErrorBody{Status: 404, Body: `{"message":"Not Found"}`, Message: "Not Found", Is: auditclient.ErrNotFound},
+		walktest.ErrorBody{Status: 429, Body: `{"errorCode":"TOO_MANY_REQUESTS","errorMessage":"slow down"}`, Code: "TOO_MANY_REQUESTS", Message: "slow down", Is: auditclient.ErrRateLimited},
+		walktest.ErrorBody{Status: 503, Body: `{"errorCode":503,"errorMessage":"unavailable","errorParms":["try later",7]}`, Code: "503", Message: "unavailable", Details: []string{"try later", "7"}, Is: auditclient.ErrServer},
+	)
 }
 
 // Wrong credentials: the authenticate call's 401 is the error, and the
@@ -515,43 +491,6 @@ func TestTokenLifetimeFromResponse(t *testing.T) {
 	}
 }
 
-// A 401 in the middle of a walk: the client authenticates again and
-// repeats the same request (same cursor, body built afresh) with the new
-// token; the walk goes on.
-func TestUnauthorizedMidWalkRepeatsSameCursor(t *testing.T) {
-	pages := []string{
-		`{"results":[{"id":"a","eventTime":"2024-06-01T00:00:01Z"}],"paging":{"nextCursor":"c1"}}`,
-		`{"errorCode":"INVALID_TOKEN","errorMessage":"expired"}`,
-		`{"results":[{"id":"b","eventTime":"2024-06-01T00:00:02Z"}],"paging":{"nextCursor":null}}`,
-	}
-	c, m := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
-		if n == 1 {
-			return jsonResponse(401, pages[1]), nil
-		}
-		return jsonResponse(200, pages[min(n, 2)]), nil
-	})
-	var ids []string
-	for e, err := range c.Pages(context.Background(), &entrust.ListOptions{PageSize: 1, Since: since, Until: until}).All() {
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, e.ID)
-	}
-	r := m.reports()
-	if strings.Join(ids, "") != "ab" || len(r) != 3 || m.authCount() != 2 {
-		t.Fatalf("ids %v, %d reports, %d authentications", ids, len(r), m.authCount())
-	}
-	if string(r[1].body) != `{"limit":1,"cursor":"c1"}` || string(r[2].body) != string(r[1].body) {
-		t.Errorf("repeat body %s, first %s", r[2].body, r[1].body)
-	}
-	if r[1].header.Get("Authorization") != "tok-1" || r[2].header.Get("Authorization") != "tok-2" {
-		t.Errorf("tokens %q then %q", r[1].header.Get("Authorization"), r[2].header.Get("Authorization"))
-	}
-	if c.HTTP().Stats().Reauthenticated != 1 {
-		t.Errorf("stats %+v", c.HTTP().Stats())
-	}
-}
-
 // A retried request sends the whole body again.
 func TestRetryResendsBody(t *testing.T) {
 	c, m := mocked(t, func(_ *http.Request, _ []byte, n int) (*http.Response, error) {
@@ -572,72 +511,53 @@ func TestRetryResendsBody(t *testing.T) {
 
 func TestBadOptionsSendNothing(t *testing.T) {
 	long := func(n int) string { return strings.Repeat("é", n) }
+	where := func(a entrust.Attribute, op entrust.Operator, v string) []entrust.Filter {
+		return []entrust.Filter{entrust.Where(a, op, v)}
+	}
 	uuid := "5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c"
-	tests := []struct {
-		opts   entrust.ListOptions
-		option string
-	}{
-		{entrust.ListOptions{PageSize: -1}, "limit"},
-		{entrust.ListOptions{PageSize: 101}, "limit"},
-		{entrust.ListOptions{Since: until, Until: since}, "Since"},
-		{entrust.ListOptions{Since: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)}, "Since"},
-		{entrust.ListOptions{OrderBy: &entrust.SortBy{Name: "eventType"}}, "orderByAttribute.name"},
-		{entrust.ListOptions{OrderBy: &entrust.SortBy{Name: "subject"}}, "orderByAttribute.name"},
-		{entrust.ListOptions{SIEM: true, OrderBy: &entrust.SortBy{Name: entrust.AttrEventTime}}, "orderByAttribute.name"},
-		{entrust.ListOptions{SIEM: true, Order: auditclient.NewestFirst}, "order"},
-		{entrust.ListOptions{Order: auditclient.Order(7)}, "order"},
-		{entrust.ListOptions{Order: auditclient.NewestFirst, OrderBy: &entrust.SortBy{Name: entrust.AttrEventTime, Ascending: true}}, "order"},
-		{entrust.ListOptions{Order: auditclient.OldestFirst, OrderBy: &entrust.SortBy{Name: entrust.AttrOutcome, Ascending: true}}, "order"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where("colour", entrust.Equals, "red")}}, "searchByAttributes.name"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrStartTime, entrust.GreaterThanOrEqual, "2024-06-01T00:00:00Z")}}, "searchByAttributes.name"},
-		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityType, entrust.Equals, "USERS")}}, "searchByAttributes.name"},
-		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.EventTime(entrust.GreaterThan, since)}}, "searchByAttributes.name"},
-		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.Where(entrust.AttrStartTime, entrust.GreaterThan, "2024-06-01T00:00:00Z")}}, "startTime.operator"},
-		{entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.Where(entrust.AttrEndTime, entrust.LessThan, "2024-06-01T00:00:00Z")}}, "endTime.operator"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventTime, entrust.Equals, "2018-08-04T18:15:30")}}, "eventTime.operator"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventTime, entrust.GreaterThan, "2018-08-04")}}, "eventTime"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventTime, entrust.GreaterThan, "2018-08-04T18:15:30+02:00")}}, "eventTime"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventTime, entrust.GreaterThan, "2018-13-04T18:15:30")}}, "eventTime"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrOutcome, entrust.NotEquals, "FAIL")}}, "outcome.operator"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.OutcomeIs("success")}}, "outcome"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.CategoryIs("ADMIN")}}, "category"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrCategory, entrust.Contains, "AUTH")}}, "category.operator"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.SubjectIs("jdoe")}}, "subject"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrSubject, entrust.NotEquals, uuid)}}, "subject.operator"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrSourceIP, entrust.Contains, "203.")}}, "sourceIp.operator"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrSourceIP, entrust.Equals, long(40))}}, "sourceIp"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityType, entrust.Equals, long(41))}}, "entityType"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEntityName, entrust.Equals, long(101))}}, "entityName"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrEventType, entrust.EndsWith, "")}}, "eventType"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrSubjectName, entrust.GreaterThan, "a")}}, "subjectName.operator"},
-		{entrust.ListOptions{Filters: []entrust.Filter{entrust.Where(entrust.AttrResourceName, "LIKE", "a")}}, "resourceName.operator"},
-	}
-	for _, tt := range tests {
-		c, m := mocked(t, okSample(t))
-		_, err := c.ListPage(context.Background(), &tt.opts)
-		var oe *auditclient.OptionError
-		if !errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Vendor != "entrust" || oe.Option != tt.option || oe.Allowed == "" || !strings.Contains(err.Error(), tt.option) {
-			t.Errorf("%+v: err = %v, want an OptionError for %s", tt.opts, err, tt.option)
-		}
-		it := c.Events(context.Background(), &tt.opts, nil)
-		if it.Next() || !errors.As(it.Err(), &oe) {
-			t.Errorf("Events(%+v): Err = %v", tt.opts, it.Err())
-		}
-		p := c.Pages(context.Background(), &tt.opts)
-		if _, err := p.NextPage(context.Background()); !errors.As(err, &oe) {
-			t.Errorf("Pages(%+v): %v", tt.opts, err)
-		}
-		if n := m.mt.GetTotalCallCount(); n != 0 {
-			t.Errorf("%+v: %d requests sent", tt.opts, n)
-		}
-	}
 	c, m := mocked(t, okSample(t))
-	if it := c.Events(context.Background(), &entrust.ListOptions{Cursor: "abc"}, nil); it.Next() || it.Err() == nil {
-		t.Error("Events with a cursor must fail")
-	}
-	if m.mt.GetTotalCallCount() != 0 {
-		t.Error("request sent")
-	}
+	walktest.RefusesBadOptions(t, walktest.Surface[entrust.ListOptions, entrust.AuditEvent]{Vendor: entrust.Name, Validate: (*entrust.ListOptions).Validate,
+		ListPage: func(ctx context.Context, o *entrust.ListOptions) error { _, err := c.ListPage(ctx, o); return err },
+		Pages: func(ctx context.Context, o *entrust.ListOptions) iter.Seq2[entrust.AuditEvent, error] {
+			return c.Pages(ctx, o).All()
+		},
+		Events: c.Events}, m.mt.GetTotalCallCount, []walktest.BadOption[entrust.ListOptions]{
+		{Opts: entrust.ListOptions{PageSize: -1}, Option: "limit"},
+		{Opts: entrust.ListOptions{PageSize: 101}, Option: "limit"},
+		{Opts: entrust.ListOptions{Since: until, Until: since}, Option: "Since"},
+		{Opts: entrust.ListOptions{Since: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC)}, Option: "Since"},
+		{Opts: entrust.ListOptions{OrderBy: &entrust.SortBy{Name: "eventType"}}, Option: "orderByAttribute.name"},
+		{Opts: entrust.ListOptions{OrderBy: &entrust.SortBy{Name: "subject"}}, Option: "orderByAttribute.name"},
+		{Opts: entrust.ListOptions{SIEM: true, OrderBy: &entrust.SortBy{Name: entrust.AttrEventTime}}, Option: "orderByAttribute.name"},
+		{Opts: entrust.ListOptions{SIEM: true, Order: auditclient.NewestFirst}, Option: "order"},
+		{Opts: entrust.ListOptions{Order: auditclient.Order(7)}, Option: "order"},
+		{Opts: entrust.ListOptions{Order: auditclient.NewestFirst, OrderBy: &entrust.SortBy{Name: entrust.AttrEventTime, Ascending: true}}, Option: "order"},
+		{Opts: entrust.ListOptions{Order: auditclient.OldestFirst, OrderBy: &entrust.SortBy{Name: entrust.AttrOutcome, Ascending: true}}, Option: "order"},
+		{Opts: entrust.ListOptions{Filters: where("colour", entrust.Equals, "red")}, Option: "searchByAttributes.name"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrStartTime, entrust.GreaterThanOrEqual, "2024-06-01T00:00:00Z")}, Option: "searchByAttributes.name"},
+		{Opts: entrust.ListOptions{SIEM: true, Filters: where(entrust.AttrEntityType, entrust.Equals, "USERS")}, Option: "searchByAttributes.name"},
+		{Opts: entrust.ListOptions{SIEM: true, Filters: []entrust.Filter{entrust.EventTime(entrust.GreaterThan, since)}}, Option: "searchByAttributes.name"},
+		{Opts: entrust.ListOptions{SIEM: true, Filters: where(entrust.AttrStartTime, entrust.GreaterThan, "2024-06-01T00:00:00Z")}, Option: "startTime.operator"},
+		{Opts: entrust.ListOptions{SIEM: true, Filters: where(entrust.AttrEndTime, entrust.LessThan, "2024-06-01T00:00:00Z")}, Option: "endTime.operator"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrEventTime, entrust.Equals, "2018-08-04T18:15:30")}, Option: "eventTime.operator"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrEventTime, entrust.GreaterThan, "2018-08-04")}, Option: "eventTime"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrEventTime, entrust.GreaterThan, "2018-08-04T18:15:30+02:00")}, Option: "eventTime"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrEventTime, entrust.GreaterThan, "2018-13-04T18:15:30")}, Option: "eventTime"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrOutcome, entrust.NotEquals, "FAIL")}, Option: "outcome.operator"},
+		{Opts: entrust.ListOptions{Filters: []entrust.Filter{entrust.OutcomeIs("success")}}, Option: "outcome"},
+		{Opts: entrust.ListOptions{Filters: []entrust.Filter{entrust.CategoryIs("ADMIN")}}, Option: "category"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrCategory, entrust.Contains, "AUTH")}, Option: "category.operator"},
+		{Opts: entrust.ListOptions{Filters: []entrust.Filter{entrust.SubjectIs("jdoe")}}, Option: "subject"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrSubject, entrust.NotEquals, uuid)}, Option: "subject.operator"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrSourceIP, entrust.Contains, "203.")}, Option: "sourceIp.operator"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrSourceIP, entrust.Equals, long(40))}, Option: "sourceIp"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrEntityType, entrust.Equals, long(41))}, Option: "entityType"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrEntityName, entrust.Equals, long(101))}, Option: "entityName"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrEventType, entrust.EndsWith, "")}, Option: "eventType"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrSubjectName, entrust.GreaterThan, "a")}, Option: "subjectName.operator"},
+		{Opts: entrust.ListOptions{Filters: where(entrust.AttrResourceName, "LIKE", "a")}, Option: "resourceName.operator"},
+		{Opts: entrust.ListOptions{Cursor: "abc"}, Option: "cursor", Only: "Events"},
+	}...)
 }
 
 // The limits are inclusive and counted in characters, not bytes.
@@ -665,33 +585,21 @@ func TestFilterLimitsAtTheBoundary(t *testing.T) {
 // naming the parameter and the CLI's environment variable, never holding a
 // credential; nothing is sent.
 func TestNewClientChecks(t *testing.T) {
-	for _, tt := range []struct {
-		tenant, id, secret string
-		opts               []auditclient.Option
-		option, env        string
-	}{
-		{"", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
-		{"  ", "id", testSecret, []auditclient.Option{auditclient.WithBaseURL(testBase)}, "tenant", "ENTRUST_TENANT"},
-		{"exa mple.us.trustedauth.com", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
-		{"ftp://example.us.trustedauth.com", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
-		{"https://example.us.trustedauth.com/?x=1", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
-		{"https://user:pw@example.us.trustedauth.com", "id", testSecret, nil, "tenant", "ENTRUST_TENANT"},
-		{testTenant, "", testSecret, nil, "applicationID", "ENTRUST_APPLICATION_ID"},
-		{testTenant, " ", testSecret, nil, "applicationID", "ENTRUST_APPLICATION_ID"},
-		{testTenant, "id", "", nil, "sharedSecret", "ENTRUST_SHARED_SECRET"},
-		{testTenant, "id", testSecret, []auditclient.Option{auditclient.WithBaseURL("ftp://x")}, "BaseURL", ""},
-	} {
-		_, err := entrust.NewClient(tt.tenant, tt.id, tt.secret, tt.opts...)
-		var ce *auditclient.ConfigError
-		if !errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || !strings.HasPrefix(ce.Option, tt.option) || ce.Env != tt.env ||
-			ce.Vendor != "entrust" || ce.Reason == "" {
-			t.Errorf("NewClient(%q, %q, …): %#v, want a ConfigError for %s (%s)", tt.tenant, tt.id, err, tt.option, tt.env)
-			continue
-		}
-		if strings.Contains(walktest.FmtAll(err), testSecret) {
-			t.Errorf("the error holds the secret: %v", err)
-		}
+	bad := func(tenant, id, secret, option, env, value, reason string, opts ...auditclient.Option) walktest.BadConfig {
+		return walktest.BadConfig{Name: fmt.Sprintf("%q %q", tenant, id), New: func() error { _, err := entrust.NewClient(tenant, id, secret, opts...); return err },
+			Option: option, Env: env, Value: value, Reason: reason}
 	}
+	tenant := func(t, reason string, opts ...auditclient.Option) walktest.BadConfig {
+		return bad(t, "id", testSecret, "tenant", "ENTRUST_TENANT", strconv.Quote(t), reason, opts...)
+	}
+	walktest.RefusesBadConfig(t, entrust.Name, []string{testSecret},
+		tenant("", "empty"), tenant("  ", "empty", auditclient.WithBaseURL(testBase)), tenant("exa mple.us.trustedauth.com", "not a host name"),
+		tenant("ftp://example.us.trustedauth.com", "https"), tenant("https://example.us.trustedauth.com/?x=1", "query"),
+		tenant("https://user:pw@example.us.trustedauth.com", "user info"),
+		bad(testTenant, "", testSecret, "applicationID", "ENTRUST_APPLICATION_ID", "", "applicationId"),
+		bad(testTenant, " ", testSecret, "applicationID", "ENTRUST_APPLICATION_ID", "", "applicationId"),
+		bad(testTenant, "id", "", "sharedSecret", "ENTRUST_SHARED_SECRET", "", "sharedSecret"),
+		bad(testTenant, "id", testSecret, "BaseURL (WithBaseURL)", "", `"ftp://x"`, "scheme", auditclient.WithBaseURL("ftp://x")))
 	// Good tenants: a host, a host and port, an https or http URL with a
 	// proxy prefix.
 	for _, tenant := range []string{testTenant, " " + testTenant + "/ ", "gw.example.com:8443", "https://gw.example.com/entrust", "http://127.0.0.1:8080"} {
@@ -699,15 +607,13 @@ func TestNewClientChecks(t *testing.T) {
 			t.Errorf("tenant %q: %v", tenant, err)
 		}
 	}
-}
-
-func TestClientFormattingHidesCredentials(t *testing.T) {
+	// The client's formatting, once it holds a token, shows the tenant and
+	// neither the secret nor the token.
 	c, _ := mocked(t, okSample(t))
 	if _, err := c.ListPage(context.Background(), &entrust.ListOptions{Since: since}); err != nil {
 		t.Fatal(err)
 	}
-	s := walktest.FmtAll(c) + walktest.FmtAll(*c) + c.String()
-	if strings.Contains(s, testSecret) || strings.Contains(s, "tok-1") || !strings.Contains(s, "example.us.trustedauth.com") {
+	if s := walktest.FmtAll(c) + walktest.FmtAll(*c) + c.String(); strings.Contains(s, testSecret) || strings.Contains(s, "tok-1") || !strings.Contains(s, "example.us.trustedauth.com") {
 		t.Errorf("client formatting: %s", s)
 	}
 }

@@ -3,10 +3,12 @@ package entrust_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jarcoal/httpmock"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
@@ -19,10 +21,7 @@ import (
 // that reaches it.
 func startDemo(t *testing.T, n int) (*audittest.Demo, vendors.Config) {
 	t.Helper()
-	d, err := audittest.StartDemo("entrust", audittest.DemoConfig{Now: genEnd, Events: n, Seed: 3})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := walktest.Must(audittest.StartDemo("entrust", audittest.DemoConfig{Now: genEnd, Events: n, Seed: 3}))(t)
 	t.Cleanup(d.Close)
 	return d, vendors.Config{Settings: d.Settings, BaseURL: d.BaseURL, Options: walktest.FastOptions("")}
 }
@@ -32,31 +31,29 @@ func TestVendorRegistered(t *testing.T) {
 	if !ok || v != entrust.Vendor || v.Name != entrust.Name || v.Natural != auditclient.OldestFirst || len(v.Orders) != 2 || v.DefaultBaseURL != "" {
 		t.Fatalf("registry entry %+v", v)
 	}
-	want := map[string]vendors.Setting{
-		"tenant":         {Name: "tenant", Flag: "tenant", Env: "ENTRUST_TENANT", Required: true, BaseURL: true},
-		"application_id": {Name: "application_id", Env: "ENTRUST_APPLICATION_ID", Secret: true, Required: true},
-		"shared_secret":  {Name: "shared_secret", Env: "ENTRUST_SHARED_SECRET", Secret: true, Required: true},
+	want := []vendors.Setting{
+		{Name: "tenant", Flag: "tenant", Env: "ENTRUST_TENANT", Required: true, BaseURL: true},
+		{Name: "application_id", Env: "ENTRUST_APPLICATION_ID", Secret: true, Required: true},
+		{Name: "shared_secret", Env: "ENTRUST_SHARED_SECRET", Secret: true, Required: true},
 	}
+	var settings []vendors.Setting
+	var filters []string
 	for _, s := range v.Settings {
-		w := want[s.Name]
-		s.Help = ""
-		if s != w {
-			t.Errorf("setting %+v, want %+v", s, w)
+		if s.Help == "" {
+			t.Errorf("setting %s has no help", s.Name)
 		}
-		delete(want, s.Name)
+		s.Help = ""
+		settings = append(settings, s)
 	}
-	if len(want) != 0 {
-		t.Errorf("missing settings %v", want)
-	}
-	var names []string
 	for _, f := range v.Filters {
-		names = append(names, f.Name)
+		filters = append(filters, f.Name)
 		if f.Allowed == "" || f.Help == "" {
 			t.Errorf("filter %+v", f)
 		}
 	}
-	if got := strings.Join(names, " "); got != "eventTime outcome category entityName entityType entityAction resourceName sourceIp subjectName eventType subject order_by siem" {
-		t.Errorf("filters %s", got)
+	if !slices.Equal(settings, want) ||
+		strings.Join(filters, " ") != "eventTime outcome category entityName entityType entityAction resourceName sourceIp subjectName eventType subject order_by siem" {
+		t.Errorf("settings %+v, filters %v", settings, filters)
 	}
 }
 
@@ -64,49 +61,36 @@ func TestVendorRegistered(t *testing.T) {
 // Config.BaseURL wins over it.
 func TestOpenSendsNothing(t *testing.T) {
 	d, cfg := startDemo(t, 40)
-	for _, tt := range []vendors.Config{
-		{Settings: map[string]string{"tenant": "example.us.trustedauth.com", "application_id": "x", "shared_secret": "y"}},
-		cfg,
-		{Settings: map[string]string{"tenant": "example.us.trustedauth.com", "application_id": cfg.Settings["application_id"], "shared_secret": cfg.Settings["shared_secret"]},
-			BaseURL: cfg.BaseURL},
-	} {
-		before := d.Stats().Requests
-		src, err := vendors.Open(context.Background(), "entrust", tt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if src.Client.Stats().Requests != 0 || d.Stats().Requests != before {
+	tenant := map[string]string{"tenant": "example.us.trustedauth.com", "application_id": cfg.Settings["application_id"], "shared_secret": cfg.Settings["shared_secret"]}
+	for _, tt := range []vendors.Config{{Settings: tenant}, {Settings: tenant, BaseURL: cfg.BaseURL, Options: cfg.Options}} {
+		src := walktest.Must(vendors.Open(context.Background(), "entrust", tt))(t)
+		if src.Client.Stats().Requests != 0 || d.Stats().Requests != 0 {
 			t.Error("Open sent a request")
 		}
 		if tt.BaseURL != "" {
-			got := walktest.Collect(t, src.Events, -1)
-			if src.Events.Err() != nil || len(got) != 40 {
-				t.Errorf("walk through BaseURL: %d events, %v", len(got), src.Events.Err())
+			if got := walktest.All(t, src.Events, nil); len(got) != 40 {
+				t.Errorf("walk through BaseURL: %d events", len(got))
 			}
+		} else if got := src.Client.BaseURL().String(); got != "https://example.us.trustedauth.com" {
+			t.Errorf("the tenant's base URL: %s", got)
 		}
 		src.Events.Close()
 	}
 }
 
 // Filters reach the API, operators included, and select what they say;
-// order_by sorts; newest-first walks eventTime descending.
-func TestOpenFiltersAndOrders(t *testing.T) {
+// order_by sorts. (The orders of a walk are the conformance suite's.)
+func TestOpenFilters(t *testing.T) {
 	_, cfg := startDemo(t, 600)
 	cfg.Filters = []vendors.Param{{Name: "category", Value: "MANAGEMENT"}, {Name: "entityType", Value: "USERS"},
 		{Name: "entityAction", Value: "NOT_EQUALS:REMOVE"}, {Name: "subjectName", Value: "STARTS_WITH:admin."},
 		{Name: "order_by", Value: "entityAction:desc"}}
-	src, err := vendors.Open(context.Background(), "entrust", cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	src := walktest.Must(vendors.Open(context.Background(), "entrust", cfg))(t)
 	prev, n := "\uffff", 0
 	for ev, err := range src.Events.All() {
-		if err != nil {
-			t.Fatal(err)
-		}
 		var m map[string]any
-		if err := json.Unmarshal([]byte(ev.RawData), &m); err != nil {
-			t.Fatal(err)
+		if err != nil || json.Unmarshal([]byte(ev.RawData), &m) != nil {
+			t.Fatal(err, ev.RawData)
 		}
 		action, _ := m["entityAction"].(string)
 		subject, _ := m["subjectName"].(string)
@@ -121,98 +105,56 @@ func TestOpenFiltersAndOrders(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no event matched")
 	}
-
-	for _, order := range []auditclient.Order{auditclient.NaturalOrder, auditclient.OldestFirst, auditclient.NewestFirst} {
-		_, cfg := startDemo(t, 300)
-		cfg.Order, cfg.PageSize = order, 40
-		src, err := vendors.Open(context.Background(), "entrust", cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var last time.Time
-		n := 0
-		for ev, err := range src.Events.All() {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n > 0 && (order == auditclient.NewestFirst) != ev.Time.Before(last) && !ev.Time.Equal(last) {
-				t.Fatalf("%v: %v after %v", order, ev.Time, last)
-			}
-			last, n = ev.Time, n+1
-		}
-		if n != 300 {
-			t.Errorf("%v: %d events", order, n)
-		}
-	}
 }
 
 // Bad settings are *auditclient.ConfigError, bad filters, page size and
 // order *auditclient.OptionError naming them; nothing is sent.
 func TestOpenErrors(t *testing.T) {
-	d, good := startDemo(t, 10)
+	_, good := startDemo(t, 10)
+	mt := httpmock.NewMockTransport()
 	settings := func(kv ...string) map[string]string {
-		m := map[string]string{"tenant": "example.us.trustedauth.com", "application_id": "x", "shared_secret": "s3cr3t-entrust"}
+		m := map[string]string{"tenant": "example.us.trustedauth.com", "application_id": "app-id-7f3a", "shared_secret": "s3cr3t-entrust"}
 		for i := 0; i+1 < len(kv); i += 2 {
-			m[kv[i]] = kv[i+1]
+			if m[kv[i]] = kv[i+1]; kv[i+1] == "" {
+				delete(m, kv[i])
+			}
 		}
 		return m
 	}
-	filter := func(kv ...string) vendors.Config {
-		c := vendors.Config{Settings: settings()}
+	option := func(name, option, says string, order auditclient.Order, kv ...string) walktest.Refusal {
+		c := vendors.Config{Settings: settings(), Order: order, Options: walktest.Mocked(mt)}
 		for i := 0; i+1 < len(kv); i += 2 {
 			c.Filters = append(c.Filters, vendors.Param{Name: kv[i], Value: kv[i+1]})
 		}
-		return c
+		return walktest.Refusal{Name: name, Cfg: c, Option: option, Says: says}
 	}
-	for _, tt := range []struct {
-		name   string
-		cfg    vendors.Config
-		config bool   // a ConfigError, else an OptionError
-		option string // its Option
-		text   string // in its message
-	}{
-		{"bad outcome", filter("outcome", "MAYBE"), false, "outcome", "SUCCESS"},
-		{"bad operator", filter("sourceIp", "CONTAINS:203."), false, "sourceIp.operator", "EQUALS, STARTS_WITH"},
-		{"too long", filter("entityType", strings.Repeat("X", 41)), false, "entityType", "40"},
-		{"bad subject", filter("subject", "jdoe"), false, "subject", "UUID"},
-		{"bad time", filter("eventTime", "yesterday"), false, "eventTime", "ISO-8601"},
-		{"bad operator for time", filter("eventTime", "EQUALS:2018-08-04T18:15:30"), false, "eventTime.operator", "GREATER_THAN"},
-		{"bad order_by", filter("order_by", "eventType"), false, "order_by", "subjectName"},
-		{"bad direction", filter("order_by", "eventTime:up"), false, "order_by", "asc"},
-		{"bad siem", filter("siem", "yes"), false, "siem", "true"},
-		{"siem with entity filter", filter("siem", "true", "entityType", "USERS"), false, "entityType", "siem=true"},
-		{"siem with order_by", filter("siem", "true", "order_by", "outcome"), false, "order_by", "siem=true"},
-		{"siem newest first", func() vendors.Config { c := filter("siem", "true"); c.Order = auditclient.NewestFirst; return c }(), false, "order", "oldest first"},
-		{"order_by and newest first", func() vendors.Config { c := filter("order_by", "outcome"); c.Order = auditclient.NewestFirst; return c }(), false, "order", "natural"},
-		{"unknown filter", filter("colour", "red"), false, "colour", "eventTime"},
-		{"page size", vendors.Config{Settings: settings(), PageSize: 500}, false, "limit", "100"},
-		{"since after until", vendors.Config{Settings: settings(), Since: genEnd, Until: genEnd.Add(-time.Hour)}, false, "Since", "Until"},
-		{"missing id", vendors.Config{Settings: settings("application_id", "")}, true, "setting application_id", "ENTRUST_APPLICATION_ID"},
-		{"missing secret", vendors.Config{Settings: settings("shared_secret", "")}, true, "setting shared_secret", "ENTRUST_SHARED_SECRET"},
-		{"no tenant", vendors.Config{Settings: settings("tenant", "")}, true, "setting tenant", "ENTRUST_TENANT"},
-		{"bad tenant", vendors.Config{Settings: settings("tenant", "exa mple")}, true, "tenant", "ENTRUST_TENANT"},
-		{"other setting", vendors.Config{Settings: settings("org_uuid", "x")}, true, "setting org_uuid", "tenant"},
-		{"bad base URL", vendors.Config{Settings: good.Settings, BaseURL: "ftp://x"}, true, "tenant", "scheme"},
-	} {
-		_, err := vendors.Open(context.Background(), "entrust", tt.cfg)
-		var ce *auditclient.ConfigError
-		var oe *auditclient.OptionError
-		switch {
-		case err == nil:
-			t.Errorf("%s: no error", tt.name)
-			continue
-		case tt.config && (!errors.Is(err, auditclient.ErrBadConfig) || !errors.As(err, &ce) || ce.Option != tt.option):
-			t.Errorf("%s: %v, want a ConfigError for %s", tt.name, err, tt.option)
-		case !tt.config && (!errors.Is(err, auditclient.ErrBadOption) || !errors.As(err, &oe) || oe.Option != tt.option):
-			t.Errorf("%s: %v, want an OptionError for %s", tt.name, err, tt.option)
-		case !strings.Contains(err.Error(), tt.text):
-			t.Errorf("%s: %v, want it to say %q", tt.name, err, tt.text)
-		}
-		if strings.Contains(walktest.FmtAll(err), "s3cr3t-entrust") {
-			t.Errorf("%s: the error holds the secret: %v", tt.name, err)
-		}
+	setting := func(name, option, env, says string, kv ...string) walktest.Refusal {
+		return walktest.Refusal{Name: name, Cfg: vendors.Config{Settings: settings(kv...), Options: walktest.Mocked(mt)}, Config: true, Option: option, Env: env, Says: says}
 	}
-	if d.Stats().Requests != 0 {
-		t.Errorf("%d requests sent", d.Stats().Requests)
-	}
+	pageSize, window := option("page size", "limit", "100", 0), option("since after until", "Since", "Until", 0)
+	pageSize.Cfg.PageSize, window.Cfg.Since, window.Cfg.Until = 500, genEnd, genEnd.Add(-time.Hour)
+	baseURL := setting("bad base URL", "tenant", "ENTRUST_TENANT", "scheme")
+	baseURL.Cfg.Settings, baseURL.Cfg.BaseURL = good.Settings, "ftp://x"
+	walktest.OpenRefused(t, entrust.Vendor, []string{"s3cr3t-entrust"}, mt.GetTotalCallCount,
+		option("bad outcome", "outcome", "SUCCESS", 0, "outcome", "MAYBE"),
+		option("bad operator", "sourceIp.operator", "EQUALS, STARTS_WITH", 0, "sourceIp", "CONTAINS:203."),
+		option("too long", "entityType", "40", 0, "entityType", strings.Repeat("X", 41)),
+		option("bad subject", "subject", "UUID", 0, "subject", "jdoe"),
+		option("bad time", "eventTime", "ISO-8601", 0, "eventTime", "yesterday"),
+		option("bad operator for time", "eventTime.operator", "GREATER_THAN", 0, "eventTime", "EQUALS:2018-08-04T18:15:30"),
+		option("bad order_by", "order_by", "subjectName", 0, "order_by", "eventType"),
+		option("bad direction", "order_by", "asc", 0, "order_by", "eventTime:up"),
+		option("bad siem", "siem", "true", 0, "siem", "yes"),
+		option("siem with entity filter", "entityType", "siem=true", 0, "siem", "true", "entityType", "USERS"),
+		option("siem with order_by", "order_by", "siem=true", 0, "siem", "true", "order_by", "outcome"),
+		option("siem newest first", "order", "oldest first", auditclient.NewestFirst, "siem", "true"),
+		option("order_by and newest first", "order", "natural", auditclient.NewestFirst, "order_by", "outcome"),
+		option("unknown filter", "colour", "eventTime", 0, "colour", "red"),
+		pageSize, window,
+		setting("missing id", "setting application_id", "ENTRUST_APPLICATION_ID", "ENTRUST_APPLICATION_ID", "application_id", ""),
+		setting("missing secret", "setting shared_secret", "ENTRUST_SHARED_SECRET", "ENTRUST_SHARED_SECRET", "shared_secret", ""),
+		setting("no tenant", "setting tenant", "ENTRUST_TENANT", "ENTRUST_TENANT", "tenant", ""),
+		setting("bad tenant", "tenant", "ENTRUST_TENANT", "ENTRUST_TENANT", "tenant", "exa mple"),
+		setting("other setting", "setting org_uuid", "", "tenant", "org_uuid", "x"),
+		baseURL)
 }

@@ -3,8 +3,6 @@ package entrust_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -16,7 +14,6 @@ import (
 	"github.com/auditkit/auditkit/entrust"
 	"github.com/auditkit/auditkit/internal/conformance"
 	"github.com/auditkit/auditkit/internal/walktest"
-	"github.com/auditkit/auditkit/ocsf"
 )
 
 var genEnd = time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
@@ -40,196 +37,76 @@ func fakeClient(t testing.TB, fake *audittest.Entrust, opts ...auditclient.Optio
 	return c
 }
 
-func TestFaultInjectedWalk(t *testing.T) {
-	fake := faultyFake(t, 7)
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 100}, nil)
-	defer it.Close()
-	got := walktest.Collect(t, it, -1)
-	if err := it.Err(); err != nil {
-		t.Fatalf("walk failed: %v", err)
-	}
-	w := walktest.CompactAll(t, fake.Events())
-	walktest.Diff(t, got, w)
-	st, cs := fake.Stats(), c.HTTP().Stats()
-	extra, lost := walktest.Tally(got, w)
-	t.Logf("fault-injected walk: events=%d want=%d requests=%d served=%d injected=%v client retries=%d authentications=%d duplicates=%d losses=%d",
-		len(got), len(w), st.Requests, st.Served, st.Injected, cs.Retries, fake.Authentications(), extra, lost)
-	if extra != 0 || lost != 0 {
-		t.Errorf("%d duplicates, %d losses", extra, lost)
-	}
-	if st.Injected[audittest.FaultRateLimit] == 0 || st.Injected[audittest.FaultUnavailable] == 0 ||
-		st.Injected[audittest.FaultReset] == 0 || st.Injected[audittest.FaultTruncate] == 0 {
-		t.Errorf("not every fault kind was injected: %v", st.Injected)
-	}
-	if cs.Retries == 0 {
-		t.Error("client counted no retries")
-	}
-	// One token serves the whole walk; a second is issued only when the
-	// response carrying the first was cut short or lost.
-	var served int
-	for _, r := range fake.Requests() {
-		if strings.HasSuffix(r.Path, "/adminapi/authenticate") && r.Fault == audittest.FaultNone && r.Status == 200 {
-			served++
-		}
-	}
-	if served != 1 || fake.Unauthorized() != 0 || cs.Reauthenticated != 0 {
-		t.Errorf("%d tokens delivered, %d 401s, %d re-authentications for one walk with a 15-minute token; want 1, 0, 0", served, fake.Unauthorized(), cs.Reauthenticated)
-	}
-}
-
-// The SIEM variant walks the same events, oldest first, with startTime and
-// endTime.
-func TestFaultInjectedSIEMWalk(t *testing.T) {
-	fake := faultyFake(t, 13)
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &entrust.ListOptions{SIEM: true, PageSize: 100}, nil)
-	defer it.Close()
-	got := walktest.Collect(t, it, -1)
-	if err := it.Err(); err != nil {
-		t.Fatalf("walk failed: %v", err)
-	}
-	walktest.Diff(t, got, walktest.CompactAll(t, fake.Events()))
-	var siem int
-	for _, r := range fake.Requests() {
-		if strings.HasSuffix(r.Path, "/auditeventspaged") {
-			t.Fatalf("a SIEM walk called %s", r.Path)
-		}
-		if strings.HasSuffix(r.Path, "/siem") {
-			siem++
-		}
-	}
-	if siem < 20 {
-		t.Errorf("%d SIEM requests for 20 pages", siem)
-	}
-}
-
 // The walk, resuming, faults, cancelling, refused checkpoints, credentials,
-// windows and options, as every vendor's, on both endpoints (the SIEM one
-// as the subtest siem): see internal/conformance (and its COVERAGE.md for
-// the tests of this package it replaced).
+// windows, options and events arriving between walks, as every vendor's,
+// on both endpoints (the SIEM one as the subtest siem) and in both orders:
+// see internal/conformance (and its COVERAGE.md for the tests of this
+// package it replaced).
 func TestConformance(t *testing.T) { conformance.Run(t, entrust.Name) }
 
-func TestResumeFromCheckpointAt777(t *testing.T) {
-	for _, siem := range []bool{false, true} {
-		t.Run(fmt.Sprint("siem=", siem), func(t *testing.T) {
+// Under faults, on each endpoint and in each order, a walk stopped at 777
+// (and newest first at page boundaries, the start and the end) resumes
+// from its checkpoint, whose position is a cursor and the events consumed
+// of its page: nothing lost or repeated. The walks read only their
+// endpoint, asking for eventTime descending when newest first, meet every
+// fault, retry, and take one token: no 401, no re-authentication, a second
+// token only when the response carrying the first was cut short or lost.
+func TestFaultInjectedWalks(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		opts       entrust.ListOptions
+		at         []int
+		path, body string // every report request's path ends with path; one body at least holds body
+	}{
+		{"paged", entrust.ListOptions{PageSize: 100}, []int{777}, "/auditeventspaged", `"limit":100`},
+		{"siem", entrust.ListOptions{PageSize: 100, SIEM: true}, []int{777}, "/siem", `"startTime"`},
+		{"newest first", entrust.ListOptions{PageSize: 100, Order: auditclient.NewestFirst}, []int{0, 1, 99, 100, 101, 777, 1999, 2000},
+			"/auditeventspaged", `"orderByAttribute":{"name":"eventTime","ascending":false}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			fake := faultyFake(t, 11)
-			events := func(cp *auditclient.Checkpoint) auditclient.Iterator {
-				return fakeClient(t, fake).Events(context.Background(), &entrust.ListOptions{PageSize: 100, SIEM: siem}, cp)
+			want := walktest.CompactAll(t, fake.Events())
+			if tc.opts.Order == auditclient.NewestFirst {
+				slices.Reverse(want)
 			}
-			cp, fig := walktest.ResumeAt(t, events, 777, walktest.CompactAll(t, fake.Events()), []string{fake.SharedSecret()}, walktest.Collect)
-			t.Logf("resume at 777: %v", fig)
-			if cp.Position == nil || cp.Position.Skip != 77 || cp.Position.Token == "" {
-				t.Errorf("checkpoint position %+v, want the 78th event of the page of a cursor", cp.Position)
-			}
-		})
-	}
-}
-
-// Newest first, the walk yields every event once in that order, under
-// faults; one stopped anywhere resumes from its checkpoint with nothing
-// lost or repeated (its position is the server's cursor, which follows the
-// order); and a complete checkpoint then yields only what arrived since,
-// newest first.
-func TestNewestFirstResumesAndSyncs(t *testing.T) {
-	fake := audittest.StartEntrust(t, audittest.EntrustOptions{
-		Events: audittest.GenerateEntrustEvents(230, 3, genEnd),
-		Faults: walktest.FaultMix(17),
-	})
-	want := walktest.CompactAll(t, fake.Events())
-	slices.Reverse(want)
-	c := fakeClient(t, fake)
-	opts := &entrust.ListOptions{PageSize: 50, Order: auditclient.NewestFirst}
-	walk := func(cp *auditclient.Checkpoint) auditclient.Iterator { return c.Events(context.Background(), opts, cp) }
-	for _, at := range []int{0, 1, 49, 50, 51, 150, 229, 230} {
-		cp, _ := walktest.ResumeAt(t, walk, at, want, []string{fake.SharedSecret()}, walktest.Collect)
-		if at > 0 && at < 230 && (cp.Position == nil || cp.Position.Skip != at%50 && cp.Position.Skip != 50) {
-			t.Errorf("resume at %d: position %+v", at, cp.Position)
-		}
-	}
-	var bodies int
-	for _, r := range fake.Requests() {
-		if strings.HasSuffix(r.Path, "/auditeventspaged") && strings.Contains(string(r.Body), `"orderByAttribute":{"name":"eventTime","ascending":false}`) {
-			bodies++
-		}
-	}
-	if bodies == 0 {
-		t.Fatal("no request asked for eventTime descending")
-	}
-
-	it := walk(nil)
-	if got := walktest.Collect(t, it, -1); it.Err() != nil || len(got) != 230 {
-		t.Fatalf("whole walk: %d events, %v", len(got), it.Err())
-	}
-	cp := it.Checkpoint()
-	it.Close()
-	hw := cp.HighWater
-	newEvents := arrivals(hw)
-	fake.Add(newEvents...)
-	it2 := walk(cp)
-	second := walktest.Collect(t, it2, -1)
-	it2.Close()
-	walktest.Diff(t, second, []string{walktest.Compact(t, newEvents[2]), walktest.Compact(t, newEvents[1]), walktest.Compact(t, newEvents[0])})
-	if it2.Err() != nil {
-		t.Fatal(it2.Err())
-	}
-}
-
-// newEvent is a record at t.
-func newEvent(id string, t time.Time, typ string) json.RawMessage {
-	return json.RawMessage(fmt.Sprintf(`{"id":%q,"eventTime":%q,"eventCategory":"MANAGEMENT","eventOutcome":"SUCCESS","eventType":%q,"message":"user.edit","accountId":"a6d1c2b3-4e5f-4a7b-8c9d-0e1f2a3b4c5d","subject":"9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d","subjectName":"admin.alice","sourceIp":"198.51.100.4","entityId":"5b7d9f11-2c3e-4f5a-8b6c-7d8e9f0a1b2c","entityName":"jdoe","entityType":"USERS","entityAction":"EDIT","requiredPermission":"USERS:EDIT"}`,
-		id, t.UTC().Format("2006-01-02T15:04:05.000Z"), typ))
-}
-
-// arrivals are three events that arrive after a walk whose newest event was
-// at hw: one at hw itself, one a millisecond and one an hour later.
-func arrivals(hw time.Time) []json.RawMessage {
-	return []json.RawMessage{
-		newEvent("11111111-2222-4333-8444-555555555501", hw, "UserModifiedEvent"),
-		newEvent("11111111-2222-4333-8444-555555555502", hw.Add(time.Millisecond), "UserModifiedEvent"),
-		newEvent("11111111-2222-4333-8444-555555555503", hw.Add(time.Hour), "UserModifiedEvent"),
-	}
-}
-
-// A completed walk's checkpoint makes the next walk yield only the events
-// that arrived since, including new ones at the very millisecond of the
-// last event seen.
-func TestIncrementalSync(t *testing.T) {
-	for _, siem := range []bool{false, true} {
-		t.Run(fmt.Sprint("siem=", siem), func(t *testing.T) {
-			fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(300, 5, genEnd)})
 			c := fakeClient(t, fake)
-			opts := &entrust.ListOptions{PageSize: 40, SIEM: siem}
-			it := c.Events(context.Background(), opts, nil)
-			first := walktest.Collect(t, it, -1)
-			if it.Err() != nil || len(first) != 300 {
-				t.Fatalf("first walk: %d events, %v", len(first), it.Err())
+			walk := func(cp *auditclient.Checkpoint) auditclient.Iterator {
+				return c.Events(context.Background(), &tc.opts, cp)
 			}
-			cp := it.Checkpoint()
-			it.Close()
-			if !cp.Complete() || cp.HighWater.IsZero() || len(cp.Boundary) == 0 {
-				t.Fatalf("checkpoint after a full walk: %+v", cp)
+			for _, at := range tc.at {
+				cp, fig := walktest.ResumeAt(t, walk, at, want, []string{fake.SharedSecret()}, walktest.Collect)
+				p, skip := cp.Position, at%100
+				if at > 0 && at < 2000 && (p == nil || (p.Skip != skip && (skip != 0 || p.Skip != 100)) || (at > 100 && p.Token == "")) {
+					t.Errorf("resume at %d: position %+v, want a cursor and %d events of its page", at, p, skip)
+				}
+				t.Logf("resume at %d: %v", at, fig)
 			}
-			hw := cp.HighWater
-			newEvents := arrivals(hw)
-			fake.Add(newEvents...)
-			it2 := c.Events(context.Background(), opts, cp)
-			second := walktest.Collect(t, it2, -1)
-			if err := it2.Err(); err != nil {
-				t.Fatal(err)
-			}
-			it2.Close()
-			if len(second) != len(newEvents) {
-				t.Fatalf("incremental walk yielded %d events, want the %d new ones: %v", len(second), len(newEvents), second)
-			}
-			for i, raw := range newEvents { // oldest first
-				if second[i] != walktest.Compact(t, raw) {
-					t.Errorf("incremental event %d = %s, want %s", i, second[i], raw)
+			st, cs := fake.Stats(), c.HTTP().Stats()
+			reports, bodies, tokens := 0, 0, 0
+			for _, r := range fake.Requests() {
+				switch {
+				case strings.HasSuffix(r.Path, "/adminapi/authenticate"):
+					if r.Fault == audittest.FaultNone && r.Status == 200 {
+						tokens++
+					}
+				case !strings.HasSuffix(r.Path, tc.path):
+					t.Fatalf("a %s walk called %s", tc.name, r.Path)
+				case strings.Contains(string(r.Body), tc.body):
+					reports, bodies = reports+1, bodies+1
+				default:
+					reports++
 				}
 			}
-			it3 := c.Events(context.Background(), opts, it2.Checkpoint())
-			if third := walktest.Collect(t, it3, -1); len(third) != 0 || it3.Err() != nil {
-				t.Errorf("third walk: %d events, %v", len(third), it3.Err())
+			if reports < 20 || bodies == 0 {
+				t.Errorf("%d report requests for 20 pages at least, %d asking %s", reports, bodies, tc.body)
+			}
+			for _, f := range walktest.FaultMix(11).Script {
+				if st.Injected[f] == 0 {
+					t.Errorf("no %s injected: %v", f, st.Injected)
+				}
+			}
+			if cs.Retries == 0 || tokens != 1 || fake.Unauthorized() != 0 || cs.Reauthenticated != 0 {
+				t.Errorf("%d retries; %d tokens delivered, %d 401s, %d re-authentications with a 15-minute token: want 1, 0, 0", cs.Retries, tokens, fake.Unauthorized(), cs.Reauthenticated)
 			}
 		})
 	}
@@ -334,32 +211,19 @@ func TestShortLivedTokenRefreshedBeforeExpiry(t *testing.T) {
 	}
 }
 
-// The NDJSON of a whole walk passes the reference validator.
+// The NDJSON of a whole walk passes the reference validator, with events
+// of every class.
 func TestWalkPassesReferenceValidator(t *testing.T) {
-	v := walktest.NeedValidator(t)
-	fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(2000, 42, genEnd)})
-	c := fakeClient(t, fake)
-	it := c.Events(context.Background(), &entrust.ListOptions{PageSize: 100}, nil)
-	defer it.Close()
-	classes := map[ocsf.ClassUID]int{}
-	types := map[int64]int{}
-	ndjson := walktest.NDJSON(t, it, func(ev ocsf.Event) {
-		classes[ev.Class]++
-		types[ev.TypeUID()]++
-	})
-	last := v.Check(t, ndjson, 2000)
-	t.Logf("validate.py: %s; classes %v; type_uids %v", last, classes, types)
-	for _, cl := range []ocsf.ClassUID{ocsf.ClassAuthentication, ocsf.ClassAccountChange, ocsf.ClassEntityManagement, ocsf.ClassUserAccess, ocsf.ClassGroupManagement} {
-		if classes[cl] == 0 {
-			t.Errorf("the generated data produced no %d events: %v", cl, classes)
-		}
-	}
+	walktest.ValidatedWalk(t, func() auditclient.Iterator {
+		fake := audittest.StartEntrust(t, audittest.EntrustOptions{Events: audittest.GenerateEntrustEvents(2000, 42, genEnd)})
+		return fakeClient(t, fake).Events(context.Background(), &entrust.ListOptions{PageSize: 100}, nil)
+	}, 2000, "3002", "3001", "3004", "3005", "3006")
 }
 
-// No credential reaches a log line (Debug level, every attempt, retry and
-// re-authentication) or an error, through a fault-injected walk, a revoked
-// token and a wrong secret.
-func TestNoCredentialInLogsOrErrors(t *testing.T) {
+// Tokens revoked mid-walk are replaced ("new credential" in the Debug
+// logs), and no token reaches a log line or the client's formatting. (The
+// credentials under faults and wrong secrets are the conformance suite's.)
+func TestNoTokenInLogs(t *testing.T) {
 	fake := faultyFake(t, 3)
 	logger, logs := walktest.DebugLogger()
 	c := fakeClient(t, fake, auditclient.WithLogger(logger))
@@ -370,34 +234,19 @@ func TestNoCredentialInLogsOrErrors(t *testing.T) {
 			fake.ExpireTokens()
 		}
 	}
-	if n != 2000 || it.Err() != nil {
-		t.Fatalf("%d events, %v", n, it.Err())
+	if it.Close(); n != 2000 || it.Err() != nil || !strings.Contains(logs.String(), "new credential") {
+		t.Fatalf("%d events, %v; logs:\n%.2000s", n, it.Err(), logs.String())
 	}
-	it.Close()
-
-	bad, err := entrust.NewClient(fake.URL(), fake.ApplicationID(), "wrong-secret-0d9e8f", auditclient.WithLogger(logger),
-		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 25, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = bad.ListPage(context.Background(), nil)
-	if !errors.Is(err, auditclient.ErrUnauthorized) {
-		t.Fatalf("wrong secret: %v", err)
-	}
-	if !strings.Contains(logs.String(), "retrying") || !strings.Contains(logs.String(), "new credential") {
-		t.Fatalf("the logs hold no retry or re-authentication records:\n%.2000s", logs.String())
-	}
-	var tokens []string
+	tokens := []string{fake.SharedSecret()}
 	for _, r := range fake.Requests() {
-		if a := r.Header.Get("Authorization"); a != "" {
+		if a := r.Header.Get("Authorization"); a != "" && !slices.Contains(tokens, a) {
 			tokens = append(tokens, a)
 		}
 	}
-	if len(tokens) == 0 {
-		t.Fatal("no token was sent")
+	if len(tokens) < 3 {
+		t.Fatalf("tokens sent: %q, want two at least", tokens[1:])
 	}
-	secrets := append([]string{fake.SharedSecret(), "wrong-secret-0d9e8f"}, tokens...)
-	walktest.NoSecrets(t, secrets, map[string]string{"logs": logs.String(), "error": err.Error(), "%+v of error": fmt.Sprintf("%+v %#v", err, err), "client": walktest.FmtAll(c) + walktest.FmtAll(bad)})
+	walktest.NoSecrets(t, tokens, map[string]string{"logs": logs.String(), "client": walktest.FmtAll(c)})
 }
 
 // A base URL with a path prefix is kept on every request, authentication
