@@ -131,11 +131,9 @@ func (cfg Config) validate() (*settings, error) {
 
 	base, err := parseBaseURL(cfg.BaseURL)
 	if err != nil {
-		val := strconv.Quote(cfg.BaseURL)
-		if u, perr := url.Parse(cfg.BaseURL); perr == nil {
-			val = strconv.Quote(RedactURL(u))
-		} else {
-			val = "" // may hold credentials we cannot strip
+		val := "" // may hold credentials that cannot be stripped
+		if r := RedactURLString(cfg.BaseURL); r != "" {
+			val = strconv.Quote(r)
 		}
 		return nil, bad("BaseURL (WithBaseURL)", val, err.Error())
 	}

@@ -29,6 +29,19 @@ func RedactURL(u *url.URL) string {
 	return r.String()
 }
 
+// RedactURLString is RedactURL for a URL given as text, such as a setting
+// in an error message: user info, fragment and secret-looking query values
+// are taken out. Text that does not parse as a URL, or that parses with an
+// opaque part (as "user:password@host" does, read as scheme "user"), gives
+// "": it may hold a credential that cannot be told apart.
+func RedactURLString(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" {
+		return ""
+	}
+	return RedactURL(u)
+}
+
 // redactQuery masks the values of secret-looking parameters in an encoded
 // query, keeping the order and encoding of the others.
 func redactQuery(raw string) string {

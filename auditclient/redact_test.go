@@ -185,3 +185,17 @@ func TestAuthFormatting(t *testing.T) {
 		t.Errorf("nested token: %s", got)
 	}
 }
+
+func TestRedactURLString(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://user:pw@h.example.com/p?token=t&x=1#f": "https://h.example.com/p?token=REDACTED&x=1",
+		"user:pw@h.example.com":                         "", // scheme "user", opaque "pw@h...": cannot be told apart
+		"https://h/%zz":                                 "",
+		"ftp://u:p@h":                                   "ftp://h",
+		"https://h":                                     "https://h",
+	} {
+		if got := RedactURLString(in); got != want {
+			t.Errorf("RedactURLString(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -59,7 +59,17 @@ func tenantURL(tenant string) string {
 // a host or an http(s) URL without query, fragment or user info.
 func checkTenant(tenant string) error {
 	bad := func(reason string) error {
-		return &auditclient.ConfigError{Vendor: Name, Option: "tenant", Env: "ENTRUST_TENANT", Value: fmt.Sprintf("%q", tenant), Reason: reason}
+		// The tenant as given, its user info and secret-looking query
+		// values taken out; nothing of one that does not parse, which may
+		// hold a credential.
+		val := fmt.Sprintf("%q", tenant)
+		if strings.TrimSpace(tenant) != "" {
+			val = ""
+			if r := auditclient.RedactURLString(tenantURL(tenant)); r != "" {
+				val = fmt.Sprintf("%q", r)
+			}
+		}
+		return &auditclient.ConfigError{Vendor: Name, Option: "tenant", Env: "ENTRUST_TENANT", Value: val, Reason: reason}
 	}
 	if strings.TrimSpace(tenant) == "" {
 		return bad("empty: give the hostname of your API credentials file, e.g. example.us.trustedauth.com, or the tenant's https URL")

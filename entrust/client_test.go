@@ -589,13 +589,18 @@ func TestNewClientChecks(t *testing.T) {
 		return walktest.BadConfig{Name: fmt.Sprintf("%q %q", tenant, id), New: func() error { _, err := entrust.NewClient(tenant, id, secret, opts...); return err },
 			Option: option, Env: env, Value: value, Reason: reason}
 	}
+	// The value shown is the tenant as a URL without user info; nothing of
+	// one that does not parse.
+	tenantShown := func(t, shown, reason string, opts ...auditclient.Option) walktest.BadConfig {
+		return bad(t, "id", testSecret, "tenant", "ENTRUST_TENANT", shown, reason, opts...)
+	}
 	tenant := func(t, reason string, opts ...auditclient.Option) walktest.BadConfig {
-		return bad(t, "id", testSecret, "tenant", "ENTRUST_TENANT", strconv.Quote(t), reason, opts...)
+		return tenantShown(t, strconv.Quote(t), reason, opts...)
 	}
 	walktest.RefusesBadConfig(t, entrust.Name, []string{testSecret},
-		tenant("", "empty"), tenant("  ", "empty", auditclient.WithBaseURL(testBase)), tenant("exa mple.us.trustedauth.com", "not a host name"),
+		tenant("", "empty"), tenant("  ", "empty", auditclient.WithBaseURL(testBase)), tenantShown("exa mple.us.trustedauth.com", "", "not a host name"),
 		tenant("ftp://example.us.trustedauth.com", "https"), tenant("https://example.us.trustedauth.com/?x=1", "query"),
-		tenant("https://user:pw@example.us.trustedauth.com", "user info"),
+		tenantShown("https://user:pw@example.us.trustedauth.com", `"https://example.us.trustedauth.com"`, "user info"),
 		bad(testTenant, "", testSecret, "applicationID", "ENTRUST_APPLICATION_ID", "", "applicationId"),
 		bad(testTenant, " ", testSecret, "applicationID", "ENTRUST_APPLICATION_ID", "", "applicationId"),
 		bad(testTenant, "id", "", "sharedSecret", "ENTRUST_SHARED_SECRET", "", "sharedSecret"),

@@ -3,6 +3,7 @@ package vendors_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -181,5 +182,46 @@ func TestSettingsFromEnv(t *testing.T) {
 	}
 	if probe.Setting("nope") != nil {
 		t.Error("Setting(nope) found something")
+	}
+}
+
+// A server, tenant or base URL holding a password is refused without
+// repeating it, whatever its form, for every vendor.
+func TestBadServerNeverEchoesAPassword(t *testing.T) {
+	for _, v := range vendors.All() {
+		if v == probe {
+			continue
+		}
+		for _, u := range []string{"https://user:s3cr3t@h.example.com", "user:s3cr3t@h.example.com", "https://h.example.com/?token=s3cr3t", "ftp://user:s3cr3t@h", "https://user:s3cr3t@h/%zz"} {
+			settings := map[string]string{}
+			for _, s := range v.Settings {
+				settings[s.Name] = "x"
+				if s.Name == "org_uuid" {
+					settings[s.Name] = "123e4567-e89b-12d3-a456-426614174000"
+				}
+				if s.Name == "objects" {
+					settings[s.Name] = "user:1"
+				}
+				if s.Name == "ca_file" || s.Name == "region" {
+					delete(settings, s.Name)
+				}
+				if s.BaseURL {
+					settings[s.Name] = u
+				}
+			}
+			for _, cfg := range []vendors.Config{{Settings: settings}, {Settings: settings, BaseURL: u}} {
+				src, err := v.Start(context.Background(), cfg)
+				if err == nil {
+					src.Events.Close()
+					if v.Setting("server") != nil || v.Setting("tenant") != nil || cfg.BaseURL != "" {
+						t.Errorf("%s: %q accepted", v.Name, u)
+					}
+					continue
+				}
+				if strings.Contains(fmt.Sprintf("%v %+v %#v", err, err, err), "s3cr3t") {
+					t.Errorf("%s: %q: the error shows the password: %v", v.Name, u, err)
+				}
+			}
+		}
 	}
 }
