@@ -1,367 +1,207 @@
 package audittest
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// automoxGet sends a GET to the fake with the given key (and organization
-// header, unless empty) and returns the status and body.
-func automoxGet(t *testing.T, a *Automox, path, key, orgHeader string) (int, []byte) {
-	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, a.URL()+path, nil)
-	if err != nil {
-		t.Fatal(err)
+var automoxKit kit
+
+func init() {
+	automoxKit = kit{
+		name: "automox", defaultN: DefaultAutomoxEvents, gen: GenerateAutomoxEvents,
+		start: func(t *testing.T, o kitOpts) *kitFake {
+			a := StartAutomox(t, AutomoxOptions{Events: o.events, Now: o.now, Faults: o.faults, BasePath: o.basePath})
+			f := &kitFake{conn: conn{url: a.URL(), set: map[string]string{"api_key": a.APIKey(), "org_uuid": a.OrgUUID()}},
+				srv: a, events: a.Events, add: a.Add}
+			f.end = automoxKit.newest(t, a.Events())
+			return f
+		},
+		auth: func(_ testing.TB, c conn) []string { return []string{"Authorization", "Bearer " + c.set["api_key"]} },
+		page: func(c conn, limit int) req { return limitReq(automoxPath(c, c.end), limit) },
+		walk: func(t testing.TB, c conn, q string) ([]json.RawMessage, int) {
+			var all []json.RawMessage
+			pages := 0
+			for day := c.end.AddDate(0, 0, -40); !day.After(c.end); day = day.AddDate(0, 0, 1) {
+				for cursor := ""; ; pages++ {
+					var page []json.RawMessage
+					automoxKit.getJSON(t, c, req{path: automoxPath(c, day) + q + map[bool]string{true: "&cursor=" + cursor}[cursor != ""]}, &page)
+					all = append(all, page...)
+					if len(page) < AutomoxDefaultLimit {
+						break
+					}
+					cursor = parseAutomoxEvent(page[len(page)-1], 0).id
+				}
+			}
+			return all, pages
+		},
+		at: func(t testing.TB, rec json.RawMessage) time.Time {
+			at, _ := AutomoxTime(decode[struct{ Time json.RawMessage }](t, rec).Time)
+			return at
+		},
+		key: func(rec json.RawMessage) string { return parseAutomoxEvent(rec, 0).id },
+		inOrder: func(_ testing.TB, a, b json.RawMessage) bool {
+			x, y := parseAutomoxEvent(a, 0), parseAutomoxEvent(b, 0)
+			return x.day < y.day || x.day == y.day && x.id <= y.id
+		},
+		errText: func(t testing.TB, _ *http.Response, body []byte) string {
+			if eb := decode[struct{ Errors []string }](t, body); len(eb.Errors) > 0 {
+				return strings.Join(eb.Errors, "; ")
+			}
+			t.Errorf("error body %s, want {\"errors\":[...]}", body)
+			return ""
+		},
+		probes: func(c conn) []probe {
+			base := automoxPath(c, time.Date(2024, 6, 18, 0, 0, 0, 0, time.UTC))
+			other := "/api/audit-service/v1/orgs/00000000-0000-4000-8000-000000000000"
+			return []probe{
+				{name: "no key", req: req{path: base}, anon: true, status: 401, want: "Access token is missing or invalid"},
+				{name: "wrong key", req: req{path: base, hdr: []string{"Authorization", "Bearer nope"}}, status: 401, want: "Access token is missing or invalid"},
+				{name: "another organization", req: req{path: other + "/events?date=2024-06-18"}, status: 403, want: "permission"},
+				{name: "a contradicting header", req: req{path: base, hdr: []string{AutomoxOrgHeader, "00000000-0000-4000-8000-000000000000"}}, status: 400, want: AutomoxOrgHeader},
+				{name: "no date", req: req{path: strings.Split(base, "?")[0]}, status: 400, want: "date is required"},
+				{name: "a bad date", req: req{path: base[:len(base)-5] + "6-18"}, status: 400, want: "date must be a date"},
+				{name: "limit 0", req: req{path: base + "&limit=0"}, status: 400, want: "limit must be an integer from 1 to 500"},
+				{name: "limit 501", req: req{path: base + "&limit=501"}, status: 400, want: "limit must be an integer from 1 to 500"},
+				{name: "an unknown parameter", req: req{path: base + "&page=2"}, status: 400, want: `unknown parameter "page"`},
+				{name: "twice", req: req{path: base + "&date=2024-06-19"}, status: 400, want: "date is given 2 times"},
+				{name: "empty cursor", req: req{path: base + "&cursor="}, status: 400, want: "cursor is empty"},
+				{name: "another path", req: req{path: "/api/audit-service/v2/events"}, status: 404, want: "Entity not found"},
+				// The documented path is /api/...: without its /api it is
+				// unknown, as a client that drops it would find.
+				{name: "the path without /api", req: req{path: strings.TrimPrefix(base, "/api")}, status: 404, want: "Entity not found"},
+				{name: "POST", req: req{method: "POST", path: base}, status: 405, header: []string{"Allow", "GET"}},
+			}
+		},
+		faults: map[int]probe{429: {want: "Too many requests"}, 503: {want: "Service Unavailable"}, 404: {want: "Entity not found"}},
+		lastDay: func(t testing.TB, c conn, since time.Time) int {
+			var page []json.RawMessage
+			automoxKit.getJSON(t, c, req{path: automoxPath(c, since.Add(24*time.Hour)) + "&limit=1"}, &page)
+			if len(page) > 1 {
+				t.Errorf("limit=1 gave %d events", len(page))
+			}
+			return len(page)
+		},
+		demoCheck: func(t testing.TB, d *Demo, _ int, _ []json.RawMessage) {
+			if !slices.Equal(d.Secrets, []string{d.Settings["api_key"]}) {
+				t.Errorf("secrets %q", d.Secrets)
+			}
+		},
+		genN: 1200, prec: time.Millisecond, span: [2]time.Duration{4 * 24 * time.Hour, 30 * 24 * time.Hour}, shared: 50,
+		docExamples: AutomoxDocExamples,
+		// The id's form: {"_id":{"$oid":...}}, {"_id":"..."} or {"id":"..."}.
+		kind: func(t testing.TB, rec json.RawMessage) []string {
+			m := decode[map[string]json.RawMessage](t, rec)
+			kinds := []string{string(m["class_uid"]) + " " + rawString(m["message"])}
+			for _, k := range []string{"_id", "id"} {
+				if v, ok := m[k]; ok {
+					kinds = append(kinds, k+string(v[0]))
+				}
+			}
+			return kinds
+		},
+		bad: func(t testing.TB, rec json.RawMessage) string {
+			return map[bool]string{false: "no activity (Automox always sends it)"}[decode[map[string]any](t, rec)["activity"] != nil]
+		},
+		kinds: []string{`_id{`, `_id"`, `id"`, "3002 User Log In Success", "3002 User Log In Failure", "3002 User Log Out", "3001 User Zone Role Assignment",
+			"3001 User Zone Role Revocation", "3001 User Account 2FA Enabled", "3001 User Password Changed", "3001 User Invited to Organization",
+			"3004 Group Created", "3004 Policy Updated", "3004 Organization Role Creation", "3004 API Key Created", "6001 Manual Device Scan Request", "6001 Device Report Export"},
+		// The document's events, one an example; its error body.
+		datasets: func(t testing.TB) []dataset {
+			if eb := decode[struct{ Errors []string }](t, AutomoxDocExamples()["bad_request"]); !slices.Equal(eb.Errors, []string{"Bad Request"}) {
+				t.Errorf("bad_request: %s", AutomoxDocExamples()["bad_request"])
+			}
+			var give []json.RawMessage
+			for _, name := range AutomoxDocEventNames() {
+				if arr := decode[[]json.RawMessage](t, AutomoxDocExamples()[name]); len(arr) == 1 {
+					give = append(give, arr...)
+				} else {
+					t.Errorf("%s: %d events", name, len(arr))
+				}
+			}
+			return []dataset{{"document", give, nil}}
+		},
 	}
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
-	}
-	if orgHeader != "" {
-		req.Header.Set(AutomoxOrgHeader, orgHeader)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, body
 }
 
-func automoxIDs(t *testing.T, body []byte) []string {
-	t.Helper()
-	var page []json.RawMessage
-	if err := json.Unmarshal(body, &page); err != nil {
-		t.Fatalf("body %s: %v", body, err)
-	}
+// automoxPath is the path of day's events, its query holding the date only.
+func automoxPath(c conn, day time.Time) string {
+	return "/api/audit-service/v1/orgs/" + c.set["org_uuid"] + "/events?date=" + day.UTC().Format(time.DateOnly)
+}
+
+// automoxIDs returns the ids of a page, in order, comma-separated.
+func automoxIDs(t *testing.T, body []byte) string {
 	var ids []string
-	for _, raw := range page {
+	for _, raw := range decode[[]json.RawMessage](t, body) {
 		ids = append(ids, parseAutomoxEvent(raw, 0).id)
 	}
-	return ids
+	return strings.Join(ids, ",")
 }
 
+// The days, cursors and limits of the document select the events
+// expected; events added with other id and time forms are served too.
 func TestAutomoxFakeServesTheDocument(t *testing.T) {
 	at := func(id string, ms int64) json.RawMessage {
-		return json.RawMessage(`{"id":"` + id + `","time":` + jsonInt(ms) + `}`)
+		return json.RawMessage(`{"id":"` + id + `","time":` + strconv.FormatInt(ms, 10) + `}`)
 	}
 	day1 := time.Date(2024, 6, 18, 0, 0, 0, 0, time.UTC).UnixMilli()
-	events := []json.RawMessage{at("00000000c", day1+2), at("00000000b", day1+1), at("00000000d", day1+3),
-		at("00000000b", day1+86400000), at("00000000z", day1-1)}
-	a := StartAutomox(t, AutomoxOptions{Events: events, DefaultLimit: 2})
+	a := StartAutomox(t, AutomoxOptions{Events: []json.RawMessage{at("00000000c", day1+2), at("00000000b", day1+1), at("00000000d", day1+3),
+		at("00000000b", day1+86400000), at("00000000z", day1-1)}, DefaultLimit: 2})
 	org := a.OrgUUID()
-	base := "/api/audit-service/v1/orgs/" + org + "/events"
-	tests := []struct {
-		name, path, key, header string
-		status                  int
-		ids                     string // comma-separated ids, or a message the error body holds
-	}{
-		{"first page of a day, default limit", base + "?date=2024-06-18", a.APIKey(), "", 200, "00000000b,00000000c"},
-		{"after the cursor", base + "?date=2024-06-18&cursor=00000000c", a.APIKey(), org, 200, "00000000d"},
-		{"limit", base + "?date=2024-06-18&limit=500", a.APIKey(), "", 200, "00000000b,00000000c,00000000d"},
-		{"another day", base + "?date=2024-06-19", a.APIKey(), "", 200, "00000000b"},
-		{"an empty day", base + "?date=2024-06-20", a.APIKey(), "", 200, ""},
-		{"the day before", base + "?date=2024-06-17", a.APIKey(), "", 200, "00000000z"},
-		{"no key", base + "?date=2024-06-18", "", "", 401, "Access token is missing or invalid"},
-		{"wrong key", base + "?date=2024-06-18", "nope", "", 401, "Access token is missing or invalid"},
-		{"another organization", "/api/audit-service/v1/orgs/00000000-0000-4000-8000-000000000000/events?date=2024-06-18", a.APIKey(), "", 403, "permission"},
-		{"a contradicting header", base + "?date=2024-06-18", a.APIKey(), "00000000-0000-4000-8000-000000000000", 400, AutomoxOrgHeader},
-		{"no date", base, a.APIKey(), "", 400, "date is required"},
-		{"a bad date", base + "?date=2024-6-18", a.APIKey(), "", 400, "date must be a date"},
-		{"limit 0", base + "?date=2024-06-18&limit=0", a.APIKey(), "", 400, "limit must be an integer from 1 to 500"},
-		{"limit 501", base + "?date=2024-06-18&limit=501", a.APIKey(), "", 400, "limit must be an integer from 1 to 500"},
-		{"an unknown parameter", base + "?date=2024-06-18&page=2", a.APIKey(), "", 400, `unknown parameter "page"`},
-		{"twice", base + "?date=2024-06-18&date=2024-06-19", a.APIKey(), "", 400, "date is given 2 times"},
-		{"empty cursor", base + "?date=2024-06-18&cursor=", a.APIKey(), "", 400, "cursor is empty"},
-		{"another path", "/api/audit-service/v2/events", a.APIKey(), "", 404, "Entity not found"},
-		// The documented path is /api/...: without its /api it is unknown,
-		// as a client that drops it would find on the real server.
-		{"the path without /api", "/audit-service/v1/orgs/" + org + "/events?date=2024-06-18", a.APIKey(), "", 404, "Entity not found"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			status, body := automoxGet(t, a, tt.path, tt.key, tt.header)
-			if status != tt.status {
-				t.Fatalf("status %d, want %d: %s", status, tt.status, body)
-			}
-			if status == 200 {
-				if got := strings.Join(automoxIDs(t, body), ","); got != tt.ids {
-					t.Errorf("ids %q, want %q", got, tt.ids)
-				}
-				return
-			}
-			var eb struct{ Errors []string }
-			if err := json.Unmarshal(body, &eb); err != nil || len(eb.Errors) == 0 || !strings.Contains(strings.Join(eb.Errors, "; "), tt.ids) {
-				t.Errorf("error body %s, want {\"errors\":[...%s...]}", body, tt.ids)
-			}
-		})
+	base := a.URL() + "/api/audit-service/v1/orgs/" + org + "/events"
+	key := []string{"Authorization", "Bearer " + a.APIKey()}
+	for _, tt := range []struct{ query, org, ids string }{
+		{"?date=2024-06-18", "", "00000000b,00000000c"}, // the default limit
+		{"?date=2024-06-18&cursor=00000000c", org, "00000000d"},
+		{"?date=2024-06-18&limit=500", "", "00000000b,00000000c,00000000d"},
+		{"?date=2024-06-19", "", "00000000b"},
+		{"?date=2024-06-20", "", ""},
+		{"?date=2024-06-17", "", "00000000z"},
+	} {
+		resp, body := send(t, "GET", base+tt.query, "", append(slices.Clone(key), map[bool][]string{true: {AutomoxOrgHeader, tt.org}}[tt.org != ""]...)...)
+		if resp.StatusCode != 200 || automoxIDs(t, body) != tt.ids {
+			t.Errorf("%s: %d %s, want ids %q", tt.query, resp.StatusCode, body, tt.ids)
+		}
 	}
 	// URL is the origin, as the client's base URL is: the documented path
 	// /api/audit-service/... is served under it.
 	if u, err := url.Parse(a.URL()); err != nil || u.Path != "" {
 		t.Errorf("URL %s is not an origin", a.URL())
 	}
-	resp, err := http.Post(a.URL()+base+"?date=2024-06-18", "application/json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMethodNotAllowed {
-		t.Errorf("POST: %d", resp.StatusCode)
-	}
-}
-
-func jsonInt(n int64) string { b, _ := json.Marshal(n); return string(b) }
-
-func TestAutomoxFakeFaultsAndAdd(t *testing.T) {
-	a := StartAutomox(t, AutomoxOptions{Events: []json.RawMessage{},
-		Faults: Faults{Script: []Fault{FaultRateLimit, FaultUnavailable}, RetryAfter: 2 * time.Second}})
-	path := "/api/audit-service/v1/orgs/" + a.OrgUUID() + "/events?date=2024-06-18"
-	for _, want := range []struct {
-		status int
-		msg    string
-	}{{429, "Too many requests"}, {503, "Service Unavailable"}, {200, ""}} {
-		status, body := automoxGet(t, a, path, a.APIKey(), "")
-		if status != want.status || !bytes.Contains(body, []byte(want.msg)) {
-			t.Errorf("status %d body %s, want %d %s", status, body, want.status, want.msg)
-		}
-	}
-	if st := a.Stats(); st.Requests != 3 || st.Served != 1 || st.Injected[FaultRateLimit] != 1 || st.Injected[FaultUnavailable] != 1 {
-		t.Errorf("stats %+v", st)
-	}
-	if r := a.Requests()[0]; r.Header.Get("Authorization") != "Bearer "+a.APIKey() || r.Query.Get("date") != "2024-06-18" {
-		t.Errorf("recorded %v", r)
-	}
 	a.Add(json.RawMessage(`{"_id":{"$oid":"6670d2c00000000000000001"},"time":"1718616000000"}`), json.RawMessage(`{"_id":"6670d2c00000000000000000","time":1718616000.5}`))
-	status, body := automoxGet(t, a, strings.Replace(path, "2024-06-18", "2024-06-17", 1), a.APIKey(), "")
-	if got := strings.Join(automoxIDs(t, body), ","); status != 200 || got != "6670d2c00000000000000000,6670d2c00000000000000001" {
-		t.Errorf("after Add: %d %s", status, got)
-	}
-	if len(a.Events()) != 2 {
-		t.Errorf("Events: %d", len(a.Events()))
+	_, body := send(t, "GET", base+"?date=2024-06-17&limit=500", "", key...)
+	if got := automoxIDs(t, body); got != "00000000z,6670d2c00000000000000000,6670d2c00000000000000001" || len(a.Events()) != 7 {
+		t.Errorf("after Add: %s, %d events", got, len(a.Events()))
 	}
 }
 
 func TestAutomoxTime(t *testing.T) {
-	tests := []struct {
-		in   string
-		want time.Time
-		ok   bool
-	}{
-		{`1718213009419`, time.UnixMilli(1718213009419), true},
-		{`"1718217424504"`, time.UnixMilli(1718217424504), true},
-		{`1774432800.123456`, time.Unix(1774432800, 123456000), true},
-		{`"1774432800.5"`, time.Unix(1774432800, 500000000), true},
-		{`1718213009`, time.Unix(1718213009, 0), true},
-		{`"yesterday"`, time.Time{}, false},
-		{`-5`, time.Time{}, false},
-		{`null`, time.Time{}, false},
-		{`1.5e12`, time.Time{}, false},
-	}
-	for _, tt := range tests {
-		got, ok := AutomoxTime(json.RawMessage(tt.in))
-		if ok != tt.ok || !got.Equal(tt.want) {
-			t.Errorf("AutomoxTime(%s) = %v %v, want %v %v", tt.in, got, ok, tt.want, tt.ok)
+	for in, want := range map[string]time.Time{ // zero: not a time
+		`1718213009419`: time.UnixMilli(1718213009419), `"1718217424504"`: time.UnixMilli(1718217424504), `1774432800.123456`: time.Unix(1774432800, 123456000),
+		`"1774432800.5"`: time.Unix(1774432800, 500000000), `1718213009`: time.Unix(1718213009, 0), `"yesterday"`: {}, `-5`: {}, `null`: {}, `1.5e12`: {},
+	} {
+		if got, ok := AutomoxTime(json.RawMessage(in)); ok == want.IsZero() || !got.Equal(want) {
+			t.Errorf("AutomoxTime(%s) = %v %v, want %v", in, got, ok, want)
 		}
 	}
 }
 
+// The generator's days: several, with an empty one between the first and
+// the last (see also TestFakesGenerators).
 func TestGenerateAutomoxEvents(t *testing.T) {
-	end := time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)
-	a, b := GenerateAutomoxEvents(1200, 3, end), GenerateAutomoxEvents(1200, 3, end)
-	if len(a) != 1200 {
-		t.Fatalf("%d events", len(a))
-	}
-	kinds := map[string]int{}
-	days := map[string]bool{}
-	idStyles := map[string]int{}
-	shared := 0
-	var prevID, prevTime string
+	a, days := GenerateAutomoxEvents(1200, 3, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)), map[string]bool{}
 	for i := range a {
-		if !bytes.Equal(a[i], b[i]) {
-			t.Fatalf("event %d differs between two runs", i)
-		}
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(a[i], &m); err != nil {
-			t.Fatal(err)
-		}
-		e := parseAutomoxEvent(a[i], i)
-		if e.day == "" || e.id <= prevID {
-			t.Fatalf("event %d: day %q id %q after %q (ids must grow)", i, e.day, e.id, prevID)
-		}
-		days[e.day] = true
-		var class int
-		var msg string
-		_ = json.Unmarshal(m["class_uid"], &class)
-		_ = json.Unmarshal(m["message"], &msg)
-		kinds[jsonInt(int64(class))+" "+msg]++
-		for _, k := range []string{"_id", "id"} {
-			if v, ok := m[k]; ok {
-				idStyles[k+string(v[0])]++
-			}
-		}
-		tm, _ := AutomoxTime(m["time"])
-		if ts := tm.Format(time.RFC3339Nano); ts == prevTime {
-			shared++
-		} else {
-			prevTime = ts
-		}
-		prevID = e.id
-		if _, ok := m["activity"]; !ok {
-			t.Errorf("event %d has no activity (Automox always sends it)", i)
-		}
+		days[parseAutomoxEvent(a[i], i).day] = true
 	}
-	last, _ := AutomoxTime(json.RawMessage(func() []byte { var m map[string]json.RawMessage; _ = json.Unmarshal(a[len(a)-1], &m); return m["time"] }()))
-	if !last.Equal(end) {
-		t.Errorf("newest event at %v, want %v", last, end)
-	}
-	for _, want := range []string{"3002 User Log In Success", "3002 User Log In Failure", "3002 User Log Out", "3001 User Zone Role Assignment",
-		"3001 User Zone Role Revocation", "3001 User Account 2FA Enabled", "3001 User Password Changed", "3001 User Invited to Organization",
-		"3004 Group Created", "3004 Policy Updated", "3004 Organization Role Creation", "3004 API Key Created", "6001 Manual Device Scan Request", "6001 Device Report Export"} {
-		if kinds[want] == 0 {
-			t.Errorf("no %q in the data set: %v", want, kinds)
-		}
-	}
-	if idStyles[`_id{`] == 0 || idStyles[`_id"`] == 0 || idStyles[`id"`] == 0 {
-		t.Errorf("id styles %v", idStyles)
-	}
-	if shared < 50 {
-		t.Errorf("only %d events share their time with the one before", shared)
-	}
-	// Nine days or so, with at least one empty day between the first and the last.
-	var first, lastDay time.Time
-	for d := range days {
-		t, _ := time.Parse(time.DateOnly, d)
-		if first.IsZero() || t.Before(first) {
-			first = t
-		}
-		if t.After(lastDay) {
-			lastDay = t
-		}
-	}
-	span := int(lastDay.Sub(first).Hours()/24) + 1
-	if span < 5 || len(days) >= span {
+	first, _ := time.Parse(time.DateOnly, parseAutomoxEvent(a[0], 0).day)
+	last, _ := time.Parse(time.DateOnly, parseAutomoxEvent(a[len(a)-1], 0).day)
+	if span := int(last.Sub(first).Hours()/24) + 1; span < 5 || len(days) >= span {
 		t.Errorf("%d days with events over a span of %d days; want several, with a gap", len(days), span)
-	}
-	if len(GenerateAutomoxEvents(0, 1, end)) != 0 || GenerateAutomoxEvents(-1, 1, end) == nil {
-		t.Error("n <= 0 must give an empty, non-nil slice")
-	}
-}
-
-func TestAutomoxDocExamplesAreJSON(t *testing.T) {
-	ex := AutomoxDocExamples()
-	for _, name := range AutomoxDocEventNames() {
-		var arr []map[string]any
-		if err := json.Unmarshal(ex[name], &arr); err != nil || len(arr) != 1 {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	var eb struct{ Errors []string }
-	if err := json.Unmarshal(ex["bad_request"], &eb); err != nil || len(eb.Errors) != 1 || eb.Errors[0] != "Bad Request" {
-		t.Errorf("bad_request: %s", ex["bad_request"])
-	}
-}
-
-// newestAutomox returns the time of the newest event of a data set.
-func newestAutomox(t *testing.T, events []json.RawMessage) time.Time {
-	t.Helper()
-	var newest time.Time
-	for _, raw := range events {
-		var m struct{ Time json.RawMessage }
-		if err := json.Unmarshal(raw, &m); err != nil {
-			t.Fatal(err)
-		}
-		if tm, ok := AutomoxTime(m.Time); ok && tm.After(newest) {
-			newest = tm
-		}
-	}
-	return newest
-}
-
-// The default data set ends when the fake starts, or at Options.Now: a
-// walk of the last day finds events.
-func TestAutomoxDefaultDataSetEndsNow(t *testing.T) {
-	before := time.Now().Truncate(time.Millisecond)
-	a := StartAutomox(t, AutomoxOptions{})
-	after := time.Now()
-	evs := a.Events()
-	if len(evs) != DefaultAutomoxEvents {
-		t.Fatalf("%d events, want %d", len(evs), DefaultAutomoxEvents)
-	}
-	checkDefaultEnd(t, newestAutomox(t, evs), before, after)
-	status, body := automoxGet(t, a, "/api/audit-service/v1/orgs/"+a.OrgUUID()+"/events?date="+before.UTC().Format(time.DateOnly)+"&limit=1", a.APIKey(), "")
-	if status != 200 || len(automoxIDs(t, body)) != 1 {
-		t.Errorf("today: %d %s", status, body)
-	}
-	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
-	b := StartAutomox(t, AutomoxOptions{Now: now})
-	if n := newestAutomox(t, b.Events()); !n.Equal(now) {
-		t.Errorf("Now %v: newest event at %v", now, n)
-	}
-	if c := StartAutomox(t, AutomoxOptions{Now: now, Events: []json.RawMessage{}}); len(c.Events()) != 0 {
-		t.Errorf("an empty data set with Now: %d events", len(c.Events()))
-	}
-}
-
-func TestAutomoxDemo(t *testing.T) {
-	now := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
-	d, err := StartDemo("automox", DemoConfig{Now: now, Events: 300, Seed: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	key, org := d.Settings["api_key"], d.Settings["org_uuid"]
-	if d.Vendor != "automox" || key == "" || org == "" || len(d.Settings) != 2 || len(d.Secrets) != 1 || d.Secrets[0] != key || d.Records != 300 {
-		t.Fatalf("demo %+v", d)
-	}
-	// The data set is GenerateAutomoxEvents(Events, Seed, a second before
-	// Now), behind the key and organization of Settings.
-	var got []json.RawMessage
-	for day := now.AddDate(0, 0, -30); !day.After(now); day = day.AddDate(0, 0, 1) {
-		cursor := ""
-		for {
-			path := "/api/audit-service/v1/orgs/" + org + "/events?date=" + day.Format(time.DateOnly)
-			if cursor != "" {
-				path += "&cursor=" + cursor
-			}
-			req, _ := http.NewRequest(http.MethodGet, d.BaseURL+path, nil)
-			req.Header.Set("Authorization", "Bearer "+key)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var page []json.RawMessage
-			err = json.NewDecoder(resp.Body).Decode(&page)
-			resp.Body.Close()
-			if resp.StatusCode != 200 || err != nil {
-				t.Fatalf("%s: %d %v", path, resp.StatusCode, err)
-			}
-			got = append(got, page...)
-			if len(page) < AutomoxDefaultLimit {
-				break
-			}
-			cursor = parseAutomoxEvent(page[len(page)-1], 0).id
-		}
-	}
-	want := GenerateAutomoxEvents(300, 4, now.Add(-time.Second))
-	if len(got) != len(want) {
-		t.Fatalf("%d events served, want %d", len(got), len(want))
-	}
-	for i := range want {
-		if !bytes.Equal(got[i], want[i]) {
-			t.Fatalf("event %d: %s, want %s", i, got[i], want[i])
-		}
-	}
-	if n := newestAutomox(t, got); !n.Equal(now.Add(-time.Second)) {
-		t.Errorf("newest event at %v, want a second before Now", n)
-	}
-	if st := d.Stats(); st.Served == 0 {
-		t.Errorf("stats %+v", st)
 	}
 }

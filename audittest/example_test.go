@@ -16,7 +16,6 @@ import (
 func ExampleNewCisco() {
 	c := audittest.NewCisco(audittest.CiscoOptions{Now: time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)})
 	defer c.Close()
-
 	req, err := http.NewRequest(http.MethodGet, c.URL()+"/v1/audit_logs?limit=2", nil)
 	if err != nil {
 		panic(err)
@@ -27,19 +26,14 @@ func ExampleNewCisco() {
 		panic(err)
 	}
 	defer resp.Body.Close()
-
 	var page struct {
 		Metadata struct {
-			Links struct {
-				Next string `json:"next"`
-			} `json:"links"`
-			Results struct {
-				Total int `json:"total"`
-			} `json:"results"`
-		} `json:"metadata"`
+			Links   struct{ Next string }
+			Results struct{ Total int }
+		}
 		Data []struct {
 			CreatedAt string `json:"created_at"`
-		} `json:"data"`
+		}
 	}
 	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
 		panic(err)
@@ -114,15 +108,11 @@ func ExampleGenerateCiscoEvents() {
 // ExampleCiscoDocExamples decodes one of the document's own responses.
 func ExampleCiscoDocExamples() {
 	var page struct {
-		Metadata struct {
-			Results struct {
-				Total int `json:"total"`
-			} `json:"results"`
-		} `json:"metadata"`
-		Data []struct {
+		Metadata struct{ Results struct{ Total int } }
+		Data     []struct {
 			AuditLogType string `json:"audit_log_type"`
 			AuditLogID   string `json:"audit_log_id"`
-		} `json:"data"`
+		}
 	}
 	if err := json.Unmarshal(audittest.CiscoDocExamples()["by_audit_log_id"], &page); err != nil {
 		panic(err)
@@ -132,4 +122,36 @@ func ExampleCiscoDocExamples() {
 	// Output:
 	// /v1/audit_logs?audit_log_id=e773a9eb-296c-40df-98d8-bed46322589d&limit=5
 	// 1170 ApplicationBlockingList e773a9eb-296c-40df-98d8-bed46322589d
+}
+
+// Serve a generated InstaVM audit log and read its first page with plain
+// net/http, the API key in X-API-Key.
+func ExampleNewInstavm() {
+	fake := audittest.NewInstavm(audittest.InstavmOptions{
+		Events: audittest.GenerateInstavmEvents(3, 1, time.Date(2025, 5, 14, 12, 0, 0, 0, time.UTC)),
+	})
+	defer fake.Close()
+	req, _ := http.NewRequest("GET", fake.URL()+"/v1/audit/events?limit=2", nil)
+	req.Header.Set("X-API-Key", fake.APIKey())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var page struct {
+		Items      []json.RawMessage
+		NextCursor *string `json:"next_cursor"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&page)
+	fmt.Println(resp.StatusCode, len(page.Items), "events, more:", page.NextCursor != nil)
+	// Output: 200 2 events, more: true
+}
+
+// Generated events have every field of the document's schema.
+func ExampleGenerateInstavmEvents() {
+	evs := audittest.GenerateInstavmEvents(1, 1, time.Date(2025, 5, 14, 12, 0, 0, 0, time.UTC))
+	var e map[string]any
+	_ = json.Unmarshal(evs[0], &e)
+	fmt.Println(len(e), "fields; created_at", e["created_at"])
+	// Output: 26 fields; created_at 2025-05-14T12:00:00Z
 }
