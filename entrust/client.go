@@ -59,11 +59,11 @@ func tenantURL(tenant string) string {
 // a host or an http(s) URL without query, fragment or user info.
 func checkTenant(tenant string) error {
 	bad := func(reason string) error {
-		// The tenant as given, its user info and secret-looking query
-		// values taken out; nothing of one that does not parse, which may
-		// hold a credential.
+		// The tenant as given when it has no room for a credential (no
+		// user info, query or fragment); otherwise without them, and
+		// nothing of one that does not parse.
 		val := fmt.Sprintf("%q", tenant)
-		if strings.TrimSpace(tenant) != "" {
+		if strings.ContainsAny(tenant, "@?#") {
 			val = ""
 			if r := auditclient.RedactURLString(tenantURL(tenant)); r != "" {
 				val = fmt.Sprintf("%q", r)

@@ -598,7 +598,7 @@ func TestNewClientChecks(t *testing.T) {
 		return tenantShown(t, strconv.Quote(t), reason, opts...)
 	}
 	walktest.RefusesBadConfig(t, entrust.Name, []string{testSecret},
-		tenant("", "empty"), tenant("  ", "empty", auditclient.WithBaseURL(testBase)), tenantShown("exa mple.us.trustedauth.com", "", "not a host name"),
+		tenant("", "empty"), tenant("  ", "empty", auditclient.WithBaseURL(testBase)), tenant("exa mple.us.trustedauth.com", "not a host name"), tenantShown("exa mple@us.trustedauth.com", "", "not a host name"),
 		tenant("ftp://example.us.trustedauth.com", "https"), tenant("https://example.us.trustedauth.com/?x=1", "query"),
 		tenantShown("https://user:pw@example.us.trustedauth.com", `"https://example.us.trustedauth.com"`, "user info"),
 		bad(testTenant, "", testSecret, "applicationID", "ENTRUST_APPLICATION_ID", "", "applicationId"),
