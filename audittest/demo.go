@@ -30,13 +30,21 @@ type DemoConfig struct {
 
 // Demo is a vendor's fake, started by StartDemo, with everything a client
 // of the vendors registry needs to reach it.
+//
+// A client walking a demo is best made without a client-side rate limit
+// (auditclient.WithRateLimit(rate.Inf, 1)) and with short retry waits, as
+// the auditkit CLI's --demo does: the vendors' default limits are set for
+// their real APIs, and a Tanium demo of 200 objects would otherwise take
+// 40 seconds at 5 requests a second.
 type Demo struct {
 	// Vendor is the vendor's registry name.
 	Vendor string
 	// BaseURL is the fake's base URL, for vendors.Config.BaseURL.
 	BaseURL string
 	// Settings holds the credentials and settings the fake accepts, keyed
-	// by the vendors registry's setting names (e.g. "client_id").
+	// by the vendors registry's setting names (e.g. "client_id"); a
+	// vendor's server or tenant setting is BaseURL, so that the positional
+	// settings of its NewClient can be taken from here as they are.
 	Settings map[string]string
 	// Secrets are the credential values among Settings (and any the fake
 	// derives from them, such as an issued token): none of them may show

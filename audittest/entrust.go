@@ -232,7 +232,7 @@ func startEntrustDemo(cfg DemoConfig) *Demo {
 	e := NewEntrust(EntrustOptions{Events: events, Faults: cfg.Faults})
 	return &Demo{
 		BaseURL:  e.URL(),
-		Settings: map[string]string{"application_id": e.appID, "shared_secret": e.secret},
+		Settings: map[string]string{"tenant": e.URL(), "application_id": e.appID, "shared_secret": e.secret},
 		Secrets:  []string{e.appID, e.secret, e.tokenPrefix},
 		Records:  len(events),
 		Add:      demoAdder(cfg.Seed, GenerateEntrustEvents, e.Add),

@@ -153,7 +153,7 @@ func init() {
 }
 
 func entrustConn(e *Entrust) conn {
-	return conn{url: e.URL(), set: map[string]string{"application_id": e.ApplicationID(), "shared_secret": e.SharedSecret()}}
+	return conn{url: e.URL(), set: map[string]string{"tenant": e.URL(), "application_id": e.ApplicationID(), "shared_secret": e.SharedSecret()}}
 }
 
 // entrustPage is the AuditEventPage envelope, decoded by hand from the

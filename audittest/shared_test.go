@@ -387,7 +387,7 @@ func keysAt(t testing.TB, doc []byte, path []string) []string {
 // credentials are the values of c's settings that are secret.
 func credentials(c conn) []string {
 	set := maps.Clone(c.set)
-	maps.DeleteFunc(set, func(name, _ string) bool { return name == "org_uuid" || name == "objects" || name == "server" })
+	maps.DeleteFunc(set, func(name, _ string) bool { return name == "org_uuid" || name == "objects" || name == "server" || name == "tenant" })
 	return slices.Collect(maps.Values(set))
 }
 
@@ -502,7 +502,7 @@ func TestFakesDemo(t *testing.T) {
 			defer d.Close()
 			c := conn{url: d.BaseURL, set: d.Settings, end: now}
 			f := k.start(t, kitOpts{events: []json.RawMessage{}})
-			if d.Vendor != k.name || d.Records != n || d.BaseURL == "" || cmp.Or(d.Settings["server"], d.BaseURL) != d.BaseURL ||
+			if d.Vendor != k.name || d.Records != n || d.BaseURL == "" || cmp.Or(d.Settings["server"], d.Settings["tenant"], d.BaseURL) != d.BaseURL ||
 				!maps.EqualFunc(d.Settings, f.set, func(v, _ string) bool { return v != "" }) { // every setting, and none other
 				t.Fatalf("demo %+v, want the settings of %v", d, f.set)
 			}

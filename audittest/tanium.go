@@ -85,7 +85,7 @@ func startTaniumDemo(cfg DemoConfig) *Demo {
 	}
 	return &Demo{
 		BaseURL:  f.URL(),
-		Settings: map[string]string{"token": f.APIToken(), "objects": f.ObjectList()},
+		Settings: map[string]string{"server": f.URL(), "token": f.APIToken(), "objects": f.ObjectList()},
 		Secrets:  []string{f.APIToken(), "token-" + f.APIToken()},
 		Records:  len(events),
 		Add:      add,

@@ -155,7 +155,7 @@ func init() {
 }
 
 func taniumConn(f *Tanium) conn {
-	return conn{url: f.URL(), set: map[string]string{"token": f.APIToken(), "objects": f.ObjectList()}}
+	return conn{url: f.URL(), set: map[string]string{"server": f.URL(), "token": f.APIToken(), "objects": f.ObjectList()}}
 }
 
 // taniumRecs returns entries as the kit's records, "type:id <entry>".

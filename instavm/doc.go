@@ -5,7 +5,7 @@
 //
 //	client, err := instavm.NewClient(os.Getenv("INSTAVM_API_KEY"))
 //	if err != nil {
-//		return err // an *auditclient.ConfigError: the key is empty or malformed
+//		return err // an *auditclient.ConfigError: the key is empty, or holds a space or a control character
 //	}
 //	it := client.Events(ctx, &instavm.ListOptions{Since: time.Now().Add(-24 * time.Hour)}, nil)
 //	defer it.Close()

@@ -19,7 +19,8 @@
 //		Since:    time.Now().Add(-24 * time.Hour),
 //	})
 //	if err != nil { ... } // *auditclient.ConfigError or *auditclient.OptionError; nothing was sent
-//	for ev := range src.Events.All() { ... }
+//	defer src.Events.Close()
+//	for ev, err := range src.Events.All() { ... } // an error ends the walk
 //
 // Adding a vendor takes its own package (which declares a *Vendor and
 // registers it from an init function) and one import line in vendors/all.
@@ -28,8 +29,8 @@ package vendors
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -238,7 +239,7 @@ func Lookup(name string) (*Vendor, bool) {
 func Open(ctx context.Context, name string, cfg Config) (*Source, error) {
 	v, ok := Lookup(name)
 	if !ok {
-		return nil, fmt.Errorf("vendors: unknown vendor %q (known: %s)", name, strings.Join(Names(), ", "))
+		return nil, &auditclient.ConfigError{Option: "vendor", Value: strconv.Quote(name), Reason: "unknown; the vendors are " + strings.Join(Names(), ", ")}
 	}
 	return v.Start(ctx, cfg)
 }

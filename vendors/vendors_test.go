@@ -166,7 +166,7 @@ func TestOpenPassesAGoodConfigThrough(t *testing.T) {
 	if len(got.ClientOptions()) != 1 {
 		t.Errorf("ClientOptions: %d, want the one WithBaseURL", len(got.ClientOptions()))
 	}
-	if _, err := vendors.Open(context.Background(), "nope", cfg); err == nil || !strings.Contains(err.Error(), "cisco") {
+	if _, err := vendors.Open(context.Background(), "nope", cfg); !errors.Is(err, auditclient.ErrBadConfig) || !strings.Contains(err.Error(), "cisco") {
 		t.Errorf("unknown vendor: %v", err)
 	}
 }
