@@ -387,7 +387,9 @@ func keysAt(t testing.TB, doc []byte, path []string) []string {
 // credentials are the values of c's settings that are secret.
 func credentials(c conn) []string {
 	set := maps.Clone(c.set)
-	maps.DeleteFunc(set, func(name, _ string) bool { return name == "org_uuid" || name == "objects" || name == "server" || name == "tenant" })
+	maps.DeleteFunc(set, func(name, _ string) bool {
+		return name == "org_uuid" || name == "objects" || name == "server" || name == "tenant"
+	})
 	return slices.Collect(maps.Values(set))
 }
 
