@@ -58,7 +58,8 @@ type Client struct {
 // ("https://gateway.example.com/nprinting"), and the documented path
 // /api/v1/audit/events is appended; a trailing "/api/v1" or "/api" is
 // dropped, so the API base also works. auditclient.WithBaseURL, when given,
-// replaces it and means the same. The servers often use
+// replaces it and means the same (the server is still required, as
+// Entrust's tenant and Tanium's server are). The servers often use
 // self-signed certificates: see WithRootCAsPEM and TLSClient (certificate
 // verification is never turned off).
 //
@@ -149,7 +150,10 @@ func newClient(server string, auth auditclient.Auth, adjust func(*auditclient.Co
 	cfg := auditclient.VendorConfig(Name, server, auth, DefaultRateLimit, parseError, opts...)
 	cfg.BaseURL = normalizeServer(cfg.BaseURL) // WithBaseURL's too: one meaning of the base URL
 	fromServer := cfg.BaseURL == server        // not replaced by WithBaseURL
-	if cfg.BaseURL == "" {
+	// The server is required, as every vendor's positional settings are:
+	// WithBaseURL replaces a given one (a proxy, a test server), as it
+	// does Entrust's tenant and Tanium's server.
+	if server == "" || cfg.BaseURL == "" {
 		return nil, &auditclient.ConfigError{Vendor: Name, Option: "server", Env: "NPRINTING_SERVER",
 			Reason: "required: the NPrinting server, e.g. https://nprinting.example.com:4993 (there is no public host)"}
 	}

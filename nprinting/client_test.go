@@ -2,6 +2,7 @@ package nprinting_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -241,9 +242,12 @@ func TestNewClientRejectsMissingSettings(t *testing.T) {
 			return nprinting.NewClient(testServer, testToken, auditclient.WithBaseURL("ftp://nprinting.example.com"))
 		}),
 	)
-	c, err := nprinting.NewClient("", testToken, auditclient.WithBaseURL("http://127.0.0.1:1"))
+	if _, err := nprinting.NewClient("", testToken, auditclient.WithBaseURL("http://127.0.0.1:1")); !errors.Is(err, auditclient.ErrBadConfig) {
+		t.Errorf("WithBaseURL without a server: %v, want the server required, as for Entrust and Tanium", err)
+	}
+	c, err := nprinting.NewClient(testServer, testToken, auditclient.WithBaseURL("http://127.0.0.1:1"))
 	if err != nil || c.HTTP().BaseURL().String() != "http://127.0.0.1:1" {
-		t.Errorf("WithBaseURL without a server: %v %v", c, err)
+		t.Errorf("WithBaseURL and a server: %v %v, want WithBaseURL's", c, err)
 	}
 	c, _ = mocked(t)
 	for _, s := range []string{c.String(), walktest.FmtAll(c), walktest.FmtAll(c.HTTP())} {
