@@ -356,14 +356,16 @@ type ConfigError struct {
 }
 
 // Error returns, for example,
-// `auditclient: cisco: invalid BaseURL (WithBaseURL) "ftp://h": the scheme must be http or https`.
+// `cisco: invalid BaseURL (WithBaseURL) "ftp://h": the scheme must be http or https`.
 func (e *ConfigError) Error() string {
 	if e == nil {
 		return "<nil>"
 	}
+	// Named by its vendor, as every other error of a vendor's client is
+	// (and an *OptionError); "auditclient" when there is none.
 	s := "auditclient: "
 	if e.Vendor != "" {
-		s += e.Vendor + ": "
+		s = e.Vendor + ": "
 	}
 	s += "invalid " + e.Option
 	if e.Env != "" {

@@ -32,7 +32,7 @@ func ExampleNew() {
 	fmt.Println(err)
 	// Output:
 	// auditclient.Client{vendor: cisco, base: https://api.amp.cisco.com}
-	// auditclient: cisco: invalid BaseURL (WithBaseURL) "ftp://api.amp.cisco.com": the scheme must be http or https
+	// cisco: invalid BaseURL (WithBaseURL) "ftp://api.amp.cisco.com": the scheme must be http or https
 }
 
 func ExampleClient_Get() {

@@ -143,7 +143,7 @@ func ExampleNewClient() {
 	fmt.Println(err)
 	// Output:
 	// true apiKey AUTOMOX_API_KEY
-	// auditclient: automox: invalid orgUUID (AUTOMOX_ORG_UUID) "my-org": not a UUID such as 123e4567-e89b-12d3-a456-426614174000
+	// automox: invalid orgUUID (AUTOMOX_ORG_UUID) "my-org": not a UUID such as 123e4567-e89b-12d3-a456-426614174000
 }
 
 // Walk the events as Automox sends them, one by one: Pages(...).All().

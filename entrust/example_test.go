@@ -52,7 +52,7 @@ func ExampleNewClient() {
 	fmt.Println(err)
 	// Output:
 	// entrust.Client(https://example.us.trustedauth.com)
-	// auditclient: entrust: invalid sharedSecret (ENTRUST_SHARED_SECRET): empty: give the sharedSecret of your API credentials file
+	// entrust: invalid sharedSecret (ENTRUST_SHARED_SECRET): empty: give the sharedSecret of your API credentials file
 }
 
 // Walk newest first: auditeventspaged sorts by eventTime descending, and
