@@ -165,7 +165,7 @@ func NewAutomox(opts AutomoxOptions) *Automox {
 	}
 	a.defaultLimit, _ = pageLimits(opts.DefaultLimit, 0, AutomoxDefaultLimit, AutomoxMaxLimit)
 	a.set.add(eventsOr(opts.Events, GenerateAutomoxEvents, DefaultAutomoxEvents, opts.Now))
-	a.listen(cleanBasePath(opts.BasePath), opts.Faults, a.route, a.writeFault)
+	a.listen(cleanBasePath(opts.BasePath), opts.Faults, a.route, a.writeFault, nil)
 	return a
 }
 

@@ -114,7 +114,8 @@ type CiscoOptions struct {
 
 	// RateLimit is the quota the rate-limit headers announce; 0 means
 	// CiscoDefaultRateLimit. The remaining quota counts down by one per
-	// request but never reaches 0; only FaultRateLimit sends 0.
+	// request but never reaches 0; only FaultRateLimit sends 0. A
+	// Faults.Quota replaces it: the headers then announce the quota's.
 	RateLimit int
 
 	// HeaderStyle chooses the spelling of the rate-limit headers:
@@ -242,7 +243,7 @@ func NewCisco(opts CiscoOptions) *Cisco {
 	if c.clock == nil {
 		c.clock = time.Now
 	}
-	c.listen(opts.BasePath, opts.Faults, c.route, c.writeFault)
+	c.listen(opts.BasePath, opts.Faults, c.route, c.writeFault, c.writeRateHeaders)
 	return c
 }
 
@@ -575,12 +576,19 @@ func (c *Cisco) windowReset() time.Duration {
 	return time.Hour - elapsed%time.Hour
 }
 
-// setRateHeaders writes the rate-limit headers in the configured style.
+// setRateHeaders writes the rate-limit headers in the configured style,
+// announcing the RateLimit option's quota.
 func (c *Cisco) setRateHeaders(h http.Header, remaining int, reset time.Duration) {
+	c.writeRateHeaders(h, c.rateLimit, remaining, reset)
+}
+
+// writeRateHeaders writes the rate-limit headers in the configured style,
+// announcing a quota of limit: the shared server's for Faults.Quota.
+func (c *Cisco) writeRateHeaders(h http.Header, limit, remaining int, reset time.Duration) {
 	if c.headerStyle == CiscoHeaderStyleXRateDashLimit {
-		setRateLimitHeaders(h, "X-Rate-Limit", c.rateLimit, remaining, reset)
+		setRateLimitHeaders(h, "X-Rate-Limit", limit, remaining, reset)
 	} else {
-		secs := setRateLimitHeaders(h, "X-Ratelimit", c.rateLimit, remaining, reset)
+		secs := setRateLimitHeaders(h, "X-Ratelimit", limit, remaining, reset)
 		resetAt := time.Now().UTC().Add(time.Duration(secs) * time.Second)
 		h.Set("X-Ratelimit-Resetdate", resetAt.Format(time.RFC3339))
 	}

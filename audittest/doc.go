@@ -65,5 +65,13 @@
 // FaultCutJSONChunked with chunks), as behind a crashing upstream or a
 // proxy's buffer.
 //
+// Faults.Quota makes a fake enforce a real quota (Quota): N requests per
+// fixed window, the first starting at the first request. Every response
+// then carries the vendor's rate-limit headers counting down (Cisco's and
+// InstaVM's; the other vendors document none), and once the window's quota
+// is spent the fake refuses requests, unserved, with its 429, Retry-After
+// (seconds until the window ends) and a remaining quota of 0, until the
+// next window starts; Stats.QuotaRefused counts those refusals.
+//
 // Everything is safe for concurrent use.
 package audittest

@@ -218,7 +218,7 @@ func NewEntrust(opts EntrustOptions) *Entrust {
 		end = e.now().Truncate(time.Second).Add(-time.Second)
 	}
 	e.set.add(eventsOr(opts.Events, GenerateEntrustEvents, DefaultEntrustEvents, end))
-	e.listen(opts.BasePath, opts.Faults, e.route, e.writeFault)
+	e.listen(opts.BasePath, opts.Faults, e.route, e.writeFault, nil)
 	return e
 }
 

@@ -156,7 +156,43 @@ type Faults struct {
 	// "/v1/audit_logs"). Requests to other paths are served normally and do
 	// not count toward Script.
 	OnlyPaths []string
+
+	// Quota, when not nil, makes the server enforce a request quota (see
+	// Quota). It counts every request the server receives, whatever
+	// OnlyPaths says.
+	Quota *Quota
 }
+
+// Quota is a real request quota a fake enforces, set as Faults.Quota: at
+// most Requests requests in each window of Window. The first window starts
+// with the first request after the fake starts (or after SetFaults), and
+// each window starts when the one before it ends.
+//
+// Every response, success or error, carries the vendor's rate-limit
+// headers, spelled as the fake's type documents them: the limit (Requests),
+// the requests remaining in the window after this one, and the reset (whole
+// seconds until the window ends, rounded up). Once the window's quota is
+// spent, the fake refuses each further request without serving it: it
+// answers the vendor's 429 with Retry-After (whole seconds until the window
+// ends, rounded up) and the same headers with a remaining quota of 0, and
+// injects no fault (the script does not advance). Refused requests do not
+// count against any window; RecordedRequest.QuotaRefused marks them and
+// Stats.QuotaRefused counts them. The fakes that send no rate-limit
+// headers (Automox, Entrust, NPrinting and Tanium, whose documents show
+// none) send only Retry-After, on the 429s.
+//
+// A request the quota admits uses it up whatever then happens to it: an
+// injected fault, a 404, a reset connection.
+type Quota struct {
+	// Requests is the number of requests each window admits; Window is the
+	// length of a window. A Quota with either at 0 or less enforces
+	// nothing (Validate reports it).
+	Requests int
+	Window   time.Duration
+}
+
+// on reports whether q enforces a quota.
+func (q *Quota) on() bool { return q != nil && q.Requests > 0 && q.Window > 0 }
 
 // Validate reports whether the probabilities of f are each within [0, 1]
 // and sum to at most 1, and whether Script and RetryAfter hold valid values.
@@ -180,6 +216,9 @@ func (f Faults) Validate() error {
 	}
 	if f.RetryAfter < 0 {
 		return fmt.Errorf("audittest: Faults: RetryAfter is %v; want 0 or more", f.RetryAfter)
+	}
+	if q := f.Quota; q != nil && (q.Requests <= 0 || q.Window <= 0) {
+		return fmt.Errorf("audittest: Faults: Quota is %d requests per %v; want both positive", q.Requests, q.Window)
 	}
 	return nil
 }
@@ -222,6 +261,10 @@ func (f Faults) canReset() bool {
 func (f Faults) clone() Faults {
 	f.Script = slices.Clone(f.Script)
 	f.OnlyPaths = slices.Clone(f.OnlyPaths)
+	if f.Quota != nil {
+		q := *f.Quota
+		f.Quota = &q
+	}
 	return f
 }
 
@@ -232,6 +275,40 @@ type faultPicker struct {
 	cum     []faultProb // cumulative, clamped and normalized probabilities
 	rng     *rand.Rand
 	decided int // requests decided so far (those OnlyPaths admits)
+
+	// The quota's current window: its start (zero before the first
+	// request) and the requests it has admitted.
+	windowStart time.Time
+	windowUsed  int
+}
+
+// quotaState is what the rate-limit headers of one response announce.
+type quotaState struct {
+	on               bool // a quota is enforced
+	limit, remaining int
+	reset            time.Duration // until the window ends
+}
+
+// admit applies the quota to a request arriving at now: it reports whether
+// the request may be served, and the state its response announces.
+func (p *faultPicker) admit(now time.Time) (quotaState, bool) {
+	q := p.cfg.Quota
+	if !q.on() {
+		return quotaState{}, true
+	}
+	if p.windowStart.IsZero() {
+		p.windowStart = now
+	} else if elapsed := now.Sub(p.windowStart); elapsed >= q.Window {
+		p.windowStart = p.windowStart.Add(elapsed / q.Window * q.Window)
+		p.windowUsed = 0
+	}
+	st := quotaState{on: true, limit: q.Requests, reset: p.windowStart.Add(q.Window).Sub(now)}
+	if p.windowUsed >= q.Requests {
+		return st, false
+	}
+	p.windowUsed++
+	st.remaining = q.Requests - p.windowUsed
+	return st, true
 }
 
 func newFaultPicker(cfg Faults) *faultPicker {

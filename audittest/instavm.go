@@ -173,7 +173,7 @@ func NewInstavm(opts InstavmOptions) *Instavm {
 	}
 	v.rewrite = opts.Rewrite
 	v.set.add(eventsOr(opts.Events, GenerateInstavmEvents, DefaultInstavmEvents, opts.Now))
-	v.listen(opts.BasePath, opts.Faults, v.route, v.writeFault)
+	v.listen(opts.BasePath, opts.Faults, v.route, v.writeFault, instavmRateHeaders)
 	return v
 }
 
@@ -526,7 +526,7 @@ func (v *Instavm) serveEvents(w http.ResponseWriter, r *http.Request) {
 func (v *Instavm) writeFault(w http.ResponseWriter, _ *http.Request, status int, retryAfter time.Duration) {
 	switch status {
 	case http.StatusTooManyRequests:
-		setRateLimitHeaders(w.Header(), "X-RateLimit", InstavmRateLimit, 0, retryAfter)
+		instavmRateHeaders(w.Header(), InstavmRateLimit, 0, retryAfter)
 		writeInstavmDetail(w, status, "Rate limit exceeded")
 	case http.StatusServiceUnavailable:
 		writeInstavmDetail(w, status, "Service Unavailable")
@@ -536,6 +536,12 @@ func (v *Instavm) writeFault(w http.ResponseWriter, _ *http.Request, status int,
 	default:
 		writeInstavmDetail(w, status, "Not Found")
 	}
+}
+
+// instavmRateHeaders writes the X-RateLimit-* headers of a 429, and of
+// every response while a Faults.Quota is enforced.
+func instavmRateHeaders(h http.Header, limit, remaining int, reset time.Duration) {
+	setRateLimitHeaders(h, "X-RateLimit", limit, remaining, reset)
 }
 
 // writeInstavmDetail writes FastAPI's HTTPException body {"detail": msg}.

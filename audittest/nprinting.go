@@ -184,7 +184,7 @@ func NewNPrinting(opts NPrintingOptions) *NPrinting {
 	n.rewrite = opts.Rewrite
 	n.defaultLimit, n.maxLimit = pageLimits(opts.DefaultLimit, opts.MaxLimit, NPrintingDefaultLimit, NPrintingMaxLimit)
 	n.set.add(eventsOr(opts.Events, GenerateNPrintingEvents, DefaultNPrintingEvents, opts.Now))
-	n.listen(opts.BasePath, opts.Faults, n.route, n.writeFault)
+	n.listen(opts.BasePath, opts.Faults, n.route, n.writeFault, nil)
 	return n
 }
 

@@ -28,6 +28,9 @@ type RecordedRequest struct {
 	Body []byte
 	// Fault is the fault the server injected, FaultNone if none.
 	Fault Fault
+	// QuotaRefused reports that the server refused the request with a 429
+	// because the quota was spent (see Quota), without serving it.
+	QuotaRefused bool
 	// Status is the HTTP status the server sent; 0 when the connection was
 	// reset, or while the request is still being served.
 	Status int
@@ -50,6 +53,9 @@ func (r RecordedRequest) String() string {
 		b.WriteString("no status")
 	} else {
 		b.WriteString(strconv.Itoa(r.Status))
+	}
+	if r.QuotaRefused {
+		b.WriteString(" (quota spent)")
 	}
 	if r.Fault != FaultNone {
 		b.WriteString(" (fault ")
@@ -87,6 +93,9 @@ type Stats struct {
 	// Injected counts the injected faults by kind; FaultNone is not counted.
 	// Each form of a cut body is its own kind (see Fault.CutBody).
 	Injected map[Fault]int
+	// QuotaRefused is the number of requests refused with a 429 because
+	// the quota was spent (see Quota). They are not in Injected.
+	QuotaRefused int
 }
 
 // CutBodies returns the number of bodies cut short in any of the three
@@ -113,6 +122,9 @@ type recorder struct {
 func (rc *recorder) add(rr RecordedRequest) int {
 	rc.reqs = append(rc.reqs, rr)
 	rc.stats.Requests++
+	if rr.QuotaRefused {
+		rc.stats.QuotaRefused++
+	}
 	if rr.Fault != FaultNone {
 		if rc.stats.Injected == nil {
 			rc.stats.Injected = make(map[Fault]int)

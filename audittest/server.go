@@ -27,6 +27,11 @@ const maxRecordedBody = 32 << 20
 // after retryAfter; the server has already set Retry-After.
 type errorWriter func(w http.ResponseWriter, r *http.Request, status int, retryAfter time.Duration)
 
+// rateHeaderWriter sets a vendor's rate-limit headers on h: the quota limit,
+// the remaining requests and the time until the quota resets. A fake whose
+// vendor sends no rate-limit headers has none (nil).
+type rateHeaderWriter func(h http.Header, limit, remaining int, reset time.Duration)
+
 // serverConfig is what a vendor fake gives the shared server.
 type serverConfig struct {
 	// basePath prefixes every route, such as "/prefix"; "" for none.
@@ -38,6 +43,9 @@ type serverConfig struct {
 	// writeError writes the vendor's error responses: 404 for paths outside
 	// basePath and the injected 429, 500 and 503.
 	writeError errorWriter
+	// rateHeaders writes the vendor's rate-limit headers on every response
+	// while a Quota is enforced; nil if the vendor has none.
+	rateHeaders rateHeaderWriter
 }
 
 // server is the part every fake shares: an httptest.Server under an optional
@@ -45,10 +53,11 @@ type serverConfig struct {
 // vendor's handler sees a request. All its methods are safe for concurrent
 // use.
 type server struct {
-	ts         *httptest.Server
-	basePath   string
-	handler    http.Handler
-	writeError errorWriter
+	ts          *httptest.Server
+	basePath    string
+	handler     http.Handler
+	writeError  errorWriter
+	rateHeaders rateHeaderWriter
 
 	mu     sync.Mutex
 	picker *faultPicker
@@ -61,10 +70,11 @@ type server struct {
 // call start, then close.
 func newServer(cfg serverConfig) *server {
 	s := &server{
-		basePath:   cleanBasePath(cfg.basePath),
-		handler:    cfg.handler,
-		writeError: cfg.writeError,
-		picker:     newFaultPicker(cfg.faults),
+		basePath:    cleanBasePath(cfg.basePath),
+		handler:     cfg.handler,
+		writeError:  cfg.writeError,
+		rateHeaders: cfg.rateHeaders,
+		picker:      newFaultPicker(cfg.faults),
 	}
 	s.ts = httptest.NewUnstartedServer(s)
 	// Resets and truncations make net/http log about broken connections;
@@ -84,13 +94,15 @@ type base struct {
 }
 
 // listen starts the fake's server under basePath, with route serving the
-// vendor's paths and writeError writing its error responses.
-func (b *base) listen(basePath string, faults Faults, route http.HandlerFunc, writeError errorWriter) {
+// vendor's paths, writeError writing its error responses and rateHeaders
+// its rate-limit headers (nil if it has none).
+func (b *base) listen(basePath string, faults Faults, route http.HandlerFunc, writeError errorWriter, rateHeaders rateHeaderWriter) {
 	b.srv = newServer(serverConfig{
-		basePath:   basePath,
-		faults:     faults,
-		handler:    route,
-		writeError: writeError,
+		basePath:    basePath,
+		faults:      faults,
+		handler:     route,
+		writeError:  writeError,
+		rateHeaders: rateHeaders,
 	})
 	// Started only once b.srv is set: the handlers read it (for the URLs
 	// they send), and a request must not race with the assignment.
@@ -189,7 +201,8 @@ func (s *server) setFaults(f Faults) {
 	s.mu.Unlock()
 }
 
-// ServeHTTP records the request, decides its fault and serves it.
+// ServeHTTP records the request, applies the quota, decides its fault and
+// serves it.
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var body []byte
 	if r.Body != nil {
@@ -203,22 +216,40 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	fault := s.picker.pick(rel.Path)
+	quota, admitted := s.picker.admit(time.Now())
+	fault := FaultNone
+	if admitted {
+		fault = s.picker.pick(rel.Path)
+	}
 	closeConn := s.picker.cfg.canReset()
 	retryAfter := s.picker.cfg.RetryAfter
 	idx := s.rec.add(RecordedRequest{
-		Method:   r.Method,
-		Path:     r.URL.Path,
-		RawQuery: r.URL.RawQuery,
-		Query:    query,
-		Header:   r.Header.Clone(),
-		Body:     body,
-		Fault:    fault,
+		Method:       r.Method,
+		Path:         r.URL.Path,
+		RawQuery:     r.URL.RawQuery,
+		Query:        query,
+		Header:       r.Header.Clone(),
+		Body:         body,
+		Fault:        fault,
+		QuotaRefused: !admitted,
 	})
 	s.mu.Unlock()
 
 	inner := s.inner(r, rel, inBase)
-	status := s.serve(w, r, inner, fault, closeConn, retryAfter)
+	if quota.on && s.rateHeaders != nil {
+		// Whatever writes the response, the quota's headers replace any
+		// rate-limit headers it set.
+		set := func(h http.Header) { s.rateHeaders(h, quota.limit, quota.remaining, quota.reset) }
+		w = &headerHook{ResponseWriter: w, set: set}
+		orig := inner
+		inner = func(w http.ResponseWriter) { orig(&headerHook{ResponseWriter: w, set: set}) }
+	}
+	var status int
+	if admitted {
+		status = s.serve(w, r, inner, fault, closeConn, retryAfter)
+	} else {
+		status = s.refuse(w, r, quota, closeConn)
+	}
 
 	s.mu.Lock()
 	s.rec.done(idx, status)
@@ -266,6 +297,17 @@ func (s *server) inner(r *http.Request, rel *url.URL, inBase bool) func(http.Res
 	*r2 = *r
 	r2.URL = rel
 	return func(w http.ResponseWriter) { s.handler.ServeHTTP(w, r2) }
+}
+
+// refuse answers r with the vendor's 429 because the quota is spent, with
+// Retry-After announcing the end of the window, and returns the status.
+func (s *server) refuse(w http.ResponseWriter, r *http.Request, quota quotaState, closeConn bool) int {
+	if closeConn {
+		w.Header().Set("Connection", "close")
+	}
+	w.Header().Set("Retry-After", strconv.FormatInt(ceilSeconds(quota.reset), 10))
+	s.writeError(w, r, http.StatusTooManyRequests, quota.reset)
+	return http.StatusTooManyRequests
 }
 
 // serve writes the response to r with fault applied and returns the status
@@ -455,6 +497,35 @@ func writeCut(w http.ResponseWriter, status int, h http.Header, body []byte, chu
 	_, _ = w.Write(body)
 	_ = rc.Flush()
 }
+
+// headerHook calls set on the response headers just before they are sent
+// (at the first WriteHeader or Write), so that set has the last word over
+// the headers the handler set.
+type headerHook struct {
+	http.ResponseWriter
+	set  func(http.Header)
+	done bool
+}
+
+func (w *headerHook) apply() {
+	if !w.done {
+		w.done = true
+		w.set(w.Header())
+	}
+}
+
+func (w *headerHook) WriteHeader(code int) {
+	w.apply()
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *headerHook) Write(p []byte) (int, error) {
+	w.apply()
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *headerHook) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // statusWriter remembers the status a handler sends.
 type statusWriter struct {

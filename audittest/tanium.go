@@ -280,7 +280,7 @@ func NewTanium(opts TaniumOptions) *Tanium {
 		objects:     map[string]*taniumObject{},
 	}
 	t.addLocked(eventsOr(opts.Events, GenerateTaniumEvents, DefaultTaniumEvents, opts.Now))
-	t.listen(opts.BasePath, opts.Faults, t.route, t.writeFault)
+	t.listen(opts.BasePath, opts.Faults, t.route, t.writeFault, nil)
 	return t
 }
 
