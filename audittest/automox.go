@@ -43,11 +43,11 @@ const (
 func init() { registerDemo("automox", startAutomoxDemo) }
 
 // startAutomoxDemo is the demo of StartDemo("automox", cfg): cfg.Events
-// generated events (seed cfg.Seed), the newest a second before cfg.Now and
+// generated events (seed cfg.Seed), the newest two seconds before the start of cfg.Now's second and
 // the others over the days before it, within a walk's default window
 // (30 days back), served with cfg.Faults.
 func startAutomoxDemo(cfg DemoConfig) *Demo {
-	f := NewAutomox(AutomoxOptions{Events: GenerateAutomoxEvents(cfg.Events, cfg.Seed, cfg.Now.Add(-time.Second)), Faults: cfg.Faults})
+	f := NewAutomox(AutomoxOptions{Events: GenerateAutomoxEvents(cfg.Events, cfg.Seed, newestBefore(cfg.Now)), Faults: cfg.Faults})
 	return &Demo{
 		BaseURL:  f.URL(),
 		Settings: map[string]string{"api_key": f.APIKey(), "org_uuid": f.OrgUUID()},
@@ -88,7 +88,7 @@ type AutomoxOptions struct {
 	Events []json.RawMessage
 
 	// Now is the time of the newest record of the default data set (when
-	// Events is nil). Zero means a second before the start of the second
+	// Events is nil). Zero means two seconds before the start of the second
 	// the fake starts in: a walk started at once, which reads up to the
 	// last completed second, reads all of it, and a walk of the last day
 	// finds records.

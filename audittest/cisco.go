@@ -89,7 +89,7 @@ type CiscoOptions struct {
 	Events []json.RawMessage
 
 	// Now is the time of the newest record of the default data set (when
-	// Events is nil). Zero means a second before the start of the second
+	// Events is nil). Zero means two seconds before the start of the second
 	// the fake starts in: a walk started at once, which reads up to the
 	// last completed second, reads all of it, and a walk of the last day
 	// finds records.
@@ -205,11 +205,10 @@ func (e ciscoEvent) rawJSON() json.RawMessage { return e.raw }
 
 func init() { registerDemo("cisco", startCiscoDemo) }
 
-// startCiscoDemo serves cfg.Events generated records up to a second before
-// cfg.Now: a walk reads up to the last completed second before it starts,
-// so a record of the very second it starts in would wait for the next walk.
+// startCiscoDemo serves cfg.Events generated records, the newest
+// two seconds before the start of cfg.Now's second (newestBefore).
 func startCiscoDemo(cfg DemoConfig) *Demo {
-	f := NewCisco(CiscoOptions{Events: GenerateCiscoEvents(cfg.Events, cfg.Seed, cfg.Now.Add(-time.Second)), Faults: cfg.Faults})
+	f := NewCisco(CiscoOptions{Events: GenerateCiscoEvents(cfg.Events, cfg.Seed, newestBefore(cfg.Now)), Faults: cfg.Faults})
 	return &Demo{
 		BaseURL:  f.URL(),
 		Settings: map[string]string{"client_id": f.ClientID(), "api_key": f.APIKey()},

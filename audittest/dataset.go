@@ -63,17 +63,24 @@ func (s *eventSet[E]) all() []json.RawMessage {
 
 // eventsOr returns events, or, when it is nil, the default data set of n
 // generated events (seed 1) whose newest is at now, or, when now is zero,
-// a second before the start of the current second: a walk started at once,
-// which reads up to the last completed second, reads all of it.
+// newestBefore(time.Now()): a walk started at once reads all of it.
 func eventsOr[E any](events []E, generate func(n int, seed int64, end time.Time) []E, n int, now time.Time) []E {
 	if events != nil {
 		return events
 	}
 	if now.IsZero() {
-		now = time.Now().Truncate(time.Second).Add(-time.Second)
+		now = newestBefore(time.Now())
 	}
 	return generate(n, 1, now)
 }
+
+// newestBefore is the time of the newest record of a data set that ends at
+// now (a default data set, a demo's): two seconds before the start of
+// now's second, so that a walk started at now reads all of it, whichever
+// vendor's: Cisco's reads up to the start of the current second, NPrinting's
+// up to the start of the last completed one (its server may read end as a
+// whole second), both exclusive.
+func newestBefore(now time.Time) time.Time { return now.Truncate(time.Second).Add(-2 * time.Second) }
 
 // positiveOr returns v, or def when v is 0 or less: an option left unset.
 func positiveOr[T int | time.Duration](v, def T) T {

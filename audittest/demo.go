@@ -16,9 +16,10 @@ const DefaultDemoEvents = 3000
 
 // DemoConfig is what StartDemo builds a vendor's fake from.
 type DemoConfig struct {
-	// Now is the end of the data set: its newest record is at most a
-	// couple of seconds before it (a vendor's walk pinned to the last
-	// whole second still reads all of it). Zero means time.Now().
+	// Now is the end of the data set: its newest record is two seconds
+	// before the start of Now's second, as a default data set's is, so
+	// that a walk started at Now, of any vendor, reads all of it. Zero
+	// means time.Now().
 	Now time.Time
 	// Events is the size of the data set; 0 means DefaultDemoEvents.
 	Events int

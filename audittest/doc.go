@@ -19,7 +19,7 @@
 //
 // The zero options serve a default data set of 2000 records
 // (Generate<Vendor>Events with seed 1) with default credentials, the newest
-// a second before the start of the second the fake starts in (or at the
+// two seconds before the start of the second the fake starts in (or at the
 // options' Now), so that a walk of the last day finds records; the
 // options' Events replaces the data set, and Add adds to it, for
 // incremental syncs. StartDemo starts any vendor's fake by its registry

@@ -68,7 +68,7 @@ type EntrustOptions struct {
 	Events []json.RawMessage
 
 	// Now is the time of the newest record of the default data set (when
-	// Events is nil). Zero means a second before the start of the second
+	// Events is nil). Zero means two seconds before the start of the second
 	// the fake starts in: a walk started at once, which reads up to the
 	// last completed second, reads all of it, and a walk of the last day
 	// finds records.
@@ -215,7 +215,7 @@ func NewEntrust(opts EntrustOptions) *Entrust {
 	end := opts.Now
 	if end.IsZero() {
 		// The fake's clock, as eventsOr reads time.Now.
-		end = e.now().Truncate(time.Second).Add(-time.Second)
+		end = newestBefore(e.now())
 	}
 	e.set.add(eventsOr(opts.Events, GenerateEntrustEvents, DefaultEntrustEvents, end))
 	e.listen(opts.BasePath, opts.Faults, e.route, e.writeFault, nil)
@@ -225,10 +225,11 @@ func NewEntrust(opts EntrustOptions) *Entrust {
 func init() { registerDemo("entrust", startEntrustDemo) }
 
 // startEntrustDemo starts the fake of auditkit's --demo: cfg.Events records
-// up to a second before cfg.Now, drawn from cfg.Seed, with cfg.Faults. Its
+// up to two seconds before the start of cfg.Now's second, drawn from
+// cfg.Seed, with cfg.Faults. Its
 // Secrets hold the credentials and the prefix of every token it issues.
 func startEntrustDemo(cfg DemoConfig) *Demo {
-	events := GenerateEntrustEvents(cfg.Events, cfg.Seed, cfg.Now.Add(-time.Second))
+	events := GenerateEntrustEvents(cfg.Events, cfg.Seed, newestBefore(cfg.Now))
 	e := NewEntrust(EntrustOptions{Events: events, Faults: cfg.Faults})
 	return &Demo{
 		BaseURL:  e.URL(),

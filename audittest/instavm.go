@@ -68,7 +68,7 @@ type InstavmOptions struct {
 	Events []json.RawMessage
 
 	// Now is the time of the newest record of the default data set (when
-	// Events is nil). Zero means a second before the start of the second
+	// Events is nil). Zero means two seconds before the start of the second
 	// the fake starts in: a walk started at once, which reads up to the
 	// last completed second, reads all of it, and a walk of the last day
 	// finds records.
@@ -552,11 +552,11 @@ func writeInstavmDetail(w http.ResponseWriter, status int, msg string) {
 func init() { registerDemo("instavm", startInstavmDemo) }
 
 // startInstavmDemo starts the fake for StartDemo: cfg.Events events whose
-// newest is a second before the last whole second before cfg.Now, with
+// newest is two seconds before the start of cfg.Now's second, with
 // cfg.Faults.
 func startInstavmDemo(cfg DemoConfig) *Demo {
 	v := NewInstavm(InstavmOptions{
-		Events: GenerateInstavmEvents(cfg.Events, cfg.Seed, cfg.Now.Truncate(time.Second).Add(-time.Second)),
+		Events: GenerateInstavmEvents(cfg.Events, cfg.Seed, newestBefore(cfg.Now)),
 		Faults: cfg.Faults,
 	})
 	return &Demo{

@@ -110,8 +110,7 @@ func init() {
 			503: {want: `={"detail":"Service Unavailable"}`},
 			500: {want: "=Internal Server Error", header: []string{"Content-Type", "text/plain; charset=utf-8"}},
 			404: {want: `={"detail":"Not Found"}`}},
-		demoEnd: func(now time.Time) time.Time { return now.Truncate(time.Second).Add(-time.Second) },
-		genN:    2000, prec: time.Microsecond, span: [2]time.Duration{3 * 24 * time.Hour, 8 * 24 * time.Hour}, shared: 200,
+		genN: 2000, prec: time.Microsecond, span: [2]time.Duration{3 * 24 * time.Hour, 8 * 24 * time.Hour}, shared: 200,
 		docExamples: InstavmDocExamples,
 		kind: func(t testing.TB, rec json.RawMessage) []string {
 			it := decode[instavmItem](t, rec)

@@ -77,7 +77,7 @@ type NPrintingOptions struct {
 	Events []json.RawMessage
 
 	// Now is the time of the newest record of the default data set (when
-	// Events is nil). Zero means a second before the start of the second
+	// Events is nil). Zero means two seconds before the start of the second
 	// the fake starts in: a walk started at once, which reads up to the
 	// last completed second, reads all of it, and a walk of the last day
 	// finds records.
@@ -188,23 +188,13 @@ func NewNPrinting(opts NPrintingOptions) *NPrinting {
 	return n
 }
 
-// nprintingEnd is the time of the newest event of a data set ending at now
-// (time.Now() when zero): two seconds before it.
-func nprintingEnd(now time.Time) time.Time {
-	if now.IsZero() {
-		now = time.Now()
-	}
-	return now.Add(-2 * time.Second)
-}
-
 func init() { registerDemo("nprinting", startNPrintingDemo) }
 
 // startNPrintingDemo is StartDemo's NPrinting fake: cfg.Events records of
-// seed cfg.Seed, the newest two seconds before cfg.Now (a walk pins its
-// end to the last whole second completed, exclusive, so even one started
-// within a second of cfg.Now reads the whole data set), with cfg.Faults.
+// seed cfg.Seed, the newest two seconds before the start of cfg.Now's second
+// (newestBefore), with cfg.Faults.
 func startNPrintingDemo(cfg DemoConfig) *Demo {
-	events := GenerateNPrintingEvents(cfg.Events, cfg.Seed, nprintingEnd(cfg.Now))
+	events := GenerateNPrintingEvents(cfg.Events, cfg.Seed, newestBefore(cfg.Now))
 	n := NewNPrinting(NPrintingOptions{Events: events, Faults: cfg.Faults})
 	return &Demo{
 		BaseURL:  n.URL(),

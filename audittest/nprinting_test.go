@@ -77,8 +77,7 @@ func init() {
 				probe{name: "another path", req: req{path: "/api/v1/audit/logs"}, status: 404},
 				probe{name: "POST", req: req{method: "POST", path: "/api/v1/audit/events"}, status: 405, header: []string{"Allow", "GET"}})
 		},
-		faults:  map[int]probe{},
-		demoEnd: func(now time.Time) time.Time { return now.Add(-2 * time.Second) },
+		faults: map[int]probe{},
 		lastDay: func(t testing.TB, c conn, since time.Time) int {
 			return nprintingPageOf(t, c, "?limit=1&start="+since.UTC().Format(nprintingTimeLayout)).Data.TotalItems
 		},

@@ -54,10 +54,8 @@ type kit struct {
 	errText func(t testing.TB, resp *http.Response, body []byte) string
 	probes  func(c conn) []probe
 	faults  map[int]probe
-	// demoEnd is a demo data set's end (nil: a second before Now), demoGen
-	// its generator (nil: gen); lastDay counts what a query for the
-	// records since since returns.
-	demoEnd func(now time.Time) time.Time
+	// demoGen is a demo data set's generator (nil: gen); lastDay counts
+	// what a query for the records since since returns.
 	demoGen func(n int, seed int64, end time.Time) []json.RawMessage
 	// demoSizes are more sizes of data sets asked of demos than 300;
 	// demoCheck checks what else the vendor's demo of n records holds.
@@ -464,7 +462,7 @@ func TestFakesDefaultDataSetEndsNow(t *testing.T) {
 			t.Fatalf("%d records, want %d", len(evs), k.defaultN)
 		}
 		newest := k.newest(t, evs)
-		if lo, hi := before.Truncate(time.Second).Add(-time.Second), after.Truncate(time.Second).Add(-time.Second); newest.Before(lo) || newest.After(hi) {
+		if lo, hi := newestBefore(before), newestBefore(after); newest.Before(lo) || newest.After(hi) {
 			t.Errorf("newest record at %v, want in [%v, %v]", newest, lo, hi)
 		}
 		if day := len(slices.DeleteFunc(slices.Clone(evs), func(r json.RawMessage) bool { return !k.at(t, r).After(newest.Add(-24 * time.Hour)) })); day == 0 || day == len(evs) {
@@ -495,7 +493,7 @@ func TestFakesDefaultDataSetEndsNow(t *testing.T) {
 func TestFakesDemo(t *testing.T) {
 	now := time.Date(2025, 3, 4, 5, 6, 7, 600e6, time.UTC)
 	forKits(t, func(t *testing.T, k *kit) {
-		demoEnd := orFunc(k.demoEnd, func(now time.Time) time.Time { return now.Add(-time.Second) })
+		demoEnd := newestBefore // every demo's, as every default data set's
 		for _, n := range append(k.demoSizes, 300) {
 			d, err := StartDemo(k.name, DemoConfig{Now: now, Events: n, Seed: 4, Faults: Faults{Script: []Fault{FaultUnavailable}}})
 			if err != nil {

@@ -46,14 +46,15 @@ const (
 )
 
 // startTaniumDemo is StartDemo's Tanium fake: cfg.Events history entries
-// of seed cfg.Seed, the newest a second before cfg.Now. Up to
+// of seed cfg.Seed, the newest two seconds before the start of cfg.Now's
+// second. Up to
 // taniumDemoDeepObjects of its objects (as many as half the data set
 // holds) have histories of taniumDemoDeepEntries entries
 // (GenerateTaniumHistories), the rest is GenerateTaniumEvents; it serves
 // them with cfg.Faults. Its objects setting covers every object of the
 // data set; the server is its BaseURL.
 func startTaniumDemo(cfg DemoConfig) *Demo {
-	end := cfg.Now.Add(-time.Second)
+	end := newestBefore(cfg.Now)
 	deep := min(taniumDemoDeepObjects, cfg.Events/(2*taniumDemoDeepEntries))
 	events := GenerateTaniumEvents(cfg.Events-deep*taniumDemoDeepEntries, cfg.Seed, end)
 	events = append(events, GenerateTaniumHistories(deep, taniumDemoDeepEntries, cfg.Seed, end)...)
@@ -175,7 +176,7 @@ type TaniumOptions struct {
 	Events []TaniumEntry
 
 	// Now is the time of the newest record of the default data set (when
-	// Events is nil). Zero means a second before the start of the second
+	// Events is nil). Zero means two seconds before the start of the second
 	// the fake starts in: a walk started at once, which reads up to the
 	// last completed second, reads all of it, and a walk of the last day
 	// finds records.
