@@ -46,11 +46,17 @@ type Config struct {
 	Auth Auth
 	// Retry is the retry policy; zero fields take the defaults.
 	Retry RetryPolicy
-	// RateLimit is the client-side limit in requests per second; 0 means
-	// 10, rate.Inf means none.
+	// RateLimit is a fixed client-side cap in requests per second, on top
+	// of the pacing by what the server says (Pacer); 0 or rate.Inf means
+	// none, the default.
 	RateLimit rate.Limit
-	// Burst is the limiter's burst; 0 means 10.
+	// Burst is the fixed cap's burst; 0 means 1.
 	Burst int
+	// Pacer paces the requests by the server's answers (rate-limit
+	// headers, 429s); nil gives the client a NewPacer(PacerConfig{}) of its
+	// own. Clients that share a quota (one vendor account) may share one
+	// (WithPacer).
+	Pacer *Pacer
 	// Logger receives a Debug record per attempt and a Warn record per
 	// retry; nil discards. Headers and credentials are never logged.
 	Logger *slog.Logger
@@ -96,7 +102,8 @@ type Client struct {
 	parse    func(int, []byte) ErrorDetails
 	log      *slog.Logger
 	redact   *redactor
-	throttle *throttle
+	lim      *rate.Limiter // the fixed cap; nil for none
+	pacer    *Pacer
 	stats    counters
 }
 
@@ -122,7 +129,13 @@ func New(cfg Config) (*Client, error) {
 		redact:   newRedactor(s.Auth),
 	}
 	c.origin = (&url.URL{Scheme: c.base.Scheme, Host: c.base.Host}).String()
-	c.throttle = &throttle{vendor: c.vendor, lim: rate.NewLimiter(s.RateLimit, s.Burst), maxWait: c.policy.MaxDelay, stats: &c.stats}
+	if s.RateLimit != rate.Inf {
+		c.lim = rate.NewLimiter(s.RateLimit, s.Burst)
+	}
+	c.pacer = s.Pacer
+	if c.pacer == nil {
+		c.pacer = NewPacer(PacerConfig{})
+	}
 
 	hc := s.HTTPClient
 	if hc == nil {
@@ -166,6 +179,10 @@ func (c *Client) Logger() *slog.Logger { return c.log }
 
 // Stats returns the client's counters.
 func (c *Client) Stats() Stats { return c.stats.snapshot() }
+
+// Pacer returns the pacer the client's requests go through (its own, or
+// the one given with WithPacer); its State is for metrics.
+func (c *Client) Pacer() *Pacer { return c.pacer }
 
 // CloseIdleConnections closes the idle connections of the underlying
 // transport, if it supports it.
@@ -915,10 +932,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, &finalError{&RequestError{Vendor: c.vendor, Method: req.Method, URL: c.redact.URL(req.URL),
 			Err: be.err, msg: "building the request body: " + c.redact.String(be.err.Error())}}
 	}
-	if err := c.throttle.wait(req.Context()); err != nil {
-		closeRequestBody(req)
-		return nil, err
-	}
 	if c.auth != nil && (st == nil || !st.noAuth) {
 		r2 := req.Clone(req.Context())
 		if err := c.auth.Apply(req.Context(), r2); err != nil {
@@ -931,15 +944,24 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		req = r2
 	}
+	// Paced after the credentials: fetching a token is a request of its
+	// own, which must not wait for a slot this one holds.
+	release, err := c.throttle(req.Context())
+	if err != nil {
+		closeRequestBody(req)
+		return nil, err
+	}
 	c.stats.requests.Add(1)
 	// The attempt runs under its own context, cancelled when the headers
 	// are late (ResponseHeaderTimeout) or the body stalls (ReadTimeout).
 	ctx, cancel := context.WithCancelCause(req.Context())
 	req = req.WithContext(ctx)
 	timer := time.AfterFunc(c.hdrWait, func() { cancel(&timeoutError{what: "no response headers", d: c.hdrWait, opt: "ResponseHeaderTimeout"}) })
+	sent := time.Now()
 	resp, err := c.next.RoundTrip(req)
 	timer.Stop()
 	if err != nil {
+		release()
 		var te *timeoutError
 		if cause := context.Cause(ctx); errors.As(cause, &te) {
 			err = te
@@ -950,8 +972,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if resp.StatusCode == http.StatusTooManyRequests {
 		c.stats.rateLimited.Add(1)
 	}
-	c.throttle.observe(resp)
-	body := &deadlineBody{rc: resp.Body, ctx: ctx, cancel: cancel, d: c.readWait}
+	c.pacer.observe(resp, sent)
+	body := &deadlineBody{rc: resp.Body, ctx: ctx, cancel: cancel, d: c.readWait, release: release}
 	body.timer = time.AfterFunc(c.readWait, func() { cancel(&timeoutError{what: "the body stalled", d: c.readWait, opt: "ReadTimeout"}) })
 	body.timer.Stop() // armed by each Read
 	resp.Body = body
@@ -983,8 +1005,9 @@ type deadlineBody struct {
 	rc     io.ReadCloser
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	d      time.Duration
-	timer  *time.Timer
+	d       time.Duration
+	timer   *time.Timer
+	release func() // the pacer's slot; safe to call twice
 }
 
 func (b *deadlineBody) Read(p []byte) (int, error) {
@@ -1004,6 +1027,7 @@ func (b *deadlineBody) Close() error {
 	b.timer.Stop()
 	err := b.rc.Close()
 	b.cancel(nil)
+	b.release()
 	return err
 }
 

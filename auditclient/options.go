@@ -45,9 +45,11 @@ func WithHTTPClient(hc *http.Client) Option { return func(c *Config) { c.HTTPCli
 // WithRetryPolicy sets the retry policy; zero fields take the defaults.
 func WithRetryPolicy(p RetryPolicy) Option { return func(c *Config) { c.Retry = p } }
 
-// WithRateLimit sets the client-side rate limit, in requests per second,
-// and its burst. rate.Inf disables the limit. A zero r or burst keeps the
-// vendor's default for it.
+// WithRateLimit sets a fixed client-side cap, in requests per second, and
+// its burst, on top of the pacing by what the server says (see Pacer),
+// which no client goes without. There is no cap by default; rate.Inf
+// removes one. A zero r or burst keeps the current value (the default
+// burst is 1).
 func WithRateLimit(r rate.Limit, burst int) Option {
 	return func(c *Config) {
 		if r != 0 {
@@ -58,6 +60,13 @@ func WithRateLimit(r rate.Limit, burst int) Option {
 		}
 	}
 }
+
+// WithPacer makes the client pace its requests with p, which may be
+// shared: clients of one vendor account (a collector's sources) that share
+// the account's quota should share one Pacer, so that the quota is a
+// ceiling for all of them. nil gives the client a pacer of its own (the
+// default).
+func WithPacer(p *Pacer) Option { return func(c *Config) { c.Pacer = p } }
 
 // WithLogger sets the logger: Debug for every attempt, Warn for every
 // retry. No header and no credential is ever logged. nil discards.
@@ -148,7 +157,7 @@ func (cfg Config) validate() (*settings, error) {
 		cfg.RateLimit = rate.Inf
 	case math.IsNaN(r) || r < 0 || (r > 0 && r < MinRateLimit) || r > MaxRateLimit:
 		return nil, bad("RateLimit (WithRateLimit)", strconv.FormatFloat(r, 'g', -1, 64),
-			fmt.Sprintf("must be between %g and %g requests per second, rate.Inf for no limit, or 0 for the default", MinRateLimit, MaxRateLimit))
+			fmt.Sprintf("must be between %g and %g requests per second, or rate.Inf or 0 for no fixed cap (the default: the client paces itself by the server's answers)", MinRateLimit, MaxRateLimit))
 	case cfg.RateLimit == 0:
 		cfg.RateLimit = DefaultRateLimit
 	}
@@ -166,7 +175,7 @@ func (cfg Config) validate() (*settings, error) {
 	}
 	switch {
 	case cfg.Burst < 0:
-		return nil, bad("Burst (WithRateLimit)", strconv.Itoa(cfg.Burst), "must be at least 1, or 0 for the default (10)")
+		return nil, bad("Burst (WithRateLimit)", strconv.Itoa(cfg.Burst), "must be at least 1, or 0 for the default (1)")
 	case cfg.Burst == 0:
 		cfg.Burst = DefaultBurst
 	}

@@ -98,14 +98,24 @@ func TestConfigDefaultsAndOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.RateLimit != 10 || s.Burst != 10 || s.MaxResponseBytes != 64<<20 || s.UserAgent != DefaultUserAgent ||
+	if s.RateLimit != rate.Inf || s.Burst != 1 || s.Pacer != nil || s.MaxResponseBytes != 64<<20 || s.UserAgent != DefaultUserAgent ||
 		s.Retry.MaxAttempts != 6 || s.Retry.BaseDelay != 500*time.Millisecond || s.Retry.MaxDelay != time.Minute ||
 		s.Retry.Budget.Available() != 500 || s.Logger == nil || s.ErrorParser == nil || s.base.String() != "https://api.amp.cisco.com" {
 		t.Errorf("defaults: %+v", s)
 	}
-	// each client gets its own budget
+	// each client gets its own budget and pacer, unless one is shared
 	c1 := htNew(t, Config{Vendor: "a", BaseURL: "https://h"})
 	c2 := htNew(t, Config{Vendor: "a", BaseURL: "https://h"})
+	if c1.Pacer() == nil || c1.Pacer() == c2.Pacer() || c1.lim != nil {
+		t.Error("clients share a default pacer, or have a fixed cap by default")
+	}
+	shared := NewPacer(PacerConfig{})
+	c3 := htNew(t, Config{Vendor: "a", BaseURL: "https://h", Pacer: shared})
+	cfg4 := Config{Vendor: "a", BaseURL: "https://h"}
+	ApplyOptions(&cfg4, WithPacer(shared))
+	if c4 := htNew(t, cfg4); c3.Pacer() != shared || c4.Pacer() != shared {
+		t.Error("WithPacer: the pacer is not shared")
+	}
 	if c1.policy.Budget == c2.policy.Budget {
 		t.Error("clients share a default budget")
 	}

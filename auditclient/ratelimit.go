@@ -1,125 +1,174 @@
 package auditclient
 
 import (
-	"context"
+	"math"
 	"net/http"
-	"sync"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
 )
 
-// Defaults of the client-side rate limit.
+// Defaults of the fixed client-side rate limit (WithRateLimit). There is
+// none by default: a client paces itself by what the server says (see
+// Pacer), and WithRateLimit adds a fixed cap for those who want one.
 const (
-	DefaultRateLimit rate.Limit = 10 // requests per second
-	DefaultBurst                = 10
+	// DefaultRateLimit is the fixed cap a Config with RateLimit 0 gets:
+	// none (rate.Inf).
+	DefaultRateLimit rate.Limit = rate.Inf
+	// DefaultBurst is the burst of a fixed cap set without one.
+	DefaultBurst = 1
 )
 
-// RateLimitInfo is what a response's rate-limit headers say:
-// X-Rate-Limit-Limit, -Remaining and -Reset (Cisco), or the X-RateLimit-*
-// spelling. Reset is the time until the window resets (the header counts
-// seconds to wait, not an epoch).
+// RateLimitInfo is what a response's rate-limit headers say. Every common
+// spelling is read, the first present winning for each field:
+// X-Rate-Limit-Limit, -Remaining and -Reset (Cisco); X-RateLimit-*;
+// the IETF draft's RateLimit-Limit, -Remaining and -Reset; its combined
+// RateLimit header, in either form ("limit=100, remaining=50, reset=30" or
+// `"default";r=50;t=30`); and RateLimit-Policy ("100;w=60" or
+// `"default";q=100;w=60`) for the limit and window. Reset is the time
+// until the window resets (the headers count seconds to wait; an
+// X-…-Reset over 10^9 is read as a Unix time). Garbled values are ignored.
 type RateLimitInfo struct {
 	Limit     int           // requests per window; -1 if absent
 	Remaining int           // requests left in the window; -1 if absent
 	Reset     time.Duration // time until the window resets; 0 if absent
+	Window    time.Duration // the window's length (RateLimit-Policy w=); 0 if absent
 	Known     bool          // whether any of the headers was present
 }
 
-// ParseRateLimit reads the rate-limit headers of a response. Both spellings
-// are read (X-Rate-Limit-Limit and X-RateLimit-Limit, and so on); absent or
-// garbled values leave Limit and Remaining at -1 and Reset at 0.
+// ParseRateLimit reads the rate-limit headers of a response (see
+// RateLimitInfo for the spellings). Absent or garbled values leave Limit
+// and Remaining at -1 and Reset and Window at 0; it never fails.
 func ParseRateLimit(h http.Header) RateLimitInfo {
+	return parseRateLimit(h, time.Now())
+}
+
+// The spellings of the separate headers, in the order they are tried.
+var (
+	limitHeaders     = []string{"X-Rate-Limit-Limit", "X-Ratelimit-Limit", "Ratelimit-Limit"}
+	remainingHeaders = []string{"X-Rate-Limit-Remaining", "X-Ratelimit-Remaining", "Ratelimit-Remaining"}
+)
+
+func parseRateLimit(h http.Header, now time.Time) RateLimitInfo {
 	info := RateLimitInfo{Limit: -1, Remaining: -1}
-	if n, ok := headerInt(h, "X-Rate-Limit-Limit", "X-Ratelimit-Limit"); ok {
+	if len(h) == 0 {
+		return info
+	}
+	comb := parseCombined(h.Get("Ratelimit"))
+	pol := parseCombined(h.Get("Ratelimit-Policy"))
+	if n, ok := headerInt(h, limitHeaders...); ok && n >= 0 {
+		info.Limit, info.Known = n, true
+	} else if n, ok := firstInt(comb, "limit", "q"); ok {
+		info.Limit, info.Known = n, true
+	} else if n, ok := firstInt(pol, "limit", "q", ""); ok {
 		info.Limit, info.Known = n, true
 	}
-	if n, ok := headerInt(h, "X-Rate-Limit-Remaining", "X-Ratelimit-Remaining"); ok {
+	if n, ok := headerInt(h, remainingHeaders...); ok && n >= 0 {
+		info.Remaining, info.Known = n, true
+	} else if n, ok := firstInt(comb, "remaining", "r"); ok {
 		info.Remaining, info.Known = n, true
 	}
-	if d, ok := parseReset(h, time.Now()); ok {
+	if d, ok := parseReset(h, now); ok {
 		info.Reset, info.Known = d, true
+	} else if s, ok := firstSeconds(comb, "reset", "t"); ok {
+		info.Reset, info.Known = secondsDuration(s), true
+	}
+	if s, ok := firstSeconds(pol, "w", "window"); ok && s > 0 {
+		info.Window, info.Known = secondsDuration(s), true
 	}
 	return info
 }
 
-// throttle holds requests back before they are sent: while the server's
-// quota is spent (a 2xx said Remaining: 0), then by the client-side limiter.
-// It never looks at 429 responses: those belong to the retry loop, so the
-// two never add up.
-type throttle struct {
-	vendor  string
-	lim     *rate.Limiter
-	maxWait time.Duration // a longer quota pause fails fast
-	stats   *counters
-
-	mu    sync.Mutex
-	until time.Time     // quota pause deadline
-	info  RateLimitInfo // the response that set it
-}
-
-// wait blocks until a request may be sent, or returns ctx's error, or a
-// *RateLimitError when the quota pause is longer than maxWait.
-func (t *throttle) wait(ctx context.Context) error {
-	t.mu.Lock()
-	until, info := t.until, t.info
-	t.mu.Unlock()
-	if d := time.Until(until); d > 0 {
-		if d > t.maxWait {
-			return &RateLimitError{Vendor: t.vendor, RetryAfter: d, Limit: info.Limit, Remaining: info.Remaining, Reset: info.Reset, MaxDelay: t.maxWait}
-		}
-		t.stats.throttled.Add(1)
-		t.stats.paused.Add(1)
-		if err := sleepCtx(ctx, d); err != nil {
-			return err
-		}
-	}
-	r := t.lim.Reserve()
-	if !r.OK() { // cannot happen with Burst >= 1, checked by New
-		return context.DeadlineExceeded
-	}
-	if d := r.Delay(); d > 0 {
-		t.stats.throttled.Add(1)
-		if err := sleepCtx(ctx, d); err != nil {
-			r.Cancel()
-			return err
-		}
-	}
-	return nil
-}
-
-// observe starts a quota pause when a successful response says the quota is
-// spent: requests wait until its reset has passed.
-func (t *throttle) observe(resp *http.Response) {
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return
-	}
-	info := ParseRateLimit(resp.Header)
-	if !info.Known || info.Remaining != 0 || info.Reset <= 0 {
-		return
-	}
-	until := time.Now().Add(info.Reset)
-	t.mu.Lock()
-	if until.After(t.until) {
-		t.until, t.info = until, info
-	}
-	t.mu.Unlock()
-}
-
-// sleepCtx waits d or until ctx is done.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
+// parseCombined reads a structured rate-limit header into its parameters:
+// "limit=100, remaining=50, reset=30", `"default";r=50;t=30`, "100;w=60"
+// (a bare leading number is the parameter ""). Of several policies
+// (comma-separated lists of items), the parameters of the first item that
+// has any are kept, except that the key=value, key=value form is one item.
+// Anything unreadable is skipped.
+func parseCombined(v string) map[string]string {
+	v = strings.TrimSpace(v)
+	if v == "" || len(v) > 4096 {
 		return nil
 	}
+	out := map[string]string{}
+	// The older draft's form: comma-separated key=value pairs, no ';'.
+	if !strings.Contains(v, ";") {
+		for _, part := range strings.Split(v, ",") {
+			k, val, ok := strings.Cut(strings.TrimSpace(part), "=")
+			if !ok {
+				if n := strings.TrimSpace(part); n != "" && out[""] == "" {
+					out[""] = n
+				}
+				continue
+			}
+			k = strings.ToLower(strings.TrimSpace(k))
+			if _, dup := out[k]; !dup {
+				out[k] = strings.Trim(strings.TrimSpace(val), `"`)
+			}
+		}
+		return out
+	}
+	// Structured fields: items separated by ',', parameters by ';'. The
+	// first item is the one that counts (a server lists its tightest
+	// policy first, as the draft's examples do).
+	item, _, _ := strings.Cut(v, ",")
+	for i, part := range strings.Split(item, ";") {
+		part = strings.TrimSpace(part)
+		k, val, ok := strings.Cut(part, "=")
+		if !ok {
+			if i == 0 && part != "" {
+				out[""] = strings.Trim(part, `"`)
+			}
+			continue
+		}
+		k = strings.ToLower(strings.TrimSpace(k))
+		if _, dup := out[k]; !dup {
+			out[k] = strings.Trim(strings.TrimSpace(val), `"`)
+		}
+	}
+	return out
+}
+
+// firstInt returns the first of keys in m that holds a non-negative
+// integer.
+func firstInt(m map[string]string, keys ...string) (int, bool) {
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			if n, ok := parseCount(v); ok {
+				return n, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// firstSeconds returns the first of keys in m that holds a finite,
+// non-negative number of seconds.
+func firstSeconds(m map[string]string, keys ...string) (float64, bool) {
+	for _, k := range keys {
+		if v, ok := m[k]; ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err == nil && f >= 0 && !math.IsInf(f, 0) && !math.IsNaN(f) {
+				return f, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// parseCount reads a non-negative count, also "12.0" as some servers send.
+func parseCount(v string) (int, bool) {
+	v = strings.TrimSpace(v)
+	if n, err := strconv.Atoi(v); err == nil {
+		return n, n >= 0
+	}
+	if f, err := strconv.ParseFloat(v, 64); err == nil && f >= 0 && f <= math.MaxInt32 {
+		return int(f), true
+	}
+	return 0, false
 }
 
 // counters are a client's Stats, updated atomically.
@@ -136,11 +185,13 @@ type Stats struct {
 	Retries int64
 	// RateLimited is the number of 429 responses received.
 	RateLimited int64
-	// Throttled is the number of attempts held back on the client side,
-	// by the rate limiter or by a quota pause.
+	// Throttled is the number of attempts held back on the client side:
+	// by the pacer (spreading a quota, after a 429, a quota pause) or by a
+	// fixed cap (WithRateLimit).
 	Throttled int64
 	// Paused is the part of Throttled held back by a quota pause: a
-	// successful response said Remaining: 0.
+	// response said the quota is spent (Remaining: 0), or another
+	// request's 429 asked to wait.
 	Paused int64
 	// Reauthenticated is the number of calls repeated with a new credential
 	// after a 401.

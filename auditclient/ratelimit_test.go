@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
 )
 
 func TestParseRateLimit(t *testing.T) {
@@ -34,34 +33,39 @@ func TestParseRateLimit(t *testing.T) {
 	}
 }
 
-func TestThrottleObserve(t *testing.T) {
-	th := &throttle{vendor: "v", lim: rate.NewLimiter(rate.Inf, 1), maxWait: time.Minute, stats: new(counters)}
+func TestPacerPauses(t *testing.T) {
+	p := NewPacer(PacerConfig{})
 	spent := http.Header{"X-Rate-Limit-Remaining": {"0"}, "X-Rate-Limit-Reset": {"30"}}
-	th.observe(&http.Response{StatusCode: 429, Header: spent})
-	th.observe(&http.Response{StatusCode: 503, Header: spent})
-	if !th.until.IsZero() {
-		t.Fatal("a failed response started a pause: 429s belong to the retry loop")
+	p.observe(&http.Response{StatusCode: 503, Header: http.Header{}}, time.Now())
+	if st := p.State(); !st.PausedUntil.IsZero() || st.Remaining != -1 {
+		t.Fatalf("a 503 without headers changed the state: %+v", st)
 	}
-	th.observe(&http.Response{StatusCode: 200, Header: http.Header{"X-Rate-Limit-Remaining": {"1"}, "X-Rate-Limit-Reset": {"30"}}})
-	th.observe(&http.Response{StatusCode: 200, Header: http.Header{"X-Rate-Limit-Remaining": {"0"}}})
-	if !th.until.IsZero() {
-		t.Fatal("paused without a spent quota and a reset")
+	p.observe(&http.Response{StatusCode: 200, Header: http.Header{"X-Rate-Limit-Remaining": {"0"}}}, time.Now())
+	if st := p.State(); !st.PausedUntil.IsZero() || !st.Reset.IsZero() {
+		t.Fatalf("paused without a reset: %+v", st)
 	}
-	th.observe(&http.Response{StatusCode: 200, Header: spent})
-	if d := time.Until(th.until); d < 29*time.Second || d > 30*time.Second {
-		t.Fatalf("pause %v", d)
+	p.observe(&http.Response{StatusCode: 200, Header: spent}, time.Now())
+	st := p.State()
+	if d := time.Until(st.Reset); d < 29*time.Second || d > 30*time.Second || st.Remaining != 0 {
+		t.Fatalf("state after a spent quota: %+v", st)
 	}
-	// a shorter reset does not shorten the pause
-	th.observe(&http.Response{StatusCode: 200, Header: http.Header{"X-Rate-Limit-Remaining": {"0"}, "X-Rate-Limit-Reset": {"1"}}})
-	if d := time.Until(th.until); d < 29*time.Second {
-		t.Fatalf("pause shortened to %v", d)
+	if _, _, err := p.wait(context.Background(), time.Second); err == nil {
+		t.Fatal("a 30s pause did not fail fast with maxWait 1s")
+	} else if pe, ok := err.(*pauseError); !ok || pe.d < 29*time.Second {
+		t.Fatalf("err %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := th.wait(ctx); err != context.Canceled {
-		t.Errorf("wait with a cancelled context: %v", err)
+	if held, paused, err := p.wait(ctx, time.Minute); err != context.Canceled || !held || !paused {
+		t.Errorf("wait with a cancelled context: %v held %v paused %v", err, held, paused)
 	}
-	if th.stats.paused.Load() != 1 {
-		t.Errorf("paused %d", th.stats.paused.Load())
+	if st := p.State(); st.Paused != 1 || st.Held != 1 {
+		t.Errorf("state %+v", st)
+	}
+	// A 429's Retry-After pauses every request.
+	q := NewPacer(PacerConfig{})
+	q.observe(&http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"20"}}}, time.Now())
+	if st := q.State(); time.Until(st.PausedUntil) < 19*time.Second || st.RateLimited != 1 {
+		t.Errorf("state after a 429: %+v", st)
 	}
 }

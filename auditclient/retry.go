@@ -165,17 +165,20 @@ func serverDelay(resp *http.Response, now time.Time) (time.Duration, bool) {
 		if d, ok := parseReset(resp.Header, now); ok {
 			return d, true
 		}
+		if info := parseRateLimit(resp.Header, now); info.Reset > 0 {
+			return info.Reset, true
+		}
 	}
 	return 0, false
 }
 
 // RetryAfter returns the wait a response's headers ask for: Retry-After in
 // seconds or as an HTTP date (a date in the past gives 0), else, when the
-// rate-limit headers say the quota is spent (X-Rate-Limit-Remaining or
-// X-RateLimit-Remaining is 0), their reset (X-Rate-Limit-Reset or
-// X-RateLimit-Reset, seconds to wait). A reset too large to be a number of
-// seconds (over 10^9) is read as a Unix time. ok is false when the headers
-// give no usable wait; a garbled Retry-After is ignored.
+// rate-limit headers say the quota is spent (a remaining of 0 in any
+// spelling ParseRateLimit reads), their reset (seconds to wait; an
+// X-…-Reset too large to be a number of seconds, over 10^9, is read as a
+// Unix time). ok is false when the headers give no usable wait; a garbled
+// Retry-After is ignored.
 func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	if v := strings.TrimSpace(h.Get("Retry-After")); v != "" {
 		if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
@@ -191,18 +194,17 @@ func RetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 			return 0, true
 		}
 	}
-	if rem, ok := headerInt(h, "X-Rate-Limit-Remaining", "X-Ratelimit-Remaining"); ok && rem == 0 {
-		if d, ok := parseReset(h, now); ok {
-			return d, true
-		}
+	if info := parseRateLimit(h, now); info.Remaining == 0 && info.Reset > 0 {
+		return info.Reset, true
 	}
 	return 0, false
 }
 
-// parseReset reads X-Rate-Limit-Reset or X-RateLimit-Reset: seconds until
-// the window resets, possibly fractional; a value over 10^9 is a Unix time.
+// parseReset reads X-Rate-Limit-Reset, X-RateLimit-Reset or RateLimit-Reset:
+// seconds until the window resets, possibly fractional; an X-…-Reset over
+// 10^9 is a Unix time (the IETF header is always a number of seconds).
 func parseReset(h http.Header, now time.Time) (time.Duration, bool) {
-	for _, k := range []string{"X-Rate-Limit-Reset", "X-Ratelimit-Reset"} {
+	for _, k := range []string{"X-Rate-Limit-Reset", "X-Ratelimit-Reset", "Ratelimit-Reset"} {
 		v := strings.TrimSpace(h.Get(k))
 		if v == "" {
 			continue
@@ -211,7 +213,7 @@ func parseReset(h http.Header, now time.Time) (time.Duration, bool) {
 		if err != nil || f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
 			continue
 		}
-		if f > 1e9 { // a Unix time, not a number of seconds
+		if f > 1e9 && k != "Ratelimit-Reset" { // a Unix time, not a number of seconds
 			d := time.Unix(0, 0).Add(secondsDuration(f)).Sub(now)
 			if d < 0 {
 				d = 0
