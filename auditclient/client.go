@@ -1002,9 +1002,9 @@ func (e *timeoutError) Temporary() bool { return true }
 // deadlineBody fails a read that gets no byte for d: each Read arms the
 // timer, which cancels the attempt's context.
 type deadlineBody struct {
-	rc     io.ReadCloser
-	ctx    context.Context
-	cancel context.CancelCauseFunc
+	rc      io.ReadCloser
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
 	d       time.Duration
 	timer   *time.Timer
 	release func() // the pacer's slot; safe to call twice
