@@ -168,18 +168,16 @@ type Faults struct {
 // with the first request after the fake starts (or after SetFaults), and
 // each window starts when the one before it ends.
 //
-// Every response, success or error, carries the vendor's rate-limit
-// headers, spelled as the fake's type documents them: the limit (Requests),
-// the requests remaining in the window after this one, and the reset (whole
-// seconds until the window ends, rounded up). Once the window's quota is
-// spent, the fake refuses each further request without serving it: it
-// answers the vendor's 429 with Retry-After (whole seconds until the window
-// ends, rounded up) and the same headers with a remaining quota of 0, and
-// injects no fault (the script does not advance). Refused requests do not
-// count against any window; RecordedRequest.QuotaRefused marks them and
-// Stats.QuotaRefused counts them. The fakes that send no rate-limit
-// headers (Automox, Entrust, NPrinting and Tanium, whose documents show
-// none) send only Retry-After, on the 429s.
+// Every response, success or error, carries rate-limit headers (see
+// Headers): the limit (Requests), the requests remaining in the window
+// after this one, and the reset (whole seconds until the window ends,
+// rounded up). Once the window's quota is spent, the fake refuses each
+// further request without serving it: it answers the vendor's 429 with
+// Retry-After (whole seconds until the window ends, rounded up) and the
+// same headers with a remaining quota of 0, and injects no fault (the
+// script does not advance). Refused requests do not count against any
+// window; RecordedRequest.QuotaRefused marks them and Stats.QuotaRefused
+// counts them.
 //
 // A request the quota admits uses it up whatever then happens to it: an
 // injected fault, a 404, a reset connection.
@@ -189,6 +187,44 @@ type Quota struct {
 	// nothing (Validate reports it).
 	Requests int
 	Window   time.Duration
+	// Headers chooses how the quota is announced; the zero value is the
+	// vendor's own headers (QuotaHeadersVendor).
+	Headers QuotaHeaders
+}
+
+// QuotaHeaders is how a fake announces a Quota.
+type QuotaHeaders int
+
+const (
+	// QuotaHeadersVendor sends the vendor's rate-limit headers, as its
+	// fake's type documents them: Cisco's X-Ratelimit-* (or X-Rate-Limit-*,
+	// by its HeaderStyle) and InstaVM's X-RateLimit-*. Automox, Entrust,
+	// NPrinting and Tanium document none; for them the fakes send the
+	// common X-RateLimit-Limit, -Remaining and -Reset (seconds): our
+	// assumption of what such a server sends, not the vendors' word.
+	QuotaHeadersVendor QuotaHeaders = iota
+	// QuotaHeadersIETF sends the IETF draft's headers instead (whatever
+	// the vendor): RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset
+	// (seconds) and RateLimit-Policy ("100;w=60": the limit and the
+	// window in seconds, rounded up).
+	QuotaHeadersIETF
+	// QuotaHeadersNone sends no rate-limit header at all, and its 429s no
+	// Retry-After either: a client learns of the quota from bare 429s
+	// only.
+	QuotaHeadersNone
+)
+
+// String returns "vendor", "ietf" or "none".
+func (h QuotaHeaders) String() string {
+	switch h {
+	case QuotaHeadersVendor:
+		return "vendor"
+	case QuotaHeadersIETF:
+		return "ietf"
+	case QuotaHeadersNone:
+		return "none"
+	}
+	return "QuotaHeaders(" + strconv.Itoa(int(h)) + ")"
 }
 
 // on reports whether q enforces a quota.
@@ -219,6 +255,9 @@ func (f Faults) Validate() error {
 	}
 	if q := f.Quota; q != nil && (q.Requests <= 0 || q.Window <= 0) {
 		return fmt.Errorf("audittest: Faults: Quota is %d requests per %v; want both positive", q.Requests, q.Window)
+	}
+	if q := f.Quota; q != nil && (q.Headers < QuotaHeadersVendor || q.Headers > QuotaHeadersNone) {
+		return fmt.Errorf("audittest: Faults: Quota.Headers is %v, which names no way of announcing a quota", q.Headers)
 	}
 	return nil
 }
@@ -287,6 +326,8 @@ type quotaState struct {
 	on               bool // a quota is enforced
 	limit, remaining int
 	reset            time.Duration // until the window ends
+	window           time.Duration
+	headers          QuotaHeaders
 }
 
 // admit applies the quota to a request arriving at now: it reports whether
@@ -302,7 +343,7 @@ func (p *faultPicker) admit(now time.Time) (quotaState, bool) {
 		p.windowStart = p.windowStart.Add(elapsed / q.Window * q.Window)
 		p.windowUsed = 0
 	}
-	st := quotaState{on: true, limit: q.Requests, reset: p.windowStart.Add(q.Window).Sub(now)}
+	st := quotaState{on: true, limit: q.Requests, reset: p.windowStart.Add(q.Window).Sub(now), window: q.Window, headers: q.Headers}
 	if p.windowUsed >= q.Requests {
 		return st, false
 	}

@@ -12,19 +12,20 @@ import (
 
 // TestFakesEnforceQuota: with Faults.Quota, every response carries the
 // vendor's rate-limit headers counting down (Cisco's and InstaVM's; the
-// others send none), the request after the quota is the vendor's 429 with
+// others, which document none, the common X-RateLimit-*), the request
+// after the quota is the vendor's 429 with
 // Retry-After, unserved, and the next window serves the quota again, the
 // refusals not counting against it. Without a quota nothing changes.
 func TestFakesEnforceQuota(t *testing.T) {
 	const window = 300 * time.Millisecond
-	// The prefix of each vendor's rate-limit headers ("" for none), and
-	// the limit they announce without a quota (Cisco: on every success;
-	// InstaVM: only on its injected 429s).
-	prefixes := map[string]string{"cisco": "X-Ratelimit", "instavm": "X-RateLimit"}
+	// The prefix of each vendor's rate-limit headers (X-RateLimit where
+	// the vendor documents none), and the limit they announce without a
+	// quota (Cisco: on every success; InstaVM: only on its injected 429s).
+	prefixes := map[string]string{"cisco": "X-Ratelimit"}
 	plainLimit := map[string]string{"cisco": strconv.Itoa(CiscoDefaultRateLimit)}
 	forKits(t, func(t *testing.T, k *kit) {
 		t.Parallel()
-		prefix := prefixes[k.name]
+		prefix := cmp.Or(prefixes[k.name], "X-RateLimit")
 		f := k.start(t, kitOpts{events: k.gen(10, 1, testEnd)})
 		auth, page := k.auth(t, f.conn), k.page(f.conn, 5) // Entrust logs in before the quota
 		client := &http.Client{Transport: &http.Transport{}}
@@ -41,10 +42,7 @@ func TestFakesEnforceQuota(t *testing.T) {
 		headers := func(i int, o outcome, limit, remaining, reset string) {
 			t.Helper()
 			for _, h := range [][2]string{{"-Limit", limit}, {"-Remaining", remaining}, {"-Reset", reset}} {
-				name, want := cmp.Or(prefix, "X-RateLimit")+h[0], h[1]
-				if prefix == "" {
-					want = ""
-				}
+				name, want := prefix+h[0], h[1]
 				if got := o.resp.Header.Get(name); got != want {
 					t.Errorf("request %d (status %d): %s %q, want %q", i, o.status, name, got, want)
 				}
@@ -122,4 +120,77 @@ func TestFakesEnforceQuota(t *testing.T) {
 			plain(len(want) + i)
 		}
 	})
+}
+
+// TestQuotaHeaderModes: Quota.Headers announces the quota in the IETF
+// draft's headers instead of the vendor's, or not at all (nor Retry-After
+// on the 429s), and Validate refuses a mode that names none.
+func TestQuotaHeaderModes(t *testing.T) {
+	vendorHeaders := []string{"X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset", "X-Ratelimit-Resetdate"}
+	for _, tt := range []struct {
+		mode QuotaHeaders
+		want [][2]string // after the first of two requests, then the refused third
+	}{
+		{QuotaHeadersIETF, [][2]string{{"Ratelimit-Limit", "2"}, {"Ratelimit-Remaining", "1"}, {"Ratelimit-Reset", "60"}, {"Ratelimit-Policy", "2;w=60"}}},
+		{QuotaHeadersNone, nil},
+	} {
+		t.Run(tt.mode.String(), func(t *testing.T) {
+			c := NewCisco(CiscoOptions{Faults: Faults{Quota: &Quota{Requests: 2, Window: time.Minute, Headers: tt.mode}}})
+			defer c.Close()
+			get := func() *http.Response {
+				req, _ := http.NewRequest(http.MethodGet, c.URL()+"/v1/audit_log_types", nil)
+				req.SetBasicAuth(c.ClientID(), c.APIKey())
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp
+			}
+			check := func(resp *http.Response, want [][2]string) {
+				t.Helper()
+				for _, h := range want {
+					if got := resp.Header.Get(h[0]); got != h[1] {
+						t.Errorf("status %d: %s %q, want %q", resp.StatusCode, h[0], got, h[1])
+					}
+				}
+				for _, h := range vendorHeaders {
+					if v := resp.Header.Get(h); v != "" {
+						t.Errorf("status %d: the vendor's %s %q is sent", resp.StatusCode, h, v)
+					}
+				}
+				if len(want) == 0 {
+					for k := range resp.Header {
+						if strings.Contains(strings.ToLower(k), "ratelimit") {
+							t.Errorf("status %d: %s sent", resp.StatusCode, k)
+						}
+					}
+				}
+			}
+			first := get()
+			if first.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", first.StatusCode)
+			}
+			check(first, tt.want)
+			get()
+			third := get()
+			if third.StatusCode != http.StatusTooManyRequests {
+				t.Fatalf("status %d over the quota", third.StatusCode)
+			}
+			var want [][2]string
+			for _, h := range tt.want {
+				if h[0] == "Ratelimit-Remaining" {
+					h[1] = "0"
+				}
+				want = append(want, h)
+			}
+			check(third, want)
+			if ra := third.Header.Get("Retry-After"); (tt.mode == QuotaHeadersNone) != (ra == "") {
+				t.Errorf("Retry-After %q", ra)
+			}
+		})
+	}
+	if err := (Faults{Quota: &Quota{Requests: 1, Window: time.Second, Headers: 7}}).Validate(); err == nil || !strings.Contains(err.Error(), "QuotaHeaders(7)") {
+		t.Errorf("Validate of an unknown mode: %v", err)
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // RecordedRequest is one request a fake server received, as it arrived, and
@@ -34,6 +35,8 @@ type RecordedRequest struct {
 	// Status is the HTTP status the server sent; 0 when the connection was
 	// reset, or while the request is still being served.
 	Status int
+	// Time is when the request arrived, by the server's clock.
+	Time time.Time
 }
 
 // String returns the method, path and query, status and fault of r. It
@@ -96,6 +99,10 @@ type Stats struct {
 	// QuotaRefused is the number of requests refused with a 429 because
 	// the quota was spent (see Quota). They are not in Injected.
 	QuotaRefused int
+	// First and Last are when the first and the latest request arrived,
+	// by the server's clock; zero before any. Last - First is how long a
+	// client took, measured where a quota is enforced.
+	First, Last time.Time
 }
 
 // CutBodies returns the number of bodies cut short in any of the three
@@ -122,6 +129,10 @@ type recorder struct {
 func (rc *recorder) add(rr RecordedRequest) int {
 	rc.reqs = append(rc.reqs, rr)
 	rc.stats.Requests++
+	if rc.stats.First.IsZero() {
+		rc.stats.First = rr.Time
+	}
+	rc.stats.Last = rr.Time
 	if rr.QuotaRefused {
 		rc.stats.QuotaRefused++
 	}

@@ -216,7 +216,8 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	s.mu.Lock()
-	quota, admitted := s.picker.admit(time.Now())
+	now := time.Now()
+	quota, admitted := s.picker.admit(now)
 	fault := FaultNone
 	if admitted {
 		fault = s.picker.pick(rel.Path)
@@ -232,14 +233,15 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Body:         body,
 		Fault:        fault,
 		QuotaRefused: !admitted,
+		Time:         now,
 	})
 	s.mu.Unlock()
 
 	inner := s.inner(r, rel, inBase)
-	if quota.on && s.rateHeaders != nil {
+	if quota.on {
 		// Whatever writes the response, the quota's headers replace any
 		// rate-limit headers it set.
-		set := func(h http.Header) { s.rateHeaders(h, quota.limit, quota.remaining, quota.reset) }
+		set := s.quotaHeaders(quota)
 		w = &headerHook{ResponseWriter: w, set: set}
 		orig := inner
 		inner = func(w http.ResponseWriter) { orig(&headerHook{ResponseWriter: w, set: set}) }
@@ -297,6 +299,41 @@ func (s *server) inner(r *http.Request, rel *url.URL, inBase bool) func(http.Res
 	*r2 = *r
 	r2.URL = rel
 	return func(w http.ResponseWriter) { s.handler.ServeHTTP(w, r2) }
+}
+
+// quotaHeaders returns what sets the headers announcing quota on a
+// response: the vendor's rate-limit headers (the common X-RateLimit-* for
+// a vendor that documents none), the IETF draft's, or none at all (and no
+// Retry-After).
+func (s *server) quotaHeaders(quota quotaState) func(http.Header) {
+	switch quota.headers {
+	case QuotaHeadersIETF:
+		return func(h http.Header) {
+			clearRateHeaders(h)
+			setRateLimitHeaders(h, "RateLimit", quota.limit, quota.remaining, quota.reset)
+			h.Set("RateLimit-Policy", strconv.Itoa(quota.limit)+";w="+strconv.FormatInt(ceilSeconds(quota.window), 10))
+		}
+	case QuotaHeadersNone:
+		return func(h http.Header) {
+			clearRateHeaders(h)
+			h.Del("Retry-After")
+		}
+	}
+	if s.rateHeaders != nil {
+		return func(h http.Header) { s.rateHeaders(h, quota.limit, quota.remaining, quota.reset) }
+	}
+	return func(h http.Header) { setRateLimitHeaders(h, "X-RateLimit", quota.limit, quota.remaining, quota.reset) }
+}
+
+// clearRateHeaders deletes every rate-limit header of h, in every spelling
+// auditclient reads.
+func clearRateHeaders(h http.Header) {
+	for k := range h {
+		l := strings.ToLower(k)
+		if strings.HasPrefix(l, "x-ratelimit") || strings.HasPrefix(l, "x-rate-limit") || strings.HasPrefix(l, "ratelimit") {
+			delete(h, k)
+		}
+	}
 }
 
 // refuse answers r with the vendor's 429 because the quota is spent, with

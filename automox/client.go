@@ -39,14 +39,17 @@ const EventsPath = "/api/audit-service/v1/orgs/{orgUuid}/events"
 // WithOrgHeader).
 const OrgHeader = "x-ax-organization-uuid"
 
-// DefaultRateLimit and DefaultBurst are the client-side request rate used
-// unless auditclient.WithRateLimit says otherwise: 90% of 5,000 requests an
-// hour, the quota per API key of an old Automox Swagger document
-// (UNCONFIRMED for this API; none is documented, nor any rate-limit
-// header), with room for a short burst.
+// DefaultRateLimit and DefaultBurst are the fixed client-side request rate
+// and burst used unless auditclient.WithRateLimit sets them: none
+// (rate.Inf). The 5,000 requests an hour per API key of an old Automox
+// Swagger document is UNCONFIRMED for this API, and no rate-limit header
+// is documented: the client paces itself by the server's answers instead
+// (see the package documentation). A caller who knows the account's quota
+// can make it a ceiling with auditclient.WithPacer(auditclient.NewPacer(
+// auditclient.PacerConfig{Quota: 5000, Window: time.Hour})).
 const (
-	DefaultRateLimit rate.Limit = 5000 * 0.9 / 3600
-	DefaultBurst                = 20
+	DefaultRateLimit rate.Limit = rate.Inf
+	DefaultBurst                = 1
 )
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)

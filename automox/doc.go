@@ -70,7 +70,7 @@
 // Pages and Events therefore walk a time window day by day: every UTC
 // day from the window's start to its end is read, days without events too,
 // several days at once (ListOptions.Concurrency, default 4, each at most
-// two pages ahead; every request waits for the client's rate limiter), and
+// two pages ahead; every request goes through the client's pacer), and
 // the pages come out strictly in day order. The window is half-open,
 // [since, until): an event at exactly until is not yielded, and the day
 // that starts at an until of midnight is not read. Only the events inside
@@ -107,8 +107,17 @@
 //
 // Automox documents 429 but no quota and no rate-limit headers; the client
 // retries 429 and 503 with exponential backoff (honouring Retry-After when
-// sent) and limits itself to DefaultRateLimit (90% of the 5,000 requests an
-// hour of an old Automox document: UNCONFIRMED). Errors come as
+// sent). The 5,000 requests an hour of an old Automox document is
+// UNCONFIRMED, so there is no fixed rate (DefaultRateLimit is none). The
+// client sets no fixed request rate of its own: it paces itself by what the
+// server says (auditclient.Pacer): rate-limit headers in any common
+// spelling (X-RateLimit-*, X-Rate-Limit-*, the IETF draft's RateLimit-*),
+// spreading what remains of a quota over the time left; Retry-After and a
+// spent quota pause every request; a bare 429 lowers the rate and the
+// requests in flight, which recover as requests succeed.
+// auditclient.WithRateLimit adds a fixed cap, auditclient.WithPacer shares
+// one pacer (and so one quota) between several clients. A known quota is
+// made a ceiling with auditclient.PacerConfig.Quota. Errors come as
 // {"errors":["<message>"]} and are parsed into *auditclient.APIError.
 //
 // # Hostile responses

@@ -32,10 +32,12 @@ const (
 	RegionAsiaPacific  = "https://api.apjc.amp.cisco.com" // Asia Pacific, Japan and China
 )
 
-// DefaultRateLimit is the client-side request rate used unless
-// auditclient.WithRateLimit says otherwise: well under any hourly quota's
-// burst, while the server's rate-limit headers govern the rest.
-const DefaultRateLimit = 5
+// DefaultRateLimit is the fixed client-side request rate used unless
+// auditclient.WithRateLimit sets one: none (0). The client paces itself
+// by Cisco's rate-limit headers instead (see the package documentation):
+// the often-quoted 3,000 requests an hour is UNCONFIRMED, the headers are
+// the server's word.
+const DefaultRateLimit = 0
 
 // Client reads the audit log of one Cisco Secure Endpoint organization.
 // It is safe for concurrent use.

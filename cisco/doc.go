@@ -98,9 +98,17 @@
 // # Rate limits and errors
 //
 // Every response carries X-RateLimit-Limit, -Remaining and -Reset (seconds)
-// (the overview page spells them X-Rate-Limit-*; both are read). A 429 is
-// retried after the time the server asks for, within the retry policy's cap;
-// a 2xx that reports Remaining 0 pauses the client until the reset. Errors
+// (the overview page spells them X-Rate-Limit-*; both are read). The
+// often-quoted 3,000 requests an hour is UNCONFIRMED: the client trusts
+// the headers, not a number of its own. While more than half of the
+// window's quota remains, a walk goes at its own speed; below that, the
+// requests left are spread evenly until the reset, so that a long walk
+// neither bursts the quota away and stalls nor ever meets a 429. A 2xx
+// that reports Remaining 0 pauses every request until the reset; a 429 is
+// retried after the time the server asks for, within the retry policy's
+// cap. DefaultRateLimit is none; auditclient.WithRateLimit adds a fixed
+// cap, and auditclient.WithPacer shares one quota between the clients of
+// one API client ID (the quota is per API client). Errors
 // come in Cisco's envelope {"errors":[{"error_code","description","details"}]},
 // parsed into *auditclient.APIError.
 //

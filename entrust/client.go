@@ -24,11 +24,11 @@ import (
 // checkpoints.
 const Name = "entrust"
 
-// DefaultRateLimit is the client-side request rate (per second, and burst)
-// used unless auditclient.WithRateLimit says otherwise. Entrust documents
-// no rate limit for these endpoints (UNCONFIRMED); 5 requests a second
-// keeps a collector polite while still reading 500 events a second.
-const DefaultRateLimit = 5
+// DefaultRateLimit is the fixed client-side request rate used unless
+// auditclient.WithRateLimit sets one: none (0). Entrust documents no rate
+// limit for these endpoints (UNCONFIRMED); the client paces itself by the
+// server's answers instead (see the package documentation).
+const DefaultRateLimit = 0
 
 // TokenMargin is subtracted from the token's lifetime as the server states
 // it (expirationTime − creationTime, about 15 minutes), on top of

@@ -119,11 +119,19 @@
 //
 // # Rate limits and errors
 //
-// Entrust documents no rate limit for these endpoints (UNCONFIRMED):
-// DefaultRateLimit is the client's own; 429 and 5xx answers are retried
-// with backoff, honouring Retry-After. Error bodies carry errorCode (what
-// community collectors read), read into *auditclient.APIError with
-// errorMessage and errorParms when present (UNCONFIRMED members).
+// Entrust documents no rate limit for these endpoints (UNCONFIRMED), so
+// there is no fixed rate (DefaultRateLimit is none). The client sets no
+// fixed request rate of its own: it paces itself by what the server says
+// (auditclient.Pacer): rate-limit headers in any common spelling
+// (X-RateLimit-*, X-Rate-Limit-*, the IETF draft's RateLimit-*), spreading
+// what remains of a quota over the time left; Retry-After and a spent quota
+// pause every request; a bare 429 lowers the rate and the requests in
+// flight, which recover as requests succeed. auditclient.WithRateLimit adds
+// a fixed cap, auditclient.WithPacer shares one pacer (and so one quota)
+// between several clients. 429 and 5xx answers are retried with backoff,
+// honouring Retry-After. Error bodies carry errorCode (what community
+// collectors read), read into *auditclient.APIError with errorMessage and
+// errorParms when present (UNCONFIRMED members).
 //
 // # Unconfirmed
 //

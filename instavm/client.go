@@ -32,12 +32,13 @@ const APIKeyHeader = "X-API-Key"
 // from (Vendor's api_key setting); NewClient names it in its errors.
 const envAPIKey = "INSTAVM_API_KEY"
 
-// DefaultRateLimit is the client-side request rate, per second, used
-// unless auditclient.WithRateLimit says otherwise. InstaVM publishes no
+// DefaultRateLimit is the fixed client-side request rate used unless
+// auditclient.WithRateLimit sets one: none (0). InstaVM publishes no
 // numbers (its SDK documents a "Rate limit exceeded" error and advises
-// backoff): 5 per second is a cautious default, UNCONFIRMED against the
-// real quota. 429 responses are retried, honouring Retry-After.
-const DefaultRateLimit = 5
+// backoff); the client paces itself by the server's answers instead (see
+// the package documentation). 429 responses are retried, honouring
+// Retry-After.
+const DefaultRateLimit = 0
 
 // eventsPath is the endpoint, relative to the base URL.
 const eventsPath = "v1/audit/events"

@@ -102,13 +102,21 @@
 // # Rate limits and errors
 //
 // InstaVM publishes no numbers nor headers for its rate limit (its SDK
-// documents a "Rate limit exceeded" error and advises exponential backoff):
-// DefaultRateLimit is a cautious 5 requests per second, UNCONFIRMED. 429,
-// 502, 503 and 504 are retried, honouring Retry-After. Errors are FastAPI's
-// {"detail": ...}: a string ("Not authenticated", "Invalid API key or
-// session expired") becomes the *auditclient.APIError's message; a 422's
-// list of {loc, msg, type} becomes a *ValidationError, which also unwraps to
-// the *auditclient.APIError and matches auditclient.ErrBadRequest.
+// documents a "Rate limit exceeded" error and advises exponential backoff),
+// so there is no fixed rate (DefaultRateLimit is none). The client sets no
+// fixed request rate of its own: it paces itself by what the server says
+// (auditclient.Pacer): rate-limit headers in any common spelling
+// (X-RateLimit-*, X-Rate-Limit-*, the IETF draft's RateLimit-*), spreading
+// what remains of a quota over the time left; Retry-After and a spent quota
+// pause every request; a bare 429 lowers the rate and the requests in
+// flight, which recover as requests succeed. auditclient.WithRateLimit adds
+// a fixed cap, auditclient.WithPacer shares one pacer (and so one quota)
+// between several clients. 429, 502, 503 and 504 are retried, honouring
+// Retry-After. Errors are FastAPI's {"detail": ...}: a string ("Not
+// authenticated", "Invalid API key or session expired") becomes the
+// *auditclient.APIError's message; a 422's list of {loc, msg, type} becomes
+// a *ValidationError, which also unwraps to the *auditclient.APIError and
+// matches auditclient.ErrBadRequest.
 //
 // # Unconfirmed
 //

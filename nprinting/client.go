@@ -27,11 +27,11 @@ const Name = "nprinting"
 // server given without a scheme has no port.
 const DefaultPort = "4993"
 
-// DefaultRateLimit is the client-side request rate, per second, used unless
-// auditclient.WithRateLimit says otherwise. NPrinting documents no rate limit
-// (UNCONFIRMED; it is an on-premises product): 5 requests a second is gentle
-// on a customer's own server while keeping a walk's concurrent pages fed.
-const DefaultRateLimit = 5
+// DefaultRateLimit is the fixed client-side request rate used unless
+// auditclient.WithRateLimit sets one: none (0). NPrinting documents no rate
+// limit (UNCONFIRMED; it is an on-premises product); the client paces
+// itself by the server's answers instead (see the package documentation).
+const DefaultRateLimit = 0
 
 // auditPath is the path of the endpoint under the server's base URL.
 const auditPath = "api/v1/audit/events"

@@ -102,7 +102,17 @@
 // *auditclient.APIError (the shape NPrinting's web engine sends; for this
 // endpoint UNCONFIRMED). The document names 400 for a malformed query; 401
 // means the token or session was refused. No rate limit is documented (an
-// on-premises product); DefaultRateLimit is a gentle client-side default.
+// on-premises product), so there is no fixed rate (DefaultRateLimit is
+// none). The client sets no fixed request rate of its own: it paces itself
+// by what the server says (auditclient.Pacer): rate-limit headers in any
+// common spelling (X-RateLimit-*, X-Rate-Limit-*, the IETF draft's
+// RateLimit-*), spreading what remains of a quota over the time left;
+// Retry-After and a spent quota pause every request; a bare 429 lowers the
+// rate and the requests in flight, which recover as requests succeed.
+// auditclient.WithRateLimit adds a fixed cap, auditclient.WithPacer shares
+// one pacer (and so one quota) between several clients. On a customer's own
+// server, a cap of auditclient.WithRateLimit is the way to keep a walk
+// gentle.
 //
 // # Unconfirmed
 //

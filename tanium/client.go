@@ -20,11 +20,11 @@ import (
 // checkpoints.
 const Name = "tanium"
 
-// DefaultRateLimit is the client-side request rate (requests per second)
-// used unless auditclient.WithRateLimit says otherwise. Tanium documents no
-// rate limit for its platform REST API (UNCONFIRMED); the server is the
-// customer's own, so the default stays gentle.
-const DefaultRateLimit = 5
+// DefaultRateLimit is the fixed client-side request rate used unless
+// auditclient.WithRateLimit sets one: none (0). Tanium documents no rate
+// limit for its platform REST API (UNCONFIRMED); the client paces itself
+// by the server's answers instead (see the package documentation).
+const DefaultRateLimit = 0
 
 // TokenPrefix begins the session header's value: session: token-<API token>.
 const TokenPrefix = "token-"

@@ -100,7 +100,7 @@
 // There is no paging: one object's history is one response, one page of
 // the walk. The walk goes through the objects in the order given (see
 // Order). Up to ListOptions.Concurrency histories are fetched at once,
-// ahead of the consumer, within the client's rate limit, and still yielded
+// ahead of the consumer, as the client's pacer allows, and still yielded
 // in order.
 // A checkpoint's position is the index of the object being read and the
 // number of its entries consumed, so a resumed walk continues at the right
@@ -116,11 +116,21 @@
 //
 // # Rate limits and errors
 //
-// Tanium documents no rate limit for this API (UNCONFIRMED); DefaultRateLimit
-// is a gentle client-side default, and 429 and 503 answers are retried after
-// the time the server asks for. Errors come back as JSON with a text member,
-// {"text":"..."}, parsed into *auditclient.APIError; an object that does not
-// exist is a 404 (see ListOptions.SkipNotFound).
+// Tanium documents no rate limit for this API (UNCONFIRMED), so there is no
+// fixed rate (DefaultRateLimit is none). The client sets no fixed request
+// rate of its own: it paces itself by what the server says
+// (auditclient.Pacer): rate-limit headers in any common spelling
+// (X-RateLimit-*, X-Rate-Limit-*, the IETF draft's RateLimit-*), spreading
+// what remains of a quota over the time left; Retry-After and a spent quota
+// pause every request; a bare 429 lowers the rate and the requests in
+// flight, which recover as requests succeed. auditclient.WithRateLimit adds
+// a fixed cap, auditclient.WithPacer shares one pacer (and so one quota)
+// between several clients. On a customer's own server, a cap of
+// auditclient.WithRateLimit is the way to keep a walk gentle. 429 and 503
+// answers are retried after the time the server asks for. Errors come back
+// as JSON with a text member, {"text":"..."}, parsed into
+// *auditclient.APIError; an object that does not exist is a 404 (see
+// ListOptions.SkipNotFound).
 //
 // # Unconfirmed
 //

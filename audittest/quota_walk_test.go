@@ -1,0 +1,123 @@
+package audittest_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/auditkit/auditkit/auditclient"
+	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/vendors"
+	_ "github.com/auditkit/auditkit/vendors/all"
+)
+
+// quotaWalk is one walk against a fake that enforces a quota.
+type quotaWalk struct {
+	vendor   string
+	headers  audittest.QuotaHeaders
+	events   int // the demo's data set
+	pageSize int
+}
+
+// quotaResult is what the fake saw of a walk.
+type quotaResult struct {
+	admitted, refused int           // requests served within the quota, and refused
+	elapsed           time.Duration // from the first request to the last, by the fake's clock
+	rateMin           time.Duration // admitted requests at the quota's rate: (admitted-1)·Window/Requests
+	burstMin          time.Duration // the fewest windows they fit in, bursting each: (windows-1)·Window
+	events            int
+}
+
+func (r quotaResult) String() string {
+	return fmt.Sprintf("%d requests, %d 429s, %d events, elapsed %v, quota-implied %v (%.2f×), bursting %v",
+		r.admitted, r.refused, r.events, r.elapsed.Round(time.Millisecond), r.rateMin.Round(time.Millisecond),
+		r.elapsed.Seconds()/r.rateMin.Seconds(), r.burstMin)
+}
+
+// runQuotaWalk walks w's demo fake enforcing q (none when nil) with the
+// client's defaults (no rate option), and reports what the fake saw.
+func runQuotaWalk(t *testing.T, w quotaWalk, q *audittest.Quota, opts ...auditclient.Option) quotaResult {
+	t.Helper()
+	d, err := audittest.StartDemo(w.vendor, audittest.DemoConfig{Events: w.events, Faults: audittest.Faults{Quota: q}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	src, err := vendors.Open(ctx, w.vendor, vendors.Config{Settings: d.Settings, BaseURL: d.BaseURL, PageSize: w.pageSize, Options: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Events.Close()
+	n := 0
+	for _, err := range src.Events.All() {
+		if err != nil {
+			t.Fatalf("%s: the walk failed after %d events: %v", w.vendor, n, err)
+		}
+		n++
+	}
+	if n != d.Records {
+		t.Errorf("%s: %d events, want the data set's %d", w.vendor, n, d.Records)
+	}
+	st := d.Stats()
+	r := quotaResult{admitted: st.Requests - st.QuotaRefused, refused: st.QuotaRefused, elapsed: st.Last.Sub(st.First), events: n}
+	if q == nil {
+		return r
+	}
+	r.rateMin = time.Duration(float64(r.admitted-1) * float64(q.Window) / float64(q.Requests))
+	r.burstMin = time.Duration(math.Ceil(float64(r.admitted)/float64(q.Requests))-1) * q.Window
+	if cs := src.Client.Stats(); cs.RateLimited != int64(r.refused) {
+		t.Errorf("%s: the client saw %d 429s, the fake sent %d", w.vendor, cs.RateLimited, r.refused)
+	}
+	return r
+}
+
+// TestQuotaWalks: against a fake enforcing a quota of 20 requests a second
+// and announcing it in the vendor's headers (or the common X-RateLimit-*
+// where the vendor documents none, or the IETF draft's), every vendor's
+// walk, with the client's defaults, reads the whole data set with at most
+// one 429, and takes at most 10% longer than the quota allows:
+// (requests-1)/20 seconds, as the fake's own clock measures from the
+// first request to the last. Each walk needs three windows or more, so
+// that the quota is what sets its pace. On a machine shared with other
+// work, a walk cannot be faster than it is without any quota: the time
+// the same walk takes against a fake without one is allowed on top (and
+// logged; it is tens of milliseconds on an idle machine).
+func TestQuotaWalks(t *testing.T) {
+	q := audittest.Quota{Requests: 20, Window: time.Second}
+	walks := []quotaWalk{
+		{vendor: "automox", events: 1200, pageSize: 25},
+		{vendor: "cisco", events: 1200, pageSize: 25},
+		{vendor: "entrust", events: 1200, pageSize: 25},
+		{vendor: "instavm", events: 1200, pageSize: 25},
+		{vendor: "nprinting", events: 1200, pageSize: 25},
+		{vendor: "tanium", events: 1200, pageSize: 25},
+		{vendor: "cisco", headers: audittest.QuotaHeadersIETF, events: 1200, pageSize: 25},
+		{vendor: "tanium", headers: audittest.QuotaHeadersIETF, events: 1200, pageSize: 25},
+	}
+	for _, w := range walks {
+		t.Run(w.vendor+"/"+w.headers.String(), func(t *testing.T) {
+			t.Parallel()
+			q := q
+			q.Headers = w.headers
+			free := runQuotaWalk(t, w, nil)
+			r := runQuotaWalk(t, w, &q)
+			t.Logf("%s/%s: %v; without a quota %v", w.vendor, w.headers, r, free.elapsed.Round(time.Millisecond))
+			if r.admitted < 2*q.Requests+1 {
+				t.Fatalf("only %d requests: the quota does not set the pace", r.admitted)
+			}
+			if r.refused > 1 {
+				t.Errorf("%d 429s, want at most 1", r.refused)
+			}
+			if free.admitted != r.admitted {
+				t.Errorf("%d requests within the quota, %d without one", r.admitted, free.admitted)
+			}
+			if lim := r.rateMin + r.rateMin/10 + free.elapsed; r.elapsed > lim {
+				t.Errorf("took %v, more than %v (the quota's %v plus 10%%, plus the walk's own %v)", r.elapsed, lim, r.rateMin, free.elapsed)
+			}
+		})
+	}
+}
