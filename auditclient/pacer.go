@@ -22,9 +22,9 @@ const (
 	// spreads what remains over the time left: while more remains, a walk
 	// goes at its own speed (a short pull is never slowed down).
 	paceBelow = 0.5
-	// aimdDecrease multiplies the allowed rate on a 429 that says nothing
-	// of the quota (TCP's and aws-sdk-go-v2's adaptive mode's decrease).
-	aimdDecrease = 0.5
+	// aimdDecrease multiplies the rate of recent successes on a 429 that
+	// says nothing of the quota (aws-sdk-go-v2's adaptive mode's 0.7).
+	aimdDecrease = 0.7
 	// aimdMinRate is the lowest rate the decrease goes to, in requests per
 	// second.
 	aimdMinRate = 0.05
@@ -36,8 +36,10 @@ const (
 	// aimdRelease is how far above the rate of the last decrease the
 	// increase goes before the pacer stops limiting the rate at all.
 	aimdRelease = 8
-	// sendSamples is how many recent send times measure the send rate.
-	sendSamples = 16
+	// okSamples is how many recent successes measure the rate the server
+	// sustains, over at most okSpan.
+	okSamples = 64
+	okSpan    = 2 * time.Second
 )
 
 // PacerConfig configures a Pacer. The zero value paces by the server's
@@ -72,16 +74,18 @@ type PacerConfig struct {
 //     response implied, so the spread ends as the window does;
 //   - when the quota is spent (Remaining: 0) or a 429 asks to wait
 //     (Retry-After, a reset): every request waits until then;
-//   - after a 429 that says nothing of the quota: the allowed rate falls to
-//     half the rate requests were being sent at, and then grows again by a
-//     tenth of that per second without a 429, until it no longer limits
+//   - after a bare 429, one that says nothing of the quota nor when to
+//     come back (no Retry-After): the allowed rate falls to 70% of the rate
+//     requests succeeded at over the last two seconds (or of the allowed
+//     rate, if lower), and then grows again by a tenth of that per second
+//     without a 429, until it is eight times as high and no longer limits
 //     (additive increase, multiplicative decrease, as TCP and
-//     aws-sdk-go-v2's adaptive retry mode do). Only the first 429 of
-//     requests sent before a decrease counts, so a burst of them halves
-//     once;
-//   - by the number of requests in flight: every 429 halves the limit
-//     (from the number in flight then), and each run of as many successes
-//     as the limit raises it by one, up to MaxInFlight;
+//     aws-sdk-go-v2's adaptive retry mode do). One episode decreases once:
+//     a 429 to a request sent before the last decrease, or before any
+//     request succeeded since, does not decrease again;
+//   - by the number of requests in flight: each such decrease halves the
+//     limit (from the number in flight then), and each run of as many
+//     successes as the limit raises it by one, up to MaxInFlight;
 //   - by a quota known in advance (PacerConfig.Quota).
 //
 // A Pacer is safe for concurrent use. Its State is for metrics.
@@ -109,9 +113,10 @@ type Pacer struct {
 	aimdRate   float64
 	aimdAt     time.Time
 	aimdGrowth float64
-	// Recent send times, for the send rate.
-	sends  [sendSamples]time.Time
-	nsends int
+	okSince    bool // a success since the last decrease
+	// Recent successes, for the rate the server sustains.
+	oks  [okSamples]time.Time
+	noks int
 	// Concurrency: in flight, the current limit, successes since it last
 	// grew, and the requests waiting for a slot.
 	inFlight, inLimit, okRun int
@@ -299,7 +304,6 @@ func (p *Pacer) wait(ctx context.Context, maxWait time.Duration) (held, paused b
 		if p.windowKnown(now) {
 			p.sentSince++
 		}
-		p.noteSend(slot)
 		d := slot.Sub(now)
 		if d > 0 && !held {
 			p.held++
@@ -367,35 +371,21 @@ func (p *Pacer) aimdNow(now time.Time) float64 {
 	return r
 }
 
-// noteSend records a send time for the send rate. Called with p.mu held.
-func (p *Pacer) noteSend(t time.Time) {
-	p.sends[p.nsends%sendSamples] = t
-	p.nsends++
-}
-
-// sendRate is the rate of the recent sends (those of the last two
-// seconds), in requests per second; 0 when fewer than two are known.
-// Called with p.mu held.
-func (p *Pacer) sendRate(now time.Time) float64 {
-	n := min(p.nsends, sendSamples)
-	if n < 2 {
-		return 0
-	}
-	newest := p.sends[(p.nsends-1)%sendSamples]
-	oldest, k := newest, 1
+// okRate is the rate of recent successes (those of the last okSpan), in
+// requests per second, over at least a second; 0 when none. Called with
+// p.mu held.
+func (p *Pacer) okRate(now time.Time) float64 {
+	n := min(p.noks, okSamples)
+	k, oldest := 0, now
 	for k < n {
-		t := p.sends[(p.nsends-1-k)%sendSamples]
-		if now.Sub(t) > 2*time.Second {
+		t := p.oks[(p.noks-1-k)%okSamples]
+		if now.Sub(t) > okSpan {
 			break
 		}
 		oldest = t
 		k++
 	}
-	if k < 2 {
-		return 0
-	}
-	span := max(newest.Sub(oldest).Seconds(), 0.001)
-	return float64(k-1) / span
+	return float64(k) / max(now.Sub(oldest).Seconds(), 1)
 }
 
 // observe learns from a response to a request sent at sent.
@@ -426,6 +416,9 @@ func (p *Pacer) observe(resp *http.Response, sent time.Time) {
 	}
 	if !tooMany {
 		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+			p.oks[p.noks%okSamples] = now
+			p.noks++
+			p.okSince = true
 			p.okRun++
 			if p.okRun >= p.inLimit && p.inLimit < p.maxInFlight {
 				p.inLimit++
@@ -436,24 +429,33 @@ func (p *Pacer) observe(resp *http.Response, sent time.Time) {
 		return
 	}
 	p.rateLimited++
-	if d, ok := serverDelay(resp, now); ok && d > 0 {
-		if until := now.Add(d); until.After(p.until) {
+	if d, ok := serverDelay(resp, now); ok {
+		// The server says when to come back: every request waits until
+		// then.
+		if until := now.Add(d); d > 0 && until.After(p.until) {
 			p.until, p.untilInfo = until, info
 		}
-	}
-	// Pressure: fewer in flight.
-	p.inLimit = max(1, min(p.inLimit, p.inFlight)/2)
-	p.okRun = 0
-	// AIMD, once per round of requests, when the quota is not known.
-	if info.Remaining >= 0 || (!p.aimdAt.IsZero() && sent.Before(p.aimdAt)) {
 		return
 	}
-	base := p.sendRate(now)
+	if info.Remaining >= 0 {
+		return // the quota's headers pace the requests
+	}
+	// A bare 429: pressure with nothing said. Fewer in flight and a lower
+	// rate, once per episode: not again for requests sent before the last
+	// decrease, nor before a request has succeeded since (while a quota
+	// stays spent, every retry meets a 429 however slow the rate).
+	if !p.aimdAt.IsZero() && (sent.Before(p.aimdAt) || !p.okSince) {
+		return
+	}
+	p.inLimit = max(1, min(p.inLimit, p.inFlight)/2)
+	p.okRun = 0
+	p.okSince = false
+	base := p.okRate(now)
 	if cur := p.aimdNow(now); cur > 0 && (base == 0 || cur < base) {
 		base = cur
 	}
 	if base == 0 {
-		base = 1
+		base = 1 // nothing succeeded lately: one a second to start with
 	}
 	p.aimdRate = math.Max(aimdMinRate, base*aimdDecrease)
 	p.aimdAt = now
