@@ -55,8 +55,9 @@ Flags:
   --output FILE          append to FILE instead of stdout
   --checkpoint FILE      resume from FILE if it exists; kept in step with the output and
                          replaced atomically; with --output, exactly once even after SIGKILL
-  --rate-limit R         client-side requests per second, from 0.001 to 1000000
-                         (default: the vendor's)
+  --rate-limit R         a fixed cap, in requests per second, from 0.001 to 1000000
+                         (default: none; the client paces itself by the server's
+                         rate-limit headers, Retry-After and 429s)
   --allow-partial        exit 0 when the pull ended without error but could not cover the
                          whole window (a Tanium history deeper than it may read): the one
                          line naming what was not covered is still printed; without it,

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/vendors"
@@ -76,11 +74,10 @@ func demoFaults() audittest.Faults {
 	return audittest.Faults{RateLimit: 0.2, Unavailable: 0.1, Reset: 0.05, Truncate: 0.05, Seed: 1}
 }
 
-// demoClientOptions make any vendor's client fit for its fake: no
-// client-side rate limit and short retry waits.
+// demoClientOptions make any vendor's client fit for its fake: short retry
+// waits. (No rate option: no client has a fixed rate by default.)
 func demoClientOptions() []auditclient.Option {
 	return []auditclient.Option{
-		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}),
 	}
 }
