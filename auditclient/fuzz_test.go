@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -72,6 +73,45 @@ func FuzzParseCheckpoint(f *testing.F) {
 		b3, err := json.Marshal(cp.Clone())
 		if err != nil || !bytes.Equal(b, b3) {
 			t.Fatalf("Clone changes the checkpoint:\n%s\n%s (%v)", b, b3, err)
+		}
+	})
+}
+
+// FuzzParseRateLimit: whatever the rate-limit headers hold, ParseRateLimit
+// and RetryAfter never panic, never report a negative count or wait other
+// than the -1 of "absent", and Known is false exactly when nothing was
+// read; a header that parses is read the same twice.
+func FuzzParseRateLimit(f *testing.F) {
+	for _, s := range [][6]string{
+		{"3000", "2999", "1200", "", "", ""},
+		{"", "0", "1718000000", "", "", "5"},
+		{"60", "0.0", "0.5", "limit=100, remaining=50, reset=30", "100;w=60", "Wed, 21 Oct 2015 07:28:00 GMT"},
+		{"lots", "-3", "NaN", `"default";r=50;t=30`, `"default";q=100;w=60`, "-1"},
+		{"1e400", "99999999999999999999", "Inf", "limit=;;==,,", ";;;w=-5, 10;w=1", "99999999999999999999999"},
+		{"", "", "", `r=0;t=9`, `"x";q=1e309;w=1e309`, ""},
+	} {
+		f.Add(s[0], s[1], s[2], s[3], s[4], s[5])
+	}
+	f.Fuzz(func(t *testing.T, limit, remaining, reset, combined, policy, retryAfter string) {
+		h := http.Header{}
+		for k, v := range map[string]string{"X-Rate-Limit-Limit": limit, "X-RateLimit-Remaining": remaining, "RateLimit-Reset": reset,
+			"X-Rate-Limit-Reset": reset, "RateLimit": combined, "RateLimit-Policy": policy, "Retry-After": retryAfter} {
+			if v != "" {
+				h[k] = []string{v}
+			}
+		}
+		info := auditclient.ParseRateLimit(h)
+		if info.Limit < -1 || info.Remaining < -1 || info.Reset < 0 || info.Window < 0 {
+			t.Fatalf("%v: %+v", h, info)
+		}
+		if !info.Known && (info.Limit != -1 || info.Remaining != -1 || info.Reset != 0 || info.Window != 0) {
+			t.Fatalf("%v: not known but %+v", h, info)
+		}
+		if again := auditclient.ParseRateLimit(h); again != info && info.Reset == again.Reset {
+			t.Fatalf("%v: %+v then %+v", h, info, again)
+		}
+		if d, ok := auditclient.RetryAfter(h, time.Now()); d < 0 || (!ok && d != 0) {
+			t.Fatalf("%v: RetryAfter %v %v", h, d, ok)
 		}
 	})
 }

@@ -68,3 +68,29 @@ func TestPacerPauses(t *testing.T) {
 		t.Errorf("state after a 429: %+v", st)
 	}
 }
+
+// FuzzPacerObserve: whatever a response's status and rate-limit headers
+// say, the pacer neither panics nor blocks longer than it may: a wait
+// after it returns at once, or fails fast with a pause over maxWait.
+func FuzzPacerObserve(f *testing.F) {
+	f.Add(200, "100", "0", "30", "")
+	f.Add(429, "", "", "", "")
+	f.Add(429, "10", "5", "0.001", "1")
+	f.Add(200, "lots", "-1", "NaN", "Wed, 21 Oct 2015 07:28:00 GMT")
+	f.Add(200, "1", "0", "1e-9", "")
+	f.Fuzz(func(t *testing.T, status int, limit, remaining, reset, retryAfter string) {
+		p := NewPacer(PacerConfig{})
+		h := http.Header{"Ratelimit-Limit": {limit}, "Ratelimit-Remaining": {remaining}, "Ratelimit-Reset": {reset}, "Retry-After": {retryAfter}}
+		for range 3 {
+			p.observe(&http.Response{StatusCode: status, Header: h}, time.Now())
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		start := time.Now()
+		_, _, err := p.wait(ctx, 10*time.Millisecond)
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("waited %v (err %v) after %d %v", d, err, status, h)
+		}
+		_ = p.State()
+	})
+}
