@@ -135,7 +135,8 @@ type AutomoxOptions struct {
 //
 // Rate limits: Automox documents no rate-limit headers, so the fake sends
 // none; an injected 429 carries Retry-After and {"errors":["Too many
-// requests"]}.
+// requests"]}. Under a Faults.Quota it sends the common X-RateLimit-*
+// (see QuotaHeadersVendor).
 //
 // All methods are safe for concurrent use.
 type Automox struct {

@@ -32,11 +32,10 @@ type DemoConfig struct {
 // Demo is a vendor's fake, started by StartDemo, with everything a client
 // of the vendors registry needs to reach it.
 //
-// A client walking a demo is best made without a client-side rate limit
-// (auditclient.WithRateLimit(rate.Inf, 1)) and with short retry waits, as
-// the auditkit CLI's --demo does: the vendors' default limits are set for
-// their real APIs, and a Tanium demo of 200 objects would otherwise take
-// 40 seconds at 5 requests a second.
+// A client walking a demo is best made with short retry waits, as the
+// auditkit CLI's --demo does. It needs no rate option: no client has a
+// fixed rate by default, and each paces itself by what the fake says (a
+// quota, when Faults.Quota sets one).
 type Demo struct {
 	// Vendor is the vendor's registry name.
 	Vendor string

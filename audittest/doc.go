@@ -67,11 +67,14 @@
 //
 // Faults.Quota makes a fake enforce a real quota (Quota): N requests per
 // fixed window, the first starting at the first request. Every response
-// then carries the vendor's rate-limit headers counting down (Cisco's and
-// InstaVM's; the other vendors document none), and once the window's quota
-// is spent the fake refuses requests, unserved, with its 429, Retry-After
-// (seconds until the window ends) and a remaining quota of 0, until the
-// next window starts; Stats.QuotaRefused counts those refusals.
+// then carries rate-limit headers counting down: the vendor's (Cisco's and
+// InstaVM's; for the other vendors, which document none, the common
+// X-RateLimit-*, our assumption), the IETF draft's, or none at all
+// (Quota.Headers). Once the window's quota is spent the fake refuses
+// requests, unserved, with its 429, Retry-After (seconds until the window
+// ends; not with QuotaHeadersNone) and a remaining quota of 0, until the
+// next window starts; Stats.QuotaRefused counts those refusals, and
+// Stats.First and Stats.Last time the walk by the fake's clock.
 //
 // Everything is safe for concurrent use.
 package audittest

@@ -137,7 +137,8 @@ type NPrintingOptions struct {
 // for other methods. Being stricter than the real API on repeated and empty
 // parameters is deliberate: it makes a client's query-building mistakes
 // show. Injected 429s carry Retry-After only: NPrinting documents no
-// rate-limit headers.
+// rate-limit headers. Under a Faults.Quota the fake sends the common
+// X-RateLimit-* (see QuotaHeadersVendor).
 //
 // Offsets index the current data set, as offsets do: events added during a
 // walk shift later pages.

@@ -29,7 +29,8 @@ type errorWriter func(w http.ResponseWriter, r *http.Request, status int, retryA
 
 // rateHeaderWriter sets a vendor's rate-limit headers on h: the quota limit,
 // the remaining requests and the time until the quota resets. A fake whose
-// vendor sends no rate-limit headers has none (nil).
+// vendor documents no rate-limit headers has none (nil), and announces a
+// quota with the common X-RateLimit-*.
 type rateHeaderWriter func(h http.Header, limit, remaining int, reset time.Duration)
 
 // serverConfig is what a vendor fake gives the shared server.
@@ -44,7 +45,8 @@ type serverConfig struct {
 	// basePath and the injected 429, 500 and 503.
 	writeError errorWriter
 	// rateHeaders writes the vendor's rate-limit headers on every response
-	// while a Quota is enforced; nil if the vendor has none.
+	// while a Quota is enforced; nil if the vendor documents none (the
+	// common X-RateLimit-* are sent then).
 	rateHeaders rateHeaderWriter
 }
 

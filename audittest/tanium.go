@@ -238,7 +238,9 @@ type TaniumOptions struct {
 // integer, a query parameter (the route takes none) or an id that is not a
 // positive integer; 404 for an unknown type, an object with no history,
 // and other paths; 405 for methods other than GET. Injected 429s carry
-// Retry-After only: Tanium documents no rate-limit headers.
+// Retry-After only: Tanium documents no rate-limit headers. Under a
+// Faults.Quota the fake sends the common X-RateLimit-* (see
+// QuotaHeadersVendor).
 //
 // All methods are safe for concurrent use.
 type Tanium struct {
