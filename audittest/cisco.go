@@ -113,9 +113,11 @@ type CiscoOptions struct {
 	MaxLimit int
 
 	// RateLimit is the quota the rate-limit headers announce; 0 means
-	// CiscoDefaultRateLimit. The remaining quota counts down by one per
-	// request but never reaches 0; only FaultRateLimit sends 0. A
-	// Faults.Quota replaces it: the headers then announce the quota's.
+	// CiscoDefaultRateLimit. It is not enforced: the remaining quota
+	// counts down by one per request through the upper half of it, then
+	// starts again, never reaching the lower half (where a client spreads
+	// what remains) nor 0; only FaultRateLimit sends 0. A Faults.Quota
+	// replaces it: the headers then announce and enforce the quota's.
 	RateLimit int
 
 	// HeaderStyle chooses the spelling of the rate-limit headers:
@@ -562,10 +564,24 @@ func (c *Cisco) serveAuditLogTypes(w http.ResponseWriter, r *http.Request) {
 // plus the links and counts, which is much cheaper to hash than the body.
 func (c *Cisco) writeOK(w http.ResponseWriter, body, tag []byte) {
 	h := w.Header()
-	c.setRateHeaders(h, max(c.rateLimit-c.srv.requestCount(), 1), c.windowReset())
+	c.setRateHeaders(h, c.plainRemaining(c.srv.requestCount()), c.windowReset())
 	sum := sha256.Sum256(tag)
 	h.Set("Etag", `W/"`+hex.EncodeToString(sum[:16])+`"`)
 	writeBody(w, http.StatusOK, jsonType, body)
+}
+
+// plainRemaining is the remaining quota the headers announce without a
+// Faults.Quota, after n requests: it counts down by one per request from
+// RateLimit-1 through the upper half of the quota (down to
+// RateLimit/2+1), then starts again, so that a client pacing itself by the
+// headers, which spreads only the lower half, is never slowed down by a
+// quota that is not enforced, however many requests a benchmark sends.
+func (c *Cisco) plainRemaining(n int) int {
+	top, bottom := c.rateLimit-1, c.rateLimit/2+1
+	if top <= bottom {
+		return max(top, 1)
+	}
+	return top - (max(n, 1)-1)%(top-bottom+1)
 }
 
 // windowReset returns the time left in the current hourly window; windows

@@ -210,3 +210,29 @@ func BenchmarkQuotaWalk(b *testing.B) {
 		})
 	}
 }
+
+// TestCiscoPlainHeadersNeverPace: without a Quota, the Cisco fake's
+// headers announce a quota they do not enforce, counting down through its
+// upper half only and starting again: a client pacing itself by them is
+// never held back, however many requests it sends (a benchmark's).
+func TestCiscoPlainHeadersNeverPace(t *testing.T) {
+	f := audittest.StartCisco(t, audittest.CiscoOptions{RateLimit: 10, Events: audittest.GenerateCiscoEvents(5, 1, time.Now().Add(-time.Hour))})
+	c, err := auditclient.New(auditclient.Config{Vendor: "cisco", BaseURL: f.URL(), Auth: auditclient.BasicAuth(f.ClientID(), f.APIKey())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for range 12 {
+		resp, err := c.Get(context.Background(), "v1/audit_logs", nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, resp.Header.Get("X-Ratelimit-Remaining"))
+	}
+	if want := []string{"9", "8", "7", "6", "9", "8", "7", "6", "9", "8", "7", "6"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("remaining %v, want %v", got, want)
+	}
+	if st := c.Stats(); st.Throttled != 0 {
+		t.Errorf("%d requests held back by a quota the fake does not enforce", st.Throttled)
+	}
+}
