@@ -241,7 +241,9 @@ func (p *plain) tanium() error {
 	for _, obj := range strings.Split(p.setting("objects"), ",") {
 		typ, id, _ := strings.Cut(obj, ":")
 		for size := plainPage; ; size = 1000 {
-			var page struct{ Data struct{ Entries []map[string]any } }
+			var page struct {
+				Data struct{ Entries []map[string]any }
+			}
 			u := p.s.BaseURL + "/api/v2/audit_logs/" + typ + "s/" + id
 			if err := p.get("GET", u, nil, &page, "session", "token-"+strings.TrimPrefix(p.setting("token"), "token-"),
 				"tanium-options", `{"audit_history_size":`+strconv.Itoa(size)+`}`); err != nil {

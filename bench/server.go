@@ -42,7 +42,7 @@ type Server struct {
 	// Since and Until bound the SDK's walk; Records is how many records it
 	// yields (and the baseline reads).
 	Since, Until time.Time
-	Records     int
+	Records      int
 
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
