@@ -184,7 +184,9 @@ func (c *compacter[S]) str() bool {
 	return false
 }
 
-func isHex(b byte) bool { return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F') }
+func isHex(b byte) bool {
+	return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f') || (b >= 'A' && b <= 'F')
+}
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
