@@ -121,7 +121,7 @@ func serve(raw string) error {
 	}
 	defer demo.Close()
 	s := Server{Spec: spec, BaseURL: demo.BaseURL, Settings: demo.Settings, Records: demo.Records,
-		Since: spec.Now.AddDate(-3, 0, 0), Until: spec.Now}
+		Since: spec.Now.AddDate(-30, 0, 0), Until: spec.Now}
 	if spec.Vendor == "automox" {
 		if s.Since, s.Records, err = automoxWindow(demo.Data(), spec.Now, spec.Days); err != nil {
 			return err
