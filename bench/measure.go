@@ -25,6 +25,10 @@ type Result struct {
 	// PeakHeap is the largest heap (live and not yet collected objects)
 	// seen during the walk, sampled every 2 ms, in bytes.
 	PeakHeap uint64
+	// PeakLive is the largest heap marked live by a garbage collection
+	// during the walk, in bytes: what the walk keeps, without the garbage
+	// PeakHeap also counts.
+	PeakLive uint64
 }
 
 // EventsPerSecond is Events over Wall.
@@ -40,6 +44,7 @@ func (r Result) AllocsPerEvent() float64 { return float64(r.Allocs) / float64(ma
 
 const (
 	heapMetric   = "/memory/classes/heap/objects:bytes"
+	liveMetric   = "/gc/heap/live:bytes"
 	allocsMetric = "/gc/heap/allocs:objects"
 )
 
@@ -51,13 +56,14 @@ func Measure(ctx context.Context, walk func(ctx context.Context) (events, reques
 	allocs0 := samples[1].Value.Uint64()
 	peak := samples[0].Value.Uint64()
 
+	var live uint64
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		s := []metrics.Sample{{Name: heapMetric}}
+		s := []metrics.Sample{{Name: heapMetric}, {Name: liveMetric}}
 		t := time.NewTicker(2 * time.Millisecond)
 		defer t.Stop()
 		for {
@@ -69,6 +75,7 @@ func Measure(ctx context.Context, walk func(ctx context.Context) (events, reques
 			metrics.Read(s)
 			mu.Lock()
 			peak = max(peak, s[0].Value.Uint64())
+			live = max(live, s[1].Value.Uint64())
 			mu.Unlock()
 		}
 	}()
@@ -79,7 +86,7 @@ func Measure(ctx context.Context, walk func(ctx context.Context) (events, reques
 	wg.Wait()
 	metrics.Read(samples)
 	peak = max(peak, samples[0].Value.Uint64())
-	return Result{Events: n, Requests: reqs, Wall: wall, CPU: cpu, Allocs: samples[1].Value.Uint64() - allocs0, PeakHeap: peak}, err
+	return Result{Events: n, Requests: reqs, Wall: wall, CPU: cpu, Allocs: samples[1].Value.Uint64() - allocs0, PeakHeap: peak, PeakLive: live}, err
 }
 
 // latency delays every request by d before sending it, as a network
