@@ -189,7 +189,8 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error)
 // iter.Seq2[AuditEvent, error] that yields an error once and stops. It
 // reads every UTC day of the window in day order (see ListOptions): within a day by cursor, the id of the last
 // event of the page before, until a page is short; several days fetched at
-// once (Concurrency), each at most two pages ahead. Days without events are
+// once (Concurrency), each day's pages fetched one after the other ahead of
+// the consumer (up to 1,000 events or two pages a day). Days without events are
 // visited too, as empty pages. Only the events inside the window are kept.
 // Page.Token is "DAY|CURSOR", such as "2024-06-18|6672200dd10935351f936399".
 //

@@ -3,7 +3,6 @@ package automox
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,10 +12,15 @@ import (
 	"github.com/auditkit/auditkit/pagination"
 )
 
-// maxBuffered is how many fetched pages a day may hold ahead of the
-// consumer. With Concurrency days at once, a walk holds at most
-// Concurrency*maxBuffered pages in memory however long it is.
-const maxBuffered = 2
+// maxAheadEvents bounds what a day may hold fetched ahead of the
+// consumer: as many pages as make this many events, and at least two. With
+// Concurrency days at once, a walk holds at most Concurrency times that in
+// memory however long it is.
+const maxAheadEvents = 1000
+
+// maxBuffered is how many fetched pages a day of a walk with pages of limit
+// events may hold ahead of the consumer.
+func maxBuffered(limit int) int { return max(2, maxAheadEvents/max(limit, 1)) }
 
 const day = 24 * time.Hour
 
@@ -50,10 +54,11 @@ func clipString(s string) string {
 
 // dayWalk fetches the pages of a walk over days: within a day by keyset
 // cursor (the id of the last event of the page before), several days at
-// once, and hands them out strictly in order (day, then page). It is the
-// fetch function of a pagination.NextToken walk, whose tokens are day
-// tokens; every request runs inside a fetch call, so the pager's Close waits
-// for all of them.
+// once, each day's chain running ahead of the consumer, and hands them out
+// strictly in order (day, then page). Its fetch is the fetch function of a
+// pagination.NextToken walk, whose tokens are day tokens. The requests run
+// in goroutines of their own under the pager's context; the pager's Close
+// cancels it and waits for them (wait, as pagination.Options.Wait).
 type dayWalk struct {
 	c     *Client
 	limit int
@@ -63,16 +68,26 @@ type dayWalk struct {
 	since, until time.Time
 	first, last  time.Time
 
-	mu   sync.Mutex
-	days []*dayState // days[0] is the day of the page asked for next
+	mu      sync.Mutex
+	days    []*dayState   // days[0] is the day of the page asked for next
+	changed chan struct{} // closed (and replaced) whenever a fetch ends
+	waiting bool          // the consumer waits for the head's next page
+	running sync.WaitGroup
 }
 
 // dayState is what a walk knows of one day.
 type dayState struct {
-	day    time.Time
-	cursor string // cursor of the next page to fetch
-	done   bool   // the day's last page is fetched
-	pages  []dayPage
+	day      time.Time
+	cursor   string // cursor of the next page to fetch
+	done     bool   // the day's last page is fetched
+	inflight bool   // a page of the day is being fetched
+	pages    []dayPage
+	// err is the error of the day's last fetch, until the day is fetched
+	// again; asked tells that the consumer was waiting for that fetch. A
+	// fetch ahead that failed is done again once the consumer waits for
+	// the day; the error of a fetch it waited for ends the walk.
+	err   error
+	asked bool
 	// used holds the cursors the day's walk sent or will send; prev the
 	// uids of its last page fetched. A page that would send a used cursor
 	// again, or brings only events of the page before, stalls the day.
@@ -93,7 +108,8 @@ func (c *Client) dayPager(ctx context.Context, w windowSpec, limit, conc int, st
 	// The window is half-open, [since, until): its last day is the one
 	// before until's when until is a midnight, and a window without time
 	// reads no day at all.
-	dw := &dayWalk{c: c, limit: limit, conc: conc, since: w.since, until: w.until, first: utcDay(w.since), last: utcDay(w.until.Add(-time.Nanosecond))}
+	dw := &dayWalk{c: c, limit: limit, conc: conc, since: w.since, until: w.until, first: utcDay(w.since), last: utcDay(w.until.Add(-time.Nanosecond)),
+		changed: make(chan struct{})}
 	empty := err == nil && !w.until.After(w.since)
 	if start == "" {
 		start = dayToken(dw.first, w.cursor)
@@ -106,13 +122,12 @@ func (c *Client) dayPager(ctx context.Context, w windowSpec, limit, conc int, st
 			return nil, "", nil
 		}
 		return dw.fetch(ctx, tok)
-	}, pagination.Options{Start: start})
+	}, pagination.Options{Start: start, Wait: dw.running.Wait})
 }
 
 // fetch returns the page of token tok and the token of the page after it
-// ("" after the last day). While it is at it, it fetches ahead: the next
-// pages of up to conc days from tok's, at most maxBuffered a day, all at
-// once.
+// ("" after the last day). The pages of up to conc days from tok's are
+// fetched ahead meanwhile, each day's one after the other.
 func (w *dayWalk) fetch(ctx context.Context, tok string) ([]AuditEvent, string, error) {
 	d, cursor, err := parseDayToken(tok)
 	if err != nil {
@@ -124,20 +139,43 @@ func (w *dayWalk) fetch(ctx context.Context, tok string) ([]AuditEvent, string, 
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.position(d, cursor)
-	if err := w.wave(ctx); err != nil {
-		return nil, "", err
-	}
 	head := w.days[0]
+	for len(head.pages) == 0 {
+		if head.err != nil && !head.inflight {
+			if head.asked {
+				err := head.err
+				head.err = nil
+				return nil, "", err
+			}
+			head.err = nil // failed ahead: try again, now that it is wanted
+		}
+		w.waiting = true
+		w.pump(ctx)
+		w.waiting = false
+		changed := w.changed
+		w.mu.Unlock()
+		select {
+		case <-changed:
+		case <-ctx.Done():
+		}
+		w.mu.Lock()
+		if err := ctx.Err(); err != nil {
+			return nil, "", err
+		}
+	}
 	pg := head.pages[0]
 	head.pages = head.pages[1:]
 	if pg.err != nil {
 		return nil, "", pg.err
 	}
-	return w.keep(pg.events), w.next(), nil
+	events, next := w.keep(pg.events), w.next()
+	w.pump(ctx)
+	return events, next, nil
 }
 
 // position makes the head of the walk the page of day d at cursor: a walk
-// that goes on keeps what it fetched ahead; any other token starts afresh.
+// that goes on keeps what it fetched ahead; any other token starts afresh
+// (the fetches in flight for the days dropped end unheeded).
 func (w *dayWalk) position(d time.Time, cursor string) {
 	if len(w.days) > 0 && w.days[0].day.Equal(d) {
 		h := w.days[0]
@@ -156,11 +194,13 @@ type dayJob struct {
 	err    error
 }
 
-// wave fetches, at once, the next page of every day from the head's on
-// (up to conc days) that has room for one, the head first. It returns an
-// error only when the head's page could not be had; a failed fetch ahead is
-// forgotten and done again later.
-func (w *dayWalk) wave(ctx context.Context) error {
+// pump starts the next page of every day from the head's on (up to conc
+// days) that has none in flight, room for one more and no failed fetch
+// pending. Called with mu held.
+func (w *dayWalk) pump(ctx context.Context) {
+	if ctx.Err() != nil || len(w.days) == 0 {
+		return
+	}
 	for len(w.days) < w.conc {
 		next := w.days[len(w.days)-1].day.Add(day)
 		if next.After(w.last) {
@@ -168,73 +208,61 @@ func (w *dayWalk) wave(ctx context.Context) error {
 		}
 		w.days = append(w.days, &dayState{day: next})
 	}
-	var jobs []*dayJob
-	for _, st := range w.days {
-		if len(jobs) == w.conc {
-			break
-		}
-		if !st.done && len(st.pages) < maxBuffered {
-			jobs = append(jobs, &dayJob{st: st, cursor: st.cursor})
-		}
-	}
-	if len(jobs) == 1 {
-		jobs[0].events, jobs[0].url, jobs[0].err = w.c.fetchDay(ctx, jobs[0].st.day, jobs[0].cursor, w.limit)
-	} else {
-		var wg sync.WaitGroup
-		for _, j := range jobs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				j.events, j.url, j.err = w.c.fetchDay(ctx, j.st.day, j.cursor, w.limit)
-			}()
-		}
-		wg.Wait()
-	}
-	var headErr error
-	for _, j := range jobs {
-		st := j.st
-		if j.err != nil {
-			if st == w.days[0] && len(st.pages) == 0 {
-				headErr = j.err
-			}
+	room := maxBuffered(w.limit)
+	for i, st := range w.days[:min(len(w.days), w.conc)] {
+		if st.done || st.inflight || st.err != nil || len(st.pages) >= room {
 			continue
 		}
-		pg := dayPage{cursor: j.cursor}
-		pg.events, pg.err = st.fresh(j)
+		st.inflight = true
+		st.asked = i == 0 && w.waiting && len(st.pages) == 0
+		j := &dayJob{st: st, cursor: st.cursor}
+		w.running.Add(1)
+		go func() {
+			defer w.running.Done()
+			j.events, j.url, j.err = w.c.fetchDay(ctx, j.st.day, j.cursor, w.limit)
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			j.st.inflight = false
+			w.settle(j)
+			w.pump(ctx)
+			close(w.changed)
+			w.changed = make(chan struct{})
+		}()
+	}
+}
+
+// settle records the outcome of the fetch j. Called with mu held.
+func (w *dayWalk) settle(j *dayJob) {
+	st := j.st
+	if j.err != nil {
+		st.err = j.err
+		return
+	}
+	pg := dayPage{cursor: j.cursor}
+	pg.events, pg.err = st.fresh(j)
+	switch {
+	case pg.err != nil:
+		st.done = true
+	case len(j.events) < w.limit:
+		st.done = true
+	default:
+		n := len(j.events) - 1
+		last := &j.events[n]
+		k := last.cursor()
 		switch {
-		case pg.err != nil:
+		case k == "":
 			st.done = true
-		case len(j.events) < w.limit:
+			pg.err = fmt.Errorf("automox: the last event of the full page of %s at cursor %q has no id (neither _id, id nor metadata.uid): the next page cannot be asked for", st.day.Format(time.DateOnly), j.cursor)
+		case st.used[k]:
 			st.done = true
+			pg.err = stalled(j.url, "$["+strconv.Itoa(n)+"]."+cmp.Or(last.idKey, "metadata.uid"),
+				"the full page of %s at cursor %q ends with the id %q, a cursor the day already sent: the next page would repeat one already read", st.day.Format(time.DateOnly), clipString(j.cursor), clipString(k))
 		default:
-			n := len(j.events) - 1
-			last := &j.events[n]
-			k := last.cursor()
-			switch {
-			case k == "":
-				st.done = true
-				pg.err = fmt.Errorf("automox: the last event of the full page of %s at cursor %q has no id (neither _id, id nor metadata.uid): the next page cannot be asked for", st.day.Format(time.DateOnly), j.cursor)
-			case st.used[k]:
-				st.done = true
-				pg.err = stalled(j.url, "$["+strconv.Itoa(n)+"]."+cmp.Or(last.idKey, "metadata.uid"),
-					"the full page of %s at cursor %q ends with the id %q, a cursor the day already sent: the next page would repeat one already read", st.day.Format(time.DateOnly), clipString(j.cursor), clipString(k))
-			default:
-				st.cursor = k
-				st.used[k] = true
-			}
+			st.cursor = k
+			st.used[k] = true
 		}
-		st.pages = append(st.pages, pg)
 	}
-	if headErr != nil {
-		return headErr
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if len(w.days[0].pages) == 0 {
-		return errors.New("automox: internal error: no page for the head of the walk") // unreachable
-	}
-	return nil
+	st.pages = append(st.pages, pg)
 }
 
 // next returns the token of the page after the one just taken from the

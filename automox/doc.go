@@ -69,8 +69,9 @@
 //
 // Pages and Events therefore walk a time window day by day: every UTC
 // day from the window's start to its end is read, days without events too,
-// several days at once (ListOptions.Concurrency, default 4, each at most
-// two pages ahead; every request goes through the client's pacer), and
+// several days at once (ListOptions.Concurrency, default 8, each day's
+// cursor chain running ahead of the consumer by up to 1,000 events or two
+// pages; every request goes through the client's pacer), and
 // the pages come out strictly in day order. The window is half-open,
 // [since, until): an event at exactly until is not yielded, and the day
 // that starts at an until of midnight is not read. Only the events inside

@@ -19,7 +19,7 @@ const DefaultPageSize = 500
 // DefaultConcurrency is how many days a walk fetches at once when
 // ListOptions.Concurrency is 0, and MaxConcurrency the most it allows.
 const (
-	DefaultConcurrency = 4
+	DefaultConcurrency = 8
 	MaxConcurrency     = 16
 )
 

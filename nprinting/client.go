@@ -241,7 +241,8 @@ func (c *Client) ListPage(ctx context.Context, opts *ListOptions) (*Page, error)
 // Pages walks the pages of GET /api/v1/audit/events from opts.Offset, with
 // limit opts.PageSize (DefaultPageSize when 0), yielding the records as the
 // server sends them; Pages(ctx, opts).All() ranges over every record. Once
-// the first page has told data.totalItems, up to four later pages are
+// the first page has told data.totalItems, up to opts.Concurrency
+// (DefaultConcurrency, 8) later pages are
 // fetched at once, and still returned in order. Records whose id was on
 // the page before are dropped (offsets over a live log can show a record
 // twice). The options are sent as given: unlike Events, the window is not
@@ -365,7 +366,7 @@ func (c *Client) pager(ctx context.Context, o ListOptions, start string) *pagina
 				slog.Int("offset", offset), slog.Int("dropped", dropped))
 		}
 		return items, resp.Data.TotalItems, nil
-	}, limit, pagination.Options{Start: start})
+	}, limit, pagination.Options{Start: start, Concurrency: o.concurrency()})
 }
 
 // inconsistent turns the *auditclient.PathError of a page that contradicts

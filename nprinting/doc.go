@@ -61,7 +61,8 @@
 // The API pages by offset and limit and tells data.totalItems with every
 // page. Events pins the window's end (end, to the last whole second
 // completed) at the walk's start, so the total holds; once the first page
-// has told it, up to four further pages are fetched at once, and they are
+// has told it, up to ListOptions.Concurrency (default 8) further pages are
+// fetched at once, and they are
 // yielded in order. Offsets over a live log can still show a record twice,
 // so every walk drops the records whose id was on the page before. The end
 // of data is the page that reaches totalItems.

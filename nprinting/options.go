@@ -69,6 +69,25 @@ type ListOptions struct {
 	// to sort them, so OldestFirst and NewestFirst are an
 	// *auditclient.OptionError (the audittest fake sends newest first).
 	Order auditclient.Order `url:"-"`
+	// Concurrency is how many pages Events and Pages fetch at once once the
+	// first page has told the total, 1..MaxConcurrency; 0 means
+	// DefaultConcurrency. Pages are still yielded in order.
+	Concurrency int `url:"-"`
+}
+
+// DefaultConcurrency is how many pages a walk fetches at once when
+// ListOptions.Concurrency is 0, and MaxConcurrency the most it allows.
+const (
+	DefaultConcurrency = 8
+	MaxConcurrency     = 32
+)
+
+// concurrency is o's Concurrency, or its default.
+func (o *ListOptions) concurrency() int {
+	if o == nil || o.Concurrency == 0 {
+		return DefaultConcurrency
+	}
+	return o.Concurrency
 }
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -88,6 +107,9 @@ func (o *ListOptions) Validate() error {
 		return nil
 	}
 	if err := auditclient.CheckCount(Name, "limit", o.PageSize, MaxLimit, DefaultPageSize); err != nil {
+		return err
+	}
+	if err := auditclient.CheckCount(Name, "concurrency", o.Concurrency, MaxConcurrency, DefaultConcurrency); err != nil {
 		return err
 	}
 	if o.Offset < 0 {

@@ -160,7 +160,7 @@ const (
 // Concurrency of a walk: how many objects' histories are fetched at once.
 const (
 	// DefaultConcurrency is used when ListOptions.Concurrency is 0.
-	DefaultConcurrency = 4
+	DefaultConcurrency = 8
 	// MaxConcurrency is the largest ListOptions.Concurrency.
 	MaxConcurrency = 32
 )

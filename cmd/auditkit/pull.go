@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
+	"github.com/auditkit/auditkit/internal/eventline"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/tanium"
 	"github.com/auditkit/auditkit/vendors"
@@ -492,7 +492,7 @@ func (p *puller) run(ctx context.Context) error {
 		out = &sink{w: p.e.stdout}
 	}
 
-	w := &walk{p: p, it: it, out: out, outPath: outPath, demoURL: demoURL}
+	w := &walk{p: p, it: it, out: out, outPath: outPath, demoURL: demoURL, enc: eventline.Encoder{Raw: p.f.format == "raw"}}
 	if f.checkpoint != "" && prev == nil {
 		// Before any event is written: a run killed before its first
 		// checkpoint resumes from here and cuts back what it wrote.
@@ -578,7 +578,7 @@ type walk struct {
 	written   int64 // events written in this run
 	sinceSave int64 // events written since the last checkpoint
 	pages     int64 // pages as of the last checkpoint
-	enc       bytes.Buffer
+	enc       eventline.Encoder
 }
 
 func (w *walk) run(ctx context.Context) error {
@@ -658,25 +658,8 @@ func (w *walk) run(ctx context.Context) error {
 	return nil
 }
 
-// encode renders ev as one NDJSON line.
-func (w *walk) encode(ev ocsf.Event) ([]byte, error) {
-	w.enc.Reset()
-	if w.p.f.format == "raw" {
-		if ev.RawData == "" {
-			return nil, errors.New("an event has no raw_data: --format raw cannot write it")
-		}
-		if err := json.Compact(&w.enc, []byte(ev.RawData)); err != nil {
-			return nil, fmt.Errorf("an event's raw_data is not JSON: %v", err)
-		}
-		return w.enc.Bytes(), nil
-	}
-	enc := json.NewEncoder(&w.enc)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(ev); err != nil {
-		return nil, fmt.Errorf("encoding an event: %v", err)
-	}
-	return bytes.TrimSuffix(w.enc.Bytes(), []byte("\n")), nil
-}
+// encode renders ev as one NDJSON line (valid until the next call).
+func (w *walk) encode(ev ocsf.Event) ([]byte, error) { return w.enc.Encode(&ev) }
 
 // save writes the output's buffered lines out (and syncs them when the
 // output is a file), and replaces the checkpoint file with the checkpoint
