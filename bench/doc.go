@@ -15,11 +15,9 @@
 // side, before it is sent (Latency, default 20 ms), for the baseline and
 // the SDK alike.
 //
-// The SDK runs use the vendors' default settings, with one exception:
-// while the vendors' fixed client-side rate limits exist, the environment
-// variable AUDITKIT_BENCH_NOLIMIT=1 lifts them
-// (auditclient.WithRateLimit(rate.Inf, 1)); without it the default limits
-// apply, as a user gets them.
+// The SDK runs use the vendors' default settings, as a user gets them: no
+// option but the HTTP client that adds the latency (the client paces
+// itself by what the fake says; the fakes of a benchmark set no quota).
 //
 // Run the benchmarks with
 //

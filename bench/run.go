@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
-	"golang.org/x/time/rate"
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/internal/eventline"
@@ -45,10 +43,6 @@ func (m Mode) String() string {
 	return fmt.Sprintf("Mode(%d)", int(m))
 }
 
-// NoLimitEnv names the environment variable that, set to 1, lifts the
-// vendors' fixed client-side rate limits in the SDK's walks.
-const NoLimitEnv = "AUDITKIT_BENCH_NOLIMIT"
-
 // Run walks s once in mode m, each request delayed by lat, writing its
 // lines to w, and returns how many it wrote and how many requests it sent. The baseline sends with
 // net/http's default transport, the SDK with its own default (a pooled
@@ -69,9 +63,6 @@ func Run(ctx context.Context, s *Server, m Mode, lat time.Duration, w io.Writer)
 
 func sdk(ctx context.Context, s *Server, m Mode, hc *http.Client, w io.Writer) (int, error) {
 	opts := []auditclient.Option{auditclient.WithHTTPClient(hc)}
-	if os.Getenv(NoLimitEnv) == "1" {
-		opts = append(opts, auditclient.WithRateLimit(rate.Inf, 1))
-	}
 	src, err := vendors.Open(ctx, s.Vendor, vendors.Config{
 		Settings: s.Settings, BaseURL: s.BaseURL, Since: s.Since, Until: s.Until,
 		PageSize: plainPage, Options: opts,
