@@ -140,6 +140,12 @@ func New(cfg Config) (*Client, error) {
 	hc := s.HTTPClient
 	if hc == nil {
 		hc = retryablehttp.NewClient().HTTPClient // go-cleanhttp's pooled client
+		if t, ok := hc.Transport.(*http.Transport); ok {
+			// go-cleanhttp keeps GOMAXPROCS+1 idle connections per host,
+			// fewer than the pages a walk has in flight (8 by default):
+			// the rest would be opened and closed again for every page.
+			t.MaxIdleConnsPerHost = idleConnsPerHost
+		}
 	}
 	cp := *hc
 	c.next = hc.Transport
@@ -163,6 +169,10 @@ func New(cfg Config) (*Client, error) {
 	c.hc = &cp
 	return c, nil
 }
+
+// idleConnsPerHost is how many idle connections the default HTTP client
+// keeps per host: at least the pages a walk keeps in flight.
+const idleConnsPerHost = 32
 
 // Vendor returns Config.Vendor.
 func (c *Client) Vendor() string { return c.vendor }
