@@ -117,6 +117,8 @@ type fileSource struct {
 	gone   bool     // path was moved away: start a new file
 	f      *os.File // open on path, or nil
 	dirty  bool     // a failed Write may have left bytes past size
+	lock   *os.File // the source's lock file, locked, or nil
+	unlock func()
 }
 
 // Compressors are shared by the sources through a small free list: a
@@ -336,6 +338,9 @@ func (o *FileOutput) Recover(ctx context.Context, source string, pos Position) e
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if err := o.own(ctx, source, st); err != nil {
+		return err
+	}
 	if st.f != nil {
 		st.f.Close()
 		st.f = nil
@@ -378,6 +383,37 @@ func (o *FileOutput) Recover(ctx context.Context, source string, pos Position) e
 		}
 		o.logger.Info("file output: cut back an uncommitted batch", "source", source, "file", p.File, "bytes", fi.Size()-p.Length)
 	}
+	return nil
+}
+
+// own takes the source's lock file, .auditkit/{source}.lock, for as long
+// as the output is open, so that two processes sharing the output
+// directory (an old and a new replica during a rollout that changes the
+// number of shards) never write the same source's files: the second gets
+// an error, backs off and retries, and takes over once the first is gone.
+func (o *FileOutput) own(ctx context.Context, source string, st *fileSource) error {
+	if st.lock != nil {
+		return nil
+	}
+	if err := o.mkdirAll(o.marker); err != nil {
+		return fmt.Errorf("file output: source %s: %w", source, err)
+	}
+	name := filepath.Join(o.marker, source+".lock")
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		return fmt.Errorf("file output: source %s: %w", source, err)
+	}
+	lctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	unlock, err := lockFile(lctx, f)
+	if err != nil {
+		f.Close()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("file output: source %s: its files are in use by another process (%s is locked): another replica is collecting it", source, name)
+	}
+	st.lock, st.unlock = f, unlock
 	return nil
 }
 
@@ -438,6 +474,9 @@ func (o *FileOutput) Write(ctx context.Context, b Batch) (Position, error) {
 	}
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if err := o.own(ctx, b.Source, st); err != nil {
+		return nil, err
+	}
 	buf := memberBufs.Get().(*bytes.Buffer)
 	defer memberBufs.Put(buf)
 	if err := encodeMember(buf, b); err != nil {
@@ -640,6 +679,11 @@ func (o *FileOutput) Close() error {
 		if st.f != nil {
 			errs = append(errs, st.f.Close())
 			st.f = nil
+		}
+		if st.lock != nil {
+			st.unlock()
+			st.lock.Close()
+			st.lock, st.unlock = nil, nil
 		}
 		st.mu.Unlock()
 	}

@@ -689,3 +689,35 @@ func ExampleFileOutput() {
 	fmt.Println(rel, p.Length > 0)
 	// Output: acme-cisco/2026-05-01.ndjson.gz true
 }
+
+func TestFileOutputOneWriterPerSource(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg := FileConfig{Path: "{source}.ndjson.gz", Dir: dir}
+	a := mustFileOutput(t, cfg)
+	defer a.Close()
+	pos := mustWrite(t, a, testBatch("s", 1, 2))
+	if err := a.Recover(ctx, "s", pos); err != nil {
+		t.Fatalf("Recover by the owner: %v", err)
+	}
+	b := mustFileOutput(t, cfg)
+	defer b.Close()
+	if err := b.Recover(ctx, "s", pos); err == nil || !strings.Contains(err.Error(), "in use by another process") {
+		t.Fatalf("Recover by a second output while the first is open: %v", err)
+	}
+	if _, err := b.Write(ctx, testBatch("s", 2, 2)); err == nil {
+		t.Fatal("Write by a second output while the first is open succeeded")
+	}
+	if _, err := b.Write(ctx, testBatch("other", 1, 2)); err != nil {
+		t.Fatalf("another source: %v", err)
+	}
+	a.Close()
+	if err := b.Recover(ctx, "s", pos); err != nil {
+		t.Fatalf("Recover once the first output is closed: %v", err)
+	}
+	mustWrite(t, b, testBatch("s", 2, 2))
+	b.Close()
+	if n := len(readLines(t, filepath.Join(dir, "s.ndjson.gz"))); n != 4 {
+		t.Errorf("%d lines, want 4", n)
+	}
+}
