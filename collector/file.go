@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -82,8 +83,10 @@ type FileConfig struct {
 //     does not fit (the state was reset, or restored from a backup) is
 //     kept, with a warning.
 //
-// So after a crash at any moment the batch written again is delivered
-// exactly once. Operators may move or compress any file but the one the
+// Recover touches only files whose names the template gives the source (a
+// position from before the path changed in the config is left alone, and
+// the next batch starts a new file). So after a crash at any moment the
+// batch written again is delivered exactly once. Operators may move or compress any file but the one the
 // last Position names; while the collector runs, the current file is the
 // newest of the source.
 type FileOutput struct {
@@ -280,6 +283,19 @@ func (o *FileOutput) name(source, vendor string, t time.Time) string {
 		"{date}", t.Format("2006-01-02"), "{hour}", t.Format("15")).Replace(o.tmpl)
 }
 
+// ours reports whether path is a name the template gives the source's
+// files (any vendor, date, hour and part): Recover touches no other file.
+func (o *FileOutput) ours(source, path string) bool {
+	base := o.tmpl[:len(o.tmpl)-len(o.ext)]
+	re := regexp.QuoteMeta(base)
+	for ph, pat := range map[string]string{"{source}": regexp.QuoteMeta(source), "{vendor}": `[A-Za-z0-9][A-Za-z0-9._-]*`,
+		"{date}": `[0-9]{4}-[0-9]{2}-[0-9]{2}`, "{hour}": `[0-9]{2}`} {
+		re = strings.ReplaceAll(re, regexp.QuoteMeta(ph), pat)
+	}
+	ok, err := regexp.MatchString(`^`+re+`(\.[1-9][0-9]*)?`+regexp.QuoteMeta(o.ext)+`$`, filepath.Clean(path))
+	return err == nil && ok
+}
+
 // partName is the name of part k of the file named base (part 0).
 func (o *FileOutput) partName(base string, k int) string {
 	if k == 0 {
@@ -354,6 +370,13 @@ func (o *FileOutput) Recover(ctx context.Context, source string, pos Position) e
 		return nil
 	}
 	st.path, st.part, st.period, st.size = p.File, p.Part, p.Period, p.Length
+	if !o.ours(source, p.File) {
+		// The path changed in the config, or the state is not this
+		// output's: never cut a file the template does not name.
+		st.gone = true
+		o.logger.Warn("file output: the committed file is not one the path template names for the source (the path changed?); left alone, the next batch starts a new file", "source", source, "file", p.File)
+		return nil
+	}
 	fi, err := os.Lstat(p.File)
 	if errors.Is(err, fs.ErrNotExist) {
 		st.gone = true
@@ -431,7 +454,7 @@ func (o *FileOutput) removeUncommitted(source string, p filePosition) error {
 	if err := json.Unmarshal(data, &m); err != nil || m.File == "" {
 		return fmt.Errorf("file output: source %s: %s is not a marker of the file output (remove it if nothing else wrote it)", source, o.markerPath(source))
 	}
-	if m.File == p.File || m.Seq != p.Seq+1 {
+	if m.File == p.File || m.Seq != p.Seq+1 || !o.ours(source, m.File) {
 		return nil // the marked file is committed, or is from another history
 	}
 	fi, err := os.Lstat(m.File)
@@ -464,6 +487,11 @@ func (o *FileOutput) Write(ctx context.Context, b Batch) (Position, error) {
 	}
 	if len(b.Records) == 0 {
 		return nil, fmt.Errorf("file output: source %s: an empty batch", b.Source)
+	}
+	if strings.Contains(o.tmpl, "{vendor}") {
+		if err := CheckSourceName(b.Vendor); err != nil {
+			return nil, fmt.Errorf("file output: source %s: vendor %q cannot name a file", b.Source, b.Vendor)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

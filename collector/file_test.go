@@ -379,6 +379,20 @@ func TestFileOutputRecover(t *testing.T) {
 			t.Errorf("Recover(%s) accepted it", bad)
 		}
 	}
+	// A position naming a file the template does not give the source (the
+	// path changed in the config, or a bad state file) touches nothing.
+	other := filepath.Join(dir, "other.ndjson.gz")
+	os.WriteFile(other, []byte("0123456789"), 0o600)
+	for _, name := range []string{other, filepath.Join(dir, "t.ndjson.gz"), filepath.Join(dir, "s.x.ndjson.gz"), filepath.Join(dir, "s.ndjson.gz.bad")} {
+		os.WriteFile(name, []byte("0123456789"), 0o600)
+		pj, _ := json.Marshal(filePosition{File: name, Length: 3, Seq: 9})
+		if err := o.Recover(ctx, "s", pj); err != nil {
+			t.Errorf("Recover naming %s: %v", name, err)
+		}
+		if data, _ := os.ReadFile(name); string(data) != "0123456789" {
+			t.Errorf("Recover cut %s, which is not the source's", name)
+		}
+	}
 	if err := o.Recover(ctx, "../s", nil); err == nil {
 		t.Error("Recover of a bad source name accepted it")
 	}
@@ -559,6 +573,13 @@ func TestFileOutputRefusesBadInput(t *testing.T) {
 	if _, err := o.Write(ctx, testBatch("a/b", 1, 1)); err == nil {
 		t.Error("a source name with a slash was accepted")
 	}
+	ov := mustFileOutput(t, FileConfig{Path: "{vendor}/{source}.gz", Dir: dir})
+	defer ov.Close()
+	evil := testBatch("s", 1, 1)
+	evil.Vendor = "../../x"
+	if _, err := ov.Write(ctx, evil); err == nil || !strings.Contains(err.Error(), "cannot name a file") {
+		t.Errorf("a vendor with a path: %v", err)
+	}
 	if files := outputFiles(t, dir); len(files) != 0 {
 		t.Errorf("refused writes left files: %v", files)
 	}
@@ -720,4 +741,57 @@ func TestFileOutputOneWriterPerSource(t *testing.T) {
 	if n := len(readLines(t, filepath.Join(dir, "s.ndjson.gz"))); n != 4 {
 		t.Errorf("%d lines, want 4", n)
 	}
+}
+
+func ExampleParseSize() {
+	for _, s := range []string{"256MiB", "1GB", "4096", "big"} {
+		n, err := ParseSize(s)
+		fmt.Println(n, err)
+	}
+	// Output:
+	// 268435456 <nil>
+	// 1000000000 <nil>
+	// 4096 <nil>
+	// 0 size "big": want a number of bytes with an optional unit, such as 256MiB, 1GB or 1048576
+}
+
+func FuzzParseSize(f *testing.F) {
+	for _, s := range []string{"256MiB", "1.5GB", "0", "", "1e9", "9999999999999TiB", ".5k"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if n, err := ParseSize(s); err == nil && n < 0 {
+			t.Fatalf("ParseSize(%q) = %d", s, n)
+		}
+	})
+}
+
+// FuzzFileOutputRecover hands Recover any saved position: an error or a
+// recovery, never a panic, and never a change to a file the position does
+// not name.
+func FuzzFileOutputRecover(f *testing.F) {
+	for _, s := range []string{`null`, `{}`, `{"file":"x","length":3,"seq":1}`, `{"file":"","length":-1}`, `[`, `{"file":"s.gz","length":99999}`, `"s"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, pos string) {
+		dir := t.TempDir()
+		keep := filepath.Join(dir, "keep.gz")
+		os.WriteFile(keep, []byte("not ours"), 0o600)
+		o := mustFileOutput(t, FileConfig{Path: "{source}.gz", Dir: dir})
+		defer o.Close()
+		_ = o.Recover(context.Background(), "s", Position(pos))
+		if data, _ := os.ReadFile(keep); string(data) != "not ours" {
+			t.Fatalf("Recover(%s) changed a file it does not name", pos)
+		}
+	})
+}
+
+func ExampleNewStdoutOutput() {
+	out := NewStdoutOutput(os.Stdout)
+	pos, err := out.Write(context.Background(), Batch{Source: "acme-cisco", Vendor: "cisco", Seq: 7,
+		Records: []Record{{JSON: []byte(`{"metadata":{"uid":"a1"}}`), UID: "a1"}}})
+	fmt.Println(string(pos), err)
+	// Output:
+	// {"metadata":{"uid":"a1"}}
+	// {"seq":7} <nil>
 }

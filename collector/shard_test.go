@@ -129,3 +129,38 @@ func ExampleShardOf() {
 	// acme-tanium → shard 0
 	// globex-automox → shard 1
 }
+
+func ExampleParseShard() {
+	i, n, err := ParseShard("2/5")
+	fmt.Println(i, n, err)
+	_, _, err = ParseShard("5/5")
+	fmt.Println(err)
+	// Output:
+	// 2 5 <nil>
+	// collector: shard "5/5": the shard index must be from 0 to 4 (it counts from 0), not 5
+}
+
+func ExampleShardFromEnv() {
+	// The environment of the second pod of a StatefulSet of three.
+	env := map[string]string{"HOSTNAME": "auditkit-collect-1", "AUDITKIT_SHARDS": "3"}
+	i, n, ok, err := ShardFromEnv(func(k string) string { return env[k] })
+	fmt.Println(i, n, ok, err)
+	// Output: 1 3 true <nil>
+}
+
+func FuzzParseShard(f *testing.F) {
+	for _, s := range []string{"0/1", "2/5", "5/5", "-1/3", "1/0", "a/b", "", "/", "99999999999999999999/1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		i, n, err := ParseShard(s)
+		if err == nil && (n < 1 || i < 0 || i >= n) {
+			t.Fatalf("ParseShard(%q) = %d, %d without an error", s, i, n)
+		}
+		if err == nil {
+			if got := ShardOf(s, n); got < 0 || got >= n {
+				t.Fatalf("ShardOf(%q, %d) = %d", s, n, got)
+			}
+		}
+	})
+}
