@@ -138,8 +138,8 @@ type SourceConfig struct {
 	// Settings are the vendor's settings that are not secret.
 	Settings map[string]string `yaml:"settings"`
 	// Credentials are references to settings kept elsewhere: "env:NAME"
-	// (an environment variable) or "file:PATH" (a file's content, trimmed),
-	// read again at each cycle. A secret setting must be given here.
+	// (an environment variable) or "file:PATH" (a file's content, trimmed;
+	// relative to the config file), read again at each cycle. A secret setting must be given here.
 	Credentials map[string]string `yaml:"credentials"`
 	// Filters are the vendor's filters by name: one value or a list.
 	Filters map[string]StringList `yaml:"filters"`
@@ -533,15 +533,41 @@ func (c *Config) checkSource(s *SourceConfig) error {
 	if err := v.Check(vc); err != nil {
 		return c.errorf(c.errLine(s, err), "source %s: %s", s.Name, strings.TrimPrefix(err.Error(), "auditclient: "))
 	}
-	src, err := v.Open(context.Background(), vc)
+	return nil
+}
+
+// openCheck opens (and closes) the source's walk with its credentials
+// read, which runs the vendor's own checks of every setting; it sends
+// nothing. A demo source's settings are the fake's, right by construction.
+func (c *Config) openCheck(s *SourceConfig) error {
+	if s.Demo {
+		return nil
+	}
+	v, _ := vendors.Lookup(s.Vendor)
+	vc, err := s.vendorConfig(v, c.getenv(), c.readFile)
+	if err != nil {
+		return c.errorf(s.line, "source %s: %v", s.Name, err)
+	}
+	src, err := v.Start(context.Background(), vc)
 	if err == nil {
 		err = src.Events.Err()
 		src.Events.Close()
 	}
 	if err != nil {
-		return c.errorf(c.errLine(s, err), "source %s: %s", s.Name, strings.TrimPrefix(err.Error(), "auditclient: "))
+		return c.errorf(c.errLine(s, err), "source %s: %s", s.Name, redact(strings.TrimPrefix(err.Error(), "auditclient: "), secretValues(v, vc)))
 	}
 	return nil
+}
+
+// secretValues are the values of vc's secret settings.
+func secretValues(v *vendors.Vendor, vc vendors.Config) []string {
+	var out []string
+	for _, s := range v.Settings {
+		if val := vc.Settings[s.Name]; s.Secret && val != "" {
+			out = append(out, val)
+		}
+	}
+	return out
 }
 
 // errLine finds the line a registry error is about.
@@ -678,9 +704,12 @@ func (c *Config) Check() error {
 			continue
 		}
 		for _, k := range sortedKeys(s.Credentials) {
-			if _, err := resolveRef(s.Credentials[k], getenv, os.ReadFile); err != nil {
+			if _, err := resolveRef(s.Credentials[k], getenv, c.readFile); err != nil {
 				return c.errorf(s.lineOf("credentials", k), "source %s: credential %s: %v", s.Name, k, err)
 			}
+		}
+		if err := c.openCheck(s); err != nil {
+			return err
 		}
 	}
 	if c.Output == nil {
@@ -689,6 +718,15 @@ func (c *Config) Check() error {
 		}
 	}
 	return nil
+}
+
+// readFile reads a file: reference, relative to the config file's
+// directory.
+func (c *Config) readFile(name string) ([]byte, error) {
+	if !filepath.IsAbs(name) {
+		name = filepath.Join(c.dir(), name)
+	}
+	return os.ReadFile(name)
 }
 
 func (c *Config) getenv() func(string) string {
@@ -726,6 +764,9 @@ func (c *Config) outputKind() (kind string, path []string, err error) {
 		k := n.Content[0].Value
 		if _, ok := LookupOutput(k); !ok {
 			return "", nil, c.errorf(n.Content[0].Line, "output kind %q is not built into this program; the kinds are %s", k, strings.Join(OutputKinds(), ", "))
+		}
+		if k == "stdout" {
+			return k, []string{"output"}, nil // {stdout: {}}: the stdout kind reads the whole section
 		}
 		return k, []string{"output", k}, nil
 	}

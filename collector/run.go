@@ -12,7 +12,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -698,7 +697,7 @@ func encodeRecord(buf *bytes.Buffer, ev ocsf.Event) (Record, error) {
 // It returns the secrets to redact from errors.
 func (r *runner) vendorConfig(now time.Time) (vendors.Config, []string, error) {
 	sc := &r.cfg
-	vc, err := sc.vendorConfig(r.v, r.c.cfg.getenv(), os.ReadFile)
+	vc, err := sc.vendorConfig(r.v, r.c.cfg.getenv(), r.c.cfg.readFile)
 	var secrets []string
 	for _, s := range r.v.Settings {
 		if val := vc.Settings[s.Name]; s.Secret && val != "" {
