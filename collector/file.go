@@ -39,7 +39,8 @@ type FileConfig struct {
 	// "256MiB".
 	MaxSize int64
 	// Dir is what a relative Path is relative to (the config file's
-	// directory); empty means the working directory.
+	// directory); empty means the working directory. Positions hold
+	// absolute paths.
 	Dir string
 	// Logger receives warnings (a file left alone by Recover); nil
 	// discards them.
@@ -187,7 +188,12 @@ func NewFileOutput(cfg FileConfig) (*FileOutput, error) {
 	if !filepath.IsAbs(tmpl) && cfg.Dir != "" {
 		tmpl = filepath.Join(cfg.Dir, tmpl)
 	}
-	tmpl = filepath.Clean(tmpl)
+	// Positions name files by absolute path, so that a restart from
+	// another working directory finds them.
+	tmpl, err := filepath.Abs(tmpl)
+	if err != nil {
+		return nil, fmt.Errorf("file output: path %q: %w", cfg.Path, err)
+	}
 	base := filepath.Base(tmpl)
 	rest := base[strings.LastIndexByte(base, '}')+1:]
 	ext := ""
