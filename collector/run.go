@@ -106,6 +106,7 @@ type collector struct {
 	m      *metrics
 	now    func() time.Time
 	ready  atomicBool
+	batch  int // events per batch
 	srv    *http.Server
 	ln     net.Listener
 
@@ -167,6 +168,7 @@ func start(ctx context.Context, cfg *Config) (*collector, error) {
 		}
 		c.out, c.ownOut = out, true
 	}
+	c.batch = batchSize(c.out, cfg.Batch)
 	if cfg.Metrics != "" {
 		if err := c.serve(cfg.Metrics, gather); err != nil {
 			c.close()
@@ -267,7 +269,10 @@ func (c *collector) reload() {
 	c.cfg = next
 	c.mu.Unlock()
 	c.apply(next)
-	c.log.Info("config reloaded", "sources", len(c.order))
+	c.mu.Lock()
+	n := len(c.order)
+	c.mu.Unlock()
+	c.log.Info("config reloaded", "sources", n)
 }
 
 func sectionBytes(n *yaml.Node) []byte {
@@ -293,25 +298,28 @@ func (c *collector) stopAll() {
 	wg.Wait()
 }
 
-// batchSize is the number of events per batch.
-func (c *collector) batchSize() int {
-	if bs, ok := c.out.(BatchSizer); ok && bs.BatchSize() > 0 {
-		if c.cfg.Batch > 0 {
-			return min(c.cfg.Batch, bs.BatchSize())
+// batchSize is the number of events per batch: the config's, or the
+// output's when it asks for fewer (or the config says none), or
+// DefaultBatch.
+func batchSize(out Output, configured int) int {
+	if bs, ok := out.(BatchSizer); ok && bs.BatchSize() > 0 {
+		if configured > 0 {
+			return min(configured, bs.BatchSize())
 		}
 		return bs.BatchSize()
 	}
-	if c.cfg.Batch > 0 {
-		return c.cfg.Batch
+	if configured > 0 {
+		return configured
 	}
 	return DefaultBatch
 }
 
 // runner collects one source.
 type runner struct {
-	c   *collector
-	cfg SourceConfig
-	v   *vendors.Vendor
+	c    *collector
+	conf *Config // the config the source is from: its environment and directory
+	cfg  SourceConfig
+	v    *vendors.Vendor
 	log *slog.Logger
 	st  *SourceStatus
 
@@ -335,7 +343,7 @@ func (c *collector) newRunner(sc SourceConfig) *runner {
 		c.status[sc.Name] = st
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	return &runner{c: c, cfg: sc, v: v, st: st, transport: tr,
+	return &runner{c: c, conf: c.cfg, cfg: sc, v: v, st: st, transport: tr,
 		log: c.log.With("source", sc.Name, "vendor", sc.Vendor)}
 }
 
@@ -568,7 +576,8 @@ func (r *runner) cycle(ctx context.Context) (err error) {
 		}
 	}()
 
-	size := c.batchSize()
+	firstEvents := st.Events
+	size := c.batch
 	recs := make([]Record, 0, min(size, 1024))
 	pages := int64(0)
 	countPages := func() {
@@ -675,7 +684,7 @@ func (r *runner) cycle(ctx context.Context) (err error) {
 	if warnings := auditclient.WarningsOf(it); len(warnings) > 0 {
 		r.log.Warn("the walk could not cover its whole window", "warnings", redact(errors.Join(warnings...).Error(), secrets))
 	}
-	r.log.Info("cycle done", "events", st.Events, "pages", pages)
+	r.log.Info("cycle done", "delivered", st.Events-firstEvents, "events_total", st.Events, "pages", pages)
 	return nil
 }
 
@@ -697,7 +706,7 @@ func encodeRecord(buf *bytes.Buffer, ev ocsf.Event) (Record, error) {
 // It returns the secrets to redact from errors.
 func (r *runner) vendorConfig(now time.Time) (vendors.Config, []string, error) {
 	sc := &r.cfg
-	vc, err := sc.vendorConfig(r.v, r.c.cfg.getenv(), r.c.cfg.readFile)
+	vc, err := sc.vendorConfig(r.v, r.conf.getenv(), r.conf.readFile)
 	var secrets []string
 	for _, s := range r.v.Settings {
 		if val := vc.Settings[s.Name]; s.Secret && val != "" {
