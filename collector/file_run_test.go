@@ -12,14 +12,15 @@ import (
 	"github.com/auditkit/auditkit/audittest"
 )
 
-// TestRunIntoFilesAndDirStore runs the collector over the six fakes (with
-// faults) into the file output and the DirStore as a config file builds
-// them, one source with a wrong key: every event of the five others is in
-// their rotated gzip files exactly once, each state's position is its
-// file's length, and no credential (right or wrong) is in any file the
-// collector wrote: states, locks, markers, output.
+// TestRunIntoFilesAndDirStore runs the collector over the six fakes into
+// the file output and the DirStore as a config file builds them (faults
+// are the run tests' business), one source with a wrong key: every event
+// of the five others is in their rotated gzip files exactly once, each
+// state's position is its file's length, and no credential (right or
+// wrong) is in any file the collector wrote: states, locks, markers,
+// output.
 func TestRunIntoFilesAndDirStore(t *testing.T) {
-	f := startFakes(t, 120, true)
+	f := startFakes(t, 120, false)
 	var b strings.Builder
 	b.WriteString(fastHeader)
 	b.WriteString("sources:\n")
