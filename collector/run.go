@@ -37,8 +37,9 @@ const flushTimeout = 20 * time.Second
 
 // Run collects every source the config's shard owns, each on its own
 // interval in its own goroutine, until ctx is cancelled; then each source
-// finishes the page in hand, delivers and commits the batch in hand, and
-// Run returns nil. A failing source backs off and retries by itself; the
+// stops after the event in hand (a request in flight is cancelled; the
+// checkpoint records the place within the page), delivers and commits the
+// batch in hand, and Run returns nil. A failing source backs off and retries by itself; the
 // others go on. It returns an error only when it cannot start (a bad
 // config, output, store or metrics address).
 func Run(ctx context.Context, cfg *Config) error {

@@ -34,8 +34,9 @@ Flags:
   --log-format F         text (default) or json; logs go to stderr
   --log-level L          debug, info (default), warn or error
 
-Signals: SIGINT/SIGTERM finish the page in hand, commit the batch in hand and
-exit 0 (1 if that takes longer than 30s); SIGHUP reloads the config file.
+Signals: SIGINT/SIGTERM stop after the event in hand, deliver and commit the
+batch in hand and exit 0 (1 if that takes longer than 30s); SIGHUP reloads
+the config file (sources added, removed or changed; a bad file is refused).
 Exit status: 0 ok, 1 a source failed (--once) or the collector could not run,
 2 a config error (named with its file and line; nothing was sent).
 `

@@ -435,3 +435,67 @@ func TestCollectSIGTERMCommitsAndExits0(t *testing.T) {
 		}
 	}
 }
+
+// syncBuffer is a bytes.Buffer safe for a child's stderr and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestCollectSIGHUPReloadsSources(t *testing.T) {
+	f := startCollectFakes(t, 100, false)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "collect.yaml")
+	header := "state: ./state\ndefaults: {interval: 200ms, lag: 1s, start: 40d}\nsources:\n"
+	footer := "output: {path: \"out/{source}/{date}.ndjson.gz\"}\n"
+	srcA, srcB := f.source("a", "cisco"), f.source("b", "instavm") // both credentials in the environment
+	os.WriteFile(path, []byte(header+srcA+footer), 0o600)
+	cmd := collectCmd(t, f, dir, "--config", path, "--log-format", "json")
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	waitLog := func(what string) {
+		t.Helper()
+		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(stderr.String(), what); {
+			if time.Now().After(deadline) {
+				t.Fatalf("no %s in the log within 20s:\n%s", what, stderr.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	waitLog(`"msg":"cycle done","source":"a"`)
+	// A bad file is refused and the running config kept.
+	os.WriteFile(path, []byte(header+srcA+"  - {name: b, vendor: nope}\n"+footer), 0o600)
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitLog(`the new config is refused`)
+	os.WriteFile(path, []byte(header+srcB+footer), 0o600)
+	cmd.Process.Signal(syscall.SIGHUP)
+	waitLog(`"msg":"config reloaded"`)
+	waitLog(`"msg":"cycle done","source":"b"`)
+	waitLog(`"msg":"source removed","source":"a"`)
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v\n%s", err, stderr.String())
+	}
+	for _, c := range []struct{ src, vendor string }{{"a", "cisco"}, {"b", "instavm"}} {
+		got, _ := readOutput(t, filepath.Join(dir, "out", c.src))
+		if lost, repeated := compare(got, f.expected(t, c.vendor)); lost != 0 || repeated != 0 {
+			t.Errorf("%s: %d lost, %d repeated", c.src, lost, repeated)
+		}
+	}
+}
