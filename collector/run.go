@@ -321,8 +321,8 @@ type runner struct {
 	conf *Config // the config the source is from: its environment and directory
 	cfg  SourceConfig
 	v    *vendors.Vendor
-	log *slog.Logger
-	st  *SourceStatus
+	log  *slog.Logger
+	st   *SourceStatus
 
 	transport *http.Transport
 	recovered bool // Recover was called since the last failed Write
