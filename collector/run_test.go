@@ -1,10 +1,12 @@
 package collector
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -12,6 +14,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -142,7 +145,9 @@ func TestWrongCredentialsIsolatedAndReported(t *testing.T) {
 	cfg, _ := writeConfig(t, "metrics: "+addr+"\n"+text)
 	f.env["SRC_CISCO_API_KEY"] = "wrong-key-123"
 	out, store := newMemOutput(), newMemStore()
+	var logs syncBuffer
 	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.getenv
+	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- Run(ctx, cfg) }()
@@ -191,8 +196,18 @@ func TestWrongCredentialsIsolatedAndReported(t *testing.T) {
 	if !(strings.Contains(line, " backoff ") || strings.Contains(line, " running ")) || !strings.Contains(line, "401 Unauthorized") || !strings.Contains(line, " never ") {
 		t.Errorf("/status line of src-cisco: %q", line)
 	}
-	if strings.Contains(metrics+status+store.state("src-cisco").LastError, "wrong-key-123") {
-		t.Error("the wrong key shows in metrics, status or state")
+	if strings.Contains(metrics+status+store.state("src-cisco").LastError+logs.String(), "wrong-key-123") {
+		t.Error("the wrong key shows in metrics, status, state or logs")
+	}
+	if !strings.Contains(logs.String(), "cycle failed; backing off") {
+		t.Error("no log of the failing source")
+	}
+	for _, d := range f.demos {
+		for _, sec := range d.Secrets {
+			if strings.Contains(metrics+status+logs.String(), sec) {
+				t.Errorf("a %s credential shows in metrics, status or logs", d.Vendor)
+			}
+		}
 	}
 	// collect --status reads the same from the store.
 	st, err := Status(context.Background(), cfg)
@@ -460,4 +475,47 @@ func matches(m *dto.Metric, labels map[string]string) bool {
 		}
 	}
 	return n == len(labels)
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestSlowOutputHoldsTheWalkBack(t *testing.T) {
+	f := startFakes(t, 200, false)
+	cfg, _ := writeConfig(t, "state: ./s\nbatch: 10\ndefaults: {lag: 1s, start: 40d}\nsources:\n"+
+		f.source("c", "cisco", "    page_size: 10\n")+"output: {stdout: true}\n")
+	out := newMemOutput()
+	out.block = make(chan struct{})
+	cfg.Output, cfg.Store, cfg.Getenv = out, newMemStore(), f.getenv
+	done := make(chan error)
+	go func() { done <- RunOnce(context.Background(), cfg) }()
+	time.Sleep(700 * time.Millisecond)
+	// The first batch waits in Write: the walk waits with it, a page read
+	// and none further.
+	if n := f.demos["cisco"].Stats().Requests; n > 2 {
+		t.Errorf("%d requests while the output blocks; want the walk held at its first page", n)
+	}
+	close(out.block)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	exactlyOnce(t, "c", out.records("c"), f.expected(t, "cisco"))
+	if n := f.demos["cisco"].Stats().Requests; n < 20 {
+		t.Errorf("%d requests for 200 events in pages of 10", n)
+	}
 }
