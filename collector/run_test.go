@@ -44,8 +44,21 @@ func TestRunOnceSixVendorsExactlyOnceThenIncremental(t *testing.T) {
 	cfg, _ := writeConfig(t, sixSources(f, fastHeader, nil))
 	out, store := newMemOutput(), newMemStore()
 	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.getenv
+	reg := prometheus.NewRegistry()
+	cfg.Registerer = reg
 	if err := RunOnce(context.Background(), cfg); err != nil {
 		t.Fatal(err)
+	}
+	// The faults were met and retried, and counted.
+	retries, faulted := 0.0, 0.0
+	for v := range f.demos {
+		retries += counterValue(t, reg, "auditkit_retries_total", map[string]string{"source": "src-" + v})
+		for _, status := range []string{"429", "503", "error"} {
+			faulted += counterValue(t, reg, "auditkit_requests_total", map[string]string{"source": "src-" + v, "status": status})
+		}
+	}
+	if retries == 0 || faulted == 0 {
+		t.Errorf("%v retries and %v requests answered 429, 503 or not at all, over six fakes with faults", retries, faulted)
 	}
 	for v, d := range f.demos {
 		exactlyOnce(t, "src-"+v, out.records("src-"+v), f.expected(t, v))
@@ -518,4 +531,37 @@ func TestSlowOutputHoldsTheWalkBack(t *testing.T) {
 	if n := f.demos["cisco"].Stats().Requests; n < 20 {
 		t.Errorf("%d requests for 200 events in pages of 10", n)
 	}
+}
+
+func TestFailingSourceRecoversWhenItsCredentialIsFixed(t *testing.T) {
+	f := startFakes(t, 90, false)
+	cfg, _ := writeConfig(t, "state: ./s\ndefaults: {interval: 50ms, lag: 1s, start: 40d}\nsources:\n"+f.source("c", "cisco", "")+"output: {stdout: true}\n")
+	var mu sync.Mutex
+	key := "not-the-key"
+	cfg.Getenv = func(k string) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if k == "C_API_KEY" {
+			return key // read again at every cycle
+		}
+		return f.getenv(k)
+	}
+	out, store := newMemOutput(), newMemStore()
+	reg := prometheus.NewRegistry()
+	cfg.Output, cfg.Store, cfg.Registerer = out, store, reg
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- Run(ctx, cfg) }()
+	waitFor(t, "three failed cycles", func() bool {
+		return counterValue(t, reg, "auditkit_errors_total", map[string]string{"source": "c", "kind": "auth"}) >= 3
+	})
+	mu.Lock()
+	key = f.env["C_API_KEY"]
+	mu.Unlock()
+	waitFor(t, "recovery", func() bool { return len(out.records("c")) == 90 && store.state("c").LastError == "" })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	exactlyOnce(t, "c", out.records("c"), f.expected(t, "cisco"))
 }
