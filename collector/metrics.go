@@ -95,3 +95,10 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	t.counter.WithLabelValues(t.source, t.vendor, status).Inc()
 	return resp, err
 }
+
+// CloseIdleConnections closes the idle connections of the transport below.
+func (t *countingTransport) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
+}
