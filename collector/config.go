@@ -143,7 +143,8 @@ type SourceConfig struct {
 	Credentials map[string]string `yaml:"credentials"`
 	// Filters are the vendor's filters by name: one value or a list.
 	Filters map[string]StringList `yaml:"filters"`
-	// Timing overrides the config's defaults, field by field.
+	// Timing overrides the config's defaults, field by field (in code, a
+	// zero field takes the default).
 	Timing `yaml:",inline"`
 	// PageSize is the page size; 0 for the vendor's default.
 	PageSize int `yaml:"page_size"`
@@ -397,7 +398,7 @@ func (c *Config) validate() error {
 	if c.Batch < 0 {
 		return c.errorf(lineOfKey(c.root, "batch"), "batch %d: want a positive number of events", c.Batch)
 	}
-	c.Defaults = c.Defaults.or(defaultTiming)
+	c.Defaults = c.Defaults.or(defaultTiming, keyIn(mapValue(c.root, "defaults")))
 	if err := c.checkTiming(c.Defaults, lineOfKey(c.root, "defaults")); err != nil {
 		return err
 	}
@@ -407,7 +408,7 @@ func (c *Config) validate() error {
 	seen := map[string]int{}
 	for i := range c.Sources {
 		s := &c.Sources[i]
-		s.Timing = s.Timing.or(c.Defaults)
+		s.Timing = s.Timing.or(c.Defaults, keyIn(s.node))
 		if err := c.checkSource(s); err != nil {
 			return err
 		}
@@ -429,24 +430,34 @@ func lineOfKey(n *yaml.Node, key string) int {
 	return 0
 }
 
-// or fills t's unset fields from d.
-func (t Timing) or(d Timing) Timing {
-	if t.Interval == 0 {
+// or fills t's fields that given does not report as given (in a config
+// file: the keys written, so that "lag: 0s" and "jitter: 0%" hold; in
+// code, where given is nil: the zero fields) from d.
+func (t Timing) or(d Timing, given func(key string) bool) Timing {
+	if given == nil {
+		given = func(string) bool { return false }
+	}
+	if t.Interval == 0 && !given("interval") {
 		t.Interval = d.Interval
 	}
-	if t.Jitter == 0 {
+	if t.Jitter == 0 && !given("jitter") {
 		t.Jitter = d.Jitter
 	}
-	if t.Lag == 0 {
+	if t.Lag == 0 && !given("lag") {
 		t.Lag = d.Lag
 	}
-	if t.Start == 0 {
+	if t.Start == 0 && !given("start") {
 		t.Start = d.Start
 	}
-	if t.Timeout == 0 {
+	if t.Timeout == 0 && !given("timeout") {
 		t.Timeout = d.Timeout
 	}
 	return t
+}
+
+// keyIn reports whether the mapping node n has key.
+func keyIn(n *yaml.Node) func(string) bool {
+	return func(key string) bool { return mapKey(n, key) != nil }
 }
 
 func (c *Config) checkTiming(t Timing, line int) error {

@@ -99,6 +99,13 @@ output: {stdout: true}
 	if s.Timing != want {
 		t.Errorf("timing %+v, want %+v", s.Timing, want)
 	}
+	zero, err := ParseConfig("z.yaml", []byte("defaults: {jitter: 0%}\nsources:\n  - {name: a, vendor: cisco, demo: true, lag: 0s}\n  - {name: b, vendor: cisco, demo: true}\noutput: {stdout: true}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := zero.Sources[0].Timing, zero.Sources[1].Timing; a.Lag != 0 || a.Jitter != 0 || b.Lag != Duration(2*time.Minute) || b.Jitter != 0 {
+		t.Errorf("lag: 0s and jitter: 0%%, given, are kept: %+v, %+v", a, b)
+	}
 	if cfg.statePath() != filepath.Join(dir, "st") {
 		t.Errorf("state %s", cfg.statePath())
 	}
