@@ -92,6 +92,13 @@ type State struct {
 	Events int64 `json:"events"`
 	// LastSuccess is when a cycle of the source last ended without error.
 	LastSuccess time.Time `json:"last_success,omitzero"`
+	// LastRun is when a cycle of the source last ended, with or without
+	// error.
+	LastRun time.Time `json:"last_run,omitzero"`
+	// LastError is the error that ended the last cycle, "" when it ended
+	// without one (never holding a credential: the collector redacts the
+	// source's secrets from it).
+	LastError string `json:"last_error,omitempty"`
 	// Newest is the time of the newest event delivered.
 	Newest time.Time `json:"newest,omitzero"`
 }

@@ -5,6 +5,7 @@
 //
 //	auditkit pull VENDOR [flags]   pull VENDOR's audit events as NDJSON
 //	auditkit vendors               list the vendors, their filters and env vars
+//	auditkit collect --config F    collect many sources on intervals, into rotated files
 //
 // Try it with no account and no credential: --demo starts an in-process fake
 // of the vendor's API with a few thousand generated events and pulls from it:
@@ -59,6 +60,7 @@ one OCSF 1.1.0 event per line.
 Usage:
   auditkit pull VENDOR [flags]   pull VENDOR's audit events (see "auditkit pull -h")
   auditkit vendors               list the vendors, their endpoints, filters and env vars
+  auditkit collect --config F    collect many sources on intervals (see "auditkit collect -h")
   auditkit help                  show this text
 
 Try it with no credentials, against a built-in fake of the API:
@@ -106,10 +108,12 @@ func runWith(ctx context.Context, args []string, e *env) int {
 		return pull(ctx, args[1:], e)
 	case "vendors":
 		return listVendors(args[1:], e)
+	case "collect":
+		return collect(ctx, args[1:], e)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(e.stdout, mainUsage)
 		return exitOK
 	}
-	fmt.Fprintf(e.stderr, "auditkit: unknown command %q; the commands are pull and vendors (see auditkit help)\n", args[0])
+	fmt.Fprintf(e.stderr, "auditkit: unknown command %q; the commands are pull, vendors and collect (see auditkit help)\n", args[0])
 	return exitUsage
 }
