@@ -111,6 +111,9 @@ type collector struct {
 	srv    *http.Server
 	ln     net.Listener
 
+	pacersMu sync.Mutex
+	pacers   map[string]*auditclient.Pacer // by accountKey
+
 	mu      sync.Mutex
 	runners map[string]*runner
 	status  map[string]*SourceStatus
@@ -748,7 +751,7 @@ func (r *runner) vendorConfig(now time.Time) (vendors.Config, []string, error) {
 	if rc := sc.Retry; rc != nil {
 		opts = append(opts, auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: rc.MaxAttempts, BaseDelay: time.Duration(rc.BaseDelay), MaxDelay: time.Duration(rc.MaxDelay)}))
 	}
-	opts = append(opts, accountOptions(r.v, vc)...)
+	opts = append(opts, r.c.accountOptions(r.v, vc)...)
 	vc.Options = opts
 	return vc, secrets, nil
 }
@@ -771,23 +774,24 @@ func accountKey(v *vendors.Vendor, vc vendors.Config) string {
 	return v.Name + ":" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-var (
-	accountsMu sync.Mutex
-	accounts   = map[string]struct{}{}
-)
-
 // accountOptions returns the client options shared by every source of the
-// account vc reaches.
-//
-// TODO(collect): one auditclient.NewPacer() per accountKey, kept in
-// accounts, and auditclient.WithPacer(p) in the list, once the pacer is in
-// the tree: today every source paces itself.
-func accountOptions(v *vendors.Vendor, vc vendors.Config) []auditclient.Option {
+// account vc reaches: one auditclient.Pacer per account, so that the
+// sources of one account (several filters of one Cisco organisation, say)
+// spread that account's quota between them instead of each spending it
+// as if it were alone.
+func (c *collector) accountOptions(v *vendors.Vendor, vc vendors.Config) []auditclient.Option {
 	key := accountKey(v, vc)
-	accountsMu.Lock()
-	defer accountsMu.Unlock()
-	accounts[key] = struct{}{}
-	return nil
+	c.pacersMu.Lock()
+	defer c.pacersMu.Unlock()
+	if c.pacers == nil {
+		c.pacers = map[string]*auditclient.Pacer{}
+	}
+	p, ok := c.pacers[key]
+	if !ok {
+		p = auditclient.NewPacer(auditclient.PacerConfig{})
+		c.pacers[key] = p
+	}
+	return []auditclient.Option{auditclient.WithPacer(p)}
 }
 
 // demoInsertEvery is how often a demo fake gets a new event.
