@@ -1,11 +1,11 @@
-// Package ocsf is the OCSF (Open Cybersecurity Schema Framework) 1.1.0 event
-// model of auditkit, and a validator for OCSF events.
+// Package ocsf is the OCSF (Open Cybersecurity Schema Framework) event
+// model of auditkit (OCSF 1.1.0 and 1.8.0), and a validator for OCSF events.
 //
 // # The model
 //
 // An [Event] is one OCSF event. Build it with [New], which sets the class,
 // the activity, the time, severity Informational and metadata.version
-// ([Version]), then fill in the attributes the class needs:
+// ([DefaultVersion]), then fill in the attributes the class needs:
 //
 //	e := ocsf.New(ocsf.ClassAuthentication, ocsf.AuthenticationLogon, when)
 //	e.Status = ocsf.StatusSuccess
@@ -26,6 +26,33 @@
 // the OCSF 1.1.0 attribute names as JSON names; a test checks each against
 // the schema. Empty fields are left out. Source fields without an OCSF home go
 // into Event.Unmapped, and the original record into Event.RawData.
+//
+// # Versions
+//
+// Events are written in OCSF 1.1.0 ([V1_1_0], the default, which Amazon
+// Security Lake accepts) or 1.8.0 ([V1_8_0]), as Metadata.Version says.
+// [New] sets [DefaultVersion]; [Event.SetVersion] switches an event to
+// another version. A mapping builds one Event for both: [Event.MarshalJSON]
+// writes it as its version allows.
+//
+// # Attributes a version lacks
+//
+// Set Event.SrcEndpoint whenever the record has a client IP, and
+// Event.HTTPRequest whenever it has the request, in every class. Where the
+// event's version lacks the attribute in its class (1.1.0 has neither
+// src_endpoint nor http_request in classes 3003–3006; 1.8.0 has both),
+// MarshalJSON writes it under unmapped instead — unmapped.src_endpoint,
+// unmapped.http_request — so nothing is lost, and [AddObservables] names
+// the observables accordingly ("unmapped.src_endpoint.ip"). Should the
+// source's own unmapped fields already use that key, the key is
+// "ocsf_src_endpoint" ("ocsf_http_request").
+//
+// # Observables
+//
+// [AddObservables] fills Event.Observables from the attributes that carry
+// IP addresses, host names, user names, email addresses, URLs and resource
+// uids, and from what looks like one in Event.Unmapped. Call it last, after
+// every attribute is set; observables already there are kept.
 //
 // # Derived fields
 //

@@ -2,10 +2,6 @@ package ocsf
 
 import "strconv"
 
-// Version is the OCSF schema version this package models and validates
-// against. New sets it as the event's metadata.version.
-const Version = "1.1.0"
-
 // ClassUID identifies an OCSF event class (class_uid).
 type ClassUID int
 

@@ -3,6 +3,7 @@ package ocsf
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"time"
 )
@@ -46,9 +47,16 @@ type Event struct {
 	Duration int64    `json:"duration,omitempty"`
 	Metadata Metadata `json:"metadata"`
 
-	Actor       *Actor           `json:"actor,omitempty"`
-	User        *User            `json:"user,omitempty"`
-	UserResult  *User            `json:"user_result,omitempty"`
+	Actor      *Actor `json:"actor,omitempty"`
+	User       *User  `json:"user,omitempty"`
+	UserResult *User  `json:"user_result,omitempty"`
+	// SrcEndpoint is where the activity came from. Set it whenever the
+	// record has a client IP (or host), in every class: where the event's
+	// version lacks src_endpoint in its class (1.1.0: classes 3003-3006),
+	// MarshalJSON writes it as unmapped.src_endpoint instead, and
+	// AddObservables names its IP "unmapped.src_endpoint.ip"; in 1.8.0 it
+	// is src_endpoint. HTTPRequest follows the same rule
+	// (unmapped.http_request in 1.1.0's 3003-3006).
 	SrcEndpoint *NetworkEndpoint `json:"src_endpoint,omitempty"`
 	DstEndpoint *NetworkEndpoint `json:"dst_endpoint,omitempty"`
 	Service     *Service         `json:"service,omitempty"`
@@ -76,6 +84,12 @@ type Event struct {
 	Resource *ResourceDetails `json:"resource,omitempty"`
 	// Resources are the resources of API Activity (6003) events.
 	Resources []ResourceDetails `json:"resources,omitempty"`
+
+	// Observables are the event's observables: the IP addresses, host
+	// names, user names, email addresses, URLs and resource uids it
+	// carries, each with the attribute path it is written at. Fill them in
+	// with AddObservables, last.
+	Observables []Observable `json:"observables,omitempty"`
 
 	// Unmapped holds the source's fields that have no OCSF attribute.
 	Unmapped map[string]any `json:"unmapped,omitempty"`
@@ -329,14 +343,15 @@ type ResourceDetails struct {
 }
 
 // New returns an event of the given class and activity at time t, with
-// severity Informational and metadata.version set to Version.
+// severity Informational and metadata.version set to DefaultVersion
+// (1.1.0).
 func New(class ClassUID, activity ActivityID, t time.Time) Event {
 	return Event{
 		Class:    class,
 		Activity: activity,
 		Severity: SeverityInformational,
 		Time:     t,
-		Metadata: Metadata{Version: Version},
+		Metadata: Metadata{Version: DefaultVersion},
 	}
 }
 
@@ -355,6 +370,28 @@ func (e *Event) AddProfile(p string) {
 
 // plainEvent has Event's fields without its methods.
 type plainEvent Event
+
+// moveToUnmapped moves the attributes of moved (attribute -> unmapped key)
+// into a copy of p.Unmapped.
+func (p *plainEvent) moveToUnmapped(moved map[string]string) {
+	um := make(map[string]any, len(p.Unmapped)+len(moved))
+	maps.Copy(um, p.Unmapped)
+	for attr, key := range moved {
+		switch attr {
+		case "src_endpoint":
+			um[key], p.SrcEndpoint = p.SrcEndpoint, nil
+		case "dst_endpoint":
+			um[key], p.DstEndpoint = p.DstEndpoint, nil
+		case "http_request":
+			um[key], p.HTTPRequest = p.HTTPRequest, nil
+		case "http_response":
+			um[key], p.HTTPResponse = p.HTTPResponse, nil
+		case "api":
+			um[key], p.API = p.API, nil
+		}
+	}
+	p.Unmapped = um
+}
 
 type eventOut struct {
 	ClassUID     ClassUID    `json:"class_uid"`
@@ -378,6 +415,9 @@ type eventOut struct {
 // Encoder with SetEscapeHTML(false) is used).
 func (e Event) MarshalJSON() ([]byte, error) {
 	p := plainEvent(e)
+	if moved := e.movedKeys(e.Metadata.Version); moved != nil {
+		p.moveToUnmapped(moved)
+	}
 	out := eventOut{
 		ClassUID:     e.Class,
 		ClassName:    e.Class.Caption(),

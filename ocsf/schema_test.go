@@ -20,8 +20,8 @@ func mustSchema(t testing.TB) *schema {
 
 func TestEmbeddedSchema(t *testing.T) {
 	s := mustSchema(t)
-	if s.version != Version {
-		t.Errorf("schema version %s, package Version %s", s.version, Version)
+	if s.version != V1_1_0 {
+		t.Errorf("schema version %s, package V1_1_0 %s", s.version, V1_1_0)
 	}
 	if len(s.classes) != 44 || len(s.objects) != 103 {
 		t.Errorf("got %d classes, %d objects", len(s.classes), len(s.objects))
@@ -160,6 +160,7 @@ func TestStructTagsMatchSchema(t *testing.T) {
 		reflect.TypeFor[WebResource]():     "web_resource",
 		reflect.TypeFor[Group]():           "group",
 		reflect.TypeFor[ResourceDetails](): "resource_details",
+		reflect.TypeFor[Observable]():      "observable",
 	}
 	// Event: the union of the audit classes' attributes
 	eventAttrs := map[string]*attrDef{}

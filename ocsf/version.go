@@ -1,0 +1,166 @@
+package ocsf
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Version is an OCSF schema version events are written in, e.g. "1.1.0".
+// The package writes and validates the versions [Versions] lists: V1_1_0 (the
+// default, which Amazon Security Lake accepts) and V1_8_0.
+type Version = string
+
+// The OCSF versions this package writes and validates. They are untyped
+// constants, so they fit both a Version and Metadata.Version.
+const (
+	V1_1_0 = "1.1.0"
+	V1_8_0 = "1.8.0"
+	// DefaultVersion is the version New gives an event.
+	DefaultVersion = V1_1_0
+)
+
+// ErrUnknownVersion is matched (errors.Is) by the error of ParseVersion and
+// Event.SetVersion for a version the package does not know.
+var ErrUnknownVersion = errors.New("ocsf: unknown OCSF version")
+
+// Versions returns the versions the package writes and validates, oldest
+// first.
+func Versions() []Version { return []Version{V1_1_0, V1_8_0} }
+
+// ParseVersion returns the version s names ("1.1.0" or "1.8.0"), or an error
+// matching ErrUnknownVersion that lists the allowed values.
+func ParseVersion(s string) (Version, error) {
+	for _, v := range Versions() {
+		if s == v {
+			return v, nil
+		}
+	}
+	return "", fmt.Errorf("%w %q (allowed: %s)", ErrUnknownVersion, s, strings.Join(Versions(), ", "))
+}
+
+// SetVersion makes e an event of OCSF version v: metadata.version becomes v,
+// and the names of e's observables follow the attributes to where v writes
+// them (see "Attributes a version lacks" in the package documentation). The
+// mapping itself needs no change: the same Event is written correctly in
+// either version. It returns an error matching ErrUnknownVersion, and leaves
+// e as it is, for a version the package does not know.
+func (e *Event) SetVersion(v Version) error {
+	if _, err := ParseVersion(v); err != nil {
+		return err
+	}
+	from := e.Metadata.Version
+	e.Metadata.Version = v
+	if from == v || len(e.Observables) == 0 {
+		return nil
+	}
+	// translate each observable's name: from the old written path to the
+	// model's attribute, then to the new written path.
+	fromKeys := e.movedKeys(from)
+	toKeys := e.movedKeys(v)
+	obs := make([]Observable, 0, len(e.Observables))
+	seen := map[[2]string]bool{}
+	for _, o := range e.Observables {
+		o.Name = renamePath(o.Name, fromKeys, toKeys)
+		k := [2]string{o.Name, o.Value}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		obs = append(obs, o)
+	}
+	e.Observables = obs
+	return nil
+}
+
+// renamePath rewrites a written attribute path of an attribute that one
+// encoding moves into unmapped and the other does not.
+func renamePath(name string, from, to map[string]string) string {
+	for attr, key := range from {
+		old := "unmapped." + key
+		if name == old || strings.HasPrefix(name, old+".") {
+			name = attr + name[len(old):]
+			break
+		}
+	}
+	for attr, key := range to {
+		if name == attr || strings.HasPrefix(name, attr+".") {
+			return "unmapped." + key + name[len(attr):]
+		}
+	}
+	return name
+}
+
+// movable lists the top-level attributes of Event that a version's class may
+// lack; the encoding of that version then writes them under unmapped.
+var movable = []string{"src_endpoint", "http_request"}
+
+// movedKeys returns, for the event as version v writes it, the movable
+// attributes it sets that v's class lacks (or has only with a profile the
+// event does not list), each with the unmapped key it is written under:
+// the attribute's name, or "ocsf_<name>" when the source's own unmapped
+// fields already use that name.
+func (e *Event) movedKeys(v Version) map[string]string {
+	var out map[string]string
+	for _, attr := range movable {
+		if !e.hasTop(attr) || classHas(v, e.Class, attr, e.Metadata.Profiles) {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		key := attr
+		if _, taken := e.Unmapped[key]; taken {
+			key = "ocsf_" + attr
+		}
+		out[attr] = key
+	}
+	return out
+}
+
+// hasTop reports whether the event sets the movable attribute attr.
+func (e *Event) hasTop(attr string) bool {
+	switch attr {
+	case "src_endpoint":
+		return e.SrcEndpoint != nil
+	case "dst_endpoint":
+		return e.DstEndpoint != nil
+	case "http_request":
+		return e.HTTPRequest != nil
+	case "http_response":
+		return e.HTTPResponse != nil
+	case "api":
+		return e.API != nil
+	}
+	return false
+}
+
+// classHas reports whether class c of version v has attribute attr, without
+// a profile or with one of profiles. For a version or class the package does
+// not know it reports true: such events are written as they are.
+func classHas(v Version, c ClassUID, attr string, profiles []string) bool {
+	s := schemaFor(v)
+	if s == nil {
+		return true
+	}
+	cl := s.classes[strconv.Itoa(int(c))]
+	if cl == nil {
+		return true
+	}
+	a := cl.byName[attr]
+	if a == nil {
+		return false
+	}
+	if len(a.profiles) == 0 {
+		return true
+	}
+	for _, p := range a.profiles {
+		for _, q := range profiles {
+			if p == q {
+				return true
+			}
+		}
+	}
+	return false
+}
