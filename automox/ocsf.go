@@ -181,7 +181,7 @@ func toOCSF(e AuditEvent, shortcut bool) (ev ocsf.Event, known bool) {
 	}
 	ev.Message = e.Message
 	ev.Metadata = r.md
-	ev.Metadata.Version = ocsf.Version
+	ev.Metadata.Version = ocsf.DefaultVersion
 	ev.Metadata.UID = e.UID()
 	ev.Metadata.EventCode = e.Message
 	ev.Metadata.OriginalTime = e.OriginalTime()
@@ -530,7 +530,7 @@ func (r *repair) fallback(ev ocsf.Event) ocsf.Event {
 	fb.StatusCode, fb.StatusDetail, fb.Count, fb.TimezoneOffset = ev.StatusCode, ev.StatusDetail, ev.Count, ev.TimezoneOffset
 	fb.Message, fb.RawData = ev.Message, ev.RawData
 	fb.Metadata = ocsf.Metadata{
-		Version: ocsf.Version, UID: ev.Metadata.UID, EventCode: ev.Metadata.EventCode, OriginalTime: ev.Metadata.OriginalTime,
+		Version: ocsf.DefaultVersion, UID: ev.Metadata.UID, EventCode: ev.Metadata.EventCode, OriginalTime: ev.Metadata.OriginalTime,
 		CorrelationUID: ev.Metadata.CorrelationUID, TenantUID: ev.Metadata.TenantUID,
 		Product: ocsf.Product{Name: ev.Metadata.Product.Name, VendorName: ev.Metadata.Product.VendorName, Version: ev.Metadata.Product.Version},
 	}
