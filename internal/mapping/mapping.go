@@ -21,8 +21,9 @@ const Unlock = "Unlock"
 // display name...): Account Change, Other, with this label.
 const UserUpdate = "Update"
 
-// Finish applies the rules of status and severity to an event a vendor's
-// mapping built:
+// Finish is the last step of every vendor's mapping. It applies the rules
+// of status and severity to the event the mapping built, then adds its
+// observables (ocsf.AddObservables):
 //
 //   - an event without a status is Success: the vendors log an action once
 //     it is done, and name a failure when there is one;
@@ -43,6 +44,7 @@ func Finish(ev *ocsf.Event) {
 			ev.Severity = ocsf.SeverityLow
 		}
 	}
+	ocsf.AddObservables(ev)
 }
 
 // RoleChange is what a change of a user's roles from old to new means:
