@@ -95,6 +95,7 @@ func ExampleValidator_Check() {
 	}
 	// Output:
 	// constraint_failed at "metadata.product", warning false: object product needs at least one of name, uid
+	// caption_mismatch at "status", warning false: "Other", want "Success", the caption of status_id=1 in OCSF 1.1.0
 	// enum_sibling_mismatch at "status", warning true: "Other", want "Success", the caption of status_id=1
 	// type_uid_mismatch at "type_uid", warning true: 300201, but class_uid*100+activity_id = 300299
 }

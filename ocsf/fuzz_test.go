@@ -14,7 +14,7 @@ var knownCodes = map[string]bool{
 	"enum_value_unknown": true, "enum_sibling_mismatch": true, "enum_sibling_other_suspicious": true,
 	"type_uid_mismatch": true, "category_uid_mismatch": true, "constraint_failed": true,
 	"constraint_unknown": true, "class_uid_unknown": true, "profile_unknown": true, "deprecated": true,
-	"version_mismatch": true, "schema_bug": true, "json_invalid": true,
+	"version_mismatch": true, "schema_bug": true, "json_invalid": true, "caption_mismatch": true,
 }
 
 // FuzzCheck: Check never panics, and its results are well formed. Under
