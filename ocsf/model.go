@@ -130,11 +130,20 @@ type Product struct {
 
 // Actor is who performed the activity: at least one of User, Session and
 // InvokedBy (or a process, which this model leaves out).
+//
+// InvokedBy (the service that acted) is deprecated in OCSF 1.8.0, whose
+// encoding writes it as app_name instead (see "Deprecated attributes" in the
+// package documentation); set InvokedBy, which both versions write.
 type Actor struct {
 	User      *User    `json:"user,omitempty"`
 	Session   *Session `json:"session,omitempty"`
 	InvokedBy string   `json:"invoked_by,omitempty"`
 	IDP       *IDP     `json:"idp,omitempty"`
+	// AppName and AppUID are OCSF 1.8.0 only (app_name, app_uid): the
+	// 1.8.0 encoding fills AppName from InvokedBy; the 1.1.0 encoding
+	// writes AppName as invoked_by when that is empty.
+	AppName string `json:"app_name,omitempty"`
+	AppUID  string `json:"app_uid,omitempty"`
 }
 
 // IDP is an identity provider (at least one of Name and UID).
@@ -145,6 +154,10 @@ type IDP struct {
 
 // User is a user (at least one of Account, Name and UID). TypeID is 1 User,
 // 2 Admin, 3 System or 99 Other (Type then carries the source's label).
+//
+// CredentialUID (e.g. an API key's id) is deprecated in OCSF 1.8.0, whose
+// encoding writes it as programmatic_credentials [{"uid": ...}] instead;
+// set CredentialUID, which both versions write.
 type User struct {
 	UID           string        `json:"uid,omitempty"`
 	Name          string        `json:"name,omitempty"`
@@ -158,6 +171,17 @@ type User struct {
 	Org           *Organization `json:"org,omitempty"`
 	Groups        []Group       `json:"groups,omitempty"`
 	Account       *Account      `json:"account,omitempty"`
+	// ProgrammaticCredentials is OCSF 1.8.0 only: the 1.8.0 encoding fills
+	// it from CredentialUID; the 1.1.0 encoding writes a lone uid as
+	// credential_uid when that is empty.
+	ProgrammaticCredentials []ProgrammaticCredential `json:"programmatic_credentials,omitempty"`
+}
+
+// ProgrammaticCredential is a credential for API access, e.g. an API key
+// (OCSF 1.8.0 object programmatic_credential). UID is required.
+type ProgrammaticCredential struct {
+	UID  string `json:"uid,omitempty"`
+	Type string `json:"type,omitempty"`
 }
 
 // Account is a user's account (at least one of Name and UID).
@@ -190,10 +214,16 @@ type NetworkEndpoint struct {
 	TypeID      int       `json:"type_id,omitempty"`
 	InstanceUID string    `json:"instance_uid,omitempty"`
 	Location    *Location `json:"location,omitempty"`
+	// ISP is OCSF 1.8.0 only (network_endpoint.isp): the 1.8.0 encoding
+	// moves Location.ISP here.
+	ISP string `json:"isp,omitempty"`
 }
 
 // Location is a geographical location (at least one of City, Country,
 // PostalCode, Region and Coordinates).
+//
+// Coordinates and ISP are deprecated in OCSF 1.8.0, whose encoding writes
+// them as lat and long, and as the endpoint's isp.
 type Location struct {
 	City        string    `json:"city,omitempty"`
 	Continent   string    `json:"continent,omitempty"`
@@ -203,6 +233,10 @@ type Location struct {
 	Coordinates []float64 `json:"coordinates,omitempty"` // [longitude, latitude]
 	ISP         string    `json:"isp,omitempty"`
 	Desc        string    `json:"desc,omitempty"`
+	// Lat and Long are OCSF 1.8.0 only (lat, long), filled from
+	// Coordinates by the 1.8.0 encoding.
+	Lat  *float64 `json:"lat,omitempty"`
+	Long *float64 `json:"long,omitempty"`
 }
 
 // Service is a service (at least one of Name and UID).
@@ -418,6 +452,7 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if moved := e.movedKeys(e.Metadata.Version); moved != nil {
 		p.moveToUnmapped(moved)
 	}
+	p.encodeFor(e.Metadata.Version)
 	out := eventOut{
 		ClassUID:     e.Class,
 		ClassName:    e.Class.Caption(),

@@ -103,12 +103,7 @@ func AddObservables(ev *Event) {
 	}
 	c.out = ev.Observables
 	moved := ev.movedKeys(ev.Metadata.Version)
-	at := func(attr string) string {
-		if k, ok := moved[attr]; ok {
-			return "unmapped." + k
-		}
-		return attr
-	}
+	at := func(attr string) string { return ev.writtenPath(ev.Metadata.Version, moved, attr) }
 	c.endpoint(at("src_endpoint"), ev.SrcEndpoint)
 	c.endpoint(at("dst_endpoint"), ev.DstEndpoint)
 	if r := ev.HTTPRequest; r != nil {
@@ -127,12 +122,12 @@ func AddObservables(ev *Event) {
 	c.user("user", ev.User)
 	c.user("user_result", ev.UserResult)
 	if r := ev.Resource; r != nil {
-		c.add("resource.uid", ObservableResourceUID, r.UID)
-		c.user("resource.owner", r.Owner)
+		c.add(at("resource")+".uid", ObservableResourceUID, r.UID)
+		c.user(at("resource")+".owner", r.Owner)
 	}
 	for _, r := range ev.Resources {
-		c.add("resources.uid", ObservableResourceUID, r.UID)
-		c.user("resources.owner", r.Owner)
+		c.add(at("resources")+".uid", ObservableResourceUID, r.UID)
+		c.user(at("resources")+".owner", r.Owner)
 	}
 	if ev.Entity != nil {
 		c.add("entity.uid", ObservableResourceUID, ev.Entity.UID)

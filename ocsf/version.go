@@ -62,7 +62,7 @@ func (e *Event) SetVersion(v Version) error {
 	obs := make([]Observable, 0, len(e.Observables))
 	seen := map[[2]string]bool{}
 	for _, o := range e.Observables {
-		o.Name = renamePath(o.Name, fromKeys, toKeys)
+		o.Name = e.writtenPath(v, toKeys, e.modelPath(from, fromKeys, o.Name))
 		k := [2]string{o.Name, o.Value}
 		if seen[k] {
 			continue
@@ -74,22 +74,40 @@ func (e *Event) SetVersion(v Version) error {
 	return nil
 }
 
-// renamePath rewrites a written attribute path of an attribute that one
-// encoding moves into unmapped and the other does not.
-func renamePath(name string, from, to map[string]string) string {
-	for attr, key := range from {
-		old := "unmapped." + key
-		if name == old || strings.HasPrefix(name, old+".") {
-			name = attr + name[len(old):]
-			break
+// under reports whether path is attr or an attribute inside it.
+func under(path, attr string) bool {
+	return path == attr || strings.HasPrefix(path, attr+".")
+}
+
+// writtenPath returns where version v writes the model's attribute path p
+// (moved: the event's movedKeys(v)).
+func (e *Event) writtenPath(v Version, moved map[string]string, p string) string {
+	for attr, key := range moved {
+		if under(p, attr) {
+			return "unmapped." + key + p[len(attr):]
 		}
 	}
-	for attr, key := range to {
-		if name == attr || strings.HasPrefix(name, attr+".") {
-			return "unmapped." + key + name[len(attr):]
+	if v == V1_8_0 && e.Class == ClassUserAccess && under(p, "resource") {
+		return "resources" + p[len("resource"):] // 3005's resource is deprecated
+	}
+	if v == V1_1_0 && e.Class == ClassUserAccess && e.Resource == nil && len(e.Resources) == 1 && under(p, "resources") {
+		return "resource" + p[len("resources"):] // 1.1.0's 3005 has no resources
+	}
+	return p
+}
+
+// modelPath is the inverse of writtenPath, for a path an observable of the
+// event may have.
+func (e *Event) modelPath(v Version, moved map[string]string, p string) string {
+	for attr, key := range moved {
+		if w := "unmapped." + key; under(p, w) {
+			return attr + p[len(w):]
 		}
 	}
-	return name
+	if v == V1_8_0 && e.Class == ClassUserAccess && e.Resource != nil && under(p, "resources") {
+		return "resource" + p[len("resources"):]
+	}
+	return p
 }
 
 // movable lists the top-level attributes of Event that a version's class may

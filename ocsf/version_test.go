@@ -1,0 +1,171 @@
+package ocsf
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseVersion(t *testing.T) {
+	for _, v := range []string{"1.1.0", "1.8.0"} {
+		if got, err := ParseVersion(v); err != nil || got != v {
+			t.Errorf("ParseVersion(%q) = %q, %v", v, got, err)
+		}
+	}
+	for _, v := range []string{"", "1.8", "v1.8.0", "1.2.0"} {
+		_, err := ParseVersion(v)
+		if !errors.Is(err, ErrUnknownVersion) || !strings.Contains(err.Error(), "allowed: 1.1.0, 1.8.0") {
+			t.Errorf("ParseVersion(%q): %v", v, err)
+		}
+	}
+	ev := New(ClassAuthentication, AuthenticationLogon, obsTime)
+	if err := ev.SetVersion("2.0.0"); !errors.Is(err, ErrUnknownVersion) || ev.Metadata.Version != V1_1_0 {
+		t.Errorf("SetVersion(2.0.0): %v, version %s", err, ev.Metadata.Version)
+	}
+}
+
+// issuesOf returns the errors and warnings of ev as "code path".
+func issuesOf(t *testing.T, ev Event) []string {
+	t.Helper()
+	data, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, warns := NewValidator(ValidatorOptions{}).Check(data)
+	var out []string
+	for _, is := range append(errs, warns...) {
+		out = append(out, is.Code+" "+is.Path)
+	}
+	return out
+}
+
+// Every event of the model's tests is valid in both versions, and in 1.8.0
+// without a deprecated attribute.
+func TestModelEventsInBothVersions(t *testing.T) {
+	for i, ev := range append(validEvents(), authorizeSessionEvent(), otherActivityEvent()) {
+		for _, v := range Versions() {
+			if err := ev.SetVersion(v); err != nil {
+				t.Fatal(err)
+			}
+			if got := issuesOf(t, ev); len(got) != 0 {
+				t.Errorf("event %d (class %d) in %s: %v", i, ev.Class, v, got)
+			}
+		}
+	}
+}
+
+// The deprecated attributes of 1.8.0 are written as their replacements, and
+// back again in 1.1.0; the Event itself does not change.
+func TestDeprecatedAttributes(t *testing.T) {
+	ev := New(ClassAPIActivity, APIActivityRead, obsTime)
+	ev.Metadata.Product = Product{Name: "P", VendorName: "V"}
+	ev.API = &API{Operation: "get"}
+	ev.Actor = &Actor{InvokedBy: "scheduler", User: &User{UID: "u-1", CredentialUID: "key-1"}}
+	ev.SrcEndpoint = &NetworkEndpoint{IP: "192.0.2.1", Location: &Location{City: "Berlin", Coordinates: []float64{13.4, 52.5}, ISP: "Example ISP"}}
+	ev.Resources = []ResourceDetails{{UID: "r-1", Owner: &User{UID: "u-2", CredentialUID: "key-2"}}}
+	before, _ := json.Marshal(ev)
+
+	if err := ev.SetVersion(V1_8_0); err != nil {
+		t.Fatal(err)
+	}
+	if got := issuesOf(t, ev); len(got) != 0 {
+		t.Errorf("1.8.0: %v", got)
+	}
+	data, _ := json.Marshal(ev)
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	get := func(path ...any) any {
+		var cur any = m
+		for _, p := range path {
+			switch k := p.(type) {
+			case string:
+				cur = cur.(map[string]any)[k]
+			case int:
+				cur = cur.([]any)[k]
+			}
+		}
+		return cur
+	}
+	for _, tt := range []struct {
+		got, want any
+	}{
+		{get("actor", "app_name"), "scheduler"},
+		{get("actor", "invoked_by"), nil},
+		{get("actor", "user", "programmatic_credentials"), []any{map[string]any{"uid": "key-1"}}},
+		{get("actor", "user", "credential_uid"), nil},
+		{get("resources", 0, "owner", "programmatic_credentials"), []any{map[string]any{"uid": "key-2"}}},
+		{get("src_endpoint", "isp"), "Example ISP"},
+		{get("src_endpoint", "location"), map[string]any{"city": "Berlin", "lat": 52.5, "long": 13.4}},
+	} {
+		if !reflect.DeepEqual(tt.got, tt.want) {
+			t.Errorf("got %v, want %v in %s", tt.got, tt.want, data)
+		}
+	}
+	if ev.Actor.InvokedBy != "scheduler" || ev.Actor.User.CredentialUID != "key-1" || ev.SrcEndpoint.ISP != "" {
+		t.Errorf("MarshalJSON changed the event: %+v", ev.Actor)
+	}
+
+	// 1.1.0 writes the model as it is, and reads back the 1.8.0 form
+	if err := ev.SetVersion(V1_1_0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(ev); string(got) != string(before) {
+		t.Errorf("1.1.0:\n got %s\nwant %s", got, before)
+	}
+	var back Event
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.SetVersion(V1_1_0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(back); string(got) != string(before) {
+		t.Errorf("1.8.0 read back, written in 1.1.0:\n got %s\nwant %s", got, before)
+	}
+}
+
+// User Access Management's resource is deprecated in 1.8.0: it is written
+// as resources there, observables included, and back again.
+func TestUserAccessResource(t *testing.T) {
+	ev := New(ClassUserAccess, UserAccessAssignPrivileges, obsTime)
+	ev.Metadata.Product = Product{Name: "P", VendorName: "V"}
+	ev.User = &User{Name: "bob"}
+	ev.Privileges = []string{"admin"}
+	ev.Resource = &ResourceDetails{UID: "db-1", Name: "orders"}
+	AddObservables(&ev)
+	want110 := []Observable{
+		{Name: "user.name", Type: "User Name", TypeID: 4, Value: "bob"},
+		{Name: "resource.uid", Type: "Resource UID", TypeID: 10, Value: "db-1"},
+	}
+	if !reflect.DeepEqual(ev.Observables, want110) {
+		t.Fatalf("1.1.0: %+v", ev.Observables)
+	}
+	before, _ := json.Marshal(ev)
+	if err := ev.SetVersion(V1_8_0); err != nil {
+		t.Fatal(err)
+	}
+	if got := issuesOf(t, ev); len(got) != 0 {
+		t.Errorf("1.8.0: %v", got)
+	}
+	data, _ := json.Marshal(ev)
+	if !strings.Contains(string(data), `"resources":[{"uid":"db-1","name":"orders"}]`) || strings.Contains(string(data), `"resource":`) {
+		t.Errorf("1.8.0: %s", data)
+	}
+	if ev.Observables[1].Name != "resources.uid" {
+		t.Errorf("1.8.0 observables: %+v", ev.Observables)
+	}
+	var back Event
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if err := back.SetVersion(V1_1_0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(back); string(got) != string(before) {
+		t.Errorf("back in 1.1.0:\n got %s\nwant %s", got, before)
+	}
+}
