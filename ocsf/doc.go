@@ -47,6 +47,27 @@
 // source's own unmapped fields already use that key, the key is
 // "ocsf_src_endpoint" ("ocsf_http_request").
 //
+// # Deprecated attributes and other differences
+//
+// 1.8.0 output has no deprecated attribute. The model keeps the attributes
+// both versions know, and the 1.8.0 encoding writes their replacements:
+//
+//   - user.credential_uid as user.programmatic_credentials [{"uid": ...}];
+//   - actor.invoked_by as actor.app_name;
+//   - location.coordinates as location.lat and location.long, and
+//     location.isp as the endpoint's isp;
+//   - User Access Management's (3005) resource as the first of resources.
+//
+// The 1.1.0 encoding reads these back into the 1.1.0 attributes (so an
+// event read from 1.8.0 JSON can be written in 1.1.0).
+//
+// A group created or deleted is Group Management (3006) Create (6) or
+// Delete (5) with Event.Group: build it so. 1.8.0 writes it as that. In
+// 1.1.0, Group Management needs a user or privileges (at_least_one), so a
+// group's creation or deletion without either is written as Entity
+// Management (3004) Create (1) or Delete (4) of the entity {uid, name,
+// type "Group"}, the group's other fields in entity.data.
+//
 // # Observables
 //
 // [AddObservables] fills Event.Observables from the attributes that carry
@@ -91,7 +112,8 @@
 // # Validation
 //
 // [Validate] and [ValidateJSON] check an event against the embedded OCSF
-// 1.1.0 schema and return a [*ValidationError] (which matches [ErrInvalid])
+// schema of its metadata.version (1.1.0 or 1.8.0; 1.1.0 for any other, as
+// validate.py does) and return a [*ValidationError] (which matches [ErrInvalid])
 // listing the errors. [Validator.Check] returns every [Issue], errors and
 // warnings, for one JSON event. An Issue has a stable code (wrong_type,
 // required_missing, ...), the JSON path of the value ("actor.user.org",
@@ -107,19 +129,25 @@
 // and their sibling captions; type_uid and category_uid consistency;
 // at_least_one and just_one constraints; nested objects and arrays. Regex
 // mismatches, sibling caption mismatches, deprecated items and a
-// metadata.version other than 1.1.0 are warnings. [ValidatorOptions] mirror
-// validate.py's flags (--type-uid-warning, --all-profiles,
-// --warn-recommended, --warn CODE, --error CODE).
+// metadata.version other than the schema's are warnings. [ValidatorOptions]
+// mirror validate.py's flags (--version, --type-uid-warning,
+// --all-profiles, --warn-recommended, --warn CODE, --error CODE).
 //
-// Differences from validate.py: the Go validator always uses the embedded
-// 1.1.0 schema (validate.py may pick another schema file by
-// metadata.version); it reads JSON as RFC 8259 defines it, so NaN and
-// Infinity, invalid UTF-8 and a bare null are json_invalid; and it reads
-// integers of any length (Python refuses more than 4300 digits), but does
-// not add up an activity_id that long to compare it with type_uid: it
-// reports type_uid_mismatch.
+// One check goes further than validate.py: the captions class_name,
+// category_name, activity_name, type_name, severity and status must be
+// those of their ids in the schema used (for activity_id, severity_id and
+// status_id 99, Other, any label goes); a caption that disagrees is the
+// error caption_mismatch ("class_name": "Bogus" fails).
+// ValidatorOptions.SkipCaptions leaves it out.
 //
-// The schema is parsed once, on first use; everything in the package is
-// safe for concurrent use. The schema's source and licence are in
+// Other differences from validate.py: the Go validator uses its embedded
+// schemas (validate.py reads schema files beside it, or --schema); it reads
+// JSON as RFC 8259 defines it, so NaN and Infinity, invalid UTF-8 and a
+// bare null are json_invalid; and it reads integers of any length (Python
+// refuses more than 4300 digits), but does not add up an activity_id that
+// long to compare it with type_uid: it reports type_uid_mismatch.
+//
+// Each schema is parsed once, on first use; everything in the package is
+// safe for concurrent use. The schemas' source and licence are in
 // schema/NOTICE.md.
 package ocsf

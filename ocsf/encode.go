@@ -1,6 +1,9 @@
 package ocsf
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // encodeFor rewrites, on copies, the attributes that version v names
 // otherwise than the model: for 1.8.0 the deprecated ones go to their
@@ -152,4 +155,69 @@ func endpoint110(n *NetworkEndpoint) *NetworkEndpoint {
 	}
 	c.Location = &lc
 	return &c
+}
+
+// groupAsEntity reports whether version v writes e, a group created or
+// deleted, as Entity Management: OCSF 1.1.0's Group Management needs a
+// user or privileges (at_least_one), which a group's creation or deletion
+// does not have. 1.8.0 writes it as Group Management Create or Delete.
+func (e *Event) groupAsEntity(v Version) bool {
+	return v == V1_1_0 && e.Class == ClassGroupManagement &&
+		(e.Activity == GroupManagementCreate || e.Activity == GroupManagementDelete) &&
+		e.User == nil && len(e.Privileges) == 0
+}
+
+// asEntity returns e, a group created or deleted, as 1.1.0 writes it:
+// Entity Management Create or Delete (activity_id 1 or 4) of the entity
+// {uid, name, type "Group"} (the group's other fields in entity.data); an
+// entity e already has stays, and the group goes under unmapped.group
+// then. 3004 has no resource in 1.1.0: it goes under unmapped.resource.
+func (e Event) asEntity() Event {
+	e.Class = ClassEntityManagement
+	if e.Activity == GroupManagementCreate {
+		e.Activity = EntityManagementCreate
+	} else {
+		e.Activity = EntityManagementDelete
+	}
+	um := maps.Clone(e.Unmapped)
+	put := func(k string, v any) {
+		if um == nil {
+			um = map[string]any{}
+		}
+		if _, taken := um[k]; taken {
+			k = "ocsf_" + k
+		}
+		um[k] = v
+	}
+	if g := e.Group; g != nil {
+		if e.Entity == nil {
+			ent := &ManagedEntity{UID: g.UID, Name: g.Name, Type: "Group"}
+			data := map[string]any{}
+			if g.Type != "" {
+				data["type"] = g.Type
+			}
+			if g.Desc != "" {
+				data["desc"] = g.Desc
+			}
+			if g.Domain != "" {
+				data["domain"] = g.Domain
+			}
+			if len(g.Privileges) > 0 {
+				data["privileges"] = g.Privileges
+			}
+			if len(data) > 0 {
+				ent.Data = data
+			}
+			e.Entity = ent
+		} else {
+			put("group", g)
+		}
+		e.Group = nil
+	}
+	if e.Resource != nil {
+		put("resource", e.Resource)
+		e.Resource = nil
+	}
+	e.Unmapped = um
+	return e
 }

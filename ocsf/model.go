@@ -448,6 +448,9 @@ type eventOut struct {
 // not escape &, < and > (json.Marshal of an Event still does, unless an
 // Encoder with SetEscapeHTML(false) is used).
 func (e Event) MarshalJSON() ([]byte, error) {
+	if e.groupAsEntity(e.Metadata.Version) {
+		e = e.asEntity()
+	}
 	p := plainEvent(e)
 	if moved := e.movedKeys(e.Metadata.Version); moved != nil {
 		p.moveToUnmapped(moved)

@@ -82,6 +82,13 @@ func under(path, attr string) bool {
 // writtenPath returns where version v writes the model's attribute path p
 // (moved: the event's movedKeys(v)).
 func (e *Event) writtenPath(v Version, moved map[string]string, p string) string {
+	if e.groupAsEntity(v) && under(p, "resource") {
+		key := "resource"
+		if _, taken := e.Unmapped[key]; taken {
+			key = "ocsf_resource"
+		}
+		return "unmapped." + key + p[len("resource"):]
+	}
 	for attr, key := range moved {
 		if under(p, attr) {
 			return "unmapped." + key + p[len(attr):]
@@ -99,6 +106,9 @@ func (e *Event) writtenPath(v Version, moved map[string]string, p string) string
 // modelPath is the inverse of writtenPath, for a path an observable of the
 // event may have.
 func (e *Event) modelPath(v Version, moved map[string]string, p string) string {
+	if e.groupAsEntity(v) && (under(p, "unmapped.resource") || under(p, "unmapped.ocsf_resource")) && e.Resource != nil {
+		return "resource" + p[strings.Index(p, "resource")+len("resource"):]
+	}
 	for attr, key := range moved {
 		if w := "unmapped." + key; under(p, w) {
 			return attr + p[len(w):]

@@ -3,6 +3,7 @@ package ocsf
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -167,5 +168,54 @@ func TestUserAccessResource(t *testing.T) {
 	}
 	if got, _ := json.Marshal(back); string(got) != string(before) {
 		t.Errorf("back in 1.1.0:\n got %s\nwant %s", got, before)
+	}
+}
+
+// A group created is Group Management Create in 1.8.0; 1.1.0's Group
+// Management needs a user or privileges, so 1.1.0 writes it as Entity
+// Management Create of the group.
+func TestGroupCreated(t *testing.T) {
+	for _, tt := range []struct {
+		act  ActivityID
+		want string // 1.1.0
+	}{
+		{GroupManagementCreate, `"class_uid":3004,"class_name":"Entity Management","category_uid":3,"category_name":"Identity & Access Management","activity_id":1,"activity_name":"Create","type_uid":300401,"type_name":"Entity Management: Create"`},
+		{GroupManagementDelete, `"class_uid":3004,"class_name":"Entity Management","category_uid":3,"category_name":"Identity & Access Management","activity_id":4,"activity_name":"Delete","type_uid":300404,"type_name":"Entity Management: Delete"`},
+	} {
+		ev := New(ClassGroupManagement, tt.act, obsTime)
+		ev.Metadata.Product = Product{Name: "P", VendorName: "V"}
+		ev.Group = &Group{UID: "g-1", Name: "ops", Desc: "operators"}
+		ev.Actor = &Actor{User: &User{Name: "alice"}}
+		ev.AddProfile("host")
+		ev.SrcEndpoint = &NetworkEndpoint{IP: "192.0.2.1"}
+		AddObservables(&ev)
+		data, _ := ev.MarshalJSON()
+		if !strings.Contains(string(data), tt.want) || !strings.Contains(string(data), `"entity":{"uid":"g-1","name":"ops","type":"Group","data":{"desc":"operators"}}`) ||
+			strings.Contains(string(data), `"group"`) {
+			t.Errorf("1.1.0: %s", data)
+		}
+		if got := issuesOf(t, ev); len(got) != 0 {
+			t.Errorf("1.1.0: %v", got)
+		}
+		if err := ev.SetVersion(V1_8_0); err != nil {
+			t.Fatal(err)
+		}
+		data, _ = ev.MarshalJSON()
+		want := fmt.Sprintf(`"class_uid":3006,"class_name":"Group Management","category_uid":3,"category_name":"Identity & Access Management","activity_id":%d`, tt.act)
+		if !strings.Contains(string(data), want) || !strings.Contains(string(data), `"group":{"uid":"g-1","name":"ops","desc":"operators"}`) ||
+			!strings.Contains(string(data), `"src_endpoint":{"ip":"192.0.2.1"}`) {
+			t.Errorf("1.8.0: %s", data)
+		}
+		if got := issuesOf(t, ev); len(got) != 0 {
+			t.Errorf("1.8.0: %v", got)
+		}
+		// with a user, 1.1.0 keeps Group Management
+		ev.User = &User{Name: "bob"}
+		if err := ev.SetVersion(V1_1_0); err != nil {
+			t.Fatal(err)
+		}
+		if data, _ = ev.MarshalJSON(); !strings.Contains(string(data), `"class_uid":3006`) {
+			t.Errorf("1.1.0 with a user: %s", data)
+		}
 	}
 }
