@@ -25,14 +25,17 @@ const UserUpdate = "Update"
 // of status and severity to the event the mapping built, then adds its
 // observables (ocsf.AddObservables):
 //
-//   - an event without a status is Success: the vendors log an action once
-//     it is done, and name a failure when there is one;
+//   - an event without a status is Success, but for an Authentication
+//     event (whose outcome is never guessed): the vendors log a change
+//     once it is made, and name a failure when there is one;
 //   - a failure has a status_detail (the event's message when the record
 //     gives no reason) and a severity of at least Low.
 func Finish(ev *ocsf.Event) {
 	switch ev.Status {
 	case ocsf.StatusUnknown:
-		ev.Status = ocsf.StatusSuccess
+		if ev.Class != ocsf.ClassAuthentication {
+			ev.Status = ocsf.StatusSuccess
+		}
 	case ocsf.StatusFailure:
 		if ev.StatusDetail == "" {
 			ev.StatusDetail = ev.Message
