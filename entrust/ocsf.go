@@ -39,6 +39,8 @@ var product = ocsf.Product{Name: "Entrust Identity as a Service", VendorName: "E
 //	       userId or userName)                                  3005 User Access Management, Assign / Revoke Privileges
 //	USERS  ASSIGN / UNASSIGN / REVOKE of a group (auditDetails
 //	       groupName or groupId)                                3006 Group Management, Add User / Remove User
+//	GROUPS ADD / CREATE, REMOVE / DELETE                        3006 Group Management, Create / Delete (OCSF
+//	                                                            1.1.0's encoding: 3004 of the group entity)
 //	GROUPS ASSIGN / UNASSIGN / REVOKE of a user (auditDetails
 //	       userId or userName)                                  3006 Group Management, Add User / Remove User
 //	any other MANAGEMENT event (and an unknown category):       3004 Entity Management:
@@ -246,6 +248,12 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 			return ocsf.ClassUserAccess, pick(assign, ocsf.UserAccessAssignPrivileges, ocsf.UserAccessRevokePrivileges), ""
 		}
 	case "GROUPS", "GROUP":
+		switch action {
+		case "ADD", "CREATE":
+			return ocsf.ClassGroupManagement, ocsf.GroupManagementCreate, ""
+		case "REMOVE", "DELETE":
+			return ocsf.ClassGroupManagement, ocsf.GroupManagementDelete, ""
+		}
 		if (assign || unassign) && detailUser(e) != nil && cmp.Or(e.EntityName, e.EntityID) != "" {
 			return ocsf.ClassGroupManagement, pick(assign, ocsf.GroupManagementAddUser, ocsf.GroupManagementRemoveUser), ""
 		}

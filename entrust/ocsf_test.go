@@ -60,7 +60,7 @@ func TestToOCSFClassification(t *testing.T) {
 		{mgmt("SUCCESS", "GroupMemberRemovedEvent", "GROUPS", "UNASSIGN", user), ocsf.ClassGroupManagement, ocsf.GroupManagementRemoveUser, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "GroupMemberAddedEvent", "GROUPS", "ASSIGN", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "RoleAssignedEvent", "ROLES", "ASSIGN", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
-		{mgmt("SUCCESS", "GroupCreatedEvent", "GROUPS", "ADD", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, ocsf.StatusSuccess},
+		{mgmt("SUCCESS", "GroupCreatedEvent", "GROUPS", "ADD", ""), ocsf.ClassGroupManagement, ocsf.GroupManagementCreate, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "RoleDeletedEvent", "ROLES", "REMOVE", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "QuestionModifiedEvent", "QUESTIONS", "EDIT", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "ReportViewedEvent", "REPORTS", "VIEW", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementRead, ocsf.StatusSuccess},

@@ -33,10 +33,11 @@ var product = ocsf.Product{Name: "Tanium", VendorName: "Tanium"}
 //	                                      Administrator); Other "Roles Set" with the roles set
 //	                                      when the history read has no roles before
 //	                   anything else      3001 Other "Update" (a user modified)
+//	object user_group, type 0 / 2         3006 Group Management, Create / Delete (OCSF 1.1.0's
+//	                                      encoding: 3004 Create / Delete of the group entity)
 //	any other object,  type 0 / 1 / 2     3004 Entity Management, Create / Update / Delete
-//	                                      (user groups too: OCSF's 3006 Group Management
-//	                                      needs a user or privileges, which a group's
-//	                                      creation or deletion does not have)
+//	                                      (a user group's update too: its details give a count
+//	                                      of users, not who joined or left)
 //	any type other than 0, 1, 2 or none   the object's class, Other (activity_name "Type(N)")
 //
 // Field by field:
@@ -115,6 +116,14 @@ func ToOCSF(e Entry) ocsf.Event {
 		if e.Details != "" {
 			un["details"] = e.Details
 		}
+	case ocsf.ClassGroupManagement:
+		ev.Group = &ocsf.Group{UID: uid, Name: name}
+		if uid == "" && name == "" {
+			ev.Group.Name = string(e.Object.Type)
+		}
+		if e.Details != "" {
+			un["details"] = e.Details
+		}
 	default:
 		typ := string(e.Object.Type)
 		entity := &ocsf.ManagedEntity{UID: uid, Name: name, Type: typ}
@@ -170,6 +179,14 @@ func classify(e Entry) (ocsf.ClassUID, ocsf.ActivityID, string) {
 			return userUpdate(e, parseDetails(e.Details))
 		}
 		return ocsf.ClassAccountChange, ocsf.ActivityOther, label
+	}
+	if e.Object.Type == UserGroup {
+		switch t {
+		case EntryCreate:
+			return ocsf.ClassGroupManagement, ocsf.GroupManagementCreate, label
+		case EntryDelete:
+			return ocsf.ClassGroupManagement, ocsf.GroupManagementDelete, label
+		}
 	}
 	switch t {
 	case EntryCreate:
