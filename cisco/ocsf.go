@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -149,8 +151,49 @@ func ToOCSF(a AuditLog) ocsf.Event {
 	}
 	un.PutExtra(a.Extra)
 	un.Apply(&ev)
+	attributeObservables(&ev, a)
 	mapping.Finish(&ev)
 	return ev
+}
+
+// attributeObservables adds the IP addresses and host names of a record's
+// old and new attributes (a computer's ip_external, hostname) as
+// observables, named where the event holds them: entity.data and
+// entity_result.data in 3004, unmapped.old_attributes and
+// unmapped.new_attributes elsewhere (where ocsf.AddObservables finds the
+// IPs itself, but not host names).
+func attributeObservables(ev *ocsf.Event, a AuditLog) {
+	oldPath, newPath := "unmapped.old_attributes.", "unmapped.new_attributes."
+	if ev.Class == ocsf.ClassEntityManagement {
+		oldPath, newPath = "entity.data.", "entity_result.data."
+	}
+	for _, side := range []struct {
+		path  string
+		attrs map[string]any
+	}{{oldPath, a.OldAttributes}, {newPath, a.NewAttributes}} {
+		for _, k := range slices.Sorted(maps.Keys(side.attrs)) {
+			v, ok := side.attrs[k].(string)
+			if !ok || v == "" {
+				continue
+			}
+			o := ocsf.Observable{Name: side.path + k, Value: v}
+			switch {
+			case isIP(v):
+				o.TypeID = ocsf.ObservableIPAddress
+			case strings.Contains(strings.ToLower(k), "hostname"):
+				o.TypeID = ocsf.ObservableHostname
+			default:
+				continue
+			}
+			o.Type = ocsf.ObservableCaption(o.TypeID)
+			ev.Observables = append(ev.Observables, o)
+		}
+	}
+}
+
+func isIP(s string) bool {
+	_, err := netip.ParseAddr(s)
+	return err == nil
 }
 
 // entityName is the name of an object in its attributes (name, else

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -180,6 +181,19 @@ func TestToOCSFMeanings(t *testing.T) {
 			func(ev ocsf.Event) string {
 				if ev.Entity == nil || ev.Entity.Name != "OLD" || ev.EntityResult == nil || ev.EntityResult.Name != "NEW" || ev.Status != ocsf.StatusSuccess {
 					return fmt.Sprintf("entity %+v result %+v", ev.Entity, ev.EntityResult)
+				}
+				return ""
+			}},
+		{"a computer's IP and host name are observables", `{"event":"update","audit_log_type":"Computer","audit_log_id":"c1","old_attributes":{"ip_external":"203.0.113.143","hostname":"OLD"},"new_attributes":{"ip_external":"192.0.2.127","hostname":"NEW"},` + at + `}`,
+			func(ev ocsf.Event) string {
+				want := map[string]string{"entity.data.ip_external": "203.0.113.143", "entity_result.data.ip_external": "192.0.2.127", "entity.data.hostname": "OLD", "entity_result.data.hostname": "NEW"}
+				for _, o := range ev.Observables {
+					if want[o.Name] == o.Value && (o.TypeID == ocsf.ObservableIPAddress) == strings.Contains(o.Name, "ip_") {
+						delete(want, o.Name)
+					}
+				}
+				if len(want) > 0 {
+					return fmt.Sprintf("observables %+v lack %v", ev.Observables, want)
 				}
 				return ""
 			}},
