@@ -86,7 +86,8 @@ func ObservableCaption(t int) string {
 //     names where the key says so (a key containing "host" or "fqdn"), each
 //     named "unmapped.<key>.<key>...".
 //
-// Each observable's Name is where the value is written in ev's version (see
+// Paths longer than 1024 bytes and values nested deeper than 64 levels are
+// not looked at. Each observable's Name is where the value is written in ev's version (see
 // "Attributes a version lacks" in the package documentation), so call
 // AddObservables last, after every attribute is set; SetVersion keeps the
 // names right when the version changes afterwards. Observables already in
@@ -152,8 +153,12 @@ type obsCollector struct {
 	seen map[[2]string]bool
 }
 
+// maxObservableName bounds an observable's name: a path through deeply
+// nested or very long unmapped keys is not worth one.
+const maxObservableName = 1024
+
 func (c *obsCollector) add(name string, typeID int, value string) {
-	if value == "" {
+	if value == "" || len(name) > maxObservableName {
 		return
 	}
 	k := [2]string{name, value}
@@ -186,7 +191,7 @@ const maxWalkDepth = 64
 // walk adds the observables of an unmapped value v at path p; key is the
 // innermost object key above v.
 func (c *obsCollector) walk(p, key string, v any, depth int) {
-	if depth > maxWalkDepth {
+	if depth > maxWalkDepth || len(p) > maxObservableName {
 		return
 	}
 	switch x := v.(type) {

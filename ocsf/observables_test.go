@@ -3,6 +3,7 @@ package ocsf
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -91,5 +92,88 @@ func TestSrcEndpointByVersion(t *testing.T) {
 	}
 	if !reflect.DeepEqual(ev.Observables, want) {
 		t.Errorf("back to 1.1.0: %+v", ev.Observables)
+	}
+}
+
+// The unmapped walk: IPs (also with a port), emails and URLs anywhere, host
+// names only under a key naming a host, nothing under a version key; names
+// are the dotted keys (no array indices); sorted; deduplicated; observables
+// already there are kept first.
+func TestAddObservablesUnmapped(t *testing.T) {
+	ev := New(ClassAPIActivity, APIActivityRead, obsTime)
+	ev.Observables = []Observable{{Name: "actor.user.email_addr", Type: "Email Address", TypeID: 5, Value: "alice@example.com"}}
+	ev.Actor = &Actor{User: &User{EmailAddr: "alice@example.com"}}
+	ev.Unmapped = map[string]any{
+		"client":      map[string]any{"ip": "10.0.0.1", "addr": "[2001:db8::1]:443", "port": 443.0},
+		"ips":         []any{"192.0.2.1", "192.0.2.2", "192.0.2.1", "not an ip"},
+		"contact":     "Bob@Example.org",
+		"link":        "https://console.example.com/a?b=c",
+		"hostname":    "db01.corp.example.com",
+		"server_host": "db01",          // one label: not a host name
+		"name":        "www.example.com", // not a host key
+		"file":        "report.pdf",
+		"app_version": "1.2.3.4",
+		"emails":      []any{"a@b", "x@y.example", "<c@d.example>"},
+		"ftp":         "ftp://files.example.com/x",
+		"mailto":      "mailto:a@b.example",
+		"nested":      []any{map[string]any{"host": "h.example.net", "n": nil, "b": true}},
+		"empty":       "",
+		"typed":       []string{"198.51.100.1"},
+	}
+	AddObservables(&ev)
+	want := []Observable{
+		{Name: "actor.user.email_addr", Type: "Email Address", TypeID: 5, Value: "alice@example.com"},
+		{Name: "unmapped.client.addr", Type: "IP Address", TypeID: 2, Value: "2001:db8::1"},
+		{Name: "unmapped.client.ip", Type: "IP Address", TypeID: 2, Value: "10.0.0.1"},
+		{Name: "unmapped.contact", Type: "Email Address", TypeID: 5, Value: "Bob@Example.org"},
+		{Name: "unmapped.emails", Type: "Email Address", TypeID: 5, Value: "x@y.example"},
+		{Name: "unmapped.ftp", Type: "URL String", TypeID: 6, Value: "ftp://files.example.com/x"},
+		{Name: "unmapped.hostname", Type: "Hostname", TypeID: 1, Value: "db01.corp.example.com"},
+		{Name: "unmapped.ips", Type: "IP Address", TypeID: 2, Value: "192.0.2.1"},
+		{Name: "unmapped.ips", Type: "IP Address", TypeID: 2, Value: "192.0.2.2"},
+		{Name: "unmapped.link", Type: "URL String", TypeID: 6, Value: "https://console.example.com/a?b=c"},
+		{Name: "unmapped.nested.host", Type: "Hostname", TypeID: 1, Value: "h.example.net"},
+		{Name: "unmapped.typed", Type: "IP Address", TypeID: 2, Value: "198.51.100.1"},
+	}
+	if !reflect.DeepEqual(ev.Observables, want) {
+		t.Errorf("got:")
+		for _, o := range ev.Observables {
+			t.Errorf("  %+v", o)
+		}
+	}
+	// idempotent
+	n := len(ev.Observables)
+	AddObservables(&ev)
+	if len(ev.Observables) != n {
+		t.Errorf("second AddObservables added %d", len(ev.Observables)-n)
+	}
+	AddObservables(nil) // no panic
+	// the event lacks api and more; its observables must be valid
+	for _, is := range issuesOf(t, ev) {
+		if strings.Contains(is, "observables") {
+			t.Errorf("observables: %s", is)
+		}
+	}
+}
+
+// When the source's own unmapped fields use "src_endpoint", the model's
+// endpoint goes to "ocsf_src_endpoint", and its observable says so.
+func TestSrcEndpointKeyTaken(t *testing.T) {
+	ev := New(ClassUserAccess, UserAccessAssignPrivileges, obsTime)
+	ev.Metadata.Product = Product{Name: "P", VendorName: "V"}
+	ev.User = &User{UID: "u"}
+	ev.Privileges = []string{"p"}
+	ev.SrcEndpoint = &NetworkEndpoint{IP: "192.0.2.9"}
+	ev.Unmapped = map[string]any{"src_endpoint": "the source's own"}
+	AddObservables(&ev)
+	if ev.Observables[0].Name != "unmapped.ocsf_src_endpoint.ip" {
+		t.Errorf("observables %+v", ev.Observables)
+	}
+	data, _ := ev.MarshalJSON()
+	if !strings.Contains(string(data), `"unmapped":{"ocsf_src_endpoint":{"ip":"192.0.2.9"},"src_endpoint":"the source's own"}`) {
+		t.Errorf("%s", data)
+	}
+	if err := Validate(ev); err != nil {
+		t.Error(err)
 	}
 }
