@@ -109,7 +109,7 @@ func TestAddObservablesUnmapped(t *testing.T) {
 		"contact":     "Bob@Example.org",
 		"link":        "https://console.example.com/a?b=c",
 		"hostname":    "db01.corp.example.com",
-		"server_host": "db01",          // one label: not a host name
+		"server_host": "db01",            // one label: not a host name
 		"name":        "www.example.com", // not a host key
 		"file":        "report.pdf",
 		"app_version": "1.2.3.4",
