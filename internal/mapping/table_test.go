@@ -270,7 +270,7 @@ func entrustMeaning(raw map[string]any, _ ocsf.Event) meaning {
 		"UserRoleUnassignedEvent": "role revoked", "RoleUnassignedEvent": "role revoked",
 		"GroupMemberAddedEvent": "group member added", "UserGroupAssignedEvent": "group member added",
 		"GroupMemberRemovedEvent": "group member removed",
-		"GroupCreatedEvent": "group created", "GroupDeletedEvent": "group deleted", "GroupModifiedEvent": "object updated",
+		"GroupCreatedEvent":       "group created", "GroupDeletedEvent": "group deleted", "GroupModifiedEvent": "object updated",
 		"TokenAssignedEvent": "object updated", "ReportGeneratedEvent": "other action",
 		"RoleCreatedEvent": "object created", "RoleModifiedEvent": "object updated", "RoleDeletedEvent": "object deleted",
 		"QuestionCreatedEvent": "object created", "QuestionModifiedEvent": "object updated", "QuestionDeletedEvent": "object deleted",
