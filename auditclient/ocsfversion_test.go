@@ -3,6 +3,7 @@ package auditclient_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -111,4 +112,24 @@ func TestWithOCSFVersionInvalid(t *testing.T) {
 	if err != nil || c.OCSFVersion() != ocsf.V1_1_0 {
 		t.Fatalf("default: %v, %v", c, err)
 	}
+}
+
+// A vendor client made with WithOCSFVersion yields OCSF 1.8.0 events from
+// its walks; a version the ocsf package does not write is refused before
+// anything is sent.
+func ExampleWithOCSFVersion() {
+	cfg := auditclient.Config{Vendor: "example", BaseURL: "https://api.example.com"}
+	auditclient.ApplyOptions(&cfg, auditclient.WithOCSFVersion(ocsf.V1_8_0))
+	c, err := auditclient.New(cfg)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(c.OCSFVersion())
+
+	cfg.OCSFVersion = "1.2.0"
+	_, err = auditclient.New(cfg)
+	fmt.Println(err)
+	// Output:
+	// 1.8.0
+	// example: invalid OCSFVersion (WithOCSFVersion) "1.2.0": must be one of 1.1.0, 1.8.0
 }
