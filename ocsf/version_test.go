@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -217,5 +219,42 @@ func TestGroupCreated(t *testing.T) {
 		if data, _ = ev.MarshalJSON(); !strings.Contains(string(data), `"class_uid":3006`) {
 			t.Errorf("1.1.0 with a user: %s", data)
 		}
+	}
+}
+
+// The embedded schemas are those beside validate.py, byte for byte, and
+// parse; each says its version.
+func TestEmbeddedSchemasMatchShared(t *testing.T) {
+	_, script := validatePy(t)
+	for _, v := range Versions() {
+		s := schemaFor(v)
+		if s == nil || s.version != v || len(s.classes) < 40 {
+			t.Fatalf("embedded %s schema: %v", v, s)
+		}
+		shared, err := os.ReadFile(filepath.Join(filepath.Dir(script), "ocsf-"+v+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(shared) != lazyFor(v).data {
+			t.Errorf("schema/ocsf-%s.json differs from %s's", v, filepath.Dir(script))
+		}
+	}
+	if lazyFor("1.2.0") != nil || schemaFor("") != nil {
+		t.Error("a schema for an unknown version")
+	}
+}
+
+// A Validator fixed to an unknown version fails every event with
+// schema_bug; one fixed to 1.8.0 checks 1.1.0 events against 1.8.0.
+func TestValidatorVersion(t *testing.T) {
+	ev := validEvents()[0]
+	data, _ := json.Marshal(ev)
+	errs, _ := NewValidator(ValidatorOptions{Version: "9.9.9"}).Check(data)
+	if len(errs) != 1 || errs[0].Code != "schema_bug" || !strings.Contains(errs[0].Message, `unknown OCSF version "9.9.9" (allowed: 1.1.0, 1.8.0)`) {
+		t.Errorf("9.9.9: %v", errs)
+	}
+	errs, warns := NewValidator(ValidatorOptions{Version: V1_8_0}).Check(data)
+	if len(errs) != 0 || len(warns) != 1 || warns[0].Code != "version_mismatch" || warns[0].Message != `event says "1.1.0", validated against 1.8.0` {
+		t.Errorf("1.8.0: %v %v", errs, warns)
 	}
 }
