@@ -199,11 +199,6 @@ func classify(e Entry) (ocsf.ClassUID, ocsf.ActivityID, string) {
 	return ocsf.ClassEntityManagement, ocsf.ActivityOther, label
 }
 
-// RolesSet is the activity_name of a roles= change of a user whose roles
-// before it the history read does not tell (User Access Management,
-// Other; privileges are the roles set).
-const RolesSet = "Roles Set"
-
 // userUpdate names what a user update did, from its details: a password
 // change, a lock or unlock (locked_out=1/0), a role change (roles=, told
 // apart from the roles before it: Assign the roles added, Revoke the roles
@@ -223,7 +218,7 @@ func userUpdate(e Entry, attrs map[string]string) (ocsf.ClassUID, ocsf.ActivityI
 		case lk == "roles":
 			act, _ := roleChange(e, attrs)
 			if act == ocsf.ActivityOther {
-				return ocsf.ClassUserAccess, act, RolesSet
+				return ocsf.ClassUserAccess, act, maprules.RolesSet
 			}
 			return ocsf.ClassUserAccess, act, ""
 		}

@@ -21,6 +21,11 @@ const Unlock = "Unlock"
 // display name...): Account Change, Other, with this label.
 const UserUpdate = "Update"
 
+// RolesSet is the activity_name of a change of a user's roles that does
+// not tell the roles before it (User Access Management, Other; the
+// privileges are the roles set).
+const RolesSet = "Roles Set"
+
 // Finish is the last step of every vendor's mapping. It applies the rules
 // of status and severity to the event the mapping built, then adds its
 // observables (ocsf.AddObservables):

@@ -48,7 +48,7 @@ var table = map[string]row{
 	"unlock":               {ocsf.ClassAccountChange, ocsf.ActivityOther, mapping.Unlock},
 	"role granted":         {ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges, ""},
 	"role revoked":         {ocsf.ClassUserAccess, ocsf.UserAccessRevokePrivileges, ""},
-	"roles set":            {ocsf.ClassUserAccess, ocsf.ActivityOther, "Roles Set"},
+	"roles set":            {ocsf.ClassUserAccess, ocsf.ActivityOther, mapping.RolesSet},
 	"group member added":   {ocsf.ClassGroupManagement, ocsf.GroupManagementAddUser, ""},
 	"group member removed": {ocsf.ClassGroupManagement, ocsf.GroupManagementRemoveUser, ""},
 	"group created":        {ocsf.ClassGroupManagement, ocsf.GroupManagementCreate, ""},
