@@ -68,6 +68,17 @@
 // Management (3004) Create (1) or Delete (4) of the entity {uid, name,
 // type "Group"}, the group's other fields in entity.data.
 //
+// # Activities of 1.8.0
+//
+// OCSF 1.8.0 adds activities: Account Change Unlock (12), Authentication
+// Preauth (6) and Account Switch (7), Entity Management Move, Enroll,
+// Unenroll, Enable, Disable, Activate, Deactivate, Suspend and Resume (5–13),
+// Group Management Add Subgroup (7) and Remove Subgroup (8); each has a
+// constant. 1.1.0 writes them as Other (99) with the 1.8.0 caption as
+// activity_name (or Event.ActivityLabel when set). Conversely, 1.8.0 writes
+// Other whose label is, case aside, the caption of one of these activities
+// of its class (Account Change Other "Unlock") as that activity.
+//
 // # Observables
 //
 // [AddObservables] fills Event.Observables from the attributes that carry

@@ -3,6 +3,8 @@ package ocsf
 import (
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // encodeFor rewrites, on copies, the attributes that version v names
@@ -220,4 +222,54 @@ func (e Event) asEntity() Event {
 	}
 	e.Unmapped = um
 	return e
+}
+
+// activityIn returns the activity and label version v writes for activity a
+// of class c with label: in 1.1.0 an activity only 1.8.0 defines (Unlock,
+// Enable, ...) is Other with the 1.8.0 caption as its label (unless a label
+// is set); in 1.8.0 Other with a label that is, case aside, the caption of
+// an activity 1.8.0 added to the class becomes that activity.
+func activityIn(v Version, c ClassUID, a ActivityID, label string) (ActivityID, string) {
+	ci, known := classTable(c)
+	if !known {
+		return a, label
+	}
+	switch v {
+	case V1_1_0:
+		if a > 0 && a != ActivityOther && (int(a) >= len(ci.activities) || ci.activities[a] == "") {
+			if cap := caption180(c, a); cap != "" {
+				if label == "" {
+					label = cap
+				}
+				return ActivityOther, label
+			}
+		}
+	case V1_8_0:
+		if a == ActivityOther && label != "" {
+			if s := schemaFor(V1_8_0); s != nil {
+				if ad := s.classes[strconv.Itoa(int(c))].byName["activity_id"]; ad != nil {
+					for _, e := range ad.enum {
+						id, err := strconv.Atoi(e.key)
+						if err != nil || id <= 0 || id == int(ActivityOther) || (id < len(ci.activities) && ci.activities[id] != "") {
+							continue // not one 1.8.0 added
+						}
+						if strings.EqualFold(strings.TrimSpace(label), e.caption) {
+							return ActivityID(id), ""
+						}
+					}
+				}
+			}
+		}
+	}
+	return a, label
+}
+
+// caption180 is the caption of activity a of class c in OCSF 1.8.0, or "".
+func caption180(c ClassUID, a ActivityID) string {
+	s := schemaFor(V1_8_0)
+	if s == nil {
+		return ""
+	}
+	cap, _ := s.enumCaption(strconv.Itoa(int(c)), "activity_id", strconv.Itoa(int(a)))
+	return cap
 }

@@ -451,6 +451,7 @@ func (e Event) MarshalJSON() ([]byte, error) {
 	if e.groupAsEntity(e.Metadata.Version) {
 		e = e.asEntity()
 	}
+	e.Activity, e.ActivityLabel = activityIn(e.Metadata.Version, e.Class, e.Activity, e.ActivityLabel)
 	p := plainEvent(e)
 	if moved := e.movedKeys(e.Metadata.Version); moved != nil {
 		p.moveToUnmapped(moved)
@@ -468,6 +469,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		CategoryName: e.Class.Category().Caption(),
 	}
 	actCaption := ActivityCaption(e.Class, e.Activity)
+	if actCaption == "" && e.Metadata.Version == V1_8_0 {
+		actCaption = caption180(e.Class, e.Activity)
+	}
 	if e.Activity == ActivityOther {
 		out.ActivityName = e.ActivityLabel
 	} else {

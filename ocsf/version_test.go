@@ -258,3 +258,48 @@ func TestValidatorVersion(t *testing.T) {
 		t.Errorf("1.8.0: %v %v", errs, warns)
 	}
 }
+
+// The activities 1.8.0 added are written as Other with their caption as
+// label in 1.1.0; in 1.8.0, Other with such a label is the activity.
+func TestActivitiesOf180(t *testing.T) {
+	for _, tt := range []struct {
+		class    ClassUID
+		act      ActivityID
+		label    string
+		out110   string // activity_id, activity_name, type_uid, type_name in 1.1.0
+		out180   string
+		needUser bool
+	}{
+		{ClassAccountChange, AccountChangeUnlock, "", `"activity_id":99,"activity_name":"Unlock","type_uid":300199,"type_name":"Account Change: Other"`,
+			`"activity_id":12,"activity_name":"Unlock","type_uid":300112,"type_name":"Account Change: Unlock"`, true},
+		{ClassAccountChange, ActivityOther, "unlock", `"activity_id":99,"activity_name":"unlock","type_uid":300199,"type_name":"Account Change: Other"`,
+			`"activity_id":12,"activity_name":"Unlock","type_uid":300112,"type_name":"Account Change: Unlock"`, true},
+		{ClassAccountChange, ActivityOther, "Update", `"activity_id":99,"activity_name":"Update","type_uid":300199,"type_name":"Account Change: Other"`,
+			`"activity_id":99,"activity_name":"Update","type_uid":300199,"type_name":"Account Change: Other"`, true},
+		{ClassEntityManagement, EntityManagementDisable, "Policy disabled", `"activity_id":99,"activity_name":"Policy disabled","type_uid":300499,"type_name":"Entity Management: Other"`,
+			`"activity_id":9,"activity_name":"Disable","type_uid":300409,"type_name":"Entity Management: Disable"`, false},
+		{ClassEntityManagement, EntityManagementUpdate, "", `"activity_id":3,"activity_name":"Update","type_uid":300403`,
+			`"activity_id":3,"activity_name":"Update","type_uid":300403`, false},
+	} {
+		ev := New(tt.class, tt.act, obsTime)
+		ev.ActivityLabel = tt.label
+		ev.Metadata.Product = Product{Name: "P", VendorName: "V"}
+		if tt.needUser {
+			ev.User = &User{Name: "bob"}
+		} else {
+			ev.Entity = &ManagedEntity{Name: "policy"}
+		}
+		for _, v := range []struct{ version, want string }{{V1_1_0, tt.out110}, {V1_8_0, tt.out180}} {
+			if err := ev.SetVersion(v.version); err != nil {
+				t.Fatal(err)
+			}
+			data, _ := ev.MarshalJSON()
+			if !strings.Contains(string(data), v.want) {
+				t.Errorf("%d/%d %q in %s: %s", tt.class, tt.act, tt.label, v.version, data)
+			}
+			if got := issuesOf(t, ev); len(got) != 0 {
+				t.Errorf("%d/%d in %s: %v", tt.class, tt.act, v.version, got)
+			}
+		}
+	}
+}
