@@ -414,14 +414,8 @@ func (p *plainEvent) moveToUnmapped(moved map[string]string) {
 		switch attr {
 		case "src_endpoint":
 			um[key], p.SrcEndpoint = p.SrcEndpoint, nil
-		case "dst_endpoint":
-			um[key], p.DstEndpoint = p.DstEndpoint, nil
 		case "http_request":
 			um[key], p.HTTPRequest = p.HTTPRequest, nil
-		case "http_response":
-			um[key], p.HTTPResponse = p.HTTPResponse, nil
-		case "api":
-			um[key], p.API = p.API, nil
 		}
 	}
 	p.Unmapped = um

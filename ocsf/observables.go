@@ -76,15 +76,19 @@ func ObservableCaption(t int) string {
 // name, email address, URL and resource uid that ev carries:
 //
 //   - from the mapped attributes: src_endpoint and dst_endpoint (ip,
-//     hostname, and their location-less names are not guessed),
+//     hostname),
 //     http_request (url.url_string, url.hostname, x_forwarded_for), the
 //     users (actor.user, user, user_result, resource(s).owner: name and
 //     email_addr), resource.uid, resources.uid, entity.uid,
 //     entity_result.uid and web_resources (uid, url_string);
-//   - from unmapped, walked whole: strings that are IP addresses (net/netip,
-//     also "ip:port"), email addresses, http(s) URLs with a host, and host
-//     names where the key says so (a key containing "host" or "fqdn"), each
-//     named "unmapped.<key>.<key>...".
+//   - from the free-form data of entity, entity_result, resource(s) and
+//     web_resources, and from unmapped, walked whole (maps, slices and
+//     strings as encoding/json decodes them; other Go types are not looked
+//     into): strings that are IP addresses (net/netip, also "ip:port"),
+//     email addresses, http(s), ftp and ws(s) URLs with a host, and host
+//     names where the key names a host (it ends in "host", "hostname" or
+//     "host_name", or holds "fqdn"), each named by its keys, e.g.
+//     "unmapped.client.ip" or "entity.data.hostname".
 //
 // Paths longer than 1024 bytes and values nested deeper than 64 levels are
 // not looked at. Each observable's Name is where the value is written in ev's version (see
@@ -140,8 +144,23 @@ func AddObservables(ev *Event) {
 		c.add("web_resources.uid", ObservableResourceUID, w.UID)
 		c.add("web_resources.url_string", ObservableURL, w.URLString)
 	}
-	// unmapped: the source's own keys, sorted; the keys of moved attributes
-	// were walked above.
+	// the objects' free-form data, then unmapped (the source's own keys;
+	// the moved attributes were done above), each walked in key order
+	if ev.Entity != nil {
+		c.walk("entity.data", "data", ev.Entity.Data, 0)
+	}
+	if ev.EntityResult != nil {
+		c.walk("entity_result.data", "data", ev.EntityResult.Data, 0)
+	}
+	if ev.Resource != nil {
+		c.walk(at("resource")+".data", "data", ev.Resource.Data, 0)
+	}
+	for _, r := range ev.Resources {
+		c.walk(at("resources")+".data", "data", r.Data, 0)
+	}
+	for _, w := range ev.WebResources {
+		c.walk("web_resources.data", "data", w.Data, 0)
+	}
 	for _, k := range slices.Sorted(maps.Keys(ev.Unmapped)) {
 		c.walk("unmapped."+k, k, ev.Unmapped[k], 0)
 	}
@@ -215,8 +234,9 @@ func (c *obsCollector) walk(p, key string, v any, depth int) {
 }
 
 // classify recognizes an unmapped string value, conservatively: an IP
-// address (alone or with a port), an email address, an http(s)/ftp URL
-// with a host, or, when key names a host, a host name.
+// address (alone or with a port), an email address, an http(s)/ftp/ws(s)
+// URL with a host, or, when key names a host (isHostKey), a host name (one
+// label will do there: "WIN-7F3K").
 func classify(key, s string) (int, string, bool) {
 	s = strings.TrimSpace(s)
 	if s == "" || len(s) > 2048 {
@@ -238,7 +258,7 @@ func classify(key, s string) (int, string, bool) {
 	if isURL(s) {
 		return ObservableURL, s, true
 	}
-	if (strings.Contains(lk, "host") || strings.Contains(lk, "fqdn")) && isHostname(s) {
+	if isHostKey(key) && isHostname(s, 1) {
 		return ObservableHostname, s, true
 	}
 	return 0, "", false
@@ -255,7 +275,7 @@ func isEmail(s string) bool {
 		return false
 	}
 	dom := s[at+1:]
-	return strings.Contains(dom, ".") && isHostname(dom)
+	return isHostname(dom, 2)
 }
 
 // isURL reports whether s is an absolute http, https or ftp URL with a
@@ -275,16 +295,24 @@ func isURL(s string) bool {
 	return false
 }
 
-// isHostname reports whether s is a DNS name of at least two labels of
-// letters, digits and hyphens (not at a label's ends), at most 253 bytes,
-// whose last label is not all digits.
-func isHostname(s string) bool {
+// isHostKey reports whether an unmapped key names a host: it ends in
+// "host", "hostname" or "host_name", or holds "fqdn" (case aside).
+func isHostKey(key string) bool {
+	k := strings.ToLower(key)
+	return strings.HasSuffix(k, "host") || strings.HasSuffix(k, "hostname") ||
+		strings.HasSuffix(k, "host_name") || strings.Contains(k, "fqdn")
+}
+
+// isHostname reports whether s is a DNS name of at least minLabels labels
+// of letters, digits and hyphens (not at a label's ends), at most 253
+// bytes, whose last label is not all digits.
+func isHostname(s string, minLabels int) bool {
 	s = strings.TrimSuffix(s, ".")
 	if len(s) == 0 || len(s) > 253 {
 		return false
 	}
 	labels := strings.Split(s, ".")
-	if len(labels) < 2 {
+	if len(labels) < minLabels {
 		return false
 	}
 	for _, l := range labels {

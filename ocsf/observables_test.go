@@ -109,7 +109,9 @@ func TestAddObservablesUnmapped(t *testing.T) {
 		"contact":     "Bob@Example.org",
 		"link":        "https://console.example.com/a?b=c",
 		"hostname":    "db01.corp.example.com",
-		"server_host": "db01",            // one label: not a host name
+		"server_host": "db01",            // one label will do under a host key
+		"hosted_zone": "example.com",     // not a host key
+		"hostname2":   "a..b",            // not a host name
 		"name":        "www.example.com", // not a host key
 		"file":        "report.pdf",
 		"app_version": "1.2.3.4",
@@ -133,6 +135,7 @@ func TestAddObservablesUnmapped(t *testing.T) {
 		{Name: "unmapped.ips", Type: "IP Address", TypeID: 2, Value: "192.0.2.2"},
 		{Name: "unmapped.link", Type: "URL String", TypeID: 6, Value: "https://console.example.com/a?b=c"},
 		{Name: "unmapped.nested.host", Type: "Hostname", TypeID: 1, Value: "h.example.net"},
+		{Name: "unmapped.server_host", Type: "Hostname", TypeID: 1, Value: "db01"},
 		{Name: "unmapped.typed", Type: "IP Address", TypeID: 2, Value: "198.51.100.1"},
 	}
 	if !reflect.DeepEqual(ev.Observables, want) {
@@ -175,5 +178,24 @@ func TestSrcEndpointKeyTaken(t *testing.T) {
 	}
 	if err := Validate(ev); err != nil {
 		t.Error(err)
+	}
+}
+
+// The free-form data of entities and resources is walked like unmapped.
+func TestAddObservablesData(t *testing.T) {
+	ev := New(ClassEntityManagement, EntityManagementUpdate, obsTime)
+	ev.Entity = &ManagedEntity{Name: "pc", Data: map[string]any{"hostname": "WIN-7F3K", "ip_external": "203.0.113.5", "os": "Windows"}}
+	ev.EntityResult = &ManagedEntity{Name: "pc", Data: map[string]any{"hostName": "WIN-7F3K.corp.example", "ip_external": "203.0.113.6"}}
+	ev.Resources = []ResourceDetails{{Name: "r", Data: []any{"admin@example.com"}}, {Name: "s", Data: struct{ IP string }{"192.0.2.1"}}}
+	got := obsOf(ev)
+	want := []Observable{
+		{Name: "entity.data.hostname", Type: "Hostname", TypeID: 1, Value: "WIN-7F3K"},
+		{Name: "entity.data.ip_external", Type: "IP Address", TypeID: 2, Value: "203.0.113.5"},
+		{Name: "entity_result.data.hostName", Type: "Hostname", TypeID: 1, Value: "WIN-7F3K.corp.example"},
+		{Name: "entity_result.data.ip_external", Type: "IP Address", TypeID: 2, Value: "203.0.113.6"},
+		{Name: "resources.data", Type: "Email Address", TypeID: 5, Value: "admin@example.com"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 }

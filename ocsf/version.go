@@ -152,14 +152,8 @@ func (e *Event) hasTop(attr string) bool {
 	switch attr {
 	case "src_endpoint":
 		return e.SrcEndpoint != nil
-	case "dst_endpoint":
-		return e.DstEndpoint != nil
 	case "http_request":
 		return e.HTTPRequest != nil
-	case "http_response":
-		return e.HTTPResponse != nil
-	case "api":
-		return e.API != nil
 	}
 	return false
 }
