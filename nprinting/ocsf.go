@@ -373,6 +373,7 @@ func groupMembers(data map[string]any) (ocsf.ActivityID, *ocsf.User, bool) {
 		case string:
 			u.Name = x
 		}
+		u.Domain, u.Name = maprules.SplitDomain(u.Name) // CORP\anna
 		if u.UID == "" && u.Name == "" {
 			u = nil
 		}

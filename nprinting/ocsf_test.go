@@ -217,3 +217,15 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// Every DOMAIN\name is split, the member of a group change's too (issue
+// 10 found 3,130 of the demo's users named "CORP\jdoe").
+func TestToOCSFSplitsDomainNames(t *testing.T) {
+	ev := nprinting.ToOCSF(decode(t, `{"id":"6f0e5c1a-8a9b-4c7d-9e21-0a1b2c3d4e5f","eventTime":"2024-03-05T09:14:22Z","userId":"u1","userName":"CORP\\jsmith","source":"WebConsole","target":"Group","targetName":"Finance","action":"Update","data":{"users":{"added":[{"id":"x","name":"CORP\\anna"}]}}}`))
+	if ev.Actor == nil || !reflect.DeepEqual(*ev.Actor.User, ocsf.User{UID: "u1", Name: "jsmith", Domain: "CORP"}) {
+		t.Errorf("actor %+v", ev.Actor)
+	}
+	if ev.User == nil || ev.User.Name != "anna" || ev.User.Domain != "CORP" || ev.User.UID != "x" {
+		t.Errorf("member %+v", ev.User)
+	}
+}
