@@ -152,6 +152,15 @@ func check(m meaning, ev ocsf.Event) string {
 	if len(ev.Observables) == 0 {
 		return "no observables"
 	}
+	users := []*ocsf.User{ev.User, ev.UserResult}
+	if ev.Actor != nil {
+		users = append(users, ev.Actor.User)
+	}
+	for _, u := range users {
+		if u != nil && strings.Contains(u.Name, `\`) {
+			return fmt.Sprintf("user name %q: DOMAIN\\name is split into domain and name", u.Name)
+		}
+	}
 	return ""
 }
 
