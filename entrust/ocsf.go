@@ -65,6 +65,7 @@ var product = ocsf.Product{Name: "Entrust Identity as a Service", VendorName: "E
 //	                      status_detail too when the outcome is FAIL
 //	accountId             metadata.tenant_uid
 //	subject, subjectName  3002: user.uid, user.name; elsewhere actor.user.uid, actor.user.name
+//	                      (a DOMAIN\name, here and in every user, is split into domain and name)
 //	sourceIp              src_endpoint.ip in every class (OCSF 1.1.0 writes it as
 //	                      unmapped.src_endpoint in 3004–3006, which have no src_endpoint)
 //	entityId, entityName  3004 entity.uid/name; 3001 user.uid/name; 3005 user (USERS) or privileges (ROLES);
@@ -305,12 +306,14 @@ func detailUser(e AuditEvent) *ocsf.User {
 	return person(detail(e, "userId"), detail(e, "userName"))
 }
 
-// person is a user from a uid and a name; nil when both are empty.
+// person is a user from a uid and a name (DOMAIN\name split into the
+// domain and the name); nil when both are empty.
 func person(uid, name string) *ocsf.User {
 	if uid == "" && name == "" {
 		return nil
 	}
-	u := &ocsf.User{UID: uid, Name: name}
+	u := &ocsf.User{UID: uid}
+	u.Domain, u.Name = maprules.SplitDomain(name)
 	if strings.Contains(name, "@") {
 		u.EmailAddr = name
 	}
