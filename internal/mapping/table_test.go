@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -112,7 +113,11 @@ func TestTableHolds(t *testing.T) {
 				}
 				m := classify(raw, ev)
 				seen[m.what]++
-				if msg := check(m, ev); msg != "" && seen[m.what+msg] == 0 {
+				msg := check(m, ev)
+				if msg == "" {
+					msg = checkSource(raw, ev)
+				}
+				if msg != "" && seen[m.what+msg] == 0 {
 					seen[m.what+msg]++ // one report per meaning and fault
 					t.Errorf("%s (%s): %s\n  record %s", m.what, ev.Metadata.EventCode, msg, ev.RawData)
 				}
@@ -159,6 +164,22 @@ func check(m meaning, ev ocsf.Event) string {
 	for _, u := range users {
 		if u != nil && strings.Contains(u.Name, `\`) {
 			return fmt.Sprintf("user name %q: DOMAIN\\name is split into domain and name", u.Name)
+		}
+	}
+	return ""
+}
+
+// checkSource checks that the client IP a record names (Entrust's
+// sourceIp, InstaVM's ip_address, NPrinting's ipAddress) is the event's
+// src_endpoint, whatever the class.
+func checkSource(raw map[string]any, ev ocsf.Event) string {
+	for _, k := range []string{"sourceIp", "ip_address", "ipAddress"} {
+		ip, err := netip.ParseAddr(str(raw, k))
+		if err != nil {
+			continue
+		}
+		if ev.SrcEndpoint == nil || ev.SrcEndpoint.IP != ip.String() && ev.SrcEndpoint.IP != str(raw, k) {
+			return fmt.Sprintf("%s %s is not src_endpoint (%+v)", k, ip, ev.SrcEndpoint)
 		}
 	}
 	return ""
