@@ -47,8 +47,9 @@ var connectorGUID = regexp.MustCompile(`^[0-9a-fA-F]{20}$`)
 //	audit_log_type             entity.type (3004); unmapped.audit_log_type elsewhere
 //	audit_log_id               entity.uid (3004); user.uid (3001, 3002, 3005)
 //	audit_log_user             3002: user.name (and email_addr when an e-mail);
-//	                           elsewhere actor.user: name/email_addr for an e-mail, else
-//	                           uid with type System (a connector acting for itself)
+//	                           elsewhere actor.user: name/email_addr for an e-mail; a
+//	                           connector acting for itself (its GUID) is not a user:
+//	                           actor.invoked_by
 //	old_attributes             3004: entity.data; elsewhere unmapped.old_attributes
 //	new_attributes             3004: entity_result.data; elsewhere unmapped.new_attributes
 //	item                       entity.name (3004) or user.name (3001, 3005); else unmapped.item
@@ -118,7 +119,7 @@ func ToOCSF(a AuditLog) ocsf.Event {
 		if ev.User.UID == "" && ev.User.Name == "" {
 			ev.User.Name = "unknown" // the object needs a name or uid
 		}
-		ev.Actor = &ocsf.Actor{User: actingUser(a.AuditLogUser)}
+		ev.Actor = actor(a.AuditLogUser)
 		if class == ocsf.ClassUserAccess {
 			ev.Privileges = privileges(a)
 			ev.AddProfile("host")
@@ -146,7 +147,7 @@ func ToOCSF(a AuditLog) ocsf.Event {
 				ev.Entity.Name = oldName // renamed: entity has the old name, entity_result the new
 			}
 		}
-		ev.Actor = &ocsf.Actor{User: actingUser(a.AuditLogUser)}
+		ev.Actor = actor(a.AuditLogUser)
 		ev.AddProfile("host")
 	}
 	un.PutExtra(a.Extra)
@@ -393,16 +394,16 @@ func person(who string) *ocsf.User {
 	return u
 }
 
-// actingUser is the actor of a change: a person, or a connector acting for
-// itself (its GUID).
-func actingUser(who string) *ocsf.User {
+// actor is who made a change: a person (actor.user), or a connector
+// acting for itself (its GUID), which is not a user: actor.invoked_by.
+func actor(who string) *ocsf.Actor {
 	switch {
 	case who == "":
-		return &ocsf.User{Name: "unknown"}
+		return &ocsf.Actor{User: &ocsf.User{Name: "unknown"}}
 	case connectorGUID.MatchString(who):
-		return &ocsf.User{UID: who, Type: "System", TypeID: 3}
+		return &ocsf.Actor{InvokedBy: who}
 	default:
-		return person(who)
+		return &ocsf.Actor{User: person(who)}
 	}
 }
 

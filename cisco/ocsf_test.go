@@ -91,7 +91,7 @@ func TestDecodeRejectsMalformedRecords(t *testing.T) {
 // Golden files: every record of the document's examples (audittest keeps
 // them verbatim) and of vendors.md's fixture, mapped: old and new
 // attributes in entity and entity_result, a connector acting for itself as
-// a System actor, metadata and times (by_audit_log_id's second record
+// actor.invoked_by (not a user), metadata and times (by_audit_log_id's second record
 // shows them all). Regenerate with: go test ./cisco -run TestGolden -update
 func TestGolden(t *testing.T) {
 	inputs := map[string][]byte{}
@@ -194,6 +194,13 @@ func TestToOCSFMeanings(t *testing.T) {
 				}
 				if len(want) > 0 {
 					return fmt.Sprintf("observables %+v lack %v", ev.Observables, want)
+				}
+				return ""
+			}},
+		{"a connector acting for itself is not a user", `{"event":"create","audit_log_type":"Computer","audit_log_id":"816a6592b0cf399f3510","audit_log_user":"816a6592b0cf399f3510","created_at":"2026-12-03T17:59:58Z","new_attributes":{"name":"LAPTOP-8TH72QK"}}`,
+			func(ev ocsf.Event) string {
+				if ev.Actor == nil || ev.Actor.User != nil || ev.Actor.InvokedBy != "816a6592b0cf399f3510" {
+					return fmt.Sprintf("actor %+v", ev.Actor)
 				}
 				return ""
 			}},
