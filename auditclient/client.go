@@ -80,6 +80,9 @@ type Config struct {
 	// AllowInsecureHTTP permits an http:// BaseURL to a host that is not
 	// loopback while Auth is set (see WithInsecureHTTP).
 	AllowInsecureHTTP bool
+	// OCSFVersion is the OCSF version of the events of the client's walks;
+	// empty means ocsf.DefaultVersion (see WithOCSFVersion), which is "1.1.0".
+	OCSFVersion string
 }
 
 // Client is the HTTP core every vendor package builds on: it resolves URLs
@@ -105,12 +108,17 @@ type Client struct {
 	lim      *rate.Limiter // the fixed cap; nil for none
 	pacer    *Pacer
 	stats    counters
+
+	ocsfVersion string // WithOCSFVersion
 }
 
 // New validates cfg and returns a Client. A bad value is a *ConfigError
 // naming the option and what is allowed; nothing is sent.
 func New(cfg Config) (*Client, error) {
 	s, err := cfg.validate()
+	if err == nil {
+		err = checkOCSFVersion(s.Vendor, cfg.OCSFVersion)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +135,8 @@ func New(cfg Config) (*Client, error) {
 		parse:    s.ErrorParser,
 		log:      s.Logger.With(slog.String("vendor", s.Vendor)),
 		redact:   newRedactor(s.Auth),
+
+		ocsfVersion: cfg.OCSFVersion,
 	}
 	c.origin = (&url.URL{Scheme: c.base.Scheme, Host: c.base.Host}).String()
 	if s.RateLimit != rate.Inf {
@@ -373,6 +383,7 @@ func encodeQuery(v any) (url.Values, error) {
 // A 401 with an Auth that implements Invalidator invalidates the credential
 // and repeats the call once.
 func (c *Client) Do(ctx context.Context, req *Request, out any) (*Response, error) {
+	c.noteOCSFVersion(ctx)
 	if req == nil {
 		c.stats.failures.Add(1)
 		return nil, &RequestError{Vendor: c.vendor, Err: errors.New("nil *Request")}

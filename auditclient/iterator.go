@@ -96,7 +96,7 @@ type Source[T any] struct {
 // then yields nothing and Err returns an error wrapping ErrCheckpointMismatch
 // or ErrCheckpointInvalid, before any request is sent.
 func NewIterator[T any](ctx context.Context, src Source[T], from *Checkpoint) Iterator {
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(withVersionSlot(ctx)) // WithOCSFVersion
 	it := &stream[T]{src: src, ctx: ctx, cancel: cancel}
 	if it.src.Now == nil {
 		it.src.Now = time.Now
@@ -226,6 +226,7 @@ func (s *stream[T]) Next() bool {
 				// Not consumed: a walk resumed from the checkpoint retries it.
 				return s.fail(fmt.Errorf("%s: record %s at %s: %w", s.src.Vendor, uid, t.Format(time.RFC3339), err))
 			}
+			applyOCSFVersion(s.ctx, &ev) // WithOCSFVersion
 			s.idx, s.last = s.idx+1, uid
 			s.ev = ev
 			s.advance(t, uid)

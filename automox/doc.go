@@ -104,6 +104,12 @@
 // strings or float epoch seconds, and status codes as numbers or strings:
 // AuditEvent takes them all.
 //
+// ToOCSF then gives the events the meanings every vendor's events share
+// (ocsf/MAPPING.md in the module): an event without an actor gets the
+// acting user Automox names in its own observables, those observables are
+// kept as OCSF observables, and a zone role assigned or revoked is User
+// Access Management rather than Account Change Attach/Detach Policy.
+//
 // # Rate limits and errors
 //
 // Automox documents 429 but no quota and no rate-limit headers; the client

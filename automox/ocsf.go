@@ -5,12 +5,14 @@ import (
 	"cmp"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	maprules "github.com/auditkit/auditkit/internal/mapping"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -68,6 +70,16 @@ const ServiceName = "Automox Console"
 // entity, else its first web resource, else {name: message, type "Automox
 // event"}; the original class_uid in unmapped.class_uid.
 //
+// Then the meanings every vendor shares (ocsf/MAPPING.md): an event with
+// no actor gets one from Automox's own observables (the acting user's
+// e-mail address and organization), as Automox's own field mapping names
+// it; a zone role assigned or revoked (3001 Attach / Detach Policy whose
+// message names a role) is User Access Management Assign / Revoke
+// Privileges of the roles in user.groups[].privileges (user_result, which
+// 3005 lacks, goes to unmapped); an event without a status is Success, a
+// failure Low with a status_detail; and the observables of the event are
+// added (ocsf.AddObservables).
+//
 // Field by field:
 //
 //	time                         time (epoch ms; sub-millisecond digits dropped);
@@ -98,7 +110,10 @@ const ServiceName = "Automox Console"
 //	auth_protocol_id, logon_type_id, and any other OCSF attribute this SDK's
 //	model carries (service, src_endpoint, dst_endpoint, session, group,
 //	privileges, entity_result, api, http_request, ...)   the same attribute
-//	observables                  unmapped.observables (OCSF has them; this SDK's model does not)
+//	observables                  observables, each named by the attribute that holds its
+//	                             value (email → actor.user.email_addr, organization.id →
+//	                             actor.user.org.uid...); kept in unmapped.observables too
+//	                             when one of them is held by no attribute
 //	raw_data (Automox's string)  unmapped.raw_data
 //	anything else                unmapped.<name>; an object that the model cannot hold
 //	                             entirely is also kept whole in unmapped.<name>
@@ -106,7 +121,141 @@ const ServiceName = "Automox Console"
 //	                             (65,535 characters) goes to unmapped.raw_event instead
 func ToOCSF(e AuditEvent) ocsf.Event {
 	ev, _ := toOCSF(e, true)
+	meanings(&ev)
+	maprules.Finish(&ev)
 	return ev
+}
+
+// meanings brings a repaired event to the meanings every vendor shares
+// (ocsf/MAPPING.md), after the repairs: the actor from Automox's own
+// observables when the event names none, those observables kept as OCSF
+// observables at the attributes that now hold their values, and a zone
+// role assigned or revoked as User Access Management rather than Account
+// Change Attach/Detach Policy.
+func meanings(ev *ocsf.Event) {
+	obs := automoxObservables(ev.Unmapped["observables"])
+	if _, moved := ev.Unmapped["actor"]; ev.Actor == nil && !moved { // an actor sent but not valid stays in unmapped
+		u := &ocsf.User{}
+		org := &ocsf.Organization{}
+		for _, o := range obs {
+			switch o.Name {
+			case "email":
+				if u.EmailAddr == "" && strings.Contains(o.Value, "@") {
+					u.EmailAddr, u.Name = o.Value, o.Value
+				}
+			case "organization.id":
+				org.UID = cmp.Or(org.UID, o.Value)
+			case "organization.name":
+				org.Name = cmp.Or(org.Name, o.Value)
+			}
+		}
+		if u.Name != "" {
+			if org.UID != "" || org.Name != "" {
+				u.Org = org
+			}
+			ev.Actor = &ocsf.Actor{User: u}
+			fillClass(ev) // the host profile, where actor needs it
+		}
+	}
+	// Automox's observables, named by the attribute that holds their value.
+	kept := 0
+	for _, o := range obs {
+		if path := findValue(ev, o.Value); path != "" {
+			ev.Observables = append(ev.Observables, ocsf.Observable{Name: path, TypeID: o.TypeID, Type: o.Type, Value: o.Value})
+			kept++
+		}
+	}
+	if kept == len(obs) && kept > 0 {
+		delete(ev.Unmapped, "observables")
+		if len(ev.Unmapped) == 0 {
+			ev.Unmapped = nil
+		}
+	}
+	if ev.Class == ocsf.ClassAccountChange && (ev.Activity == ocsf.AccountChangeAttachPolicy || ev.Activity == ocsf.AccountChangeDetachPolicy) &&
+		strings.Contains(strings.ToLower(ev.Message), "role") && ev.User != nil {
+		var roles []string
+		for _, g := range ev.User.Groups {
+			roles = append(roles, g.Privileges...)
+		}
+		if len(roles) > 0 {
+			ev.Class, ev.Activity = ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges
+			if strings.Contains(strings.ToLower(ev.Message), "revo") {
+				ev.Activity = ocsf.UserAccessRevokePrivileges
+			}
+			ev.Privileges = roles
+			if ev.UserResult != nil { // not an attribute of 3005
+				if ev.Unmapped == nil {
+					ev.Unmapped = map[string]any{}
+				}
+				ev.Unmapped["user_result"] = ev.UserResult
+				ev.UserResult = nil
+			}
+			fillClass(ev)
+		}
+	}
+}
+
+// automoxObservable is one of the observables Automox sends.
+type automoxObservable struct {
+	Name, Value, Type string
+	TypeID            int
+}
+
+// automoxObservables reads the observables Automox sent (kept in
+// unmapped.observables); entries without a string value are skipped.
+func automoxObservables(v any) []automoxObservable {
+	list, _ := v.([]any)
+	var out []automoxObservable
+	for _, x := range list {
+		m, _ := x.(map[string]any)
+		val, _ := m["value"].(string)
+		if val == "" {
+			continue
+		}
+		name, _ := m["name"].(string)
+		o := automoxObservable{Name: name, Value: val, TypeID: ocsf.ObservableOther}
+		if n, err := strconv.Atoi(fmt.Sprint(m["type_id"])); err == nil && ocsf.ObservableCaption(n) != "" {
+			o.TypeID = n
+		}
+		o.Type = ocsf.ObservableCaption(o.TypeID)
+		if t, _ := m["type"].(string); t != "" && o.TypeID == ocsf.ObservableOther {
+			o.Type = t // Other carries the source's own label ("Organization ID")
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// findValue is the attribute path of the event's users (actor.user, user,
+// user_result) that holds value: its email_addr, name, uid or org's uid or
+// name; "" when none does.
+func findValue(ev *ocsf.Event, value string) string {
+	var actorUser *ocsf.User
+	if ev.Actor != nil {
+		actorUser = ev.Actor.User
+	}
+	for _, c := range []struct {
+		path string
+		u    *ocsf.User
+	}{{"actor.user", actorUser}, {"user", ev.User}, {"user_result", ev.UserResult}} {
+		if c.u == nil {
+			continue
+		}
+		for _, f := range []struct{ name, v string }{{"email_addr", c.u.EmailAddr}, {"name", c.u.Name}, {"uid", c.u.UID}} {
+			if f.v == value {
+				return c.path + "." + f.name
+			}
+		}
+		if o := c.u.Org; o != nil {
+			if o.UID == value {
+				return c.path + ".org.uid"
+			}
+			if o.Name == value {
+				return c.path + ".org.name"
+			}
+		}
+	}
+	return ""
 }
 
 // toOCSF is ToOCSF; shortcut lets knownValid spare the validator (tests turn
@@ -181,7 +330,7 @@ func toOCSF(e AuditEvent, shortcut bool) (ev ocsf.Event, known bool) {
 	}
 	ev.Message = e.Message
 	ev.Metadata = r.md
-	ev.Metadata.Version = ocsf.Version
+	ev.Metadata.Version = ocsf.DefaultVersion
 	ev.Metadata.UID = e.UID()
 	ev.Metadata.EventCode = e.Message
 	ev.Metadata.OriginalTime = e.OriginalTime()
@@ -530,7 +679,7 @@ func (r *repair) fallback(ev ocsf.Event) ocsf.Event {
 	fb.StatusCode, fb.StatusDetail, fb.Count, fb.TimezoneOffset = ev.StatusCode, ev.StatusDetail, ev.Count, ev.TimezoneOffset
 	fb.Message, fb.RawData = ev.Message, ev.RawData
 	fb.Metadata = ocsf.Metadata{
-		Version: ocsf.Version, UID: ev.Metadata.UID, EventCode: ev.Metadata.EventCode, OriginalTime: ev.Metadata.OriginalTime,
+		Version: ocsf.DefaultVersion, UID: ev.Metadata.UID, EventCode: ev.Metadata.EventCode, OriginalTime: ev.Metadata.OriginalTime,
 		CorrelationUID: ev.Metadata.CorrelationUID, TenantUID: ev.Metadata.TenantUID,
 		Product: ocsf.Product{Name: ev.Metadata.Product.Name, VendorName: ev.Metadata.Product.VendorName, Version: ev.Metadata.Product.Version},
 	}

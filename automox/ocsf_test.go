@@ -60,44 +60,44 @@ func TestToOCSFClassification(t *testing.T) {
 		{"logoff, no user: the actor's", `{"activity":"Logoff","activity_id":2,"class_uid":3002,"type_uid":300202,` + md + `,` + actor + `}`,
 			ocsf.ClassAuthentication, ocsf.AuthenticationLogoff, "", 0, ""},
 		{"attach 7 vs detach 300108: type_uid breaks the tie", `{"activity":"Attach Policy","activity_id":7,"class_uid":3001,"type_uid":300108,"type_name":"Account Change: Detach Policy",` + md + `,` + actor + `,"user":{"uid":"u"}}`,
-			ocsf.ClassAccountChange, ocsf.AccountChangeDetachPolicy, "", 0, ""},
+			ocsf.ClassAccountChange, ocsf.AccountChangeDetachPolicy, "", ocsf.StatusSuccess, ""},
 		{"three against type_uid", `{"activity":"Attach Policy","activity_id":7,"class_uid":3001,"type_uid":300108,"type_name":"Account Change: Attach Policy",` + md + `,"user":{"uid":"u"}}`,
-			ocsf.ClassAccountChange, ocsf.AccountChangeAttachPolicy, "", 0, ""},
+			ocsf.ClassAccountChange, ocsf.AccountChangeAttachPolicy, "", ocsf.StatusSuccess, ""},
 		{"2FA disabled", `{"activity":"MFA Factor Disable","activity_id":11,"class_uid":3001,"type_uid":300111,` + md + `,"user":{"uid":"u"}}`,
-			ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorDisable, "", 0, ""},
+			ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorDisable, "", ocsf.StatusSuccess, ""},
 		{"account change without user: user_result", `{"activity":"Create","activity_id":1,"class_uid":3001,"type_uid":300101,` + md + `,"user_result":{"uid":"u"}}`,
-			ocsf.ClassAccountChange, ocsf.AccountChangeCreate, "", 0, ""},
+			ocsf.ClassAccountChange, ocsf.AccountChangeCreate, "", ocsf.StatusSuccess, ""},
 		{"entity delete, status from status_code", `{"activity":"Delete","activity_id":4,"class_uid":3004,"type_uid":300404,` + md + `,"entity":{"uid":"1150151","name":"test2","type":"Group"},"status_code":"204"}`,
 			ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, "", ocsf.StatusSuccess, ""},
 		{"entity with actor: host profile", `{"activity":"Update","activity_id":3,"class_uid":3004,"type_uid":300403,` + md + `,` + actor + `,"entity":{"uid":"r1","name":"Role","type":"Role","data":{"permissions":["a"]}}}`,
-			ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, "", 0, "host"},
+			ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, "", ocsf.StatusSuccess, "host"},
 		{"web resources Other: the message is the label", `{"activity":"Other","activity_id":99,"class_uid":6001,"type_uid":600199,"message":"Manual Device Scan Request",` + md + `,"web_resources":[{"uid":"4423039","name":"vm"}]}`,
-			ocsf.ClassWebResourcesActivity, ocsf.ActivityOther, "Manual Device Scan Request", 0, ""},
+			ocsf.ClassWebResourcesActivity, ocsf.ActivityOther, "Manual Device Scan Request", ocsf.StatusSuccess, ""},
 		{"web resources export", `{"activity":"Export","activity_id":7,"class_uid":6001,"type_uid":600107,` + md + `,` + actor + `,"web_resources":[{"uid":"4423039"}]}`,
-			ocsf.ClassWebResourcesActivity, ocsf.WebResourcesExport, "", 0, "host"},
+			ocsf.ClassWebResourcesActivity, ocsf.WebResourcesExport, "", ocsf.StatusSuccess, "host"},
 		{"activity named only", `{"activity":"Password Reset","class_uid":3001,` + md + `,"user":{"uid":"u"}}`,
-			ocsf.ClassAccountChange, ocsf.AccountChangePasswordReset, "", 0, ""},
+			ocsf.ClassAccountChange, ocsf.AccountChangePasswordReset, "", ocsf.StatusSuccess, ""},
 		{"unknown activity: Other with its name", `{"activity":"Frobnicate","activity_id":55,"class_uid":3001,` + md + `,"user":{"uid":"u"}}`,
-			ocsf.ClassAccountChange, ocsf.ActivityOther, "Frobnicate", 0, ""},
+			ocsf.ClassAccountChange, ocsf.ActivityOther, "Frobnicate", ocsf.StatusSuccess, ""},
 		{"status Other keeps its label", `{"activity":"Logon","activity_id":1,"class_uid":3002,` + md + `,"user":{"uid":"1"},"status":"Pending","status_id":99}`,
 			ocsf.ClassAuthentication, ocsf.AuthenticationLogon, "", ocsf.StatusOther, ""},
 		// Events that cannot be valid in their class become Entity Management.
 		{"3004 without entity", `{"activity":"Delete","activity_id":4,"class_uid":3004,"type_uid":300404,"message":"Policy Deleted",` + md + `}`,
-			ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, "", 0, ""},
+			ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, "", ocsf.StatusSuccess, ""},
 		{"3001 without any user", `{"activity":"Delete","activity_id":6,"class_uid":3001,"message":"User Removed",` + md + `}`,
-			ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, "", 0, ""},
+			ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, "", ocsf.StatusSuccess, ""},
 		{"no class at all", `{"activity":"Create","message":"Something Created",` + md + `}`,
-			ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, "", 0, ""},
+			ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, "", ocsf.StatusSuccess, ""},
 		{"a class this SDK does not model", `{"activity":"Create","activity_id":1,"class_uid":1001,"message":"File Created",` + md + `}`,
-			ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, "", 0, ""},
+			ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, "", ocsf.StatusSuccess, ""},
 		{"6003 without api or src_endpoint", `{"activity":"Read","activity_id":2,"class_uid":6003,"message":"API Read",` + md + `,` + actor + `}`,
-			ocsf.ClassEntityManagement, ocsf.EntityManagementRead, "", 0, "host"},
+			ocsf.ClassEntityManagement, ocsf.EntityManagementRead, "", ocsf.StatusSuccess, "host"},
 		{"6001 with entity, no web resources", `{"activity":"Other","activity_id":99,"class_uid":6001,"message":"Reboot",` + md + `,"entity":{"uid":"9","name":"vm","type":"Device"}}`,
-			ocsf.ClassWebResourcesActivity, ocsf.ActivityOther, "Reboot", 0, ""},
+			ocsf.ClassWebResourcesActivity, ocsf.ActivityOther, "Reboot", ocsf.StatusSuccess, ""},
 		{"3005 with user and privileges", `{"activity":"Assign Privileges","activity_id":1,"class_uid":3005,"type_uid":300501,` + md + `,` + actor + `,"user":{"uid":"u"},"privileges":["Zone Administrator"]}`,
-			ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges, "", 0, "host"},
+			ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges, "", ocsf.StatusSuccess, "host"},
 		{"6003 complete", `{"activity":"Read","activity_id":2,"class_uid":6003,` + md + `,` + actor + `,"api":{"operation":"GET /servers"},"src_endpoint":{"ip":"192.0.2.7"}}`,
-			ocsf.ClassAPIActivity, ocsf.APIActivityRead, "", 0, ""},
+			ocsf.ClassAPIActivity, ocsf.APIActivityRead, "", ocsf.StatusSuccess, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +137,7 @@ func TestToOCSFLosesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := ev.Unmapped
-	for _, k := range []string{"_id", "observables", "raw_data", "extra_field", "metadata", "user", "actor", "entity", "message"} {
+	for _, k := range []string{"_id", "raw_data", "extra_field", "metadata", "user", "actor", "entity", "message"} {
 		if _, ok := u[k]; !ok {
 			t.Errorf("unmapped.%s missing: %v", k, u)
 		}
@@ -150,6 +150,12 @@ func TestToOCSFLosesNothing(t *testing.T) {
 	}
 	if ev.Actor != nil {
 		t.Errorf("an actor with an invalid type_id must move to unmapped: %+v", ev.Actor)
+	}
+	// Automox's own observable is an OCSF observable, named by the
+	// attribute that holds its value.
+	if _, ok := u["observables"]; ok || len(ev.Observables) == 0 ||
+		ev.Observables[0] != (ocsf.Observable{Name: "user.email_addr", Type: "Email Address", TypeID: ocsf.ObservableEmail, Value: "a@example.com"}) {
+		t.Errorf("observables %+v, unmapped.observables %v", ev.Observables, u["observables"])
 	}
 	if ev.StatusDetail != "ok" || ev.Metadata.UID != "m1" || ev.Unmapped["raw_data"] != "{x=1}" {
 		t.Errorf("status_detail %q uid %q", ev.StatusDetail, ev.Metadata.UID)

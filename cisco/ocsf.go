@@ -4,11 +4,14 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/auditkit/auditkit/internal/mapping"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -29,9 +32,12 @@ var connectorGUID = regexp.MustCompile(`^[0-9a-fA-F]{20}$`)
 //	audit_log_type User, event create / delete                         3001 Account Change, Create / Delete
 //	User update of a password attribute                                3001 Password Change
 //	User update of a two-factor/MFA attribute                          3001 MFA Factor Enable / Disable
-//	User update of a lock / enable / disable attribute                 3001 Lock / Enable / Disable
-//	User update of a role / privilege attribute                        3005 User Access Management, Assign / Revoke Privileges
-//	any other create / update / delete (also other User updates)       3004 Entity Management, Create / Update / Delete
+//	User update of a lock / enable / disable attribute                 3001 Lock / Other "Unlock" / Enable / Disable
+//	User update of a role / privilege attribute                        3005 User Access Management: Assign Privileges naming
+//	                                                                   the role given, or Revoke naming the role taken (a
+//	                                                                   demotion, administrator to user, is a Revoke)
+//	any other User update                                              3001 Account Change, Other "Update" (a user modified)
+//	any other create / update / delete                                 3004 Entity Management, Create / Update / Delete
 //	anything else                                                      3004 Entity Management, Other (activity_name = event)
 //
 // Field by field:
@@ -41,17 +47,25 @@ var connectorGUID = regexp.MustCompile(`^[0-9a-fA-F]{20}$`)
 //	audit_log_type             entity.type (3004); unmapped.audit_log_type elsewhere
 //	audit_log_id               entity.uid (3004); user.uid (3001, 3002, 3005)
 //	audit_log_user             3002: user.name (and email_addr when an e-mail);
-//	                           elsewhere actor.user: name/email_addr for an e-mail, else
-//	                           uid with type System (a connector acting for itself)
+//	                           elsewhere actor.user: name/email_addr for an e-mail; a
+//	                           connector acting for itself (its GUID) is not a user:
+//	                           actor.invoked_by
 //	old_attributes             3004: entity.data; elsewhere unmapped.old_attributes
 //	new_attributes             3004: entity_result.data; elsewhere unmapped.new_attributes
 //	item                       entity.name (3004) or user.name (3001, 3005); else unmapped.item
+//	                           (without an item, 3004's entity.name is the name, hostname or
+//	                           title in new_attributes, and in old_attributes; when both name
+//	                           it, entity has the old and entity_result the new; 3001/3005's
+//	                           user gets email_addr/name and full_name from email,
+//	                           first_name and last_name, and user_result the new ones when
+//	                           an update changes them)
 //	message                    message (a summary is written when the record has none)
 //	fields not in the document unmapped.<name>
 //	(the record's digest)      metadata.uid (see AuditLog.UID)
 //	(constant)                 metadata.product {name "Cisco Secure Endpoint", vendor_name "Cisco"},
 //	                           metadata.log_name "audit_logs", severity Informational;
-//	                           3002 status Success, or Failure when the event names a failure;
+//	                           status Success, or Failure (status_detail, severity Low) when
+//	                           a 3002 event names a failure (see ocsf/MAPPING.md);
 //	                           3002 service.name "Cisco Secure Endpoint"
 //
 // In OCSF 1.1.0, actor exists in 3004 and 3005 only with the host profile,
@@ -95,10 +109,17 @@ func ToOCSF(a AuditLog) ocsf.Event {
 		if a.Item != nil {
 			ev.User.Name = *a.Item
 		}
+		// The account's e-mail address and name, as the record has them
+		// (the new ones, else the old ones of a deletion).
+		named(ev.User, a.OldAttributes)
+		named(ev.User, a.NewAttributes)
+		if r := renamed(a); r != nil {
+			ev.UserResult = r
+		}
 		if ev.User.UID == "" && ev.User.Name == "" {
 			ev.User.Name = "unknown" // the object needs a name or uid
 		}
-		ev.Actor = &ocsf.Actor{User: actingUser(a.AuditLogUser)}
+		ev.Actor = actor(a.AuditLogUser)
 		if class == ocsf.ClassUserAccess {
 			ev.Privileges = privileges(a)
 			ev.AddProfile("host")
@@ -110,6 +131,8 @@ func ToOCSF(a AuditLog) ocsf.Event {
 		if a.Item != nil {
 			name = *a.Item
 		}
+		oldName, newName := entityName(a.OldAttributes), entityName(a.NewAttributes)
+		name = cmp.Or(name, newName, oldName)
 		if a.AuditLogID == "" && name == "" {
 			// The object needs a name or uid.
 			name = cmp.Or(a.AuditLogType, "unknown")
@@ -120,13 +143,103 @@ func ToOCSF(a AuditLog) ocsf.Event {
 		}
 		if a.NewAttributes != nil {
 			ev.EntityResult = &ocsf.ManagedEntity{UID: a.AuditLogID, Name: name, Type: a.AuditLogType, Data: a.NewAttributes}
+			if oldName != "" && newName != "" {
+				ev.Entity.Name = oldName // renamed: entity has the old name, entity_result the new
+			}
 		}
-		ev.Actor = &ocsf.Actor{User: actingUser(a.AuditLogUser)}
+		ev.Actor = actor(a.AuditLogUser)
 		ev.AddProfile("host")
 	}
 	un.PutExtra(a.Extra)
 	un.Apply(&ev)
+	attributeObservables(&ev, a)
+	mapping.Finish(&ev)
 	return ev
+}
+
+// attributeObservables adds the IP addresses and host names of a record's
+// old and new attributes (a computer's ip_external, hostname) as
+// observables, named where the event holds them: entity.data and
+// entity_result.data in 3004, unmapped.old_attributes and
+// unmapped.new_attributes elsewhere (where ocsf.AddObservables finds the
+// IPs itself, but not host names).
+func attributeObservables(ev *ocsf.Event, a AuditLog) {
+	oldPath, newPath := "unmapped.old_attributes.", "unmapped.new_attributes."
+	if ev.Class == ocsf.ClassEntityManagement {
+		oldPath, newPath = "entity.data.", "entity_result.data."
+	}
+	for _, side := range []struct {
+		path  string
+		attrs map[string]any
+	}{{oldPath, a.OldAttributes}, {newPath, a.NewAttributes}} {
+		for _, k := range slices.Sorted(maps.Keys(side.attrs)) {
+			v, ok := side.attrs[k].(string)
+			if !ok || v == "" {
+				continue
+			}
+			o := ocsf.Observable{Name: side.path + k, Value: v}
+			switch {
+			case isIP(v):
+				o.TypeID = ocsf.ObservableIPAddress
+			case strings.Contains(strings.ToLower(k), "hostname"):
+				o.TypeID = ocsf.ObservableHostname
+			default:
+				continue
+			}
+			o.Type = ocsf.ObservableCaption(o.TypeID)
+			ev.Observables = append(ev.Observables, o)
+		}
+	}
+}
+
+func isIP(s string) bool {
+	_, err := netip.ParseAddr(s)
+	return err == nil
+}
+
+// entityName is the name of an object in its attributes (name, else
+// hostname, else title), or "".
+func entityName(attrs map[string]any) string {
+	for _, k := range []string{"name", "hostname", "title", "email"} {
+		if s, ok := attrs[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// named fills u's e-mail address, name and full name from a User's
+// attributes (email, first_name, last_name) when they are there.
+func named(u *ocsf.User, attrs map[string]any) {
+	if s, ok := attrs["email"].(string); ok && s != "" {
+		u.EmailAddr = s
+		if u.Name == "" || strings.Contains(u.Name, "@") {
+			u.Name = s
+		}
+	}
+	first, _ := attrs["first_name"].(string)
+	last, _ := attrs["last_name"].(string)
+	if full := strings.TrimSpace(first + " " + last); full != "" {
+		u.FullName = full
+	}
+}
+
+// renamed is the account after an update that changed its e-mail address
+// or name (user_result), or nil.
+func renamed(a AuditLog) *ocsf.User {
+	if a.Event != "update" || a.OldAttributes == nil || a.NewAttributes == nil {
+		return nil
+	}
+	before, after := &ocsf.User{}, &ocsf.User{UID: a.AuditLogID}
+	named(before, a.OldAttributes)
+	named(after, a.NewAttributes)
+	if (after.EmailAddr == "" || after.EmailAddr == before.EmailAddr) && (after.FullName == "" || after.FullName == before.FullName) {
+		return nil
+	}
+	if after.Name == "" {
+		after.Name = after.FullName
+	}
+	return after
 }
 
 // classify picks the OCSF class and activity of a record.
@@ -145,9 +258,7 @@ func classify(a AuditLog) (ocsf.ClassUID, ocsf.ActivityID, string) {
 		case "delete", "destroy":
 			return ocsf.ClassAccountChange, ocsf.AccountChangeDelete, a.Event
 		case "update":
-			if c, act, ok := userUpdate(a); ok {
-				return c, act, a.Event
-			}
+			return userUpdate(a)
 		}
 	}
 	switch e {
@@ -161,62 +272,84 @@ func classify(a AuditLog) (ocsf.ClassUID, ocsf.ActivityID, string) {
 	return ocsf.ClassEntityManagement, ocsf.ActivityOther, a.Event
 }
 
-// userUpdate tells what an update of a User changed, when it is an account
-// change OCSF names.
-func userUpdate(a AuditLog) (ocsf.ClassUID, ocsf.ActivityID, bool) {
+// userUpdate tells what an update of a User changed: an account change
+// OCSF names, a role change, else a user modified (Account Change, Other
+// "Update"); the label is the activity_name of Other.
+func userUpdate(a AuditLog) (ocsf.ClassUID, ocsf.ActivityID, string) {
 	for _, k := range changedKeys(a) {
 		lk := strings.ToLower(k)
 		on := truthy(a.NewAttributes[k])
 		switch {
 		case strings.Contains(lk, "password"):
-			return ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, true
+			return ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, ""
 		case containsAny(lk, "two_factor", "2fa", "mfa", "otp", "totp"):
 			if on {
-				return ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorEnable, true
+				return ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorEnable, ""
 			}
-			return ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorDisable, true
+			return ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorDisable, ""
 		case containsAny(lk, "locked"):
 			if on {
-				return ocsf.ClassAccountChange, ocsf.AccountChangeLock, true
+				return ocsf.ClassAccountChange, ocsf.AccountChangeLock, ""
 			}
+			return ocsf.ClassAccountChange, ocsf.ActivityOther, mapping.Unlock
 		case containsAny(lk, "disabled", "deactivated", "suspended"):
 			if on {
-				return ocsf.ClassAccountChange, ocsf.AccountChangeDisable, true
+				return ocsf.ClassAccountChange, ocsf.AccountChangeDisable, ""
 			}
-			return ocsf.ClassAccountChange, ocsf.AccountChangeEnable, true
+			return ocsf.ClassAccountChange, ocsf.AccountChangeEnable, ""
 		case lk == "enabled" || lk == "active":
 			if on {
-				return ocsf.ClassAccountChange, ocsf.AccountChangeEnable, true
+				return ocsf.ClassAccountChange, ocsf.AccountChangeEnable, ""
 			}
-			return ocsf.ClassAccountChange, ocsf.AccountChangeDisable, true
-		case containsAny(lk, "role", "admin", "privilege", "permission", "access_level"):
-			if on {
-				return ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges, true
+			return ocsf.ClassAccountChange, ocsf.AccountChangeDisable, ""
+		case roleKey(lk):
+			if act, _, ok := roleChange(a); ok {
+				return ocsf.ClassUserAccess, act, a.Event
 			}
-			return ocsf.ClassUserAccess, ocsf.UserAccessRevokePrivileges, true
 		}
 	}
-	return 0, 0, false
+	return ocsf.ClassAccountChange, ocsf.ActivityOther, mapping.UserUpdate // a user modified
 }
 
-// privileges lists the privilege attributes a 3005 event changed, as
-// "name=value" with the new value (or the old one when revoked).
-func privileges(a AuditLog) []string {
-	var out []string
+// roleKey reports whether an attribute names a role or a privilege.
+func roleKey(k string) bool {
+	return containsAny(strings.ToLower(k), "role", "admin", "privilege", "permission", "access_level")
+}
+
+// roleChange is what a change of role attributes means: the roles (values
+// of string attributes, or the names of true/false ones) before and after,
+// through mapping.RoleChange. A demotion (role administrator to user) is a
+// Revoke of the role taken away.
+func roleChange(a AuditLog) (ocsf.ActivityID, []string, bool) {
+	var old, cur []string
 	for _, k := range changedKeys(a) {
-		if !containsAny(strings.ToLower(k), "role", "admin", "privilege", "permission", "access_level") {
+		if !roleKey(k) {
 			continue
 		}
-		v := a.NewAttributes[k]
-		if !truthy(v) {
-			v = a.OldAttributes[k]
+		for _, side := range []struct {
+			attrs map[string]any
+			to    *[]string
+		}{{a.OldAttributes, &old}, {a.NewAttributes, &cur}} {
+			switch v := side.attrs[k].(type) {
+			case string:
+				*side.to = append(*side.to, v)
+			case nil:
+			default:
+				if truthy(v) {
+					*side.to = append(*side.to, k)
+				}
+			}
 		}
-		out = append(out, fmt.Sprintf("%s=%v", k, v))
 	}
-	if len(out) == 0 {
-		out = []string{a.Event}
+	return mapping.RoleChange(old, cur)
+}
+
+// privileges are the roles a 3005 event grants or revokes.
+func privileges(a AuditLog) []string {
+	if _, p, ok := roleChange(a); ok {
+		return p
 	}
-	return out
+	return []string{a.Event}
 }
 
 // changedKeys lists the attribute names of a record, sorted, so that the
@@ -261,16 +394,16 @@ func person(who string) *ocsf.User {
 	return u
 }
 
-// actingUser is the actor of a change: a person, or a connector acting for
-// itself (its GUID).
-func actingUser(who string) *ocsf.User {
+// actor is who made a change: a person (actor.user), or a connector
+// acting for itself (its GUID), which is not a user: actor.invoked_by.
+func actor(who string) *ocsf.Actor {
 	switch {
 	case who == "":
-		return &ocsf.User{Name: "unknown"}
+		return &ocsf.Actor{User: &ocsf.User{Name: "unknown"}}
 	case connectorGUID.MatchString(who):
-		return &ocsf.User{UID: who, Type: "System", TypeID: 3}
+		return &ocsf.Actor{InvokedBy: who}
 	default:
-		return person(who)
+		return &ocsf.Actor{User: person(who)}
 	}
 }
 

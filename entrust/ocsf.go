@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	maprules "github.com/auditkit/auditkit/internal/mapping"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -26,16 +27,20 @@ var product = ocsf.Product{Name: "Entrust Identity as a Service", VendorName: "E
 //	AUTHENTICATION, anything else                               3002 Authentication, Logon
 //	USERS  ADD / CREATE                                         3001 Account Change, Create
 //	USERS  REMOVE / DELETE                                      3001 Account Change, Delete
-//	USERS  ENABLE / ACTIVATE / UNLOCK                           3001 Account Change, Enable
+//	USERS  ENABLE / ACTIVATE                                    3001 Account Change, Enable
+//	USERS  UNLOCK                                               3001 Account Change, Other "Unlock"
 //	USERS  DISABLE / DEACTIVATE / SUSPEND                       3001 Account Change, Disable
 //	USERS  LOCK                                                 3001 Account Change, Lock
 //	USERS  RESET, or EDIT / UPDATE, naming a password           3001 Account Change, Password Reset / Password Change
+//	USERS  any other EDIT / UPDATE / MODIFY (UserModifiedEvent) 3001 Account Change, Other "Update" (a user modified)
 //	USERS  ASSIGN / UNASSIGN / REVOKE of a role (auditDetails
 //	       roleName or roleId)                                  3005 User Access Management, Assign / Revoke Privileges
 //	ROLES  ASSIGN / UNASSIGN / REVOKE to a user (auditDetails
 //	       userId or userName)                                  3005 User Access Management, Assign / Revoke Privileges
 //	USERS  ASSIGN / UNASSIGN / REVOKE of a group (auditDetails
 //	       groupName or groupId)                                3006 Group Management, Add User / Remove User
+//	GROUPS ADD / CREATE, REMOVE / DELETE                        3006 Group Management, Create / Delete (OCSF
+//	                                                            1.1.0's encoding: 3004 of the group entity)
 //	GROUPS ASSIGN / UNASSIGN / REVOKE of a user (auditDetails
 //	       userId or userName)                                  3006 Group Management, Add User / Remove User
 //	any other MANAGEMENT event (and an unknown category):       3004 Entity Management:
@@ -60,7 +65,9 @@ var product = ocsf.Product{Name: "Entrust Identity as a Service", VendorName: "E
 //	                      status_detail too when the outcome is FAIL
 //	accountId             metadata.tenant_uid
 //	subject, subjectName  3002: user.uid, user.name; elsewhere actor.user.uid, actor.user.name
-//	sourceIp              src_endpoint.ip (3001, 3002); unmapped.sourceIp elsewhere (no home in 3004–3006)
+//	                      (a DOMAIN\name, here and in every user, is split into domain and name)
+//	sourceIp              src_endpoint.ip in every class (OCSF 1.1.0 writes it as
+//	                      unmapped.src_endpoint in 3004–3006, which have no src_endpoint)
 //	entityId, entityName  3004 entity.uid/name; 3001 user.uid/name; 3005 user (USERS) or privileges (ROLES);
 //	                      3006 group (GROUPS) or user (USERS); unmapped in 3002
 //	entityType            3004 entity.type; unmapped.entityType elsewhere
@@ -69,7 +76,9 @@ var product = ocsf.Product{Name: "Entrust Identity as a Service", VendorName: "E
 //	requiredPermission, serviceProviderAdminRoleId, serviceProviderAdminRoleName,
 //	auditDetails, fields not in the reference   unmapped.<name>
 //	(constant)            metadata.product {name "Entrust Identity as a Service", vendor_name "Entrust"},
-//	                      metadata.log_name "auditevents", severity Informational;
+//	                      metadata.log_name "auditevents", severity Informational (Low for a
+//	                      failure, whose status_detail is the message); observables
+//	                      (ocsf.AddObservables);
 //	                      3002 without a resource: service.name "Entrust Identity as a Service"
 //
 // In OCSF 1.1.0, actor exists in 3004, 3005 and 3006 only with the host
@@ -107,23 +116,22 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 			ev.Actor = &ocsf.Actor{User: u}
 		}
 	}
-	srcEndpoint := func() {
-		if e.SourceIP != "" {
-			ev.SrcEndpoint = &ocsf.NetworkEndpoint{IP: e.SourceIP}
-		}
+	// The client's address, in every class: where OCSF 1.1.0 has no
+	// src_endpoint (3004-3006), the encoder writes it under unmapped and
+	// observables name it.
+	if e.SourceIP != "" {
+		ev.SrcEndpoint = &ocsf.NetworkEndpoint{IP: e.SourceIP}
 	}
 	keepResource := func() {
 		un.PutNonEmpty("resourceId", e.ResourceID)
 		un.PutNonEmpty("resourceName", e.ResourceName)
 	}
 	// managed is what the management classes but account changes keep
-	// alike: the actor, the source IP (in unmapped, with the host profile),
-	// the entity's type (unless the event has a home for it) and action,
-	// and the resource.
+	// alike: the actor (with the host profile), the entity's type (unless
+	// the event has a home for it) and action, and the resource.
 	managed := func(keepType bool) {
 		actor()
 		ev.AddProfile("host")
-		un.PutNonEmpty("sourceIp", e.SourceIP)
 		if keepType {
 			un.PutNonEmpty("entityType", e.EntityType)
 		}
@@ -136,7 +144,6 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		if ev.User == nil {
 			ev.User = &ocsf.User{Name: "unknown"}
 		}
-		srcEndpoint()
 		ev.Service = &ocsf.Service{UID: e.ResourceID, Name: e.ResourceName}
 		if e.ResourceID == "" && e.ResourceName == "" {
 			ev.Service.Name = product.Name
@@ -151,7 +158,6 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 			ev.User = &ocsf.User{Name: "unknown"}
 		}
 		actor()
-		srcEndpoint()
 		un.PutNonEmpty("entityType", e.EntityType)
 		un.PutNonEmpty("entityAction", e.EntityAction)
 		keepResource()
@@ -187,6 +193,7 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		}
 	}
 	un.Apply(&ev)
+	maprules.Finish(&ev)
 	return ev
 }
 
@@ -210,7 +217,9 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 			return ocsf.ClassAccountChange, ocsf.AccountChangeCreate, ""
 		case "REMOVE", "DELETE":
 			return ocsf.ClassAccountChange, ocsf.AccountChangeDelete, ""
-		case "ENABLE", "ACTIVATE", "UNLOCK":
+		case "UNLOCK":
+			return ocsf.ClassAccountChange, ocsf.ActivityOther, maprules.Unlock
+		case "ENABLE", "ACTIVATE":
 			return ocsf.ClassAccountChange, ocsf.AccountChangeEnable, ""
 		case "DISABLE", "DEACTIVATE", "SUSPEND":
 			return ocsf.ClassAccountChange, ocsf.AccountChangeDisable, ""
@@ -224,6 +233,9 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 			if strings.Contains(text, "password") {
 				return ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, ""
 			}
+			// A user modified: Account Change whatever changed
+			// (ocsf/MAPPING.md), not Entity Management.
+			return ocsf.ClassAccountChange, ocsf.ActivityOther, maprules.UserUpdate
 		}
 		named := cmp.Or(e.EntityID, e.EntityName) != ""
 		if (assign || unassign) && named && (detail(e, "roleName") != "" || detail(e, "roleId") != "") {
@@ -237,6 +249,12 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 			return ocsf.ClassUserAccess, pick(assign, ocsf.UserAccessAssignPrivileges, ocsf.UserAccessRevokePrivileges), ""
 		}
 	case "GROUPS", "GROUP":
+		switch action {
+		case "ADD", "CREATE":
+			return ocsf.ClassGroupManagement, ocsf.GroupManagementCreate, ""
+		case "REMOVE", "DELETE":
+			return ocsf.ClassGroupManagement, ocsf.GroupManagementDelete, ""
+		}
 		if (assign || unassign) && detailUser(e) != nil && cmp.Or(e.EntityName, e.EntityID) != "" {
 			return ocsf.ClassGroupManagement, pick(assign, ocsf.GroupManagementAddUser, ocsf.GroupManagementRemoveUser), ""
 		}
@@ -288,12 +306,14 @@ func detailUser(e AuditEvent) *ocsf.User {
 	return person(detail(e, "userId"), detail(e, "userName"))
 }
 
-// person is a user from a uid and a name; nil when both are empty.
+// person is a user from a uid and a name (DOMAIN\name split into the
+// domain and the name); nil when both are empty.
 func person(uid, name string) *ocsf.User {
 	if uid == "" && name == "" {
 		return nil
 	}
-	u := &ocsf.User{UID: uid, Name: name}
+	u := &ocsf.User{UID: uid}
+	u.Domain, u.Name = maprules.SplitDomain(name)
 	if strings.Contains(name, "@") {
 		u.EmailAddr = name
 	}

@@ -48,7 +48,8 @@ func TestToOCSFClassification(t *testing.T) {
 		{mgmt("SUCCESS", "UserLockedEvent", "USERS", "LOCK", ""), ocsf.ClassAccountChange, ocsf.AccountChangeLock, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "UserPasswordResetEvent", "USERS", "RESET", ""), ocsf.ClassAccountChange, ocsf.AccountChangePasswordReset, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "UserPasswordChangedEvent", "USERS", "EDIT", ""), ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, ocsf.StatusSuccess},
-		{mgmt("SUCCESS", "UserModifiedEvent", "USERS", "EDIT", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
+		// A user modified is Account Change, as for every vendor (issue 10).
+		{mgmt("SUCCESS", "UserModifiedEvent", "USERS", "EDIT", ""), ocsf.ClassAccountChange, ocsf.ActivityOther, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "UserOTPResetEvent", "USERS", "RESET", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "UserRoleAssignedEvent", "USERS", "ASSIGN", role), ocsf.ClassUserAccess, ocsf.UserAccessAssignPrivileges, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "UserRoleUnassignedEvent", "USERS", "UNASSIGN", role), ocsf.ClassUserAccess, ocsf.UserAccessRevokePrivileges, ocsf.StatusSuccess},
@@ -59,14 +60,14 @@ func TestToOCSFClassification(t *testing.T) {
 		{mgmt("SUCCESS", "GroupMemberRemovedEvent", "GROUPS", "UNASSIGN", user), ocsf.ClassGroupManagement, ocsf.GroupManagementRemoveUser, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "GroupMemberAddedEvent", "GROUPS", "ASSIGN", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "RoleAssignedEvent", "ROLES", "ASSIGN", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
-		{mgmt("SUCCESS", "GroupCreatedEvent", "GROUPS", "ADD", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, ocsf.StatusSuccess},
+		{mgmt("SUCCESS", "GroupCreatedEvent", "GROUPS", "ADD", ""), ocsf.ClassGroupManagement, ocsf.GroupManagementCreate, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "RoleDeletedEvent", "ROLES", "REMOVE", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "QuestionModifiedEvent", "QUESTIONS", "EDIT", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "ReportViewedEvent", "REPORTS", "VIEW", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementRead, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "TokenAssignedEvent", "TOKENS", "ASSIGN", user), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ocsf.StatusSuccess},
 		{mgmt("SUCCESS", "ReportGeneratedEvent", "REPORTS", "GENERATE", ""), ocsf.ClassEntityManagement, ocsf.ActivityOther, ocsf.StatusSuccess},
 		{mgmt("FAIL", "AdminActionDeniedEvent", "ROLES", "REMOVE", ""), ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, ocsf.StatusFailure},
-		{`{"id":"x","eventTime":"2024-06-01T00:00:00Z"}`, ocsf.ClassEntityManagement, ocsf.ActivityOther, ocsf.StatusUnknown},
+		{`{"id":"x","eventTime":"2024-06-01T00:00:00Z"}`, ocsf.ClassEntityManagement, ocsf.ActivityOther, ocsf.StatusSuccess},
 	}
 	for _, tt := range tests {
 		e := decode(t, tt.rec)
@@ -97,7 +98,14 @@ func TestToOCSFKeepsEveryField(t *testing.T) {
 	if ev.Class != ocsf.ClassGroupManagement || ev.Group == nil || ev.Group.UID != "g-1" || ev.Group.Name != "Finance" || ev.User == nil || ev.User.UID != "u-1" || ev.User.Name != "bwong" {
 		t.Fatalf("event %+v", ev)
 	}
-	for _, k := range []string{"eventCategory", "eventVersion", "sourceIp", "entityType", "entityAction", "resourceId", "resourceName", "requiredPermission",
+	// sourceIp is src_endpoint, which OCSF 1.1.0's 3006 writes under
+	// unmapped, and an observable.
+	if ev.SrcEndpoint == nil || ev.SrcEndpoint.IP != "192.0.2.1" || !slices.ContainsFunc(ev.Observables, func(o ocsf.Observable) bool {
+		return o.Name == "unmapped.src_endpoint.ip" && o.Value == "192.0.2.1" && o.TypeID == ocsf.ObservableIPAddress
+	}) {
+		t.Errorf("src_endpoint %+v observables %+v", ev.SrcEndpoint, ev.Observables)
+	}
+	for _, k := range []string{"eventCategory", "eventVersion", "entityType", "entityAction", "resourceId", "resourceName", "requiredPermission",
 		"serviceProviderAdminRoleId", "serviceProviderAdminRoleName", "auditDetails", "sessionId"} {
 		if _, ok := ev.Unmapped[k]; !ok {
 			t.Errorf("unmapped lacks %s: %v", k, ev.Unmapped)
@@ -173,4 +181,42 @@ func FuzzToOCSF(f *testing.F) {
 			t.Errorf("%s: %v", s, err)
 		}
 	})
+}
+
+// The meanings issue 10 found wrong, on the fake's records: a user modified
+// as Entity Management, source IPs only in unmapped, denials with severity
+// Informational.
+func TestToOCSFMeanings(t *testing.T) {
+	seen := map[string]bool{}
+	for _, raw := range audittest.GenerateEntrustEvents(600, 4, time.Date(2024, 6, 19, 12, 0, 0, 0, time.UTC)) {
+		var e entrust.AuditEvent
+		if err := json.Unmarshal(raw, &e); err != nil {
+			t.Fatal(err)
+		}
+		ev := entrust.ToOCSF(e)
+		seen[e.EventType] = true
+		if e.SourceIP != "" && (ev.SrcEndpoint == nil || ev.SrcEndpoint.IP != e.SourceIP ||
+			!slices.ContainsFunc(ev.Observables, func(o ocsf.Observable) bool { return o.TypeID == ocsf.ObservableIPAddress && o.Value == e.SourceIP })) {
+			t.Errorf("%s: sourceIp %s: src_endpoint %+v observables %+v", e.EventType, e.SourceIP, ev.SrcEndpoint, ev.Observables)
+		}
+		switch e.EventType {
+		case "UserModifiedEvent":
+			if ev.Class != ocsf.ClassAccountChange || ev.Activity != ocsf.ActivityOther || ev.ActivityLabel != "Update" {
+				t.Errorf("%s: %d/%d %q, want 3001 Other Update", e.EventType, ev.Class, ev.Activity, ev.ActivityLabel)
+			}
+		case "AuthenticationDeniedEvent", "AdminActionDeniedEvent":
+			if ev.Status != ocsf.StatusFailure || ev.StatusDetail == "" || ev.Severity != ocsf.SeverityLow {
+				t.Errorf("%s: status %d %q severity %d, want Failure with a detail, Low", e.EventType, ev.Status, ev.StatusDetail, ev.Severity)
+			}
+		default:
+			if ev.Status != ocsf.StatusSuccess || ev.Severity != ocsf.SeverityInformational {
+				t.Errorf("%s: status %d severity %d", e.EventType, ev.Status, ev.Severity)
+			}
+		}
+	}
+	for _, k := range []string{"UserModifiedEvent", "AuthenticationDeniedEvent", "AdminActionDeniedEvent", "GroupMemberAddedEvent"} {
+		if !seen[k] {
+			t.Errorf("the fake's records have no %s", k)
+		}
+	}
 }

@@ -41,7 +41,7 @@ func Example() {
 	}
 	fmt.Println(n, "events in the last day")
 	// Output:
-	// newest: 2025-05-14T12:00:00Z 6003 vm.create success on vm vm_3106ed16 by api_key key_56f3
+	// newest: 2025-05-14T12:00:00Z 3004 vm.create success on vm vm_3106ed16 by api_key key_56f3
 	// 549 events in the last day
 }
 
@@ -156,6 +156,15 @@ func ExampleToOCSF() {
 		"event_type":"vm.create","status":"success","resource_type":"vm","resource_id":"vm_9a8b7c6d",
 		"http_method":"POST","path":"/v1/vms","ip_address":"203.0.113.7"}`), &e)
 	ev := instavm.ToOCSF(e)
-	fmt.Println(ev.Class, ev.TypeUID(), ev.API.Operation, ev.HTTPRequest.HTTPMethod, ev.SrcEndpoint.IP, ev.Actor.User.UID)
-	// Output: 6003 600301 vm.create POST 203.0.113.7 4821
+	// A VM created is Entity Management, whatever the channel; the client's
+	// address and request are kept (in OCSF 1.1.0 under unmapped) and
+	// observed.
+	fmt.Println(ev.Class, ev.TypeUID(), ev.Entity.UID, ev.HTTPRequest.HTTPMethod, ev.SrcEndpoint.IP, ev.Actor.User.UID)
+	for _, o := range ev.Observables {
+		fmt.Println(o.Name, o.Type, o.Value)
+	}
+	// Output:
+	// 3004 300401 vm_9a8b7c6d POST 203.0.113.7 4821
+	// unmapped.src_endpoint.ip IP Address 203.0.113.7
+	// entity.uid Resource UID vm_9a8b7c6d
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/auditkit/auditkit/internal/jsonscan"
+	maprules "github.com/auditkit/auditkit/internal/mapping"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -26,11 +27,19 @@ var product = ocsf.Product{Name: "InstaVM", VendorName: "InstaVM"}
 //
 //	event_type names a logout (logout, logoff, sign_out)    3002 Authentication, Logoff
 //	event_type names a login (login, logon, sign_in)        3002 Authentication, Logon
-//	an API call: source api/sdk/cli, or actor_type api_key  6003 API Activity; activity by
+//	an auth event naming a refused credential
+//	(auth.api_key_invalid)                                  3002 Authentication, Logon (status Failure)
+//	an API call creating, changing or deleting an object
+//	(vm.create, vm.resize, vm.delete, session.create...)    3004 Entity Management, by the verb: the
+//	                                                        class follows the meaning, not the channel
+//	any other API call: source api/sdk/cli, or actor_type
+//	api_key (execution.run, vm.list, audit.list)            6003 API Activity; activity by
 //	                                                        http_method (POST Create, GET/HEAD Read,
 //	                                                        PUT/PATCH Update, DELETE Delete), else
 //	                                                        by the verb of event_type
-//	a role/permission change of a user                      3005 User Access Management, Assign/Revoke
+//	a role/permission change of a user                      3005 User Access Management: Assign naming the
+//	                                                        role given, Revoke naming the role taken (by
+//	                                                        old_role/new_role: admin to member revokes admin)
 //	membership of a team/org/group (member_add, ...)        3006 Group Management, Add/Remove User
 //	an account change (group user/account: create, delete,
 //	password_change/reset, mfa_enable/disable, lock,
@@ -50,20 +59,23 @@ var product = ocsf.Product{Name: "InstaVM", VendorName: "InstaVM"}
 //	error_message    status_detail
 //	http_status      status_code (decimal); 6003 also api.response.code
 //	correlation_id   metadata.correlation_uid
-//	request_id       6003 api.request.uid; 3001/3002 http_request.uid; else unmapped
-//	actor_type       user → actor.user.type_id User, admin → Admin, system/service/
-//	                 scheduler/worker → System; api_key and others: unmapped.actor_type
+//	request_id       6003 api.request.uid; elsewhere http_request.uid
+//	actor_type       user → actor.user.type_id User, admin → Admin; system/service/
+//	                 scheduler/worker: not a user, actor.invoked_by is the actor_id, else
+//	                 the worker_id, else the actor_type (which stays in unmapped); api_key
+//	                 and others: unmapped.actor_type
 //	actor_id         actor.user.uid for people and systems; for an api_key
 //	                 actor.user.credential_uid (the key; the user is its owner)
 //	user_id          actor.user.uid (the acting user or the key's owner); in 3002 the
 //	                 user who logs in (user.uid); in 3001/3005 user.uid when the record
 //	                 names no user resource
 //	session_id       actor.session.uid; 3002 session.uid
-//	ip_address       src_endpoint.ip (6003, 3001, 3002); else unmapped
-//	user_agent       http_request.user_agent (6003, 3001, 3002); else unmapped
-//	http_method      http_request.http_method (6003, 3001, 3002), upper case, when OCSF
-//	                 1.1.0 names the method (not PATCH); else unmapped
-//	path             http_request.url.path (6003, 3001, 3002); else unmapped
+//	ip_address       src_endpoint.ip in every class (OCSF 1.1.0 writes it as
+//	                 unmapped.src_endpoint in 3004-3006)
+//	user_agent       http_request.user_agent (in 1.1.0's 3004-3006 under unmapped)
+//	http_method      http_request.http_method, upper case, when OCSF 1.1.0 names the
+//	                 method (not PATCH); else unmapped
+//	path             http_request.url.path
 //	node_ip          dst_endpoint.ip (6003, 3002); else unmapped
 //	resource_type/id 6003 resources[] {uid, type}; 3004 entity {uid, type}; 3006 group;
 //	                 3001/3005 user.uid for a user resource; else unmapped
@@ -77,7 +89,9 @@ var product = ocsf.Product{Name: "InstaVM", VendorName: "InstaVM"}
 //	source           unmapped (6003 also src_endpoint.name when there is no ip_address)
 //	fields not in the document  unmapped.<name>
 //	(constant)       metadata.product {name "InstaVM", vendor_name "InstaVM"},
-//	                 metadata.log_name "audit_events", severity Informational;
+//	                 metadata.log_name "audit_events", severity Informational (Low for
+//	                 a failure, which also gets a status_detail; no status is Success:
+//	                 see ocsf/MAPPING.md); observables (ocsf.AddObservables);
 //	                 3002 service.name "InstaVM"
 //
 // In OCSF 1.1.0, actor exists in 3004, 3005 and 3006 only with the host
@@ -173,9 +187,17 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		ev.Actor = m.actor()
 		ev.AddProfile("host")
 	}
+	if class != ocsf.ClassAuthentication && class != ocsf.ClassAPIActivity && class != ocsf.ClassAccountChange {
+		// The client's address and request in every class: where OCSF
+		// 1.1.0 has no src_endpoint/http_request (3004-3006), the encoder
+		// writes them under unmapped, and observables name the address.
+		ev.SrcEndpoint = m.srcEndpoint(false)
+		ev.HTTPRequest = m.httpRequest(true)
+	}
 	if un := m.unmapped(); len(un) > 0 {
 		ev.Unmapped = un
 	}
+	maprules.Finish(&ev)
 	return ev
 }
 
@@ -420,18 +442,36 @@ func (m *mapping) actingUser() *ocsf.User {
 	}
 	if u.UID == "" && u.Name == "" {
 		// The user needs a name or uid: an API key with no owner, or an
-		// actor the record does not identify.
+		// actor the record does not identify. Its actor_type is not a
+		// name; it stays in unmapped.
 		u.Name = "unknown"
-		if e.ActorType != "" {
-			u.Name = e.ActorType
+		if kindOf(e.ActorType) == actorSystem && e.ActorType != "" {
+			u.Name = e.ActorType // a system user of 3002, which has no actor to put it in
 		}
 	}
 	return u
 }
 
-// actor is who acted, with the session.
+// actor is who acted, with the session. A system actor (actor_type
+// system, scheduler, ...) is not a user: it is actor.invoked_by, the
+// actor_id (e.g. "scheduler"), else the worker_id, else the actor_type;
+// actor_type stays in unmapped.
 func (m *mapping) actor() *ocsf.Actor {
-	a := &ocsf.Actor{User: m.actingUser()}
+	a := &ocsf.Actor{}
+	if e := m.e; kindOf(e.ActorType) == actorSystem {
+		switch {
+		case e.ActorID != nil && *e.ActorID != "":
+			a.InvokedBy = *e.ActorID
+			m.take(fActorID)
+		case e.WorkerID != nil && *e.WorkerID != "":
+			a.InvokedBy = *e.WorkerID
+			m.take(fWorkerID)
+		default:
+			a.InvokedBy = e.ActorType
+		}
+	} else {
+		a.User = m.actingUser()
+	}
 	if m.e.SessionID != nil {
 		a.Session = &ocsf.Session{UID: *m.e.SessionID}
 		m.take(fSessionID)
@@ -645,12 +685,27 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 		return ocsf.ClassAuthentication, ocsf.AuthenticationLogoff, label
 	case containsAny(typ, "login", "log_in", "logon", "sign_in", "signin"):
 		return ocsf.ClassAuthentication, ocsf.AuthenticationLogon, label
+	case isAuthFailure(e):
+		// auth.api_key_invalid: a credential refused is a failed logon.
+		return ocsf.ClassAuthentication, ocsf.AuthenticationLogon, label
 	}
 	if isAPICall(e) {
+		// An object created, changed or deleted is Entity Management
+		// whatever the channel (ocsf/MAPPING.md); other API calls (reads,
+		// runs) are API Activity.
+		switch crudActivity(verb) {
+		case ocsf.EntityManagementCreate, ocsf.EntityManagementUpdate, ocsf.EntityManagementDelete:
+			if act := crudActivity(verb); !isUserResource(e.ResourceType) && grp != "user" && grp != "team" {
+				return ocsf.ClassEntityManagement, act, label
+			}
+		}
 		return ocsf.ClassAPIActivity, apiActivity(e, verb), label
 	}
 	userish := isUserResource(e.ResourceType) || grp == "user" || grp == "account" || grp == "users" || grp == "accounts" || grp == "profile"
 	if userish && containsAny(verb, "role", "permission", "privilege", "grant", "revoke") {
+		if act, _, ok := payloadRoleChange(e); ok {
+			return ocsf.ClassUserAccess, act, label
+		}
 		if containsAny(verb, "revoke", "remove", "demote") {
 			return ocsf.ClassUserAccess, ocsf.UserAccessRevokePrivileges, label
 		}
@@ -675,7 +730,9 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 				return ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorDisable, label
 			}
 			return ocsf.ClassAccountChange, ocsf.AccountChangeMFAFactorEnable, label
-		case containsAny(verb, "unlock", "enable", "activate", "reactivate"):
+		case containsAny(verb, "unlock"):
+			return ocsf.ClassAccountChange, ocsf.ActivityOther, maprules.Unlock
+		case containsAny(verb, "enable", "activate", "reactivate"):
 			return ocsf.ClassAccountChange, ocsf.AccountChangeEnable, label
 		case containsAny(verb, "lock", "suspend"):
 			return ocsf.ClassAccountChange, ocsf.AccountChangeLock, label
@@ -691,6 +748,15 @@ func classify(e AuditEvent) (ocsf.ClassUID, ocsf.ActivityID, string) {
 		return ocsf.ClassEntityManagement, act, label
 	}
 	return ocsf.ClassEntityManagement, ocsf.ActivityOther, label
+}
+
+// isAuthFailure reports whether the record is a refused credential: an
+// auth event (event_group auth) naming an invalid, expired or refused key,
+// token or password.
+func isAuthFailure(e AuditEvent) bool {
+	typ := strings.ToLower(e.EventType)
+	return (strings.EqualFold(e.EventGroup, "auth") || strings.HasPrefix(typ, "auth.")) &&
+		containsAny(typ, "invalid", "denied", "expired", "refused", "reject", "fail")
 }
 
 // isAPICall reports whether the record says it is an API call: it came
@@ -757,10 +823,29 @@ func isUserResource(rt *string) bool {
 	return false
 }
 
-// privileges are what a 3005 event grants or revokes: the role named in the
+// payloadRoleChange reads a role change from the payload's old_role and
+// new_role (maprules.RoleChange: a demotion, admin to member, revokes admin).
+func payloadRoleChange(e AuditEvent) (ocsf.ActivityID, []string, bool) {
+	var p map[string]any
+	if len(e.EventPayload) == 0 || json.Unmarshal(e.EventPayload, &p) != nil {
+		return 0, nil, false
+	}
+	old, _ := p["old_role"].(string)
+	cur, _ := p["new_role"].(string)
+	if old == "" && cur == "" {
+		return 0, nil, false
+	}
+	return maprules.RoleChange([]string{old}, []string{cur})
+}
+
+// privileges are what a 3005 event grants or revokes: the role given or
+// taken by old_role/new_role in the payload, else the role named in the
 // payload ("role", "new_role", "permissions"; UNCONFIRMED names), else the
 // event type.
 func privileges(e AuditEvent) []string {
+	if _, p, ok := payloadRoleChange(e); ok {
+		return p
+	}
 	var p map[string]any
 	if len(e.EventPayload) > 0 && json.Unmarshal(e.EventPayload, &p) == nil {
 		for _, k := range []string{"new_role", "role", "permission", "permissions", "privileges"} {

@@ -33,7 +33,7 @@ func Example() {
 	for it.Next() {
 		ev := it.Event() // deliver it, then keep it.Checkpoint()
 		if n == 0 {
-			fmt.Println("newest:", ev.TypeUID(), ev.User.Name)
+			fmt.Println("newest:", ev.TypeUID(), ev.User.Domain, ev.User.Name)
 		}
 		n++
 	}
@@ -42,7 +42,7 @@ func Example() {
 	}
 	fmt.Println(n, "events; the walk is complete:", it.Checkpoint().Complete())
 	// Output:
-	// newest: 300201 CORP\carmen.diaz
+	// newest: 300201 CORP carmen.diaz
 	// 12 events; the walk is complete: true
 }
 
@@ -193,6 +193,7 @@ func ExampleToOCSF() {
 		"ipAddress":"10.20.30.40","source":"Api","target":"User","action":"Login",
 		"description":"Authentication succeeded","data":{"method":"ntlm"}}`), &rec)
 	ev := nprinting.ToOCSF(rec)
-	fmt.Println(ev.TypeUID(), ev.User.Name, ev.Status.Caption(), ev.Unmapped["data"])
-	// Output: 300201 CORP\jsmith Success map[method:ntlm]
+	// CORP\jsmith is split into its domain and name.
+	fmt.Println(ev.TypeUID(), ev.User.Domain, ev.User.Name, ev.Status.Caption(), ev.Unmapped["data"])
+	// Output: 300201 CORP jsmith Success map[method:ntlm]
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	maprules "github.com/auditkit/auditkit/internal/mapping"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -28,16 +29,23 @@ var product = ocsf.Product{Name: "Qlik NPrinting", VendorName: "Qlik"}
 //	action Logout/Logoff/SignOut                      3002 Authentication, Logoff
 //	target User, action Create / Delete               3001 Account Change, Create / Delete
 //	target User, Update whose data changes password   3001 Password Change
-//	  ... enabled / disabled / locked                 3001 Enable / Disable / Lock
+//	  ... enabled / disabled / locked (true / false)  3001 Enable / Disable / Lock / Other "Unlock"
 //	  ... roles {added} / {removed}                   3005 User Access Management,
 //	                                                  Assign / Revoke Privileges
+//	  ... anything else                               3001 Account Change, Other "Update"
+//	                                                  (a user modified)
+//	target Group, Create / Delete                     3006 Group Management, Create / Delete
+//	                                                  (OCSF 1.1.0's encoding: 3004 Create / Delete
+//	                                                  of the group entity)
 //	target Group, Update whose data has users
 //	  {added} / {removed} (naming the user)           3006 Group Management, Add User / Remove User
-//	source Api (with an ipAddress), anything else     6003 API Activity: Create, Read
-//	                                                  (Read/Get/View/Export/Download),
-//	                                                  Update, Delete, else Other
-//	any other Create / Update / Delete / Read-like    3004 Entity Management,
-//	                                                  Create / Update / Delete / Read
+//	any other Create / Update / Delete, whatever the
+//	  source (a task created through the API is one
+//	  created in the web console)                     3004 Entity Management, Create / Update / Delete
+//	source Api (with an ipAddress), anything else     6003 API Activity: Read
+//	                                                  (Read/Get/View/Export/Download), else Other
+//	any other Read-like                               3004 Entity Management,
+//	                                                  Read
 //	anything else (Execute, Subscribe, ...)           3004 Entity Management, Other
 //	                                                  (activity_name = action)
 //
@@ -45,10 +53,11 @@ var product = ocsf.Product{Name: "Qlik NPrinting", VendorName: "Qlik"}
 //
 //	id                     metadata.uid (lowercased; see AuditEvent.UID)
 //	eventTime              time (epoch ms); metadata.original_time (as sent)
-//	userId, userName       3002: user.uid, user.name (user.domain from DOMAIN\name);
-//	                       elsewhere actor.user (the same fields)
-//	ipAddress              src_endpoint.ip (src_endpoint.name when not an IP) in
-//	                       3001, 3002, 6003; unmapped.ipAddress elsewhere
+//	userId, userName       3002: user.uid, user.name and user.domain (DOMAIN\name is
+//	                       split); elsewhere actor.user (the same fields)
+//	ipAddress              src_endpoint.ip (src_endpoint.name when not an IP) in every
+//	                       class (OCSF 1.1.0 writes it as unmapped.src_endpoint in
+//	                       3004-3006)
 //	source                 metadata.log_provider; 3002 service.name "Qlik NPrinting <source>";
 //	                       6003 api.service.name
 //	target                 entity.type (3004); resources[0].type (6003); unmapped.target elsewhere
@@ -65,8 +74,10 @@ var product = ocsf.Product{Name: "Qlik NPrinting", VendorName: "Qlik"}
 //	members not documented unmapped.<name>
 //	(constant)             metadata.product {name "Qlik NPrinting", vendor_name "Qlik"},
 //	                       metadata.log_name "audit/events", severity Informational;
-//	                       status Failure when a failure is named (3002: Success
-//	                       otherwise), status Success when data.result says so
+//	                       status Failure when a failure is named (action, description
+//	                       or data.result), with severity Low and status_detail from
+//	                       data.error or data.reason (else the description); Success
+//	                       otherwise (ocsf/MAPPING.md); observables (ocsf.AddObservables)
 //
 // In OCSF 1.1.0, actor exists in 3004, 3005 and 3006 only with the host
 // profile, so those events list "host" in metadata.profiles.
@@ -106,8 +117,8 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		ev.User = account(e)
 		ev.Privileges = c.privileges
 		ev.Actor = actor
+		ev.SrcEndpoint = src
 		ev.AddProfile("host")
-		un.PutNonEmpty("ipAddress", e.IPAddress)
 	case ocsf.ClassGroupManagement:
 		ev.Group = &ocsf.Group{UID: e.TargetID, Name: e.TargetName}
 		if ev.Group.UID == "" && ev.Group.Name == "" {
@@ -115,9 +126,9 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		}
 		ev.User = c.member
 		ev.Actor = actor
+		ev.SrcEndpoint = src
 		ev.AddProfile("host")
 		un.PutNonEmpty("target", e.Target)
-		un.PutNonEmpty("ipAddress", e.IPAddress)
 	case ocsf.ClassAPIActivity:
 		ev.Actor = actor
 		ev.SrcEndpoint = src
@@ -138,8 +149,8 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 			ev.Entity.Name = cmp.Or(e.Target, "unknown") // the object needs a name or uid
 		}
 		ev.Actor = actor
+		ev.SrcEndpoint = src
 		ev.AddProfile("host")
-		un.PutNonEmpty("ipAddress", e.IPAddress)
 	}
 	un.PutNonEmpty("appId", e.AppID)
 	un.PutNonEmpty("dataType", e.DataType)
@@ -150,8 +161,21 @@ func ToOCSF(e AuditEvent) ocsf.Event {
 		}
 		un["data"] = v
 	}
+	if ev.Status == ocsf.StatusFailure {
+		// The reason of a failure, when data gives one ("error",
+		// "reason"); else Finish uses the description.
+		if data, _ := e.Data.Object(); data != nil {
+			for _, k := range []string{"error", "reason", "message"} {
+				if s, ok := data[k].(string); ok && s != "" {
+					ev.StatusDetail = s
+					break
+				}
+			}
+		}
+	}
 	un.PutExtra(e.Extra)
 	un.Apply(&ev)
+	maprules.Finish(&ev)
 	return ev
 }
 
@@ -224,15 +248,25 @@ func classify(e AuditEvent) classification {
 		case verbDelete:
 			return classification{class: ocsf.ClassAccountChange, activity: ocsf.AccountChangeDelete, status: status}
 		case verbUpdate:
-			if c, ok := userUpdate(data); ok {
-				c.status = status
-				return c
+			c, ok := userUpdate(data)
+			if !ok {
+				// A user modified: Account Change whatever changed
+				// (ocsf/MAPPING.md), not Entity Management.
+				c = classification{class: ocsf.ClassAccountChange, activity: ocsf.ActivityOther, label: maprules.UserUpdate}
 			}
+			c.status = status
+			return c
 		}
 	case "group":
-		// Only a change of members is Group Management: OCSF 1.1.0 wants
-		// the user (or privileges) of 3006, which a group's creation or
-		// deletion does not name; those are Entity Management.
+		// A group of users created, deleted or its members changed is
+		// Group Management (OCSF 1.1.0's encoding writes a creation or
+		// deletion, which names no user, as Entity Management).
+		switch v {
+		case verbCreate:
+			return classification{class: ocsf.ClassGroupManagement, activity: ocsf.GroupManagementCreate, status: status}
+		case verbDelete:
+			return classification{class: ocsf.ClassGroupManagement, activity: ocsf.GroupManagementDelete, status: status}
+		}
 		if v == verbUpdate {
 			if act, who, ok := groupMembers(data); ok && who != nil {
 				return classification{class: ocsf.ClassGroupManagement, activity: act, status: status, member: who}
@@ -249,7 +283,11 @@ func classify(e AuditEvent) classification {
 			}
 		}
 	}
-	if strings.EqualFold(e.Source, "api") && strings.TrimSpace(e.IPAddress) != "" {
+	// An object created, changed or deleted is Entity Management whatever
+	// the channel (ocsf/MAPPING.md: a task created through the API is the
+	// same as one created in the web console); other calls through the API
+	// (imports, exports) are API Activity.
+	if strings.EqualFold(e.Source, "api") && strings.TrimSpace(e.IPAddress) != "" && v != verbCreate && v != verbUpdate && v != verbDelete {
 		act := map[verb]ocsf.ActivityID{verbCreate: ocsf.APIActivityCreate, verbRead: ocsf.APIActivityRead,
 			verbUpdate: ocsf.APIActivityUpdate, verbDelete: ocsf.APIActivityDelete}[v]
 		if v == verbOther {
@@ -292,6 +330,7 @@ func userUpdate(data map[string]any) (classification, bool) {
 			if truthy(data[k]) {
 				return classification{class: ocsf.ClassAccountChange, activity: ocsf.AccountChangeLock}, true
 			}
+			return classification{class: ocsf.ClassAccountChange, activity: ocsf.ActivityOther, label: maprules.Unlock}, true
 		case strings.Contains(lk, "role"):
 			added, removed := changes(data[k])
 			switch {
@@ -334,6 +373,7 @@ func groupMembers(data map[string]any) (ocsf.ActivityID, *ocsf.User, bool) {
 		case string:
 			u.Name = x
 		}
+		u.Domain, u.Name = maprules.SplitDomain(u.Name) // CORP\anna
 		if u.UID == "" && u.Name == "" {
 			u = nil
 		}
@@ -404,15 +444,14 @@ func truthy(v any) bool {
 	return true
 }
 
-// person is a user by id and name; DOMAIN\name gives the domain.
+// person is a user by id and name; DOMAIN\name is split into the domain
+// and the name.
 func person(id, name string) *ocsf.User {
 	if id == "" && name == "" {
 		return &ocsf.User{Name: "unknown"}
 	}
-	u := &ocsf.User{UID: id, Name: name}
-	if d, _, ok := strings.Cut(name, `\`); ok && d != "" {
-		u.Domain = d
-	}
+	u := &ocsf.User{UID: id}
+	u.Domain, u.Name = maprules.SplitDomain(name)
 	if strings.Contains(name, "@") && !strings.ContainsAny(name, ` \`) {
 		u.EmailAddr = name
 	}

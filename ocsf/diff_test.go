@@ -78,6 +78,35 @@ func TestDiffAgainstPython(t *testing.T) {
 			}
 		})
 	}
+	// OCSF 1.8.0: events generated from its schema, the samples and
+	// the rule cases, and the 1.8.0 renderings of the model's events.
+	lines18 := slices.Clone(lines[:len(lines)-n])
+	for _, e := range append(validEvents(), authorizeSessionEvent(), otherActivityEvent(), fullEvent()) {
+		if err := e.SetVersion(V1_8_0); err != nil {
+			t.Fatal(err)
+		}
+		data, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines18 = append(lines18, corpusLine{text: string(data)})
+	}
+	g18 := newGenFor(t, seed, builtin180)
+	for i := 0; i < n/2; i++ {
+		lines18 = append(lines18, g18.event())
+	}
+	for _, flags := range [][]string{
+		{"--version", "1.8.0"},
+		{"--version", "1.8.0", "--all-profiles", "--warn-recommended", "--error", "deprecated"},
+	} {
+		t.Run(strings.Join(append([]string{"flags"}, flags...), " "), func(t *testing.T) {
+			t.Parallel()
+			failed := compareWithPython(t, flags, lines18)
+			if failed < len(lines18)/10 || len(lines18)-failed < len(lines18)/20 {
+				t.Errorf("%d of %d events failed", failed, len(lines18))
+			}
+		})
+	}
 }
 
 // gen generates events for the differential test. Values are what
@@ -94,8 +123,11 @@ const (
 	inf = "\x00Infinity"
 )
 
-func newGen(t *testing.T, seed uint64) *gen {
-	s, err := builtin.get()
+func newGen(t *testing.T, seed uint64) *gen { return newGenFor(t, seed, builtin) }
+
+// newGenFor generates events of the classes and objects of schema ls.
+func newGenFor(t *testing.T, seed uint64, ls *lazySchema) *gen {
+	s, err := ls.get()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +327,7 @@ func (g *gen) event() corpusLine {
 			ev["type_uid"] = json.Number(strconv.FormatInt(def.uid*100+act, 10))
 		}
 		if md, ok := ev["metadata"].(map[string]any); ok && g.chance(0.8) {
-			md["version"] = "1.1.0"
+			md["version"] = g.s.version
 		}
 	} else {
 		ev = cloneValue(pick(g, g.seeds)).(map[string]any)
@@ -378,7 +410,7 @@ func (g *gen) mutate(ev map[string]any) {
 		md["profiles"] = ps
 	case 6: // version
 		if md, ok := ev["metadata"].(map[string]any); ok {
-			md["version"] = pick(g, []any{"1.0.0", "1.1.0", nil, json.Number("1")})
+			md["version"] = pick(g, []any{"1.0.0", "1.1.0", "1.8.0", nil, json.Number("1")})
 		}
 	}
 }

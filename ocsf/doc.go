@@ -1,11 +1,11 @@
-// Package ocsf is the OCSF (Open Cybersecurity Schema Framework) 1.1.0 event
-// model of auditkit, and a validator for OCSF events.
+// Package ocsf is the OCSF (Open Cybersecurity Schema Framework) event
+// model of auditkit (OCSF 1.1.0 and 1.8.0), and a validator for OCSF events.
 //
 // # The model
 //
 // An [Event] is one OCSF event. Build it with [New], which sets the class,
 // the activity, the time, severity Informational and metadata.version
-// ([Version]), then fill in the attributes the class needs:
+// ([DefaultVersion]), then fill in the attributes the class needs:
 //
 //	e := ocsf.New(ocsf.ClassAuthentication, ocsf.AuthenticationLogon, when)
 //	e.Status = ocsf.StatusSuccess
@@ -26,6 +26,65 @@
 // the OCSF 1.1.0 attribute names as JSON names; a test checks each against
 // the schema. Empty fields are left out. Source fields without an OCSF home go
 // into Event.Unmapped, and the original record into Event.RawData.
+//
+// # Versions
+//
+// Events are written in OCSF 1.1.0 ([V1_1_0], the default, which Amazon
+// Security Lake accepts) or 1.8.0 ([V1_8_0]), as Metadata.Version says.
+// [New] sets [DefaultVersion]; [Event.SetVersion] switches an event to
+// another version. A mapping builds one Event for both: [Event.MarshalJSON]
+// writes it as its version allows.
+//
+// # Attributes a version lacks
+//
+// Set Event.SrcEndpoint whenever the record has a client IP, and
+// Event.HTTPRequest whenever it has the request, in every class. Where the
+// event's version lacks the attribute in its class (1.1.0 has neither
+// src_endpoint nor http_request in classes 3003–3006; 1.8.0 has both),
+// MarshalJSON writes it under unmapped instead — unmapped.src_endpoint,
+// unmapped.http_request — so nothing is lost, and [AddObservables] names
+// the observables accordingly ("unmapped.src_endpoint.ip"). Should the
+// source's own unmapped fields already use that key, the key is
+// "ocsf_src_endpoint" ("ocsf_http_request").
+//
+// # Deprecated attributes and other differences
+//
+// 1.8.0 output has no deprecated attribute. The model keeps the attributes
+// both versions know, and the 1.8.0 encoding writes their replacements:
+//
+//   - user.credential_uid as user.programmatic_credentials [{"uid": ...}];
+//   - actor.invoked_by as actor.app_name;
+//   - location.coordinates as location.lat and location.long, and
+//     location.isp as the endpoint's isp;
+//   - User Access Management's (3005) resource as the first of resources.
+//
+// The 1.1.0 encoding reads these back into the 1.1.0 attributes (so an
+// event read from 1.8.0 JSON can be written in 1.1.0).
+//
+// A group created or deleted is Group Management (3006) Create (6) or
+// Delete (5) with Event.Group: build it so. 1.8.0 writes it as that. In
+// 1.1.0, Group Management needs a user or privileges (at_least_one), so a
+// group's creation or deletion without either is written as Entity
+// Management (3004) Create (1) or Delete (4) of the entity {uid, name,
+// type "Group"}, the group's other fields in entity.data.
+//
+// # Activities of 1.8.0
+//
+// OCSF 1.8.0 adds activities: Account Change Unlock (12), Authentication
+// Preauth (6) and Account Switch (7), Entity Management Move, Enroll,
+// Unenroll, Enable, Disable, Activate, Deactivate, Suspend and Resume (5–13),
+// Group Management Add Subgroup (7) and Remove Subgroup (8); each has a
+// constant. 1.1.0 writes them as Other (99) with the 1.8.0 caption as
+// activity_name (or Event.ActivityLabel when set). Conversely, 1.8.0 writes
+// Other whose label is, case aside, the caption of one of these activities
+// of its class (Account Change Other "Unlock") as that activity.
+//
+// # Observables
+//
+// [AddObservables] fills Event.Observables from the attributes that carry
+// IP addresses, host names, user names, email addresses, URLs and resource
+// uids, and from what looks like one in Event.Unmapped. Call it last, after
+// every attribute is set; observables already there are kept.
 //
 // # Derived fields
 //
@@ -64,7 +123,8 @@
 // # Validation
 //
 // [Validate] and [ValidateJSON] check an event against the embedded OCSF
-// 1.1.0 schema and return a [*ValidationError] (which matches [ErrInvalid])
+// schema of its metadata.version (1.1.0 or 1.8.0; 1.1.0 for any other, as
+// validate.py does) and return a [*ValidationError] (which matches [ErrInvalid])
 // listing the errors. [Validator.Check] returns every [Issue], errors and
 // warnings, for one JSON event. An Issue has a stable code (wrong_type,
 // required_missing, ...), the JSON path of the value ("actor.user.org",
@@ -80,19 +140,25 @@
 // and their sibling captions; type_uid and category_uid consistency;
 // at_least_one and just_one constraints; nested objects and arrays. Regex
 // mismatches, sibling caption mismatches, deprecated items and a
-// metadata.version other than 1.1.0 are warnings. [ValidatorOptions] mirror
-// validate.py's flags (--type-uid-warning, --all-profiles,
-// --warn-recommended, --warn CODE, --error CODE).
+// metadata.version other than the schema's are warnings. [ValidatorOptions]
+// mirror validate.py's flags (--version, --type-uid-warning,
+// --all-profiles, --warn-recommended, --warn CODE, --error CODE).
 //
-// Differences from validate.py: the Go validator always uses the embedded
-// 1.1.0 schema (validate.py may pick another schema file by
-// metadata.version); it reads JSON as RFC 8259 defines it, so NaN and
-// Infinity, invalid UTF-8 and a bare null are json_invalid; and it reads
-// integers of any length (Python refuses more than 4300 digits), but does
-// not add up an activity_id that long to compare it with type_uid: it
-// reports type_uid_mismatch.
+// One check goes further than validate.py: the captions class_name,
+// category_name, activity_name, type_name, severity and status must be
+// those of their ids in the schema used (for activity_id, severity_id and
+// status_id 99, Other, any label goes); a caption that disagrees is the
+// error caption_mismatch ("class_name": "Bogus" fails).
+// ValidatorOptions.SkipCaptions leaves it out.
 //
-// The schema is parsed once, on first use; everything in the package is
-// safe for concurrent use. The schema's source and licence are in
+// Other differences from validate.py: the Go validator uses its embedded
+// schemas (validate.py reads schema files beside it, or --schema); it reads
+// JSON as RFC 8259 defines it, so NaN and Infinity, invalid UTF-8 and a
+// bare null are json_invalid; and it reads integers of any length (Python
+// refuses more than 4300 digits), but does not add up an activity_id that
+// long to compare it with type_uid: it reports type_uid_mismatch.
+//
+// Each schema is parsed once, on first use; everything in the package is
+// safe for concurrent use. The schemas' source and licence are in
 // schema/NOTICE.md.
 package ocsf

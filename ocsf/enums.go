@@ -2,10 +2,6 @@ package ocsf
 
 import "strconv"
 
-// Version is the OCSF schema version this package models and validates
-// against. New sets it as the event's metadata.version.
-const Version = "1.1.0"
-
 // ClassUID identifies an OCSF event class (class_uid).
 type ClassUID int
 
@@ -54,6 +50,9 @@ const (
 	AccountChangeLock             ActivityID = 9
 	AccountChangeMFAFactorEnable  ActivityID = 10
 	AccountChangeMFAFactorDisable ActivityID = 11
+	// AccountChangeUnlock is OCSF 1.8.0's; 1.1.0 writes it as Other
+	// "Unlock" (see "Activities of 1.8.0" in the package documentation).
+	AccountChangeUnlock ActivityID = 12
 )
 
 // Authentication (3002) activities.
@@ -63,6 +62,8 @@ const (
 	AuthenticationAuthenticationTicket ActivityID = 3
 	AuthenticationServiceTicketRequest ActivityID = 4
 	AuthenticationServiceTicketRenew   ActivityID = 5
+	AuthenticationPreauth              ActivityID = 6 // OCSF 1.8.0's
+	AuthenticationAccountSwitch        ActivityID = 7 // OCSF 1.8.0's
 )
 
 // Authorize Session (3003) activities.
@@ -77,6 +78,16 @@ const (
 	EntityManagementRead   ActivityID = 2
 	EntityManagementUpdate ActivityID = 3
 	EntityManagementDelete ActivityID = 4
+	// OCSF 1.8.0's; 1.1.0 writes them as Other with their caption as label.
+	EntityManagementMove       ActivityID = 5
+	EntityManagementEnroll     ActivityID = 6
+	EntityManagementUnenroll   ActivityID = 7
+	EntityManagementEnable     ActivityID = 8
+	EntityManagementDisable    ActivityID = 9
+	EntityManagementActivate   ActivityID = 10
+	EntityManagementDeactivate ActivityID = 11
+	EntityManagementSuspend    ActivityID = 12
+	EntityManagementResume     ActivityID = 13
 )
 
 // User Access Management (3005) activities.
@@ -93,6 +104,8 @@ const (
 	GroupManagementRemoveUser       ActivityID = 4
 	GroupManagementDelete           ActivityID = 5
 	GroupManagementCreate           ActivityID = 6
+	GroupManagementAddSubgroup      ActivityID = 7 // OCSF 1.8.0's
+	GroupManagementRemoveSubgroup   ActivityID = 8 // OCSF 1.8.0's
 )
 
 // Web Resources Activity (6001) activities.

@@ -12,7 +12,7 @@ func ptr[T any](v T) *T { return &v }
 
 func testMetadata(uid string) Metadata {
 	return Metadata{
-		Version: Version,
+		Version: DefaultVersion,
 		UID:     uid,
 		Product: Product{Name: "Example Console", VendorName: "Example Vendor", Version: "1.0.0"},
 	}
@@ -133,7 +133,7 @@ func fullEvent() Event {
 	e.Message = "login failed"
 	e.Count = 2
 	e.Metadata = Metadata{
-		Version: Version, UID: "m-uid", CorrelationUID: "corr-1", EventCode: "user.login",
+		Version: DefaultVersion, UID: "m-uid", CorrelationUID: "corr-1", EventCode: "user.login",
 		LogName: "audit", LogProvider: "Example API", OriginalTime: "2024-06-12T17:23:29.419Z",
 		TenantUID: "tenant-1",
 		Product: Product{Name: "Example Console", VendorName: "Example Vendor", Version: "1.0.0",

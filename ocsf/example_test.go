@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/auditkit/auditkit/ocsf"
@@ -95,6 +96,58 @@ func ExampleValidator_Check() {
 	}
 	// Output:
 	// constraint_failed at "metadata.product", warning false: object product needs at least one of name, uid
+	// caption_mismatch at "status", warning false: "Other", want "Success", the caption of status_id=1 in OCSF 1.1.0
 	// enum_sibling_mismatch at "status", warning true: "Other", want "Success", the caption of status_id=1
 	// type_uid_mismatch at "type_uid", warning true: 300201, but class_uid*100+activity_id = 300299
+}
+
+// AddObservables lists the IP addresses, user names, email addresses, host
+// names, URLs and resource uids an event carries, mapped or unmapped, each
+// with the attribute path it is written at. In OCSF 1.1.0 Entity
+// Management has no src_endpoint, so the endpoint is written under
+// unmapped, and so is its observable's name; SetVersion follows it to 1.8.0.
+func ExampleAddObservables() {
+	ev := ocsf.New(ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, time.Date(2024, 6, 12, 17, 23, 29, 0, time.UTC))
+	ev.Actor = &ocsf.Actor{User: &ocsf.User{Name: "alice", EmailAddr: "alice@example.com"}}
+	ev.Entity = &ocsf.ManagedEntity{UID: "policy-7", Name: "Patch policy"}
+	ev.SrcEndpoint = &ocsf.NetworkEndpoint{IP: "192.0.2.10"}
+	ev.Unmapped = map[string]any{"target": map[string]any{"hostname": "db01.example.com"}}
+	ocsf.AddObservables(&ev)
+	for _, o := range ev.Observables {
+		fmt.Printf("%-26s %-13s %s\n", o.Name, o.Type, o.Value)
+	}
+	if err := ev.SetVersion(ocsf.V1_8_0); err != nil {
+		panic(err)
+	}
+	fmt.Println("1.8.0:", ev.Observables[0].Name)
+	// Output:
+	// unmapped.src_endpoint.ip   IP Address    192.0.2.10
+	// actor.user.name            User Name     alice
+	// actor.user.email_addr      Email Address alice@example.com
+	// entity.uid                 Resource UID  policy-7
+	// unmapped.target.hostname   Hostname      db01.example.com
+	// 1.8.0: src_endpoint.ip
+}
+
+// An event is written in the version its metadata.version names: the same
+// Event, set to 1.8.0, writes the actor's service as app_name (invoked_by is
+// deprecated there) and validates against the embedded 1.8.0 schema.
+func ExampleEvent_SetVersion() {
+	ev := ocsf.New(ocsf.ClassAPIActivity, ocsf.APIActivityRead, time.Date(2024, 6, 12, 17, 23, 29, 0, time.UTC))
+	ev.Metadata.Product = ocsf.Product{Name: "Console", VendorName: "Example"}
+	ev.API = &ocsf.API{Operation: "GET /users"}
+	ev.Actor = &ocsf.Actor{InvokedBy: "scheduler"}
+	ev.SrcEndpoint = &ocsf.NetworkEndpoint{IP: "192.0.2.10"}
+	for _, v := range ocsf.Versions() {
+		if err := ev.SetVersion(v); err != nil {
+			panic(err)
+		}
+		data, _ := json.Marshal(ev.Actor) // the model, the same in both
+		out, _ := ev.MarshalJSON()
+		fmt.Printf("%s valid=%t model %s, written %s\n", v, ocsf.Validate(ev) == nil, data,
+			out[strings.Index(string(out), `"actor"`):strings.Index(string(out), `,"src_endpoint"`)])
+	}
+	// Output:
+	// 1.1.0 valid=true model {"invoked_by":"scheduler"}, written "actor":{"invoked_by":"scheduler"}
+	// 1.8.0 valid=true model {"invoked_by":"scheduler"}, written "actor":{"app_name":"scheduler"}
 }

@@ -1,10 +1,12 @@
 package ocsf
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // knownCodes are the issue codes of validate.py and the Go validator.
@@ -14,7 +16,7 @@ var knownCodes = map[string]bool{
 	"enum_value_unknown": true, "enum_sibling_mismatch": true, "enum_sibling_other_suspicious": true,
 	"type_uid_mismatch": true, "category_uid_mismatch": true, "constraint_failed": true,
 	"constraint_unknown": true, "class_uid_unknown": true, "profile_unknown": true, "deprecated": true,
-	"version_mismatch": true, "schema_bug": true, "json_invalid": true,
+	"version_mismatch": true, "schema_bug": true, "json_invalid": true, "caption_mismatch": true,
 }
 
 // FuzzCheck: Check never panics, and its results are well formed. Under
@@ -56,6 +58,53 @@ func FuzzCheck(f *testing.F) {
 			if (err == nil) != (len(errs) == 0) {
 				t.Fatalf("ValidateJSON %v, Check errors %v", err, errs)
 			}
+		}
+	})
+}
+
+// FuzzAddObservables: whatever JSON the source's unmapped fields hold,
+// AddObservables never panics, every observable it adds is valid (a known
+// type id with its caption, a name under unmapped, a value), the event
+// stays valid, and a second call adds nothing.
+func FuzzAddObservables(f *testing.F) {
+	for _, s := range []string{`{}`, `{"ip":"10.0.0.1"}`, `{"a":{"b":[{"host":"x.example.com"},"::1",1,null,true]}}`,
+		`{"u":"https://h.example/p","e":"a@b.example","v":"1.2.3.4","version":"1.2.3.4"}`, `{"":[[[[["192.0.2.1:80"]]]]]}`,
+		`{"src_endpoint":"x","h":"` + strings.Repeat("a.", 200) + `com"}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var um map[string]any
+		if json.Unmarshal(data, &um) != nil {
+			return
+		}
+		ev := New(ClassEntityManagement, EntityManagementUpdate, time.UnixMilli(1718213009419))
+		ev.Metadata.Product = Product{Name: "P", VendorName: "V"}
+		ev.Entity = &ManagedEntity{UID: "e"}
+		ev.SrcEndpoint = &NetworkEndpoint{IP: "192.0.2.1"}
+		ev.Unmapped = um
+		AddObservables(&ev)
+		n := len(ev.Observables)
+		if n == 0 {
+			t.Fatal("no observable for src_endpoint.ip")
+		}
+		for _, o := range ev.Observables {
+			if o.Value == "" || o.Name == "" || ObservableCaption(o.TypeID) != o.Type || o.TypeID == ObservableUnknown {
+				t.Fatalf("bad observable %+v", o)
+			}
+			if o.Name != "entity.uid" && !strings.HasPrefix(o.Name, "unmapped.") {
+				t.Fatalf("observable %+v not under unmapped", o)
+			}
+		}
+		AddObservables(&ev)
+		if len(ev.Observables) != n {
+			t.Fatalf("second call added %d", len(ev.Observables)-n)
+		}
+		out, err := ev.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if errs, _ := NewValidator(ValidatorOptions{}).Check(out); len(errs) > 0 {
+			t.Fatalf("invalid: %v\n%s", errs, out)
 		}
 	})
 }

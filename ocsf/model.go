@@ -3,6 +3,7 @@ package ocsf
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"time"
 )
@@ -46,9 +47,16 @@ type Event struct {
 	Duration int64    `json:"duration,omitempty"`
 	Metadata Metadata `json:"metadata"`
 
-	Actor       *Actor           `json:"actor,omitempty"`
-	User        *User            `json:"user,omitempty"`
-	UserResult  *User            `json:"user_result,omitempty"`
+	Actor      *Actor `json:"actor,omitempty"`
+	User       *User  `json:"user,omitempty"`
+	UserResult *User  `json:"user_result,omitempty"`
+	// SrcEndpoint is where the activity came from. Set it whenever the
+	// record has a client IP (or host), in every class: where the event's
+	// version lacks src_endpoint in its class (1.1.0: classes 3003-3006),
+	// MarshalJSON writes it as unmapped.src_endpoint instead, and
+	// AddObservables names its IP "unmapped.src_endpoint.ip"; in 1.8.0 it
+	// is src_endpoint. HTTPRequest follows the same rule
+	// (unmapped.http_request in 1.1.0's 3003-3006).
 	SrcEndpoint *NetworkEndpoint `json:"src_endpoint,omitempty"`
 	DstEndpoint *NetworkEndpoint `json:"dst_endpoint,omitempty"`
 	Service     *Service         `json:"service,omitempty"`
@@ -76,6 +84,12 @@ type Event struct {
 	Resource *ResourceDetails `json:"resource,omitempty"`
 	// Resources are the resources of API Activity (6003) events.
 	Resources []ResourceDetails `json:"resources,omitempty"`
+
+	// Observables are the event's observables: the IP addresses, host
+	// names, user names, email addresses, URLs and resource uids it
+	// carries, each with the attribute path it is written at. Fill them in
+	// with AddObservables, last.
+	Observables []Observable `json:"observables,omitempty"`
 
 	// Unmapped holds the source's fields that have no OCSF attribute.
 	Unmapped map[string]any `json:"unmapped,omitempty"`
@@ -116,11 +130,20 @@ type Product struct {
 
 // Actor is who performed the activity: at least one of User, Session and
 // InvokedBy (or a process, which this model leaves out).
+//
+// InvokedBy (the service that acted) is deprecated in OCSF 1.8.0, whose
+// encoding writes it as app_name instead (see "Deprecated attributes" in the
+// package documentation); set InvokedBy, which both versions write.
 type Actor struct {
 	User      *User    `json:"user,omitempty"`
 	Session   *Session `json:"session,omitempty"`
 	InvokedBy string   `json:"invoked_by,omitempty"`
 	IDP       *IDP     `json:"idp,omitempty"`
+	// AppName and AppUID are OCSF 1.8.0 only (app_name, app_uid): the
+	// 1.8.0 encoding fills AppName from InvokedBy; the 1.1.0 encoding
+	// writes AppName as invoked_by when that is empty.
+	AppName string `json:"app_name,omitempty"`
+	AppUID  string `json:"app_uid,omitempty"`
 }
 
 // IDP is an identity provider (at least one of Name and UID).
@@ -131,6 +154,10 @@ type IDP struct {
 
 // User is a user (at least one of Account, Name and UID). TypeID is 1 User,
 // 2 Admin, 3 System or 99 Other (Type then carries the source's label).
+//
+// CredentialUID (e.g. an API key's id) is deprecated in OCSF 1.8.0, whose
+// encoding writes it as programmatic_credentials [{"uid": ...}] instead;
+// set CredentialUID, which both versions write.
 type User struct {
 	UID           string        `json:"uid,omitempty"`
 	Name          string        `json:"name,omitempty"`
@@ -144,6 +171,17 @@ type User struct {
 	Org           *Organization `json:"org,omitempty"`
 	Groups        []Group       `json:"groups,omitempty"`
 	Account       *Account      `json:"account,omitempty"`
+	// ProgrammaticCredentials is OCSF 1.8.0 only: the 1.8.0 encoding fills
+	// it from CredentialUID; the 1.1.0 encoding writes a lone uid as
+	// credential_uid when that is empty.
+	ProgrammaticCredentials []ProgrammaticCredential `json:"programmatic_credentials,omitempty"`
+}
+
+// ProgrammaticCredential is a credential for API access, e.g. an API key
+// (OCSF 1.8.0 object programmatic_credential). UID is required.
+type ProgrammaticCredential struct {
+	UID  string `json:"uid,omitempty"`
+	Type string `json:"type,omitempty"`
 }
 
 // Account is a user's account (at least one of Name and UID).
@@ -176,10 +214,16 @@ type NetworkEndpoint struct {
 	TypeID      int       `json:"type_id,omitempty"`
 	InstanceUID string    `json:"instance_uid,omitempty"`
 	Location    *Location `json:"location,omitempty"`
+	// ISP is OCSF 1.8.0 only (network_endpoint.isp): the 1.8.0 encoding
+	// moves Location.ISP here.
+	ISP string `json:"isp,omitempty"`
 }
 
 // Location is a geographical location (at least one of City, Country,
 // PostalCode, Region and Coordinates).
+//
+// Coordinates and ISP are deprecated in OCSF 1.8.0, whose encoding writes
+// them as lat and long, and as the endpoint's isp.
 type Location struct {
 	City        string    `json:"city,omitempty"`
 	Continent   string    `json:"continent,omitempty"`
@@ -189,6 +233,10 @@ type Location struct {
 	Coordinates []float64 `json:"coordinates,omitempty"` // [longitude, latitude]
 	ISP         string    `json:"isp,omitempty"`
 	Desc        string    `json:"desc,omitempty"`
+	// Lat and Long are OCSF 1.8.0 only (lat, long), filled from
+	// Coordinates by the 1.8.0 encoding.
+	Lat  *float64 `json:"lat,omitempty"`
+	Long *float64 `json:"long,omitempty"`
 }
 
 // Service is a service (at least one of Name and UID).
@@ -329,14 +377,15 @@ type ResourceDetails struct {
 }
 
 // New returns an event of the given class and activity at time t, with
-// severity Informational and metadata.version set to Version.
+// severity Informational and metadata.version set to DefaultVersion
+// (1.1.0).
 func New(class ClassUID, activity ActivityID, t time.Time) Event {
 	return Event{
 		Class:    class,
 		Activity: activity,
 		Severity: SeverityInformational,
 		Time:     t,
-		Metadata: Metadata{Version: Version},
+		Metadata: Metadata{Version: DefaultVersion},
 	}
 }
 
@@ -355,6 +404,22 @@ func (e *Event) AddProfile(p string) {
 
 // plainEvent has Event's fields without its methods.
 type plainEvent Event
+
+// moveToUnmapped moves the attributes of moved (attribute -> unmapped key)
+// into a copy of p.Unmapped.
+func (p *plainEvent) moveToUnmapped(moved map[string]string) {
+	um := make(map[string]any, len(p.Unmapped)+len(moved))
+	maps.Copy(um, p.Unmapped)
+	for attr, key := range moved {
+		switch attr {
+		case "src_endpoint":
+			um[key], p.SrcEndpoint = p.SrcEndpoint, nil
+		case "http_request":
+			um[key], p.HTTPRequest = p.HTTPRequest, nil
+		}
+	}
+	p.Unmapped = um
+}
 
 type eventOut struct {
 	ClassUID     ClassUID    `json:"class_uid"`
@@ -377,7 +442,15 @@ type eventOut struct {
 // not escape &, < and > (json.Marshal of an Event still does, unless an
 // Encoder with SetEscapeHTML(false) is used).
 func (e Event) MarshalJSON() ([]byte, error) {
+	if e.groupAsEntity(e.Metadata.Version) {
+		e = e.asEntity()
+	}
+	e.Activity, e.ActivityLabel = activityIn(e.Metadata.Version, e.Class, e.Activity, e.ActivityLabel)
 	p := plainEvent(e)
+	if moved := e.movedKeys(e.Metadata.Version); moved != nil {
+		p.moveToUnmapped(moved)
+	}
+	p.encodeFor(e.Metadata.Version)
 	out := eventOut{
 		ClassUID:     e.Class,
 		ClassName:    e.Class.Caption(),
@@ -390,6 +463,9 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		CategoryName: e.Class.Category().Caption(),
 	}
 	actCaption := ActivityCaption(e.Class, e.Activity)
+	if actCaption == "" && e.Metadata.Version == V1_8_0 {
+		actCaption = caption180(e.Class, e.Activity)
+	}
 	if e.Activity == ActivityOther {
 		out.ActivityName = e.ActivityLabel
 	} else {

@@ -23,7 +23,7 @@ func TestHeaderApply(t *testing.T) {
 	}
 	h.Apply(&ev)
 	want := ocsf.Metadata{
-		Version: ocsf.Version, UID: "r-1", EventCode: "update", LogName: "audit",
+		Version: ocsf.DefaultVersion, UID: "r-1", EventCode: "update", LogName: "audit",
 		LogProvider: "provider", OriginalTime: "2023-11-14T22:13:20Z", TenantUID: "tenant",
 		Product: ocsf.Product{Name: "Console", VendorName: "Example"}, Profiles: []string{"host"},
 	}
@@ -42,7 +42,7 @@ func TestHeaderApply(t *testing.T) {
 	if m := ev.Metadata; m.UID != "" || m.EventCode != "" || m.LogName != "" || m.OriginalTime != "" || ev.RawData != "" {
 		t.Errorf("empty header left %+v, raw_data %q", m, ev.RawData)
 	}
-	if ev.Metadata.TenantUID != "tenant" || ev.Metadata.Version != ocsf.Version {
+	if ev.Metadata.TenantUID != "tenant" || ev.Metadata.Version != ocsf.DefaultVersion {
 		t.Errorf("empty header cleared the rest of the metadata: %+v", ev.Metadata)
 	}
 }

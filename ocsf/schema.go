@@ -20,9 +20,45 @@ import (
 //go:embed schema/ocsf-1.1.0.json
 var schemaJSON string
 
-// builtin is the embedded schema, parsed on first use. It is unexported and
-// never replaced; its sync.Once makes the lazy parse safe for concurrent use.
+// schema180JSON is the flattened OCSF 1.8.0 schema (see schema/NOTICE.md).
+//
+//go:embed schema/ocsf-1.8.0.json
+var schema180JSON string
+
+// builtin is the embedded 1.1.0 schema, parsed on first use. It is
+// unexported and never replaced; its sync.Once makes the lazy parse safe for
+// concurrent use.
 var builtin = &lazySchema{data: schemaJSON}
+
+// builtin180 is the embedded 1.8.0 schema, parsed on first use.
+var builtin180 = &lazySchema{data: schema180JSON}
+
+// lazyFor returns the embedded schema of version v, or nil for a version
+// the package does not embed.
+func lazyFor(v Version) *lazySchema {
+	switch v {
+	case V1_1_0:
+		return builtin
+	case V1_8_0:
+		return builtin180
+	}
+	return nil
+}
+
+// schemaFor returns the parsed embedded schema of version v, or nil for a
+// version the package does not embed (or a schema that does not parse,
+// which a test rules out).
+func schemaFor(v Version) *schema {
+	l := lazyFor(v)
+	if l == nil {
+		return nil
+	}
+	s, err := l.get()
+	if err != nil {
+		return nil
+	}
+	return s
+}
 
 type lazySchema struct {
 	once sync.Once

@@ -1,9 +1,11 @@
 package ocsf
 
 import (
+	"maps"
 	"os"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,8 +22,8 @@ func mustSchema(t testing.TB) *schema {
 
 func TestEmbeddedSchema(t *testing.T) {
 	s := mustSchema(t)
-	if s.version != Version {
-		t.Errorf("schema version %s, package Version %s", s.version, Version)
+	if s.version != V1_1_0 {
+		t.Errorf("schema version %s, package V1_1_0 %s", s.version, V1_1_0)
 	}
 	if len(s.classes) != 44 || len(s.objects) != 103 {
 		t.Errorf("got %d classes, %d objects", len(s.classes), len(s.objects))
@@ -134,32 +136,79 @@ func TestCaptionFallback(t *testing.T) {
 
 // TestStructTagsMatchSchema checks every json tag of the model against the
 // schema object it stands for (or, for Event, the classes it serves), and
-// that Go types fit the attribute types.
+// that Go types fit the attribute types. The schema is 1.1.0's, and for the
+// attributes and objects 1.1.0 lacks, 1.8.0's: only the fields listed in
+// only18 may come from 1.8.0 alone.
 func TestStructTagsMatchSchema(t *testing.T) {
-	s := mustSchema(t)
+	s110 := mustSchema(t)
+	s18, err := builtin180.get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	only18 := map[string]bool{"object user.programmatic_credentials": true, "object actor.app_name": true,
+		"object actor.app_uid": true, "object location.lat": true, "object location.long": true,
+		"object network_endpoint.isp": true, "object programmatic_credential.uid": true,
+		"object programmatic_credential.type": true}
+	// s is 1.1.0 with 1.8.0's attributes added where 1.1.0 has none
+	s := &schema{types: s18.types, classes: map[string]*itemDef{}, objects: map[string]*itemDef{}}
+	merge := func(a, b *itemDef) *itemDef {
+		if a == nil {
+			return b
+		}
+		m := &itemDef{byName: maps.Clone(a.byName), attrs: slices.Clone(a.attrs)}
+		if b != nil {
+			for n, ad := range b.byName {
+				if m.byName[n] == nil {
+					m.byName[n] = ad
+					m.attrs = append(m.attrs, ad)
+				}
+			}
+		}
+		return m
+	}
+	for k, c := range s110.classes {
+		s.classes[k] = merge(c, s18.classes[k])
+	}
+	for k, o := range s18.objects {
+		s.objects[k] = merge(s110.objects[k], o)
+	}
+	from18 := func(where, name string) bool {
+		obj := strings.TrimPrefix(where, "object ")
+		if where == "Event" {
+			for _, c := range tableClasses() {
+				if s110.classes[strconv.Itoa(int(c))].byName[name] != nil {
+					return false
+				}
+			}
+			return true
+		}
+		return s110.objects[obj] == nil || s110.objects[obj].byName[name] == nil
+	}
 	objectOf := map[reflect.Type]string{
-		reflect.TypeFor[Metadata]():        "metadata",
-		reflect.TypeFor[Product]():         "product",
-		reflect.TypeFor[Actor]():           "actor",
-		reflect.TypeFor[IDP]():             "idp",
-		reflect.TypeFor[User]():            "user",
-		reflect.TypeFor[Account]():         "account",
-		reflect.TypeFor[Organization]():    "organization",
-		reflect.TypeFor[NetworkEndpoint](): "network_endpoint",
-		reflect.TypeFor[Location]():        "location",
-		reflect.TypeFor[Service]():         "service",
-		reflect.TypeFor[Session]():         "session",
-		reflect.TypeFor[ManagedEntity]():   "managed_entity",
-		reflect.TypeFor[API]():             "api",
-		reflect.TypeFor[APIRequest]():      "request",
-		reflect.TypeFor[APIResponse]():     "response",
-		reflect.TypeFor[HTTPRequest]():     "http_request",
-		reflect.TypeFor[URL]():             "url",
-		reflect.TypeFor[HTTPResponse]():    "http_response",
-		reflect.TypeFor[HTTPHeader]():      "http_header",
-		reflect.TypeFor[WebResource]():     "web_resource",
-		reflect.TypeFor[Group]():           "group",
-		reflect.TypeFor[ResourceDetails](): "resource_details",
+		reflect.TypeFor[Metadata]():               "metadata",
+		reflect.TypeFor[Product]():                "product",
+		reflect.TypeFor[Actor]():                  "actor",
+		reflect.TypeFor[IDP]():                    "idp",
+		reflect.TypeFor[User]():                   "user",
+		reflect.TypeFor[Account]():                "account",
+		reflect.TypeFor[Organization]():           "organization",
+		reflect.TypeFor[NetworkEndpoint]():        "network_endpoint",
+		reflect.TypeFor[Location]():               "location",
+		reflect.TypeFor[Service]():                "service",
+		reflect.TypeFor[Session]():                "session",
+		reflect.TypeFor[ManagedEntity]():          "managed_entity",
+		reflect.TypeFor[API]():                    "api",
+		reflect.TypeFor[APIRequest]():             "request",
+		reflect.TypeFor[APIResponse]():            "response",
+		reflect.TypeFor[HTTPRequest]():            "http_request",
+		reflect.TypeFor[URL]():                    "url",
+		reflect.TypeFor[HTTPResponse]():           "http_response",
+		reflect.TypeFor[HTTPHeader]():             "http_header",
+		reflect.TypeFor[WebResource]():            "web_resource",
+		reflect.TypeFor[Group]():                  "group",
+		reflect.TypeFor[ResourceDetails]():        "resource_details",
+		reflect.TypeFor[Observable]():             "observable",
+		reflect.TypeFor[ProgrammaticCredential](): "programmatic_credential",
 	}
 	// Event: the union of the audit classes' attributes
 	eventAttrs := map[string]*attrDef{}
@@ -186,6 +235,9 @@ func TestStructTagsMatchSchema(t *testing.T) {
 			if a == nil {
 				t.Errorf("%s.%s: %q is not an attribute of %s", where, f.Name, name, where)
 				continue
+			}
+			if from18(where, name) && !only18[where+"."+name] {
+				t.Errorf("%s.%s: %q is an attribute of OCSF 1.8.0 only", where, f.Name, name)
 			}
 			ft := f.Type
 			if ft.Kind() == reflect.Pointer {

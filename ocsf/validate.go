@@ -22,7 +22,8 @@ type Issue struct {
 	// enum_sibling_other_suspicious, type_uid_mismatch,
 	// category_uid_mismatch, constraint_failed, constraint_unknown,
 	// class_uid_unknown, profile_unknown, deprecated, version_mismatch,
-	// recommended_missing, schema_bug or json_invalid.
+	// recommended_missing, schema_bug or json_invalid; and caption_mismatch,
+	// which validate.py does not check (see ValidatorOptions.SkipCaptions).
 	Code string
 	// Path is the JSON path of the value, dotted, with [i] for array
 	// elements, e.g. "actor.user.org" or "metadata.profiles[0]". It is
@@ -96,21 +97,44 @@ type ValidatorOptions struct {
 	Warn []string
 	// Error promotes issue codes to errors (--error CODE); it wins over Warn.
 	Error []string
+	// Version is the OCSF version to check against (--version): one of
+	// Versions. Empty picks each event's metadata.version when the package
+	// embeds that version's schema, else 1.1.0, as validate.py does. An
+	// unknown Version makes every event fail with schema_bug.
+	Version Version
+	// SkipCaptions leaves out the caption checks (code caption_mismatch),
+	// which validate.py does not make: class_name, category_name,
+	// activity_name, type_name, severity and status must be the captions
+	// of class_uid, category_uid, activity_id, type_uid, severity_id and
+	// status_id in the schema used (activity_name, severity and status are
+	// free for Other, 99). A caption that is absent is not checked.
+	SkipCaptions bool
 }
 
-// Validator checks events against the embedded OCSF 1.1.0 schema. It is
-// safe for concurrent use. The zero Validator (and a nil *Validator) checks
-// with the default options.
+// Validator checks events against the embedded OCSF schemas (1.1.0 and
+// 1.8.0). It is safe for concurrent use. The zero Validator (and a nil
+// *Validator) checks with the default options.
 type Validator struct {
-	opts   ValidatorOptions
-	warn   map[string]bool
-	error  map[string]bool
+	opts  ValidatorOptions
+	warn  map[string]bool
+	error map[string]bool
+	// schema is the fixed schema (opts.Version), or nil to pick each
+	// event's by its metadata.version.
 	schema *lazySchema
 }
 
-// NewValidator returns a Validator for the embedded OCSF 1.1.0 schema.
+// NewValidator returns a Validator with options opts.
 func NewValidator(opts ValidatorOptions) *Validator {
-	v := &Validator{opts: opts, schema: builtin, warn: map[string]bool{}, error: map[string]bool{}}
+	v := &Validator{opts: opts, warn: map[string]bool{}, error: map[string]bool{}}
+	if opts.Version != "" {
+		v.schema = lazyFor(opts.Version)
+		if v.schema == nil {
+			v.schema = &lazySchema{data: "{}"}
+			v.schema.once.Do(func() {
+				v.schema.err = fmt.Errorf("%w %q (allowed: %s)", ErrUnknownVersion, opts.Version, strings.Join(Versions(), ", "))
+			})
+		}
+	}
 	v.opts.Warn = slices.Clone(opts.Warn)
 	v.opts.Error = slices.Clone(opts.Error)
 	for _, c := range opts.Warn {
@@ -175,13 +199,15 @@ func (v *Validator) ValidateJSON(data []byte) error {
 	return ve
 }
 
-// Validate marshals e and checks it against OCSF 1.1.0 with the default
+// Validate marshals e and checks it against the embedded schema of its
+// metadata.version (1.1.0 or 1.8.0; 1.1.0 for any other) with the default
 // options. It returns nil or a *ValidationError, which matches ErrInvalid.
 func Validate(e Event) error {
 	return NewValidator(ValidatorOptions{}).Validate(e)
 }
 
-// ValidateJSON checks one JSON-encoded event against OCSF 1.1.0 with the
+// ValidateJSON checks one JSON-encoded event against the embedded schema of
+// its metadata.version (1.1.0 or 1.8.0; 1.1.0 for any other) with the
 // default options. It returns nil or a *ValidationError.
 func ValidateJSON(data []byte) error {
 	return NewValidator(ValidatorOptions{}).ValidateJSON(data)
@@ -244,18 +270,8 @@ func (v *Validator) check(data []byte) (map[string]any, *run) {
 	if v == nil {
 		v = &Validator{}
 	}
-	ls := v.schema
-	if ls == nil {
-		ls = builtin
-	}
 	r := &run{v: v}
-	// these two are errors whatever the options
-	s, err := ls.get()
-	if err != nil {
-		r.errs = append(r.errs, Issue{Code: "schema_bug", Message: err.Error()})
-		return nil, r
-	}
-	r.s = s
+	// these are errors whatever the options
 	val, err := decodeEvent(data)
 	if err != nil {
 		r.errs = append(r.errs, Issue{Code: "json_invalid", Message: "not JSON: " + err.Error()})
@@ -266,6 +282,21 @@ func (v *Validator) check(data []byte) (map[string]any, *run) {
 		r.errs = append(r.errs, Issue{Code: "json_invalid", Message: "the event is " + kind(val) + ", not a JSON object"})
 		return nil, r
 	}
+	ls := v.schema
+	if ls == nil {
+		ls = builtin
+		if md, ok := ev["metadata"].(map[string]any); ok {
+			if ver, ok := md["version"].(string); ok && lazyFor(ver) != nil {
+				ls = lazyFor(ver)
+			}
+		}
+	}
+	s, err := ls.get()
+	if err != nil {
+		r.errs = append(r.errs, Issue{Code: "schema_bug", Message: err.Error()})
+		return nil, r
+	}
+	r.s = s
 	if md, ok := ev["metadata"].(map[string]any); ok {
 		ps, _ := md["profiles"].([]any)
 		for _, p := range ps {
@@ -354,6 +385,53 @@ func (r *run) validate(ev map[string]any) {
 	if ver, ok := md["version"].(string); ok && ver != r.s.version {
 		r.addf("version_mismatch", "metadata.version", "event says %q, validated against %s", ver, r.s.version)
 	}
+	if !r.v.opts.SkipCaptions {
+		r.checkCaptions(ev, cls)
+	}
+}
+
+// checkCaptions checks that the captions of the event's classification
+// (class_name, category_name, activity_name, type_name, severity, status)
+// are those of their ids in the schema (see ValidatorOptions.SkipCaptions).
+func (r *run) checkCaptions(ev map[string]any, cls *itemDef) {
+	// otherFree: the id 99 (Other) takes any caption; validate.py's
+	// sibling check makes the same exception (type_uid 99 is class 0's
+	// Other).
+	check := func(capAttr, idAttr string, otherFree bool) {
+		got, present := ev[capAttr]
+		if !present {
+			return
+		}
+		var want string
+		if idAttr == "class_uid" {
+			want = cls.caption
+		} else {
+			a := cls.byName[idAttr]
+			if a == nil || !a.hasEnum {
+				return
+			}
+			key, ok := intKey(ev[idAttr])
+			if !ok {
+				return
+			}
+			if otherFree && key == "99" {
+				return // Other: the source's own label
+			}
+			if want, ok = a.enumIdx[key]; !ok {
+				return // enum_value_unknown
+			}
+		}
+		if got != any(want) {
+			r.addf("caption_mismatch", capAttr, "%s, want %q, the caption of %s=%s in OCSF %s",
+				show(got), want, idAttr, clip(show(ev[idAttr])), r.s.version)
+		}
+	}
+	check("class_name", "class_uid", false)
+	check("category_name", "category_uid", false)
+	check("activity_name", "activity_id", true)
+	check("type_name", "type_uid", true)
+	check("severity", "severity_id", true)
+	check("status", "status_id", true)
 }
 
 // intKey returns the decimal text of an integer JSON value ("-0" as "0"):

@@ -33,6 +33,7 @@ func TestSamples(t *testing.T) {
 				if py.passed+py.failed != len(lines) {
 					t.Fatalf("recorded %d+%d events, file has %d", py.passed, py.failed, len(lines))
 				}
+				opts.SkipCaptions = true // validate.py does not check them
 				v := NewValidator(opts)
 				for i, l := range lines {
 					if got, want := goVerdict(v, []byte(l)), py.verdicts[numbers[i]]; !got.equal(want) {
@@ -181,8 +182,10 @@ func ruleCases(t *testing.T) []ruleCase {
 		{name: "enum with more than 12 values", event: with(t, base3002, "logon_type_id", `1`),
 			errs: []string{`logon_type_id: 1 is not defined (defined: 0 System, 2 Interactive, 3 Network, 4 Batch, 5 OS Service, 7 Unlock, 8 Network Cleartext, 9 New Credentials, 10 Remote Interactive, 11 Cached Interactive, 12 Cached Remote Interactive, 13 Cached Unlock, …) [enum_value_unknown]`}},
 		{name: "sibling mismatch", event: with(t, base3002, "status_id", `2`, "status", `"failed"`),
+			errs:  []string{`status: "failed", want "Failure", the caption of status_id=2 in OCSF 1.1.0 [caption_mismatch]`},
 			warns: []string{`status: "failed", want "Failure", the caption of status_id=2 [enum_sibling_mismatch]`}},
 		{name: "sibling of other type", event: with(t, base3002, "severity", `null`),
+			errs:  []string{`severity: null, want "Informational", the caption of severity_id=1 in OCSF 1.1.0 [caption_mismatch]`},
 			warns: []string{`severity: null, want "Informational", the caption of severity_id=1 [enum_sibling_mismatch]`}},
 		{name: "other carries the caption", event: with(t, base3002, "status_id", `99`, "status", `"Other"`),
 			warns: []string{`status: "Other" is the caption of status_id=99; for Other it should carry the source's own label [enum_sibling_other_suspicious]`}},
@@ -212,6 +215,7 @@ func ruleCases(t *testing.T) []ruleCase {
 		{name: "unknown profile", event: with(t, base3002, "metadata", `{"version": "1.1.0", "product": {"name": "P", "vendor_name": "V"}, "profiles": ["hots", 3]}`),
 			errs: []string{`metadata.profiles[0]: no profile "hots" in OCSF 1.1.0 [profile_unknown]`, `metadata.profiles[1]: want string_t (string), got integer 3 [wrong_type]`}},
 		{name: "version mismatch", event: with(t, base3002, "metadata", `{"version": "1.8.0", "product": {"name": "P", "vendor_name": "V"}}`),
+			opts:  ValidatorOptions{Version: V1_1_0},
 			warns: []string{`metadata.version: event says "1.8.0", validated against 1.1.0 [version_mismatch]`}},
 		{name: "deprecated attribute", event: with(t, base3002, "metadata", `{"version": "1.1.0", "product": {"name": "P", "vendor_name": "V"}, "extension": {"name": "e", "uid": "1", "version": "1"}}`),
 			warns: []string{`metadata.extension: deprecated attribute [deprecated]`}},
@@ -226,10 +230,36 @@ func ruleCases(t *testing.T) []ruleCase {
 		{name: "recommended", event: `{"class_uid": 3003, "category_uid": 3, "activity_id": 1, "type_uid": 300301, "severity_id": 1, "status_id": 1, "time": 1, "timezone_offset": 0, "metadata": {"version": "1.1.0", "uid": "1", "log_name": "l", "log_provider": "p", "original_time": "t", "tenant_uid": "t", "product": {"name": "P", "uid": "1", "version": "1", "vendor_name": "V"}}, "user": {"uid": "u", "name": "n", "type_id": 1}, "group": {"name": "g"}, "session": {"uid": "s", "created_time": 1, "is_remote": false}}`,
 			opts:  ValidatorOptions{WarnRecommended: true},
 			warns: []string{`group.uid: missing; recommended by object group [recommended_missing]`, `message: missing; recommended by class authorize_session (3003) [recommended_missing]`, `privileges: missing; recommended by class authorize_session (3003) [recommended_missing]`, `session.issuer: missing; recommended by object session [recommended_missing]`}},
+		{name: "class_name bogus", event: with(t, base3002, "class_name", `"Bogus"`),
+			errs: []string{`class_name: "Bogus", want "Authentication", the caption of class_uid=3002 in OCSF 1.1.0 [caption_mismatch]`}},
+		{name: "category_name bogus", event: with(t, base3002, "category_name", `"Bogus"`),
+			errs: []string{`category_name: "Bogus", want "Identity & Access Management", the caption of category_uid=3 in OCSF 1.1.0 [caption_mismatch]`}},
+		{name: "activity_name bogus", event: with(t, base3002, "activity_name", `"Bogus"`),
+			errs:  []string{`activity_name: "Bogus", want "Logon", the caption of activity_id=1 in OCSF 1.1.0 [caption_mismatch]`},
+			warns: []string{`activity_name: "Bogus", want "Logon", the caption of activity_id=1 [enum_sibling_mismatch]`}},
+		{name: "type_name bogus", event: with(t, base3002, "type_name", `"Authentication: Logoff"`),
+			errs:  []string{`type_name: "Authentication: Logoff", want "Authentication: Logon", the caption of type_uid=300201 in OCSF 1.1.0 [caption_mismatch]`},
+			warns: []string{`type_name: "Authentication: Logoff", want "Authentication: Logon", the caption of type_uid=300201 [enum_sibling_mismatch]`}},
+		{name: "captions right", event: with(t, base3002, "class_name", `"Authentication"`, "category_name", `"Identity & Access Management"`,
+			"activity_name", `"Logon"`, "type_name", `"Authentication: Logon"`, "severity", `"Informational"`, "status_id", `1`, "status", `"Success"`)},
+		{name: "captions of Other are the source's", event: with(t, base3002, "activity_id", `99`, "type_uid", `300299`, "activity_name", `"Sign in"`,
+			"type_name", `"Authentication: Other"`, "severity_id", `99`, "severity", `"Sev 5"`, "status_id", `99`, "status", `"Partial"`)},
+		{name: "captions skipped", event: with(t, base3002, "class_name", `"Bogus"`, "status_id", `1`, "status", `"Done"`), opts: ValidatorOptions{SkipCaptions: true},
+			warns: []string{`status: "Done", want "Success", the caption of status_id=1 [enum_sibling_mismatch]`}},
+		{name: "captions of 1.8.0", event: with(t, base3002, "metadata", `{"version": "1.8.0", "product": {"name": "P", "vendor_name": "V"}}`,
+			"activity_id", `7`, "type_uid", `300207`, "activity_name", `"Account Switch"`, "type_name", `"Authentication: Account Switch"`)},
+		{name: "1.8.0 activity against 1.1.0", event: with(t, base3002, "activity_id", `7`, "type_uid", `300207`),
+			errs: []string{`activity_id: 7 is not defined (defined: 0 Unknown, 1 Logon, 2 Logoff, 3 Authentication Ticket, 4 Service Ticket Request, 5 Service Ticket Renew, 99 Other) [enum_value_unknown]`,
+				`type_uid: 300207 is not defined (defined: 300200 Authentication: Unknown, 300201 Authentication: Logon, 300202 Authentication: Logoff, 300203 Authentication: Authentication Ticket, 300204 Authentication: Service Ticket Request, 300205 Authentication: Service Ticket Renew, 300299 Authentication: Other) [enum_value_unknown]`}},
+		{name: "1.8.0 deprecated attribute", event: with(t, base3002, "metadata", `{"version": "1.8.0", "product": {"name": "P", "vendor_name": "V"}}`,
+			"user", `{"uid": "u", "credential_uid": "k"}`),
+			warns: []string{`user.credential_uid: deprecated attribute [deprecated]`}},
 		{name: "quoting", event: with(t, base3002, "status_id", `1`, "status", `"it's \"x\"\n\u00e9\u0001"`),
+			errs:  []string{`status: "it's \"x\"\né\x01", want "Success", the caption of status_id=1 in OCSF 1.1.0 [caption_mismatch]`},
 			warns: []string{`status: "it's \"x\"\né\x01", want "Success", the caption of status_id=1 [enum_sibling_mismatch]`}},
 		{name: "objects and numbers shown as JSON", event: with(t, base3002, "status_id", `1`, "status", `{"a": [1e16, 0.00001, true, null, "b"]}`),
-			errs: []string{`status: want string_t (string), got object {"a":[1e16,0.00001,true,null,"b"]} [wrong_type]`}, warns: []string{`status: {"a":[1e16,0.00001,true,null,"b"]}, want "Success", the caption of status_id=1 [enum_sibling_mismatch]`}},
+			errs: []string{`status: want string_t (string), got object {"a":[1e16,0.00001,true,null,"b"]} [wrong_type]`,
+				`status: {"a":[1e16,0.00001,true,null,"b"]}, want "Success", the caption of status_id=1 in OCSF 1.1.0 [caption_mismatch]`}, warns: []string{`status: {"a":[1e16,0.00001,true,null,"b"]}, want "Success", the caption of status_id=1 [enum_sibling_mismatch]`}},
 		{name: "duplicate key: the last value counts", event: `{"class_uid": 3002, "bogus": 1, "class_uid": "x"}`,
 			errs: []string{`class_uid: want an integer, got string "x" [wrong_type]`}},
 		{name: "NaN is not JSON", event: strings.Replace(base3002, `"time"`, `"unmapped": {"x": NaN}, "time"`, 1),
@@ -308,7 +338,7 @@ func TestValidateErrors(t *testing.T) {
 		}
 	}
 	// warnings alone never fail
-	if err := ValidateJSON([]byte(with(t, base3002, "severity", `"Low"`))); err != nil {
+	if err := ValidateJSON([]byte(with(t, base3002, "service", `{"name": "S", "labels": ["x"], "uid": "1.2"}`, "metadata", `{"version": "1.0.0", "product": {"name": "P", "vendor_name": "V"}}`))); err != nil {
 		t.Errorf("warning-only event: %v", err)
 	}
 	// options are copied

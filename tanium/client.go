@@ -147,6 +147,7 @@ func (c *Client) history(ctx context.Context, obj Object, size int) (*Page, erro
 		e.Object = obj
 		e.uid = e.computeUID()
 	}
+	linkHistory(resp.Data.Entries)
 	return resp.Data, nil
 }
 

@@ -69,8 +69,8 @@ func ExampleClient_Events() {
 		log.Fatal(err)
 	}
 	// Output:
-	// 300199 CORP\alice.nguyen updated user 1 (tanium)
-	// 300199 tanium updated user 1 (tanium)
+	// 300501 CORP\alice.nguyen updated user 1 (tanium)
+	// 300599 tanium updated user 1 (tanium)
 	// 300109 CORP\emma.oconnor updated user 1 (tanium)
 	// 300101 tanium created user 1 (tanium)
 	// 300403 CORP\bjorn.larsen updated sensor 211 (Installed Applications)

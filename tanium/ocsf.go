@@ -1,10 +1,13 @@
 package tanium
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	maprules "github.com/auditkit/auditkit/internal/mapping"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -20,11 +23,21 @@ var product = ocsf.Product{Name: "Tanium", VendorName: "Tanium"}
 //
 //	object user,       type 0 / 2         3001 Account Change, Create / Delete
 //	object user,       type 1             3001 Password Change when details name a password,
-//	                                      Lock when they set a lock flag, else Other ("Update")
+//	                                      Lock when they set a lock flag (locked_out=1), Other
+//	                                      "Unlock" when they clear it (OCSF 1.1.0 has no Unlock);
+//	                   roles=...          3005 User Access Management: the roles told apart from
+//	                                      the roles before (Entry.Before, which the client sets
+//	                                      from the history it read): Assign Privileges naming
+//	                                      the roles added, or Revoke naming the roles removed (a
+//	                                      demotion: Administrator to Read Only User revokes
+//	                                      Administrator); Other "Roles Set" with the roles set
+//	                                      when the history read has no roles before
+//	                   anything else      3001 Other "Update" (a user modified)
+//	object user_group, type 0 / 2         3006 Group Management, Create / Delete (OCSF 1.1.0's
+//	                                      encoding: 3004 Create / Delete of the group entity)
 //	any other object,  type 0 / 1 / 2     3004 Entity Management, Create / Update / Delete
-//	                                      (user groups too: OCSF's 3006 Group Management
-//	                                      needs a user or privileges, which a group's
-//	                                      creation or deletion does not have)
+//	                                      (a user group's update too: its details give a count
+//	                                      of users, not who joined or left)
 //	any type other than 0, 1, 2 or none   the object's class, Other (activity_name "Type(N)")
 //
 // Field by field:
@@ -39,8 +52,9 @@ var product = ocsf.Product{Name: "Tanium", VendorName: "Tanium"}
 //	                           when it differs from the object read
 //	details                    3004: entity.data.details (delete) or entity_result.data.details
 //	                           (create, update), with its key=value lines parsed into
-//	                           .attributes; 3001: unmapped.details. A "name=" line
-//	                           names the entity or user.
+//	                           .attributes; 3001, 3005: unmapped.details (and the roles
+//	                           before a role change in unmapped.previous_roles). A
+//	                           "name=" line names the entity or user.
 //	mod_user                   actor.user {uid: id, name, domain, full_name: display_name};
 //	                           members beyond these in unmapped.mod_user
 //	last_modified_by           actor.user.name when there is no mod_user (a DOMAIN\name is
@@ -52,9 +66,11 @@ var product = ocsf.Product{Name: "Tanium", VendorName: "Tanium"}
 //	                           entity or user)
 //	(the entry's digest)       metadata.uid (see Entry.UID)
 //	(constant)                 metadata.product {name "Tanium", vendor_name "Tanium"},
-//	                           metadata.log_name "audit_logs", severity Informational
+//	                           metadata.log_name "audit_logs", severity Informational,
+//	                           status Success (an entry is a change made);
+//	                           observables (ocsf.AddObservables)
 //
-// In OCSF 1.1.0, actor exists in 3001 and 3004 only with the host
+// In OCSF 1.1.0, actor exists in 3004 and 3005 only with the host
 // profile, so every event lists "host" in metadata.profiles.
 func ToOCSF(e Entry) ocsf.Event {
 	class, act, label := classify(e)
@@ -89,8 +105,22 @@ func ToOCSF(e Entry) ocsf.Event {
 	ev.Actor = &ocsf.Actor{User: actingUser(e, un)}
 	ev.AddProfile("host")
 	switch class {
-	case ocsf.ClassAccountChange:
+	case ocsf.ClassAccountChange, ocsf.ClassUserAccess:
 		ev.User = &ocsf.User{UID: uid, Name: name}
+		if class == ocsf.ClassUserAccess {
+			_, ev.Privileges = roleChange(e, attrs)
+			if before, ok := e.Before["roles"]; ok {
+				un["previous_roles"] = before // from the entry before, in the same history
+			}
+		}
+		if e.Details != "" {
+			un["details"] = e.Details
+		}
+	case ocsf.ClassGroupManagement:
+		ev.Group = &ocsf.Group{UID: uid, Name: name}
+		if uid == "" && name == "" {
+			ev.Group.Name = string(e.Object.Type)
+		}
 		if e.Details != "" {
 			un["details"] = e.Details
 		}
@@ -124,6 +154,7 @@ func ToOCSF(e Entry) ocsf.Event {
 
 	un.PutExtra(e.Extra)
 	un.Apply(&ev)
+	maprules.Finish(&ev)
 	return ev
 }
 
@@ -145,9 +176,17 @@ func classify(e Entry) (ocsf.ClassUID, ocsf.ActivityID, string) {
 		case EntryDelete:
 			return ocsf.ClassAccountChange, ocsf.AccountChangeDelete, label
 		case EntryUpdate:
-			return ocsf.ClassAccountChange, userUpdate(parseDetails(e.Details)), "Update"
+			return userUpdate(e, parseDetails(e.Details))
 		}
 		return ocsf.ClassAccountChange, ocsf.ActivityOther, label
+	}
+	if e.Object.Type == UserGroup {
+		switch t {
+		case EntryCreate:
+			return ocsf.ClassGroupManagement, ocsf.GroupManagementCreate, label
+		case EntryDelete:
+			return ocsf.ClassGroupManagement, ocsf.GroupManagementDelete, label
+		}
 	}
 	switch t {
 	case EntryCreate:
@@ -160,19 +199,47 @@ func classify(e Entry) (ocsf.ClassUID, ocsf.ActivityID, string) {
 	return ocsf.ClassEntityManagement, ocsf.ActivityOther, label
 }
 
-// userUpdate names the account change a user update made, when its
-// details tell.
-func userUpdate(attrs map[string]string) ocsf.ActivityID {
-	for k, v := range attrs {
-		lk := strings.ToLower(k)
+// userUpdate names what a user update did, from its details: a password
+// change, a lock or unlock (locked_out=1/0), a role change (roles=, told
+// apart from the roles before it: Assign the roles added, Revoke the roles
+// removed), else a user modified (Account Change, Other "Update").
+func userUpdate(e Entry, attrs map[string]string) (ocsf.ClassUID, ocsf.ActivityID, string) {
+	keys := slices.Sorted(maps.Keys(attrs))
+	for _, k := range keys {
+		lk, v := strings.ToLower(k), attrs[k]
 		switch {
 		case strings.Contains(lk, "password"):
-			return ocsf.AccountChangePasswordChange
-		case strings.Contains(lk, "locked") && truthy(v):
-			return ocsf.AccountChangeLock
+			return ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, ""
+		case strings.Contains(lk, "locked"):
+			if truthy(v) {
+				return ocsf.ClassAccountChange, ocsf.AccountChangeLock, ""
+			}
+			return ocsf.ClassAccountChange, ocsf.ActivityOther, maprules.Unlock
+		case lk == "roles":
+			act, _ := roleChange(e, attrs)
+			if act == ocsf.ActivityOther {
+				return ocsf.ClassUserAccess, act, maprules.RolesSet
+			}
+			return ocsf.ClassUserAccess, act, ""
 		}
 	}
-	return ocsf.ActivityOther
+	return ocsf.ClassAccountChange, ocsf.ActivityOther, maprules.UserUpdate
+}
+
+// roleChange is what a roles= change did: Assign or Revoke (and the roles
+// added or removed) against the roles before it, or Other with the roles
+// set when the history read does not tell the roles before.
+func roleChange(e Entry, attrs map[string]string) (ocsf.ActivityID, []string) {
+	now := maprules.SplitRoles(attrs["roles"])
+	if before, ok := e.Before["roles"]; ok {
+		if act, p, ok := maprules.RoleChange(maprules.SplitRoles(before), now); ok {
+			return act, p
+		}
+	}
+	if len(now) == 0 {
+		now = []string{"none"}
+	}
+	return ocsf.ActivityOther, now
 }
 
 func truthy(v string) bool {
@@ -286,4 +353,30 @@ func originalTime(e Entry) string {
 		return e.creation
 	}
 	return e.Time().UTC().Format(time.RFC3339)
+}
+
+// linkHistory sets each entry's Before from the older entries of the same
+// history: oldest first by time (entries of the same time: the later in
+// the history sent is the older, as histories come newest first).
+func linkHistory(entries []Entry) {
+	order := make([]int, len(entries))
+	for i := range order {
+		order[i] = len(entries) - 1 - i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return entries[a].Time().Compare(entries[b].Time()) })
+	state := map[string]string{}
+	for _, i := range order {
+		e := &entries[i]
+		e.Before = nil
+		attrs := parseDetails(e.Details)
+		for k, v := range attrs {
+			if old, ok := state[k]; ok {
+				if e.Before == nil {
+					e.Before = map[string]string{}
+				}
+				e.Before[k] = old
+			}
+			state[k] = v
+		}
+	}
 }

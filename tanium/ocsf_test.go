@@ -1,11 +1,18 @@
 package tanium_test
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"golang.org/x/time/rate"
+
+	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/internal/golden"
 	"github.com/auditkit/auditkit/internal/walktest"
@@ -40,13 +47,15 @@ func TestToOCSFClassification(t *testing.T) {
 		{tanium.User, rec("2", `name=dev.patel`), ocsf.ClassAccountChange, ocsf.AccountChangeDelete, ""},
 		{tanium.User, rec("1", `name=dev.patel\npassword=********`), ocsf.ClassAccountChange, ocsf.AccountChangePasswordChange, ""},
 		{tanium.User, rec("1", `name=dev.patel\nlocked_out=1`), ocsf.ClassAccountChange, ocsf.AccountChangeLock, ""},
-		{tanium.User, rec("1", `name=dev.patel\nlocked_out=0`), ocsf.ClassAccountChange, ocsf.ActivityOther, "Update"},
-		{tanium.User, rec("1", `name=dev.patel\nroles=Administrator`), ocsf.ClassAccountChange, ocsf.ActivityOther, "Update"},
+		{tanium.User, rec("1", `name=dev.patel\nlocked_out=0`), ocsf.ClassAccountChange, ocsf.ActivityOther, "Unlock"},
+		// Roles set, with no entry before it to tell what changed.
+		{tanium.User, rec("1", `name=dev.patel\nroles=Administrator`), ocsf.ClassUserAccess, ocsf.ActivityOther, "Roles Set"},
+		{tanium.User, rec("1", `name=dev.patel\ndisplay_name=Dev`), ocsf.ClassAccountChange, ocsf.ActivityOther, "Update"},
 		{tanium.User, rec("1", `free text, not key=value pairs`), ocsf.ClassAccountChange, ocsf.ActivityOther, "Update"},
 		{tanium.User, rec("7", ``), ocsf.ClassAccountChange, ocsf.ActivityOther, "Type(7)"},
-		{tanium.UserGroup, rec("0", `name=SecOps`), ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, ""},
+		{tanium.UserGroup, rec("0", `name=SecOps`), ocsf.ClassGroupManagement, ocsf.GroupManagementCreate, ""},
 		{tanium.UserGroup, rec("1", `name=SecOps\nusers=4`), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ""},
-		{tanium.UserGroup, rec("2", `name=SecOps`), ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, ""},
+		{tanium.UserGroup, rec("2", `name=SecOps`), ocsf.ClassGroupManagement, ocsf.GroupManagementDelete, ""},
 		{tanium.Sensor, rec("0", `name=Chrome Version`), ocsf.ClassEntityManagement, ocsf.EntityManagementCreate, ""},
 		{tanium.Sensor, rec("1", `name=Chrome Version\nmax_age_seconds=900`), ocsf.ClassEntityManagement, ocsf.EntityManagementUpdate, ""},
 		{tanium.Package, rec("2", `name=Install Chrome`), ocsf.ClassEntityManagement, ocsf.EntityManagementDelete, ""},
@@ -194,5 +203,122 @@ func TestGolden(t *testing.T) {
 			out := golden.Mapped(t, entries, tanium.ToOCSF)
 			golden.Check(t, name, out)
 		})
+	}
+	// A user's history from the fake's demo data, read through the client
+	// (which sets each entry's Before): issue 10 found its role changes
+	// and unlocks mapped as Account Change, Other "Update".
+	t.Run("issue10_user_history", func(t *testing.T) {
+		body, err := os.ReadFile("testdata/issue10_user_history.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var resp struct {
+			Data struct{ Entries []json.RawMessage }
+		}
+		if err := json.Unmarshal(body, &resp); err != nil {
+			t.Fatal(err)
+		}
+		var events []audittest.TaniumEntry
+		for _, raw := range resp.Data.Entries {
+			events = append(events, audittest.TaniumEntry{Type: "user", ID: "1", Raw: raw})
+		}
+		fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: events})
+		c, err := tanium.NewClient(fake.URL(), fake.APIToken(), auditclient.WithRateLimit(rate.Inf, 0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var entries []tanium.Entry
+		for e, err := range c.Pages(context.Background(), &tanium.ListOptions{Objects: []tanium.Object{{Type: tanium.User, ID: "1"}}}).All() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			entries = append(entries, e)
+		}
+		golden.Check(t, "issue10_user_history", golden.Mapped(t, entries, tanium.ToOCSF))
+	})
+}
+
+// A roles= change is told apart from the roles before it (Entry.Before,
+// which the client sets from the history it read): issue 10 found all 335
+// of the demo's role changes mapped as Account Change, Other.
+func TestToOCSFRoleChanges(t *testing.T) {
+	o := tanium.Object{Type: tanium.User, ID: "5"}
+	rec := `{"object_id":5,"details":"name=dev.patel\nroles=%s","modification_time":"2026-12-03T10:58:20Z",` + modUser + `,"type":1}`
+	for _, tt := range []struct {
+		before, now string
+		activity    ocsf.ActivityID
+		privileges  []string
+	}{
+		{"Read Only User", "Administrator", ocsf.UserAccessAssignPrivileges, []string{"Administrator"}},
+		{"Administrator", "Read Only User", ocsf.UserAccessRevokePrivileges, []string{"Administrator"}},
+		{"Read Only User", "Patch Operator,Question Author", ocsf.UserAccessAssignPrivileges, []string{"Patch Operator", "Question Author"}},
+		{"Patch Operator,Question Author", "Patch Operator", ocsf.UserAccessRevokePrivileges, []string{"Question Author"}},
+		{"Content Administrator", "Administrator", ocsf.UserAccessAssignPrivileges, []string{"Administrator"}},
+	} {
+		e := decode(t, o, fmt.Sprintf(rec, tt.now))
+		e.Before = map[string]string{"roles": tt.before, "name": "dev.patel"}
+		ev := tanium.ToOCSF(e)
+		if ev.Class != ocsf.ClassUserAccess || ev.Activity != tt.activity || !slices.Equal(ev.Privileges, tt.privileges) {
+			t.Errorf("%s -> %s: %d/%d %q, want 3005/%d %q", tt.before, tt.now, ev.Class, ev.Activity, ev.Privileges, tt.activity, tt.privileges)
+		}
+		if ev.User == nil || ev.User.UID != "5" || ev.User.Name != "dev.patel" || ev.Unmapped["previous_roles"] != tt.before || ev.Status != ocsf.StatusSuccess {
+			t.Errorf("%s -> %s: user %+v unmapped %v status %d", tt.before, tt.now, ev.User, ev.Unmapped, ev.Status)
+		}
+		if err := ocsf.Validate(ev); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// The client sets Before from the history it reads: a walk of the fake's
+// default data set finds role changes, and each is an Assign or a Revoke
+// of roles that differ from the ones before.
+func TestWalkTellsRoleChanges(t *testing.T) {
+	fake := audittest.StartTanium(t, audittest.TaniumOptions{})
+	c, err := tanium.NewClient(fake.URL(), fake.APIToken(), auditclient.WithRateLimit(rate.Inf, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var users []string
+	for _, o := range fake.Objects() {
+		if strings.HasPrefix(o, "user:") {
+			users = append(users, o)
+		}
+	}
+	objs, err := tanium.ParseObjects(strings.Join(users, ","))
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := c.Events(context.Background(), &tanium.ListOptions{Objects: objs, MaxHistorySize: tanium.MaxHistorySize}, nil)
+	var assign, revoke, set int
+	for it.Next() {
+		ev := it.Event()
+		if ev.Class != ocsf.ClassUserAccess {
+			continue
+		}
+		switch ev.Activity {
+		case ocsf.UserAccessAssignPrivileges:
+			assign++
+		case ocsf.UserAccessRevokePrivileges:
+			revoke++
+		default:
+			set++
+		}
+		if prev, ok := ev.Unmapped["previous_roles"].(string); ok && ev.Activity != ocsf.ActivityOther {
+			for _, p := range ev.Privileges {
+				had := slices.Contains(strings.Split(prev, ","), p)
+				if ev.Activity == ocsf.UserAccessAssignPrivileges && had || ev.Activity == ocsf.UserAccessRevokePrivileges && !had {
+					t.Errorf("%s: %d of %q, the user had %s", ev.Message, ev.Activity, p, prev)
+				}
+			}
+		} else if ev.Activity != ocsf.ActivityOther {
+			t.Errorf("%s: %d without previous roles", ev.Message, ev.Activity)
+		}
+	}
+	if err := it.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if assign == 0 || revoke == 0 {
+		t.Errorf("assign %d revoke %d (roles set %d): the walk should find both", assign, revoke, set)
 	}
 }

@@ -127,6 +127,13 @@ type Entry struct {
 	ModifierUserID int64
 	// ModUser is that user (mod_user); nil when absent or null.
 	ModUser *ModUser
+	// Before holds, for each key of Details' key=value lines, the value
+	// the key had in the newest older entry of the same history that
+	// names it (the roles before a roles= change); keys no older entry
+	// names are absent, and Before is nil when there are none. It is not
+	// part of the entry's JSON: the client sets it from the history it
+	// read (see ToOCSF).
+	Before map[string]string
 
 	// Extra holds members the schema does not list, as sent.
 	Extra map[string]json.RawMessage

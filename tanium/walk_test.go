@@ -55,6 +55,9 @@ func collect(t testing.TB, it auditclient.Iterator, n int) []string {
 		if ev.Entity != nil {
 			return ev.Entity.Type + ":" + ev.Entity.UID + " " + walktest.Compact(t, []byte(ev.RawData))
 		}
+		if ev.Group != nil { // a user group created or deleted (Group Management)
+			return "user_group:" + ev.Group.UID + " " + walktest.Compact(t, []byte(ev.RawData))
+		}
 		return "user:" + ev.User.UID + " " + walktest.Compact(t, []byte(ev.RawData))
 	})
 }

@@ -47,6 +47,7 @@ Flags:
   --base-url URL         API base (default: the vendor's public host)
   --since T, --until T   RFC 3339 time, or a duration back from now (24h, 90m, 7d)
   --format ocsf|raw      ocsf (default) or the vendor's record as sent
+  --ocsf-version V       the OCSF version of the events: 1.1.0 (default) or 1.8.0
   --filter NAME=VALUE    a documented parameter of VENDOR (repeatable; see auditkit vendors)
   --page-size N          records per request (default: the vendor's)
   --order O              oldest-first or newest-first, where the vendor's API can serve it
@@ -82,6 +83,7 @@ type pullFlags struct {
 	settings                      map[string]string
 	demo, demoFaults, quiet       bool
 	allowPartial, allowHTTP       bool
+	ocsfVersion                   string // --ocsf-version, as given
 }
 
 func pullFlagSet(f *pullFlags) *flag.FlagSet {
@@ -92,6 +94,7 @@ func pullFlagSet(f *pullFlags) *flag.FlagSet {
 	fs.StringVar(&f.since, "since", "", "")
 	fs.StringVar(&f.until, "until", "", "")
 	fs.StringVar(&f.format, "format", "ocsf", "")
+	fs.StringVar(&f.ocsfVersion, "ocsf-version", "", "")
 	fs.StringVar(&f.output, "output", "", "")
 	fs.StringVar(&f.checkpoint, "checkpoint", "", "")
 	fs.StringVar(&f.logLevel, "log-level", "warn", "")
@@ -272,6 +275,9 @@ func (p *puller) config(now time.Time) (*vendors.Config, error) {
 	case "ocsf", "raw":
 	default:
 		return nil, usagef("--format %q: want ocsf or raw", f.format)
+	}
+	if err := ocsfVersionOption(cfg, f.ocsfVersion); err != nil {
+		return nil, err
 	}
 	if cfg.Order, err = auditclient.ParseOrder(f.order); err != nil {
 		return nil, usagef("--%v", err)

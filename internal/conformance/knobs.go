@@ -50,10 +50,14 @@ var knobs = map[string][]Option{
 const automoxDays = 7
 
 // taniumObject names the Tanium object an event is of: its entity (Entity
-// Management) or its user (Account Change).
+// Management), its group (a user group created or deleted: Group
+// Management) or its user (Account Change, User Access Management).
 func taniumObject(ev ocsf.Event) string {
 	if ev.Entity != nil {
 		return ev.Entity.Type + ":" + ev.Entity.UID
+	}
+	if ev.Group != nil {
+		return "user_group:" + ev.Group.UID
 	}
 	if ev.User != nil {
 		return "user:" + ev.User.UID
