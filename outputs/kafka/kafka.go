@@ -258,21 +258,14 @@ func (o *Output) Write(ctx context.Context, b collector.Batch) (collector.Positi
 		}
 	}
 
-	// Produce all, then wait for every promise or for ctx. The promises
-	// write only their own slot of errs; the slice is read after wg.Wait.
-	errs := make([]error, len(recs))
-	var wg sync.WaitGroup
-	wg.Add(len(recs))
-	for i, r := range recs {
-		o.client.Produce(ctx, r, func(_ *kgo.Record, err error) {
-			errs[i] = err
-			wg.Done()
-		})
-	}
-	done := make(chan struct{})
-	go func() { wg.Wait(); close(done) }()
+	// ProduceSync sends the batch's partitions at once (without kgo's
+	// linger) and returns when every record is acknowledged or failed;
+	// Write returns early when ctx ends first.
+	done := make(chan kgo.ProduceResults, 1)
+	go func() { done <- o.client.ProduceSync(ctx, recs...) }()
+	var results kgo.ProduceResults
 	select {
-	case <-done:
+	case results = <-done:
 	case <-ctx.Done():
 		// kgo fails the records not yet sent, or sent and answered, at
 		// once; one awaiting a broker's answer only with the answer. Wait
@@ -288,10 +281,10 @@ func (o *Output) Write(ctx context.Context, b collector.Batch) (collector.Positi
 	}
 	failed := 0
 	var first error
-	for _, err := range errs {
-		if err != nil {
+	for _, r := range results {
+		if r.Err != nil {
 			failed++
-			first = cmp.Or(first, err)
+			first = cmp.Or(first, r.Err)
 		}
 	}
 	if failed > 0 {
