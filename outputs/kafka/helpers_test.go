@@ -66,10 +66,16 @@ func record(t testing.TB, c ocsf.ClassUID, uid string, at time.Time) collector.R
 // start to each partition's end offset as ListOffsets gives it.
 func consumeAll(t testing.TB, c *kfake.Cluster, topics ...string) []*kgo.Record {
 	t.Helper()
+	return consumeWith(t, c, nil, topics...)
+}
+
+// consumeWith is consumeAll with further client options.
+func consumeWith(t testing.TB, c *kfake.Cluster, opts []kgo.Opt, topics ...string) []*kgo.Record {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cl, err := kgo.NewClient(kgo.SeedBrokers(c.ListenAddrs()...), kgo.ConsumeTopics(topics...),
-		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	cl, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(c.ListenAddrs()...), kgo.ConsumeTopics(topics...),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart())}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,6 +53,7 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -97,6 +98,7 @@ type Output struct {
 	client *kgo.Client
 	topic  topicTemplate
 	log    *slog.Logger
+	kl     *kgoLogger
 
 	mu   sync.Mutex
 	seqs map[string]int64 // per source: the highest Seq Write was called with
@@ -122,11 +124,12 @@ func New(ctx context.Context, c Config) (*Output, error) {
 	if timeout == 0 {
 		timeout = defaultDeliveryTimeout
 	}
+	kl := &kgoLogger{l: log}
 	opts := []kgo.Opt{
 		kgo.SeedBrokers(c.Brokers...),
 		kgo.ClientID(cmp.Or(c.ClientID, "auditkit")),
 		kgo.RecordDeliveryTimeout(timeout),
-		kgo.WithLogger(kgoLogger{log}),
+		kgo.WithLogger(kl),
 	}
 	if c.Acks == "leader" {
 		opts = append(opts, kgo.RequiredAcks(kgo.LeaderAck()), kgo.DisableIdempotentWrite())
@@ -150,7 +153,7 @@ func New(ctx context.Context, c Config) (*Output, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kafka: %w", err)
 	}
-	return &Output{client: cl, topic: tt, log: log, seqs: map[string]int64{}}, nil
+	return &Output{client: cl, topic: tt, log: log, kl: kl, seqs: map[string]int64{}}, nil
 }
 
 // mechanism is c's SASL mechanism, reading the credentials at each
@@ -258,6 +261,7 @@ func (o *Output) Write(ctx context.Context, b collector.Batch) (collector.Positi
 		}
 	}
 
+	start := time.Now()
 	// ProduceSync sends the batch's partitions at once (without kgo's
 	// linger) and returns when every record is acknowledged or failed;
 	// Write returns early when ctx ends first.
@@ -277,7 +281,7 @@ func (o *Output) Write(ctx context.Context, b collector.Batch) (collector.Positi
 		case <-done:
 		case <-t.C:
 		}
-		return nil, fmt.Errorf("kafka: source %q: batch %d not acknowledged: %w", b.Source, b.Seq, context.Cause(ctx))
+		return nil, fmt.Errorf("kafka: source %q: batch %d not acknowledged%s: %w", b.Source, b.Seq, o.kl.since(start), context.Cause(ctx))
 	}
 	failed := 0
 	var first error
@@ -288,7 +292,7 @@ func (o *Output) Write(ctx context.Context, b collector.Batch) (collector.Positi
 		}
 	}
 	if failed > 0 {
-		return nil, fmt.Errorf("kafka: source %q: batch %d: %d of %d records not acknowledged: %w", b.Source, b.Seq, failed, len(recs), first)
+		return nil, fmt.Errorf("kafka: source %q: batch %d: %d of %d records not acknowledged%s: %w", b.Source, b.Seq, failed, len(recs), o.kl.since(start), first)
 	}
 
 	pos := Position{Seq: b.Seq}
@@ -333,15 +337,23 @@ func (o *Output) Close() error {
 	return nil
 }
 
-// kgoLogger passes kgo's warnings and errors to a slog.Logger; its
-// informational messages go at debug level.
-type kgoLogger struct{ l *slog.Logger }
+// kgoLogger passes kgo's warnings and errors to a slog.Logger (its
+// informational messages at debug level), and keeps the last error kgo
+// reported, so that a Write that gives up can say why (a refused SASL
+// login, a broker out of reach) rather than only that its time ran out.
+type kgoLogger struct {
+	l *slog.Logger
+
+	mu      sync.Mutex
+	lastErr string
+	lastAt  time.Time
+}
 
 // Level implements kgo.Logger.
-func (k kgoLogger) Level() kgo.LogLevel { return kgo.LogLevelInfo }
+func (k *kgoLogger) Level() kgo.LogLevel { return kgo.LogLevelInfo }
 
 // Log implements kgo.Logger.
-func (k kgoLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
+func (k *kgoLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 	lv := slog.LevelDebug
 	switch level {
 	case kgo.LogLevelError:
@@ -349,5 +361,25 @@ func (k kgoLogger) Log(level kgo.LogLevel, msg string, keyvals ...any) {
 	case kgo.LogLevelWarn:
 		lv = slog.LevelWarn
 	}
+	for i := 0; i+1 < len(keyvals); i += 2 {
+		key, _ := keyvals[i].(string)
+		err, _ := keyvals[i+1].(error)
+		if key == "err" && err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			k.mu.Lock()
+			k.lastErr, k.lastAt = fmt.Sprintf("%s: %v", msg, err), time.Now()
+			k.mu.Unlock()
+		}
+	}
 	k.l.Log(context.Background(), lv, "kafka: "+msg, keyvals...)
+}
+
+// since returns " (last client error: ...)" when kgo reported an error
+// after t, or "".
+func (k *kgoLogger) since(t time.Time) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.lastErr == "" || k.lastAt.Before(t) {
+		return ""
+	}
+	return " (last client error: " + k.lastErr + ")"
 }
