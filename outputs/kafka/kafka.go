@@ -238,6 +238,11 @@ func (o *Output) Write(ctx context.Context, b collector.Batch) (collector.Positi
 	recs := make([]*kgo.Record, len(b.Records))
 	batchTopic := ""
 	for i, r := range b.Records {
+		if len(r.JSON) == 0 {
+			// A record without a value is a tombstone: on a compacted
+			// topic it would delete the event's key.
+			return nil, fmt.Errorf("kafka: source %q: batch %d: record %d (uid %q) has no JSON", b.Source, b.Seq, i, r.UID)
+		}
 		topic := batchTopic
 		if topic == "" {
 			t, err := o.topic.expand(b.Source, b.Vendor, r.Class)

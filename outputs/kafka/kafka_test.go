@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -265,4 +267,78 @@ func keysOf(bs ...collector.Batch) map[string]bool {
 		}
 	}
 	return m
+}
+
+// TestRecoverAndRepeats: Recover takes nothing back and accepts a position
+// of its own, none, or another output's (logged); a batch written again
+// is produced again and logged as such; a record without JSON (a
+// tombstone) is refused before anything is produced.
+func TestRecoverAndRepeats(t *testing.T) {
+	const topic = "auditkit.s"
+	c := startCluster(t, topic)
+	var logs strings.Builder
+	var mu sync.Mutex
+	o := newOutput(t, c, "auditkit.{source}", func(c *Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, nil))
+	})
+	ctx := context.Background()
+	for _, pos := range []string{"", `{"seq":4,"offsets":[{"topic":"auditkit.s","partition":0,"offset":9}]}`, `{"file":"out/s.ndjson.gz","length":12}`, `not json`} {
+		if err := o.Recover(ctx, "s", collector.Position(pos)); err != nil {
+			t.Fatalf("Recover(%s): %v", pos, err)
+		}
+	}
+	b := batchOf(t, "s", 5, 3)
+	for range 2 {
+		if _, err := o.Write(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := batchOf(t, "s", 6, 2)
+	bad.Records[1].JSON = nil
+	if _, err := o.Write(ctx, bad); err == nil || !strings.Contains(err.Error(), `record 1 (uid "s-6-1") has no JSON`) {
+		t.Fatalf("Write of a record without JSON = %v", err)
+	}
+	tl, _ := count(consumeAll(t, c, topic), keysOf(b))
+	if tl.Consumed != 6 || tl.Distinct != 3 || tl.Lost != 0 || tl.Unexpected != 0 {
+		t.Fatalf("%v; want the batch twice and nothing of the refused one", tl)
+	}
+	mu.Lock()
+	got := logs.String()
+	mu.Unlock()
+	for _, want := range []string{
+		`msg="kafka: resuming after the last acknowledged batch`, `source=s seq=4`,
+		`msg="kafka: the source's saved position is not the Kafka output's`,
+		`msg="kafka: producing a batch again (at least once; keyed by uid exactly once)" source=s seq=5`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("logs lack %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestLeaderAcks: acks "leader" turns the idempotent producer off (Kafka
+// requires it) and still delivers.
+func TestLeaderAcks(t *testing.T) {
+	const topic = "auditkit.s"
+	c := startCluster(t, topic)
+	o := newOutput(t, c, "auditkit.{source}", func(c *Config) { c.Acks = "leader" })
+	b := batchOf(t, "s", 1, 5)
+	if _, err := o.Write(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if tl, _ := count(consumeAll(t, c, topic), keysOf(b)); tl.Consumed != 5 || tl.Lost != 0 {
+		t.Fatalf("%v", tl)
+	}
+}
+
+// lockedWriter serializes writes to w.
+type lockedWriter struct {
+	w  *strings.Builder
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
