@@ -68,6 +68,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/scram"
 
 	"github.com/auditkit/auditkit/collector"
+	"github.com/auditkit/auditkit/ocsf"
 )
 
 // Kind is the output's kind in a collector config file.
@@ -144,6 +145,9 @@ func New(ctx context.Context, c Config) (*Output, error) {
 	}
 	if c.SASL != nil {
 		opts = append(opts, kgo.SASL(mechanism(c)))
+		if strings.EqualFold(c.SASL.Mechanism, "plain") && !c.TLS && c.TLSConfig == nil {
+			log.Warn("kafka: sasl plain without tls sends the password in clear text to the brokers")
+		}
 	}
 	if c.AutoCreateTopics {
 		opts = append(opts, kgo.AllowAutoTopicCreation())
@@ -200,10 +204,10 @@ type PartitionOffset struct {
 // collector writes again is produced again (at least once; exactly once
 // keyed by uid). It logs where the source resumes. A pos that is not the
 // Kafka output's (another output's, after the config changed) is only
-// logged.
+// logged. It refuses a source whose name cannot be part of a topic name.
 func (o *Output) Recover(ctx context.Context, source string, pos collector.Position) error {
-	if _, err := o.topic.expand(source, "vendor", 0); err != nil && !o.topic.perRecord {
-		return err
+	if _, err := o.topic.expand(source, "vendor", ocsf.ClassAuthentication); err != nil {
+		return err // the source's name cannot be part of a topic
 	}
 	var p Position
 	if len(pos) > 0 {

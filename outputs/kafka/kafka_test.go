@@ -232,19 +232,23 @@ func TestTopicNotFound(t *testing.T) {
 }
 
 // TestBadSourceName: a source whose name cannot be part of a topic is
-// refused by Recover (before anything is produced) when the topic depends
-// on the source only, and by Write otherwise.
+// refused by Recover (before anything is produced) and by Write.
 func TestBadSourceName(t *testing.T) {
 	c := startCluster(t, "x")
-	o := newOutput(t, c, "auditkit.{source}")
-	if err := o.Recover(context.Background(), "acme cisco", nil); err == nil || !strings.Contains(err.Error(), `"auditkit.acme cisco"`) {
-		t.Fatalf("Recover = %v", err)
-	}
-	if _, err := o.Write(context.Background(), batchOf(t, "acme cisco", 1, 1)); err == nil {
-		t.Fatal("Write of a source with a space in its name: no error")
-	}
-	if _, err := o.Write(context.Background(), collector.Batch{Source: "x", Seq: 1}); err == nil {
-		t.Fatal("Write of an empty batch: no error")
+	for _, tc := range []struct{ template, topic string }{
+		{"auditkit.{source}", `"auditkit.acme cisco"`},
+		{"{source}.{class}", `"acme cisco.authentication"`},
+	} {
+		o := newOutput(t, c, tc.template)
+		if err := o.Recover(context.Background(), "acme cisco", nil); err == nil || !strings.Contains(err.Error(), tc.topic) {
+			t.Fatalf("%s: Recover = %v, want an error naming %s", tc.template, err, tc.topic)
+		}
+		if _, err := o.Write(context.Background(), batchOf(t, "acme cisco", 1, 1)); err == nil || !strings.Contains(err.Error(), tc.topic) {
+			t.Fatalf("%s: Write = %v, want an error naming %s", tc.template, err, tc.topic)
+		}
+		if _, err := o.Write(context.Background(), collector.Batch{Source: "x", Seq: 1}); err == nil || !strings.Contains(err.Error(), "batch 1 is empty") {
+			t.Fatalf("Write of an empty batch = %v", err)
+		}
 	}
 }
 
