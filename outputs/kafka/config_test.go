@@ -153,8 +153,8 @@ func TestReferences(t *testing.T) {
 
 // TestSASL: against a cluster that requires SCRAM-SHA-256, the password
 // read from its file: reference gets the batch delivered; a wrong one (from
-// env:) fails the Write, and neither password shows in the error or the
-// logs.
+// env:) fails the Write; a password file rewritten is read at the next
+// login; and neither password shows in an error or the logs.
 func TestSASL(t *testing.T) {
 	const user, pass, wrong = "auditkit", "Sup3r-s3cret-pw", "wr0ng-s3cret-pw"
 	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(partitions, "auditkit.s"),
@@ -196,13 +196,43 @@ func TestSASL(t *testing.T) {
 			t.Errorf("error %q does not say what the client met", err)
 		}
 	}
+	// A password file rewritten (a rotated secret) is read at the next
+	// login: the same output delivers once the file holds the password.
+	pwFile := filepath.Join(dir, "rotated")
+	if err := os.WriteFile(pwFile, []byte(wrong), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err := New(context.Background(), Config{Brokers: c.ListenAddrs(), Topic: "auditkit.{source}", Logger: log,
+		SASL: &SASL{Mechanism: "scram-sha-256", Username: user, Password: "file:" + pwFile},
+		Options: []kgo.Opt{kgo.RetryBackoffFn(func(int) time.Duration { return 10 * time.Millisecond }),
+			kgo.MetadataMinAge(10 * time.Millisecond)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer o.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	_, err = o.Write(ctx, batchOf(t, "s", 2, 2))
+	cancel()
+	if err == nil {
+		t.Fatal("Write with the old password: no error")
+	}
+	if err := os.WriteFile(pwFile, []byte(pass+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := o.Write(ctx, batchOf(t, "s", 2, 2)); err != nil {
+		t.Fatalf("Write after the password file was rewritten: %v", err)
+	}
+
 	if logs.Len() == 0 {
 		t.Fatal("no logs at debug level: the check below would prove nothing")
 	}
 	if strings.Contains(logs.String(), pass) || strings.Contains(logs.String(), wrong) {
 		t.Fatalf("a password is in the logs:\n%s", logs.String())
 	}
-	tl, _ := count(consumeWith(t, c, []kgo.Opt{kgo.SASL(scram.Auth{User: user, Pass: pass}.AsSha256Mechanism())}, "auditkit.s"), keysOf(batchOf(t, "s", 1, 3)))
+	tl, _ := count(consumeWith(t, c, []kgo.Opt{kgo.SASL(scram.Auth{User: user, Pass: pass}.AsSha256Mechanism())}, "auditkit.s"),
+		keysOf(batchOf(t, "s", 1, 3), batchOf(t, "s", 2, 2)))
 	if tl.Lost != 0 || tl.Repeated != 0 || tl.Unexpected != 0 {
 		t.Fatalf("%v", tl)
 	}
