@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -370,6 +371,33 @@ func (o *Output) Write(ctx context.Context, b collector.Batch) (collector.Positi
 	if b.Seq <= 0 {
 		return nil, fmt.Errorf("securitylake: batch of %s has Seq %d; want 1 or more", b.Source, b.Seq)
 	}
+	files, err := o.files(b)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		o.mu.Lock()
+		if !slices.ContainsFunc(o.written[b.Source], func(x object) bool { return x.key == f.key }) {
+			o.written[b.Source] = append(o.written[b.Source], object{key: f.key, seq: b.Seq})
+		}
+		o.mu.Unlock()
+		if err := o.store.put(ctx, f.key, f.data); err != nil {
+			return nil, fmt.Errorf("securitylake: writing %s to %s: %w", f.key, o.store, err)
+		}
+	}
+	pos, err := json.Marshal(position{Seq: b.Seq})
+	return pos, err
+}
+
+// file is one Parquet file of a batch.
+type file struct {
+	key  string
+	data []byte
+}
+
+// files encodes b as its files: one per (class, UTC day) of its events,
+// each sorted by time, in the order of their keys.
+func (o *Output) files(b collector.Batch) ([]file, error) {
 	groups := map[string]*group{}
 	for _, r := range b.Records {
 		if r.Time.IsZero() {
@@ -384,32 +412,17 @@ func (o *Output) Write(ctx context.Context, b collector.Batch) (collector.Positi
 		}
 		g.recs = append(g.recs, r)
 	}
-	keys := slices.Sorted(func(yield func(string) bool) {
-		for k := range groups {
-			if !yield(k) {
-				return
-			}
-		}
-	})
-	for _, k := range keys {
+	var out []file
+	for _, k := range slices.Sorted(maps.Keys(groups)) {
 		g := groups[k]
 		slices.SortStableFunc(g.recs, func(a, b collector.Record) int { return a.Time.Compare(b.Time) })
 		data, err := o.encode(g.recs)
 		if err != nil {
 			return nil, fmt.Errorf("securitylake: batch %d of %s: %w", b.Seq, b.Source, err)
 		}
-		key := o.Key(b.Source, b.Seq, g.class, g.recs[0].Time)
-		o.mu.Lock()
-		if !slices.ContainsFunc(o.written[b.Source], func(x object) bool { return x.key == key }) {
-			o.written[b.Source] = append(o.written[b.Source], object{key: key, seq: b.Seq})
-		}
-		o.mu.Unlock()
-		if err := o.store.put(ctx, key, data); err != nil {
-			return nil, fmt.Errorf("securitylake: writing %s to %s: %w", key, o.store, err)
-		}
+		out = append(out, file{key: o.Key(b.Source, b.Seq, g.class, g.recs[0].Time), data: data})
 	}
-	pos, err := json.Marshal(position{Seq: b.Seq})
-	return pos, err
+	return out, nil
 }
 
 // encode writes records as one Parquet file: zstd, data pages of version

@@ -18,7 +18,17 @@ import (
 	"github.com/auditkit/auditkit/ocsf"
 )
 
+// newLocal makes an output to a local directory without fsync (the
+// crashes of these tests are simulated in the process; TestCrashRerun
+// and the lakecheck test write with it).
 func newLocal(t testing.TB, dir string) *Output {
+	t.Helper()
+	o := newLocalSynced(t, dir)
+	o.store = localStore{dir: dir, noSync: true}
+	return o
+}
+
+func newLocalSynced(t testing.TB, dir string) *Output {
 	t.Helper()
 	o, err := New(context.Background(), Config{Path: dir, Region: "eu-west-1", AccountID: "123456789012"})
 	if err != nil {
@@ -261,7 +271,7 @@ func TestCrashRerun(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	recs := demo(t)["automox"]
-	o := newLocal(t, dir)
+	o := newLocalSynced(t, dir)
 	if err := o.Recover(ctx, "s", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +304,7 @@ func TestCrashRerun(t *testing.T) {
 	}
 
 	// Restart: a new output, recovered at batch 1.
-	o = newLocal(t, dir)
+	o = newLocalSynced(t, dir)
 	if err := o.Recover(ctx, "s", pos1); err != nil {
 		t.Fatal(err)
 	}

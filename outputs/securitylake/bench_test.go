@@ -1,0 +1,69 @@
+package securitylake
+
+import (
+	"bytes"
+	"compress/gzip"
+	"testing"
+
+	"github.com/auditkit/auditkit/collector"
+)
+
+// BenchmarkParquetVsGzipNDJSON encodes every vendor's demo events (1,200)
+// as the output's Parquet files and as gzip NDJSON (compress/gzip, default
+// level, as the collector's file output writes): throughput in MB/s of
+// event JSON, and the bytes of each per event; the parquet run also
+// reports parquet/gzip, the size ratio.
+//
+//	go test -run '^$' -bench ParquetVsGzipNDJSON -benchtime 20x ./outputs/securitylake
+func BenchmarkParquetVsGzipNDJSON(b *testing.B) {
+	var recs []collector.Record
+	for _, v := range sortedKeys(demo(b)) {
+		recs = append(recs, demo(b)[v]...)
+	}
+	var jsonBytes int64
+	for _, r := range recs {
+		jsonBytes += int64(len(r.JSON)) + 1
+	}
+	o := newLocal(b, b.TempDir())
+	batch := collector.Batch{Source: "bench", Records: recs, Seq: 1}
+	parquetSize := func() int {
+		files, err := o.files(batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for _, f := range files {
+			n += len(f.data)
+		}
+		return n
+	}
+	gzipSize := func() int {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		for _, r := range recs {
+			zw.Write(r.JSON)
+			zw.Write([]byte{'\n'})
+		}
+		if err := zw.Close(); err != nil {
+			b.Fatal(err)
+		}
+		return buf.Len()
+	}
+	pq, gz := parquetSize(), gzipSize()
+	b.Run("parquet", func(b *testing.B) {
+		b.SetBytes(jsonBytes)
+		for b.Loop() {
+			parquetSize()
+		}
+		b.ReportMetric(float64(pq)/float64(len(recs)), "bytes/event")
+		b.ReportMetric(float64(pq)/float64(gz), "parquet/gzip")
+	})
+	b.Run("ndjson.gz", func(b *testing.B) {
+		b.SetBytes(jsonBytes)
+		for b.Loop() {
+			gzipSize()
+		}
+		b.ReportMetric(float64(gz)/float64(len(recs)), "bytes/event")
+	})
+	b.Logf("%d events, %d bytes of NDJSON: parquet %d bytes, ndjson.gz %d bytes", len(recs), jsonBytes, pq, gz)
+}
