@@ -3,6 +3,7 @@ package securitylake
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,5 +63,36 @@ max_rows_per_row_group: 500
 		if _, err := f(ctx, spec(section, "/x"), true); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: error %v, want %q", section, err, want)
 		}
+	}
+}
+
+// TestExampleConfig decodes the output section of
+// examples/collect/securitylake.yaml as the collector would, and checks it.
+func TestExampleConfig(t *testing.T) {
+	var doc struct {
+		Output map[string]yaml.Node `yaml:"output"`
+	}
+	data, err := os.ReadFile("../../examples/collect/securitylake.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	n, ok := doc.Output[Kind]
+	if !ok || len(doc.Output) != 1 {
+		t.Fatalf("output section %v: want only securitylake", doc.Output)
+	}
+	section, err := yaml.Marshal(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := factory(context.Background(), spec(string(section), "../../examples/collect"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := out.(*Output)
+	if o.cfg.Path != filepath.Join("../../examples/collect", "lake") || o.cfg.Region != "us-east-1" || o.account != "123456789012" || o.BatchSize() != 50000 {
+		t.Errorf("config %+v", o.cfg)
 	}
 }
