@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auditkit/auditkit/collector"
 	"github.com/auditkit/auditkit/internal/lakecheck"
@@ -57,9 +58,9 @@ func TestDuckDB(t *testing.T) {
 		if err := o.Recover(ctx, source, nil); err != nil {
 			t.Fatal(err)
 		}
-		// Batches of 70: files of several batches share a partition.
-		for seq, i := int64(1), 0; i < len(recs); seq, i = seq+1, i+70 {
-			b := collector.Batch{Source: source, Vendor: vendor, Records: recs[i:min(i+70, len(recs))], Seq: seq}
+		// Batches of 100: files of two batches share a partition.
+		for seq, i := int64(1), 0; i < len(recs); seq, i = seq+1, i+100 {
+			b := collector.Batch{Source: source, Vendor: vendor, Records: recs[i:min(i+100, len(recs))], Seq: seq}
 			if _, err := o.Write(ctx, b); err != nil {
 				t.Fatal(err)
 			}
@@ -75,8 +76,9 @@ func TestDuckDB(t *testing.T) {
 	}
 	cmd := exec.Command(node, filepath.Join(checkDir, "check.mjs"), lake, events)
 	cmd.Dir = checkDir
+	start := time.Now()
 	out, err := cmd.CombinedOutput()
-	t.Logf("%s", out)
+	t.Logf("%s(check.mjs took %v)", out, time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		t.Fatalf("check.mjs: %v", err)
 	}
