@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -44,25 +45,68 @@ type lakeFile struct {
 	sch  string
 }
 
-// readParquet reads a Parquet file with parquet-go.
+// readParquet reads a Parquet file with parquet-go: its rows by row
+// group, each reconstructed as a map.
 func readParquet(t testing.TB, key string, data []byte) lakeFile {
+	return readParquetRows(t, key, data, true)
+}
+
+// readParquetRows reads a file's rows; without full, only metadata.uid
+// and raw_data (all identity needs), straight from the row values.
+func readParquetRows(t testing.TB, key string, data []byte, full bool) lakeFile {
 	t.Helper()
 	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		t.Fatalf("%s: %v", key, err)
 	}
-	r := parquet.NewReader(f)
-	defer r.Close()
 	lf := lakeFile{key: key, meta: f.Metadata(), sch: f.Schema().String()}
-	for {
-		m := map[string]any{}
-		if err := r.Read(&m); err != nil {
-			if err.Error() == "EOF" {
+	uidCol, ok1 := f.Schema().Lookup("metadata", "uid")
+	rawCol, ok2 := f.Schema().Lookup("raw_data")
+	if !ok1 || !ok2 {
+		t.Fatalf("%s: no metadata.uid or raw_data column", key)
+	}
+	if !full {
+		for _, rg := range f.RowGroups() {
+			uids := columnValues(t, key, rg.ColumnChunks()[uidCol.ColumnIndex])
+			raws := columnValues(t, key, rg.ColumnChunks()[rawCol.ColumnIndex])
+			if len(uids) != int(rg.NumRows()) || len(raws) != len(uids) {
+				t.Fatalf("%s: %d uids and %d raw_data for %d rows", key, len(uids), len(raws), rg.NumRows())
+			}
+			for i := range uids {
+				m := map[string]any{"metadata": map[string]any{}}
+				if !uids[i].IsNull() {
+					m["metadata"].(map[string]any)["uid"] = string(uids[i].ByteArray())
+				}
+				if !raws[i].IsNull() {
+					m["raw_data"] = string(raws[i].ByteArray())
+				}
+				lf.rows = append(lf.rows, m)
+			}
+		}
+	}
+	buf := make([]parquet.Row, 64)
+	for _, rg := range f.RowGroups() {
+		if !full {
+			break
+		}
+		rows := rg.Rows()
+		for {
+			n, err := rows.ReadRows(buf)
+			for _, row := range buf[:n] {
+				m := map[string]any{}
+				if err := f.Schema().Reconstruct(&m, row); err != nil {
+					t.Fatalf("%s: row %d: %v", key, len(lf.rows), err)
+				}
+				lf.rows = append(lf.rows, m)
+			}
+			if err == io.EOF {
 				break
 			}
-			t.Fatalf("%s: reading row %d: %v", key, len(lf.rows), err)
+			if err != nil {
+				t.Fatalf("%s: reading row %d: %v", key, len(lf.rows), err)
+			}
 		}
-		lf.rows = append(lf.rows, m)
+		rows.Close()
 	}
 	if int64(len(lf.rows)) != f.NumRows() {
 		t.Fatalf("%s: read %d rows, file has %d", key, len(lf.rows), f.NumRows())
@@ -70,8 +114,40 @@ func readParquet(t testing.TB, key string, data []byte) lakeFile {
 	return lf
 }
 
+// columnValues reads every value of a column chunk of a non-repeated
+// column: one per row, nulls included.
+func columnValues(t testing.TB, key string, cc parquet.ColumnChunk) []parquet.Value {
+	t.Helper()
+	pages := cc.Pages()
+	defer pages.Close()
+	var out []parquet.Value
+	for {
+		p, err := pages.ReadPage()
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		vals := make([]parquet.Value, p.NumValues())
+		n, err := p.Values().ReadValues(vals)
+		if err != nil && err != io.EOF {
+			t.Fatalf("%s: %v", key, err)
+		}
+		for _, v := range vals[:n] {
+			out = append(out, v.Clone())
+		}
+		parquet.Release(p)
+	}
+}
+
 // readLocal reads every file of a local lake, by key.
 func readLocal(t testing.TB, dir string) map[string]lakeFile {
+	return readLocalRows(t, dir, true)
+}
+
+// readLocalRows reads a local lake, in full or only the identities.
+func readLocalRows(t testing.TB, dir string, full bool) map[string]lakeFile {
 	t.Helper()
 	out := map[string]lakeFile{}
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
@@ -88,7 +164,7 @@ func readLocal(t testing.TB, dir string) map[string]lakeFile {
 		if err != nil {
 			return err
 		}
-		out[key] = readParquet(t, key, data)
+		out[key] = readParquetRows(t, key, data, full)
 		return nil
 	})
 	if err != nil {

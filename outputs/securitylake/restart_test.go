@@ -49,7 +49,7 @@ func killAndRestart(t *testing.T, seed uint64, open func() *Output, read func() 
 	rng := rand.New(rand.NewPCG(seed, seed))
 	all := map[string][]collector.Record{}
 	for v, recs := range demo(t) {
-		all[v] = recs[:50]
+		all[v] = recs[:killEvents]
 	}
 	states := &memStore{m: map[string]collector.State{}}
 	var fig killFigures
@@ -144,7 +144,7 @@ func TestKillAndRestartLocal(t *testing.T) {
 	dir := t.TempDir()
 	fig := killAndRestart(t, 1,
 		func() *Output { return newLocal(t, dir) },
-		func() map[string]lakeFile { return readLocal(t, dir) })
+		func() map[string]lakeFile { return readLocalRows(t, dir, false) })
 	t.Logf("local: events %d, kills %d, lost %d, repeated %d", fig.events, fig.kills, fig.lost, fig.repeated)
 	if fig.kills < 10 || fig.lost != 0 || fig.repeated != 0 {
 		t.Errorf("events %d, kills %d, lost %d, repeated %d: want at least 10 kills, nothing lost or repeated", fig.events, fig.kills, fig.lost, fig.repeated)
@@ -161,7 +161,7 @@ func TestKillAndRestartS3(t *testing.T) {
 			}
 			return o
 		},
-		func() map[string]lakeFile { return readS3(t, client, "lake", "sl/") })
+		func() map[string]lakeFile { return readS3Rows(t, client, "lake", "sl/", false) })
 	_ = url
 	t.Logf("s3: events %d, kills %d, lost %d, repeated %d", fig.events, fig.kills, fig.lost, fig.repeated)
 	if fig.kills < 10 || fig.lost != 0 || fig.repeated != 0 {

@@ -51,6 +51,12 @@ func awsEnv(t *testing.T) {
 
 // readS3 reads every object under prefix, by key relative to it.
 func readS3(t testing.TB, client *s3.Client, bucket, prefix string) map[string]lakeFile {
+	return readS3Rows(t, client, bucket, prefix, true)
+}
+
+// readS3Rows reads every object under prefix, in full or only the
+// identities.
+func readS3Rows(t testing.TB, client *s3.Client, bucket, prefix string, full bool) map[string]lakeFile {
 	t.Helper()
 	ctx := context.Background()
 	out := map[string]lakeFile{}
@@ -74,7 +80,7 @@ func readS3(t testing.TB, client *s3.Client, bucket, prefix string) map[string]l
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[rel] = readParquet(t, rel, data)
+		out[rel] = readParquetRows(t, rel, data, full)
 	}
 	return out
 }
