@@ -24,12 +24,12 @@ func TestBounds(t *testing.T) {
 		}
 	}
 	base := len(recs)
-	for i := 0; len(recs) < 3000; i++ {
+	for i := 0; len(recs) < boundsEvents; i++ {
 		r := recs[i%base]
 		r.UID = fmt.Sprint(r.UID, "-", i)
 		recs = append(recs, r)
 	}
-	o, err := New(context.Background(), Config{Path: t.TempDir(), Region: "us-east-1", AccountID: "123456789012", MaxRowsPerRowGroup: 700})
+	o, err := New(context.Background(), Config{Path: t.TempDir(), Region: "us-east-1", AccountID: "123456789012", MaxRowsPerRowGroup: boundsRows})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,12 +45,12 @@ func TestBounds(t *testing.T) {
 		t.Fatalf("%d rows, want %d", f.NumRows(), len(recs))
 	}
 	groups := f.RowGroups()
-	if len(groups) != (len(recs)+699)/700 {
-		t.Errorf("%d row groups for %d rows at most 700 each", len(groups), len(recs))
+	if len(groups) != (len(recs)+boundsRows-1)/boundsRows {
+		t.Errorf("%d row groups for %d rows at most %d each", len(groups), len(recs), boundsRows)
 	}
 	maxPages := 0
 	for i, rg := range groups {
-		if rg.NumRows() > 700 {
+		if rg.NumRows() > boundsRows {
 			t.Errorf("row group %d has %d rows", i, rg.NumRows())
 		}
 		for j, cc := range rg.ColumnChunks() {

@@ -22,7 +22,7 @@ import (
 
 // demoRecs is every vendor's demo events, walked once per test binary.
 var demoRecs = sync.OnceValues(func() (map[string][]collector.Record, error) {
-	return lakecheck.DemoRecords(context.Background(), 200)
+	return lakecheck.DemoRecords(context.Background(), demoEvents)
 })
 
 func demo(t testing.TB) map[string][]collector.Record {

@@ -271,16 +271,17 @@ func TestCrashRerun(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	recs := demo(t)["automox"]
+	q1, q3, r3 := len(recs)/4, len(recs)*3/4, len(recs)*3/5
 	o := newLocalSynced(t, dir)
 	if err := o.Recover(ctx, "s", nil); err != nil {
 		t.Fatal(err)
 	}
-	pos1, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[:50], Seq: 1})
+	pos1, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[:q1], Seq: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Batch 2 written, its checkpoint never saved; a leftover temp file.
-	if _, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[50:150], Seq: 2}); err != nil {
+	if _, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[q1:q3], Seq: 2}); err != nil {
 		t.Fatal(err)
 	}
 	k := o.Key("s", 3, ocsf.ClassAccountChange, recs[0].Time)
@@ -315,21 +316,21 @@ func TestCrashRerun(t *testing.T) {
 		t.Errorf("another account's file: %v", err)
 	}
 	_ = os.Remove(foreign)
-	// The re-run batches differently: 2 is 50..120, and fails half-way
-	// once; then 3 is 120..200.
+	// The re-run batches differently: 2 is q1..r3, and fails half-way
+	// once; then 3 is r3..
 	o.store = &failingStore{store: o.store, n: 1}
-	if _, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[50:120], Seq: 2}); !errors.Is(err, errCrash) {
+	if _, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[q1:r3], Seq: 2}); !errors.Is(err, errCrash) {
 		t.Fatalf("write: %v, want the injected crash", err)
 	}
 	o.store = o.store.(*failingStore).store
 	if err := o.Recover(ctx, "s", pos1); err != nil {
 		t.Fatal(err)
 	}
-	pos2, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[50:120], Seq: 2})
+	pos2, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[q1:r3], Seq: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[120:], Seq: 3}); err != nil {
+	if _, err := o.Write(ctx, collector.Batch{Source: "s", Records: recs[r3:], Seq: 3}); err != nil {
 		t.Fatal(err)
 	}
 	_ = pos2
@@ -375,5 +376,50 @@ func TestPositionErrors(t *testing.T) {
 	o := newLocal(t, t.TempDir())
 	if err := o.Recover(context.Background(), "s", json.RawMessage(`{"seq":"x"}`)); err == nil || !strings.Contains(err.Error(), "position of s") {
 		t.Errorf("bad position: %v", err)
+	}
+}
+
+// TestConcurrentSources: the collector writes different sources at the
+// same time; each gets its own files, and Recover of one leaves the
+// other's.
+func TestConcurrentSources(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	o := newLocal(t, dir)
+	all := demo(t)
+	vendors := []string{"cisco", "instavm", "nprinting"}
+	errs := make(chan error, len(vendors))
+	for _, v := range vendors {
+		go func() {
+			if err := o.Recover(ctx, v, nil); err != nil {
+				errs <- err
+				return
+			}
+			recs := all[v][:40]
+			for seq := int64(1); seq <= 2; seq++ {
+				if _, err := o.Write(ctx, collector.Batch{Source: v, Records: recs[(seq-1)*20 : seq*20], Seq: seq}); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range vendors {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// cisco's batch 2 was not committed.
+	if err := o.Recover(ctx, "cisco", json.RawMessage(`{"seq":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[string]int{}
+	for key, f := range readLocalRows(t, dir, false) {
+		src := key[strings.LastIndexByte(key, '/')+1 : strings.LastIndexByte(key, '-')]
+		counts[src] += len(f.rows)
+	}
+	if counts["cisco"] != 20 || counts["instavm"] != 40 || counts["nprinting"] != 40 {
+		t.Errorf("rows per source %v, want cisco 20, instavm 40, nprinting 40", counts)
 	}
 }

@@ -85,7 +85,7 @@ func killAndRestart(t *testing.T, seed uint64, open func() *Output, read func() 
 				t.Fatal(err)
 			}
 			for st.Events < int64(len(recs)) {
-				n := 1 + rng.IntN(30)
+				n := 1 + rng.IntN(killEvents/2+1)
 				end := min(int(st.Events)+n, len(recs))
 				b := collector.Batch{Source: source, Vendor: v, Records: recs[st.Events:end], Seq: st.Seq + 1}
 				switch rng.IntN(6) {

@@ -99,14 +99,15 @@ func TestS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs := demo(t)["entrust"]
+	r3, q3 := len(recs)*3/5, len(recs)*3/4
 	if err := o.Recover(ctx, "acme", nil); err != nil {
 		t.Fatal(err)
 	}
-	pos, err := o.Write(ctx, collector.Batch{Source: "acme", Records: recs[:120], Seq: 1})
+	pos, err := o.Write(ctx, collector.Batch{Source: "acme", Records: recs[:r3], Seq: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Write(ctx, collector.Batch{Source: "acme", Records: recs[120:], Seq: 2}); err != nil {
+	if _, err := o.Write(ctx, collector.Batch{Source: "acme", Records: recs[r3:], Seq: 2}); err != nil {
 		t.Fatal(err)
 	}
 	// Restart at batch 1: batch 2's objects go; the re-run splits the
@@ -117,19 +118,19 @@ func TestS3(t *testing.T) {
 	if err := o.Recover(ctx, "acme", pos); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Write(ctx, collector.Batch{Source: "acme", Records: recs[120:150], Seq: 2}); err != nil {
+	if _, err := o.Write(ctx, collector.Batch{Source: "acme", Records: recs[r3:q3], Seq: 2}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := o.Write(ctx, collector.Batch{Source: "acme", Records: recs[150:], Seq: 3}); err != nil {
+	if _, err := o.Write(ctx, collector.Batch{Source: "acme", Records: recs[q3:], Seq: 3}); err != nil {
 		t.Fatal(err)
 	}
 	files := readS3(t, client, "aws-security-data-lake-us-east-1-test", "lake/")
 	wantKeys := map[string]bool{}
 	for i, r := range recs {
 		seq := int64(1)
-		if i >= 150 {
+		if i >= q3 {
 			seq = 3
-		} else if i >= 120 {
+		} else if i >= r3 {
 			seq = 2
 		}
 		wantKeys[o.Key("acme", seq, r.Class, r.Time)] = true
