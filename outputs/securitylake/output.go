@@ -476,7 +476,7 @@ func (o *Output) encode(recs []collector.Record) ([]byte, error) {
 func (o *Output) writerOptions() []parquet.WriterOption {
 	return []parquet.WriterOption{
 		parquet.DataPageVersion(1), // v2 pages are refused by some readers
-		parquet.Compression(&parquet.Zstd),
+		parquet.Compression(zstdCodec{}),
 		parquet.MaxRowsPerRowGroup(int64(o.cfg.MaxRowsPerRowGroup)),
 		parquet.PageBufferSize(pageBufferSize),
 		parquet.KeyValueMetadata("ocsf_version", ocsf.Version),

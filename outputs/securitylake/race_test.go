@@ -2,12 +2,10 @@
 
 package securitylake
 
-// Under the race detector, where parquet-go runs many times slower, the
-// tests use less data; a run without -race (and internal/lakecheck's
-// DuckDB check) covers the full demo data sets.
+// Under the race detector the kill-and-restart runs use fewer events.
 const (
-	demoEvents   = 40   // per vendor
-	killEvents   = 20   // per vendor, of the kill-and-restart runs
-	boundsEvents = 1000 // in TestBounds's one file
-	boundsRows   = 250  // its MaxRowsPerRowGroup
+	demoEvents   = 200  // per vendor
+	killEvents   = 30   // per vendor, of the kill-and-restart runs
+	boundsEvents = 3000 // in TestBounds's one file
+	boundsRows   = 700  // its MaxRowsPerRowGroup
 )
