@@ -3,23 +3,40 @@ package securitylake
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"testing"
 
 	"github.com/auditkit/auditkit/collector"
 )
 
-// BenchmarkParquetVsGzipNDJSON encodes every vendor's demo events (1,200)
-// as the output's Parquet files and as gzip NDJSON (compress/gzip, default
+// BenchmarkParquetVsGzipNDJSON encodes every vendor's demo events as the
+// output's Parquet files and as gzip NDJSON (compress/gzip, default
 // level, as the collector's file output writes): throughput in MB/s of
 // event JSON, and the bytes of each per event; the parquet run also
 // reports parquet/gzip, the size ratio.
 //
 //	go test -run '^$' -bench ParquetVsGzipNDJSON -benchtime 20x ./outputs/securitylake
 func BenchmarkParquetVsGzipNDJSON(b *testing.B) {
-	var recs []collector.Record
+	var demoRecs []collector.Record
 	for _, v := range sortedKeys(demo(b)) {
-		recs = append(recs, demo(b)[v]...)
+		demoRecs = append(demoRecs, demo(b)[v]...)
 	}
+	// demo: 1,200 events in one batch, so ~50 small files (one per class
+	// and day); x20: each event 20 times under another metadata.uid,
+	// 24,000 events in files 20 times longer, nearer a real delivery.
+	x20 := make([]collector.Record, 0, 20*len(demoRecs))
+	for k := range 20 {
+		for _, r := range demoRecs {
+			r.UID = fmt.Sprintf("%s-%d", r.UID, k)
+			r.JSON = bytes.Replace(r.JSON, []byte(`"uid":"`), []byte(fmt.Sprintf(`"uid":"%d-`, k)), 1)
+			x20 = append(x20, r)
+		}
+	}
+	b.Run("demo", func(b *testing.B) { benchParquetVsGzip(b, demoRecs) })
+	b.Run("x20", func(b *testing.B) { benchParquetVsGzip(b, x20) })
+}
+
+func benchParquetVsGzip(b *testing.B, recs []collector.Record) {
 	var jsonBytes int64
 	for _, r := range recs {
 		jsonBytes += int64(len(r.JSON)) + 1
