@@ -20,7 +20,8 @@ type Record struct {
 	JSON []byte
 	// Time is the event's time (Event.Time).
 	Time time.Time
-	// Class is the event's OCSF class.
+	// Class is the OCSF class the event is written as (Event.WrittenClass:
+	// a group created or deleted is Entity Management in OCSF 1.1.0).
 	Class ocsf.ClassUID
 	// UID is the event's metadata.uid.
 	UID string

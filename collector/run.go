@@ -702,7 +702,7 @@ func encodeRecord(buf *bytes.Buffer, ev ocsf.Event) (Record, error) {
 		return Record{}, fmt.Errorf("encoding an event: %v", err)
 	}
 	line := slices.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-	return Record{Event: ev, JSON: line, Time: ev.Time, Class: ev.Class, UID: ev.Metadata.UID}, nil
+	return Record{Event: ev, JSON: line, Time: ev.Time, Class: ev.WrittenClass(), UID: ev.Metadata.UID}, nil
 }
 
 // vendorConfig builds the cycle's vendors.Config: credentials read now,

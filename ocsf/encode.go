@@ -273,3 +273,14 @@ func caption180(c ClassUID, a ActivityID) string {
 	cap, _ := s.enumCaption(strconv.Itoa(int(c)), "activity_id", strconv.Itoa(int(a)))
 	return cap
 }
+
+// WrittenClass returns the class MarshalJSON writes e as, under its
+// metadata version: e.Class, except for a group created or deleted, which
+// OCSF 1.1.0 writes as Entity Management (see SetVersion). Outputs that
+// file events by class (one Security Lake custom source per class) use it.
+func (e Event) WrittenClass() ClassUID {
+	if e.groupAsEntity(e.Metadata.Version) {
+		return ClassEntityManagement
+	}
+	return e.Class
+}

@@ -199,8 +199,14 @@ func TestGroupCreated(t *testing.T) {
 		if got := issuesOf(t, ev); len(got) != 0 {
 			t.Errorf("1.1.0: %v", got)
 		}
+		if got := ev.WrittenClass(); got != ClassEntityManagement {
+			t.Errorf("1.1.0: WrittenClass() = %d, want %d", got, ClassEntityManagement)
+		}
 		if err := ev.SetVersion(V1_8_0); err != nil {
 			t.Fatal(err)
+		}
+		if got := ev.WrittenClass(); got != ClassGroupManagement {
+			t.Errorf("1.8.0: WrittenClass() = %d, want %d", got, ClassGroupManagement)
 		}
 		data, _ = ev.MarshalJSON()
 		want := fmt.Sprintf(`"class_uid":3006,"class_name":"Group Management","category_uid":3,"category_name":"Identity & Access Management","activity_id":%d`, tt.act)

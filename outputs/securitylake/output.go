@@ -479,7 +479,7 @@ func (o *Output) writerOptions() []parquet.WriterOption {
 		parquet.Compression(zstdCodec{}),
 		parquet.MaxRowsPerRowGroup(int64(o.cfg.MaxRowsPerRowGroup)),
 		parquet.PageBufferSize(pageBufferSize),
-		parquet.KeyValueMetadata("ocsf_version", ocsf.Version),
+		parquet.KeyValueMetadata("ocsf_version", ocsf.DefaultVersion),
 		parquet.CreatedBy("auditkit", "", ""),
 	}
 }
