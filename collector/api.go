@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/auditkit/auditkit/internal/eventline"
 	"github.com/auditkit/auditkit/ocsf"
 )
 
@@ -121,3 +122,15 @@ type Store interface {
 // ErrConflict is matched (errors.Is) by a Store's Save when the stored
 // state changed since it was loaded: another replica owns the source.
 var ErrConflict = errors.New("collector: state changed by another writer")
+
+// NewRecord makes the Record of an event: its JSON exactly as the CLI
+// writes it (auditkit pull: one compact object, HTML not escaped), the
+// class that JSON carries (Event.WrittenClass), its time and uid.
+func NewRecord(ev ocsf.Event) (Record, error) {
+	var enc eventline.Encoder // a fresh buffer: the Record keeps it
+	line, err := enc.Encode(&ev)
+	if err != nil {
+		return Record{}, err
+	}
+	return Record{Event: ev, JSON: line, Time: ev.Time, Class: ev.WrittenClass(), UID: ev.Metadata.UID}, nil
+}

@@ -12,7 +12,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -23,7 +22,6 @@ import (
 
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
-	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/vendors"
 	_ "github.com/auditkit/auditkit/vendors/all" // every vendor, by name
 )
@@ -590,7 +588,6 @@ func (r *runner) cycle(ctx context.Context) (err error) {
 			pages = pr.Pages
 		}
 	}
-	var enc bytes.Buffer
 	flush := func(complete bool) error {
 		cp := it.Checkpoint()
 		if len(recs) == 0 && !complete {
@@ -648,7 +645,7 @@ func (r *runner) cycle(ctx context.Context) (err error) {
 
 	for it.Next() {
 		ev := it.Event()
-		rec, err := encodeRecord(&enc, ev)
+		rec, err := NewRecord(ev)
 		if err != nil {
 			// The walk moved past an event that is not delivered: keep
 			// the checkpoint before it.
@@ -690,19 +687,6 @@ func (r *runner) cycle(ctx context.Context) (err error) {
 	}
 	r.log.Info("cycle done", "delivered", st.Events-firstEvents, "events_total", st.Events, "pages", pages)
 	return nil
-}
-
-// encodeRecord encodes ev as the CLI does (one JSON object, HTML not
-// escaped).
-func encodeRecord(buf *bytes.Buffer, ev ocsf.Event) (Record, error) {
-	buf.Reset()
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(ev); err != nil {
-		return Record{}, fmt.Errorf("encoding an event: %v", err)
-	}
-	line := slices.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-	return Record{Event: ev, JSON: line, Time: ev.Time, Class: ev.WrittenClass(), UID: ev.Metadata.UID}, nil
 }
 
 // vendorConfig builds the cycle's vendors.Config: credentials read now,

@@ -76,11 +76,5 @@ func demoRecords(ctx context.Context, name string, n int) ([]collector.Record, e
 	return recs, nil
 }
 
-// Record makes the collector record of an event.
-func Record(ev ocsf.Event) (collector.Record, error) {
-	js, err := ev.MarshalJSON()
-	if err != nil {
-		return collector.Record{}, err
-	}
-	return collector.Record{Event: ev, JSON: js, Time: ev.Time, Class: ev.Class, UID: ev.Metadata.UID}, nil
-}
+// Record makes the collector record of an event (collector.NewRecord).
+func Record(ev ocsf.Event) (collector.Record, error) { return collector.NewRecord(ev) }

@@ -53,11 +53,10 @@ func Example() {
 
 	ev := ocsf.New(ocsf.ClassAuthentication, ocsf.AuthenticationLogon, time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ev.Metadata.UID = "evt-1"
-	js, err := ev.MarshalJSON()
+	rec, err := collector.NewRecord(ev)
 	if err != nil {
 		log.Fatal(err)
 	}
-	rec := collector.Record{Event: ev, JSON: js, Time: ev.Time, Class: ev.Class, UID: ev.Metadata.UID}
 	batch := collector.Batch{Source: "acme-cisco", Vendor: "cisco", Seq: 1, Records: []collector.Record{rec}}
 
 	pos, err := out.Write(ctx, batch)

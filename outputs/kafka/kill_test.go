@@ -305,12 +305,12 @@ func collectSource(t *testing.T, ctx context.Context, o *Output, s *killSource, 
 	}
 	for it.Next() {
 		ev := it.Event()
-		js, err := ev.MarshalJSON()
+		rec, err := collector.NewRecord(ev)
 		if err != nil {
 			t.Errorf("%s: %v", s.name, err)
 			return true
 		}
-		recs = append(recs, collector.Record{Event: ev, JSON: js, Time: ev.Time, Class: ev.Class, UID: ev.Metadata.UID})
+		recs = append(recs, rec)
 		if len(recs) == size {
 			if !flush() {
 				return false

@@ -36,11 +36,10 @@ func ExampleNew() {
 	ev.Metadata.UID = "evt-1"
 	ev.Metadata.Product = ocsf.Product{Name: "Console", VendorName: "Example"}
 	ev.User = &ocsf.User{UID: "u-42", Name: "bob"}
-	js, err := ev.MarshalJSON()
+	rec, err := collector.NewRecord(ev)
 	if err != nil {
 		panic(err)
 	}
-	rec := collector.Record{Event: ev, JSON: js, Time: ev.Time, Class: ev.Class, UID: ev.Metadata.UID}
 
 	if err := out.Recover(ctx, "acme-console", nil); err != nil {
 		panic(err)
