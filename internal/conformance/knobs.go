@@ -13,14 +13,18 @@ import (
 // rest, and why. Run applies them before the caller's options.
 var knobs = map[string][]Option{
 	// Times to the millisecond, or microsecond.
-	"entrust":   {Resolution(time.Millisecond)},
-	"instavm":   {Resolution(time.Microsecond)},
-	"nprinting": {Resolution(time.Millisecond)},
+	"entrust": {Resolution(time.Millisecond)},
+	"instavm": {Resolution(time.Microsecond)},
+	// NPrinting fetches 8 offsets at once: a data set of 40 pages, so that
+	// a walk cancelled on its second page has not already asked for all.
+	"nprinting": {Resolution(time.Millisecond), Records(inFlightRecords)},
 	// Automox reads the window day by day: a request for every UTC day of
 	// the window besides the pages. Its query is the organization (its
 	// filters are walk-driven or exclude a window).
 	"automox": {
 		Resolution(time.Millisecond),
+		Records(inFlightRecords), // 8 days at once, each two pages ahead
+
 		Span(automoxDays * 24 * time.Hour),
 		Requests(func(records, pageSize, _ int) (int, int) {
 			pages := (records + pageSize - 1) / pageSize
@@ -44,6 +48,11 @@ var knobs = map[string][]Option{
 		}),
 	},
 }
+
+// inFlightRecords is the data set of the vendors that fetch several pages
+// at once (8 by default): 40 pages of 20, several times what is in flight,
+// so that the cancelled walk of testCancel stops short of the whole walk.
+const inFlightRecords = 800
 
 // automoxDays is the span of Automox's walks, in days: each is a request
 // at least.
