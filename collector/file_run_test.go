@@ -3,6 +3,7 @@ package collector
 import (
 	"context"
 	"encoding/json"
+	"github.com/auditkit/auditkit/internal/collecttest"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,17 +21,17 @@ import (
 // wrong) is in any file the collector wrote: states, locks, markers,
 // output.
 func TestRunIntoFilesAndDirStore(t *testing.T) {
-	f := startFakes(t, 120, false)
+	f := collecttest.Start(t, 120, false)
 	var b strings.Builder
 	b.WriteString(fastHeader)
 	b.WriteString("sources:\n")
 	for _, v := range audittest.DemoVendors() {
-		b.WriteString(f.source("src-"+v, v, ""))
+		b.WriteString(f.Source("src-"+v, v, ""))
 	}
 	b.WriteString("output: {path: \"out/{source}/{date}.ndjson.gz\", max_size: 6KiB}\n")
 	cfg, dir := writeConfig(t, b.String())
-	f.env["SRC_CISCO_API_KEY"] = "wrong-key-4af1c2"
-	cfg.Getenv = f.getenv
+	f.Env["SRC_CISCO_API_KEY"] = "wrong-key-4af1c2"
+	cfg.Getenv = f.Getenv
 	if err := RunOnce(context.Background(), cfg); err == nil {
 		t.Fatal("RunOnce succeeded with a wrong key for src-cisco")
 	}
@@ -44,7 +45,7 @@ func TestRunIntoFilesAndDirStore(t *testing.T) {
 			continue
 		}
 		counts := uidCounts(t, filepath.Join(dir, "out", src), v == "tanium")
-		want := f.expected(t, v)
+		want := f.Expected(t, v)
 		lost, repeated := 0, 0
 		for uid, n := range want {
 			if counts[uid] < n {
@@ -78,7 +79,7 @@ func TestRunIntoFilesAndDirStore(t *testing.T) {
 	}
 
 	secrets := []string{"wrong-key-4af1c2"}
-	for _, v := range f.env {
+	for _, v := range f.Env {
 		if len(v) >= 6 {
 			secrets = append(secrets, v)
 		}

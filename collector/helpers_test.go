@@ -5,20 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
+	"github.com/auditkit/auditkit/internal/collecttest"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"golang.org/x/time/rate"
-
-	"github.com/auditkit/auditkit/auditclient"
-	"github.com/auditkit/auditkit/audittest"
-	"github.com/auditkit/auditkit/vendors"
 )
 
 // memOutput is an Output in memory: a list of records per source, cut
@@ -135,63 +127,6 @@ func (s *memStore) state(source string) State {
 	return s.states[source]
 }
 
-// fakes are the six vendors' fakes, started by the test, with what a
-// config file needs to reach them.
-type fakes struct {
-	demos map[string]*audittest.Demo // by vendor
-	env   map[string]string          // credentials, as env: references read them
-}
-
-// startFakes starts one fake per vendor, with faults when faults is set.
-func startFakes(t testing.TB, events int, faults bool) *fakes {
-	t.Helper()
-	f := &fakes{demos: map[string]*audittest.Demo{}, env: map[string]string{}}
-	for i, v := range audittest.DemoVendors() {
-		dc := audittest.DemoConfig{Events: events, Now: time.Now().Add(-time.Minute)}
-		if faults {
-			dc.Faults = audittest.Faults{RateLimit: 0.02, Unavailable: 0.05, Reset: 0.03, Truncate: 0.03, RetryAfter: time.Millisecond, Seed: int64(i + 1)}
-		}
-		d, err := audittest.StartDemo(v, dc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(d.Close)
-		f.demos[v] = d
-	}
-	return f
-}
-
-// source is the config file's entry of the fake of vendor, named name;
-// the credentials go through env: references whose values f.env holds.
-func (f *fakes) source(name, vendor string, extra string) string {
-	d := f.demos[vendor]
-	v, _ := vendors.Lookup(vendor)
-	var settings, creds []string
-	for _, k := range slices.Sorted(maps.Keys(d.Settings)) {
-		s := v.Setting(k)
-		if s == nil {
-			continue
-		}
-		if s.Secret {
-			env := strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(name + "_" + k))
-			f.env[env] = d.Settings[k]
-			creds = append(creds, fmt.Sprintf("%s: env:%s", k, env))
-			continue
-		}
-		settings = append(settings, fmt.Sprintf("%s: %q", k, d.Settings[k]))
-	}
-	return fmt.Sprintf(`  - name: %s
-    vendor: %s
-    base_url: %s
-    settings: {%s}
-    credentials: {%s}
-    rate_limit: 100000
-    retry: {max_attempts: 30, base_delay: 1ms, max_delay: 1500ms}
-%s`, name, vendor, d.BaseURL, strings.Join(settings, ", "), strings.Join(creds, ", "), extra)
-}
-
-func (f *fakes) getenv(k string) string { return f.env[k] }
-
 // writeConfig writes a config file into a new directory and loads it.
 func writeConfig(t testing.TB, text string) (*Config, string) {
 	t.Helper()
@@ -216,45 +151,6 @@ func recordUIDs(recs []Record) map[string]int {
 	return m
 }
 
-// expected walks the fake of vendor whole (the reference walk, by the
-// vendors registry) and counts its events by metadata.uid: a data set
-// may hold identical records, which share a uid.
-func (f *fakes) expected(t testing.TB, vendor string) map[string]int {
-	t.Helper()
-	d := f.demos[vendor]
-	src, err := vendors.Open(context.Background(), vendor, vendors.Config{
-		Settings: maps.Clone(d.Settings), BaseURL: d.BaseURL,
-		Since: time.Now().Add(-40 * 24 * time.Hour), Until: time.Now().Add(-time.Second),
-		Options: []auditclient.Option{
-			auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 50, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Second}),
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Events.Close()
-	m := map[string]int{}
-	for ev, err := range src.Events.All() {
-		if err != nil {
-			t.Fatalf("the reference walk of %s: %v", vendor, err)
-		}
-		m[ev.Metadata.UID]++
-	}
-	if len(d.Data()) != sum(m) {
-		t.Fatalf("the reference walk of %s read %d events of the %d records", vendor, sum(m), len(d.Data()))
-	}
-	return m
-}
-
-func sum(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
-}
-
 // exactlyOnce checks that recs hold the events of want, each as many
 // times as the reference walk read it.
 func exactlyOnce(t testing.TB, source string, recs []Record, want map[string]int) {
@@ -275,6 +171,6 @@ func exactlyOnce(t testing.TB, source string, recs []Record, want map[string]int
 		}
 	}
 	if lost > 0 || repeated > 0 {
-		t.Errorf("%s: %d records of %d; %d lost, %d repeated", source, len(recs), sum(want), lost, repeated)
+		t.Errorf("%s: %d records of %d; %d lost, %d repeated", source, len(recs), collecttest.Sum(want), lost, repeated)
 	}
 }

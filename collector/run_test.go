@@ -1,10 +1,10 @@
 package collector
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"github.com/auditkit/auditkit/internal/collecttest"
 	"io"
 	"log/slog"
 	"net"
@@ -26,12 +26,12 @@ import (
 )
 
 // sixSources is a config of one source per vendor's fake.
-func sixSources(f *fakes, header string, extra map[string]string) string {
+func sixSources(f *collecttest.Fakes, header string, extra map[string]string) string {
 	var b strings.Builder
 	b.WriteString(header)
 	b.WriteString("sources:\n")
 	for _, v := range audittest.DemoVendors() {
-		b.WriteString(f.source("src-"+v, v, extra[v]))
+		b.WriteString(f.Source("src-"+v, v, extra[v]))
 	}
 	b.WriteString("output: {stdout: true}\n")
 	return b.String()
@@ -40,10 +40,10 @@ func sixSources(f *fakes, header string, extra map[string]string) string {
 const fastHeader = "state: ./state\nbatch: 40\ndefaults: {interval: 150ms, jitter: 10%, lag: 1s, start: 40d, timeout: 30s}\n"
 
 func TestRunOnceSixVendorsExactlyOnceThenIncremental(t *testing.T) {
-	f := startFakes(t, 250, true)
+	f := collecttest.Start(t, 250, true)
 	cfg, _ := writeConfig(t, sixSources(f, fastHeader, nil))
 	out, store := newMemOutput(), newMemStore()
-	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.getenv
+	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.Getenv
 	reg := prometheus.NewRegistry()
 	cfg.Registerer = reg
 	if err := RunOnce(context.Background(), cfg); err != nil {
@@ -51,7 +51,7 @@ func TestRunOnceSixVendorsExactlyOnceThenIncremental(t *testing.T) {
 	}
 	// The faults were met and retried, and counted.
 	retries, faulted := 0.0, 0.0
-	for v := range f.demos {
+	for v := range f.Demos {
 		retries += counterValue(t, reg, "auditkit_retries_total", map[string]string{"source": "src-" + v})
 		for _, status := range []string{"429", "503", "error"} {
 			faulted += counterValue(t, reg, "auditkit_requests_total", map[string]string{"source": "src-" + v, "status": status})
@@ -60,8 +60,8 @@ func TestRunOnceSixVendorsExactlyOnceThenIncremental(t *testing.T) {
 	if retries == 0 || faulted == 0 {
 		t.Errorf("%v retries and %v requests answered 429, 503 or not at all, over six fakes with faults", retries, faulted)
 	}
-	for v, d := range f.demos {
-		exactlyOnce(t, "src-"+v, out.records("src-"+v), f.expected(t, v))
+	for v, d := range f.Demos {
+		exactlyOnce(t, "src-"+v, out.records("src-"+v), f.Expected(t, v))
 		st := store.state("src-" + v)
 		if st.Events != int64(len(d.Data())) || st.LastSuccess.IsZero() || st.LastError != "" || st.Vendor != v {
 			t.Errorf("%s: state %+v", v, st)
@@ -72,27 +72,27 @@ func TestRunOnceSixVendorsExactlyOnceThenIncremental(t *testing.T) {
 	}
 	// New events arrive; the next cycle reads only them.
 	at := time.Now().Add(-3 * time.Second).Truncate(time.Second)
-	for _, d := range f.demos {
+	for _, d := range f.Demos {
 		d.Add(7, at)
 	}
 	cfg2, _ := writeConfig(t, sixSources(f, fastHeader, nil))
-	cfg2.Output, cfg2.Store, cfg2.Getenv = out, store, f.getenv
+	cfg2.Output, cfg2.Store, cfg2.Getenv = out, store, f.Getenv
 	if err := RunOnce(context.Background(), cfg2); err != nil {
 		t.Fatal(err)
 	}
-	for v, d := range f.demos {
+	for v, d := range f.Demos {
 		if len(d.Data()) != 257 {
 			t.Fatalf("%s: the fake holds %d records, want 257", v, len(d.Data()))
 		}
-		exactlyOnce(t, "src-"+v, out.records("src-"+v), f.expected(t, v))
+		exactlyOnce(t, "src-"+v, out.records("src-"+v), f.Expected(t, v))
 	}
 }
 
 func TestFailedWriteIsDeliveredAgainOnce(t *testing.T) {
-	f := startFakes(t, 200, false)
-	cfg, _ := writeConfig(t, "state: ./s\nbatch: 30\ndefaults: {lag: 1s, start: 40d}\nsources:\n"+f.source("c", "cisco", "")+"output: {stdout: true}\n")
+	f := collecttest.Start(t, 200, false)
+	cfg, _ := writeConfig(t, "state: ./s\nbatch: 30\ndefaults: {lag: 1s, start: 40d}\nsources:\n"+f.Source("c", "cisco", "")+"output: {stdout: true}\n")
 	out, store := newMemOutput(), newMemStore()
-	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.getenv
+	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.Getenv
 	var failed atomic.Bool
 	out.fail = func(b Batch) error {
 		if b.Seq == 3 && !failed.Swap(true) {
@@ -113,7 +113,7 @@ func TestFailedWriteIsDeliveredAgainOnce(t *testing.T) {
 	if err := RunOnce(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	exactlyOnce(t, "c", out.records("c"), f.expected(t, "cisco"))
+	exactlyOnce(t, "c", out.records("c"), f.Expected(t, "cisco"))
 	if st := store.state("c"); st.LastError != "" || st.Events != 200 {
 		t.Fatalf("state after recovery: %+v", st)
 	}
@@ -128,9 +128,9 @@ func (s conflictStore) Save(ctx context.Context, source string, st State) (int64
 }
 
 func TestSaveConflictStopsTheSource(t *testing.T) {
-	f := startFakes(t, 100, false)
-	cfg, _ := writeConfig(t, "state: ./s\ndefaults: {interval: 50ms, lag: 1s, start: 40d}\nsources:\n"+f.source("c", "cisco", "")+"output: {stdout: true}\n")
-	cfg.Output, cfg.Store, cfg.Getenv = newMemOutput(), conflictStore{newMemStore()}, f.getenv
+	f := collecttest.Start(t, 100, false)
+	cfg, _ := writeConfig(t, "state: ./s\ndefaults: {interval: 50ms, lag: 1s, start: 40d}\nsources:\n"+f.Source("c", "cisco", "")+"output: {stdout: true}\n")
+	cfg.Output, cfg.Store, cfg.Getenv = newMemOutput(), conflictStore{newMemStore()}, f.Getenv
 	err := RunOnce(context.Background(), cfg)
 	if !errors.Is(err, ErrConflict) || errorKind(err) != "conflict" {
 		t.Fatalf("RunOnce: %v, want ErrConflict", err)
@@ -152,14 +152,14 @@ func TestSaveConflictStopsTheSource(t *testing.T) {
 }
 
 func TestWrongCredentialsIsolatedAndReported(t *testing.T) {
-	f := startFakes(t, 300, false) // faults: the other run tests
+	f := collecttest.Start(t, 300, false) // faults: the other run tests
 	text := sixSources(f, fastHeader, nil)
 	addr := freeAddr(t)
 	cfg, _ := writeConfig(t, "metrics: "+addr+"\n"+text)
-	f.env["SRC_CISCO_API_KEY"] = "wrong-key-123"
+	f.Env["SRC_CISCO_API_KEY"] = "wrong-key-123"
 	out, store := newMemOutput(), newMemStore()
-	var logs syncBuffer
-	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.getenv
+	var logs collecttest.SyncBuffer
+	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.Getenv
 	cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -167,7 +167,7 @@ func TestWrongCredentialsIsolatedAndReported(t *testing.T) {
 	deadline := time.Now().Add(40 * time.Second)
 	for {
 		complete := 0
-		for v, d := range f.demos {
+		for v, d := range f.Demos {
 			if v != "cisco" && len(out.records("src-"+v)) >= len(d.Data()) {
 				complete++
 			}
@@ -176,7 +176,7 @@ func TestWrongCredentialsIsolatedAndReported(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			for v, d := range f.demos {
+			for v, d := range f.Demos {
 				t.Logf("%s: %d of %d; state %+v", v, len(out.records("src-"+v)), len(d.Data()), store.state("src-"+v))
 			}
 			t.Fatalf("after 40s only %d of the five good sources delivered everything", complete)
@@ -189,14 +189,14 @@ func TestWrongCredentialsIsolatedAndReported(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	for v := range f.demos {
+	for v := range f.Demos {
 		if v == "cisco" {
 			if n := len(out.records("src-cisco")); n != 0 {
 				t.Errorf("the source with wrong credentials delivered %d events", n)
 			}
 			continue
 		}
-		exactlyOnce(t, "src-"+v, out.records("src-"+v), f.expected(t, v))
+		exactlyOnce(t, "src-"+v, out.records("src-"+v), f.Expected(t, v))
 	}
 	if !regexp.MustCompile(`auditkit_errors_total\{kind="auth",source="src-cisco",vendor="cisco"\} [1-9]`).MatchString(metrics) {
 		t.Errorf("metrics lack the auth errors of src-cisco:\n%s", grepLines(metrics, "errors_total"))
@@ -215,7 +215,7 @@ func TestWrongCredentialsIsolatedAndReported(t *testing.T) {
 	if !strings.Contains(logs.String(), "cycle failed; backing off") {
 		t.Error("no log of the failing source")
 	}
-	for _, d := range f.demos {
+	for _, d := range f.Demos {
 		for _, sec := range d.Secrets {
 			if strings.Contains(metrics+status+logs.String(), sec) {
 				t.Errorf("a %s credential shows in metrics, status or logs", d.Vendor)
@@ -238,12 +238,12 @@ func TestWrongCredentialsIsolatedAndReported(t *testing.T) {
 }
 
 func TestMetricsOfASmallRun(t *testing.T) {
-	f := startFakes(t, 120, false)
+	f := collecttest.Start(t, 120, false)
 	addr := freeAddr(t)
 	cfg, _ := writeConfig(t, "metrics: "+addr+"\nstate: ./s\nbatch: 50\ndefaults: {interval: 1h, lag: 1s, start: 40d}\nsources:\n"+
-		f.source("acme", "cisco", "    page_size: 25\n")+"output: {stdout: true}\n")
+		f.Source("acme", "cisco", "    page_size: 25\n")+"output: {stdout: true}\n")
 	out := newMemOutput()
-	cfg.Output, cfg.Store, cfg.Getenv = out, newMemStore(), f.getenv
+	cfg.Output, cfg.Store, cfg.Getenv = out, newMemStore(), f.Getenv
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- Run(ctx, cfg) }()
@@ -268,7 +268,7 @@ func TestMetricsOfASmallRun(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	d := f.demos["cisco"]
+	d := f.Demos["cisco"]
 	requests := d.Stats().Requests
 	want := map[string]float64{
 		`auditkit_events_total{source="acme",vendor="cisco"}`:                120,
@@ -308,18 +308,18 @@ func TestMetricsOfASmallRun(t *testing.T) {
 }
 
 func TestReloadAddsAndRemovesSources(t *testing.T) {
-	f := startFakes(t, 80, false)
+	f := collecttest.Start(t, 80, false)
 	cfgText := func(srcs ...string) string {
 		s := "state: ./s\ndefaults: {interval: 100ms, lag: 1s, start: 40d}\nsources:\n"
 		for _, v := range srcs {
-			s += f.source("src-"+v, v, "")
+			s += f.Source("src-"+v, v, "")
 		}
 		return s + "output: {stdout: true}\n"
 	}
 	cfg, dir := writeConfig(t, cfgText("cisco"))
 	out := newMemOutput()
 	reload := make(chan struct{})
-	cfg.Output, cfg.Store, cfg.Getenv, cfg.Reload = out, newMemStore(), f.getenv, reload
+	cfg.Output, cfg.Store, cfg.Getenv, cfg.Reload = out, newMemStore(), f.Getenv, reload
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan error)
@@ -333,7 +333,7 @@ func TestReloadAddsAndRemovesSources(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "collect.yaml"), []byte(cfgText("automox")), 0o600)
 	reload <- struct{}{}
 	waitFor(t, "src-automox", func() bool { return len(out.records("src-automox")) == 80 })
-	f.demos["cisco"].Add(3, time.Now().Add(-3*time.Second).Truncate(time.Second))
+	f.Demos["cisco"].Add(3, time.Now().Add(-3*time.Second).Truncate(time.Second))
 	time.Sleep(400 * time.Millisecond)
 	if n := len(out.records("src-cisco")); n != 80 {
 		t.Errorf("the removed source went on: %d events", n)
@@ -345,16 +345,16 @@ func TestReloadAddsAndRemovesSources(t *testing.T) {
 }
 
 func TestStopCommitsTheBatchInHand(t *testing.T) {
-	f := startFakes(t, 300, false)
+	f := collecttest.Start(t, 300, false)
 	cfg, _ := writeConfig(t, "state: ./s\nbatch: 1000\ndefaults: {lag: 1s, start: 40d}\nsources:\n"+
-		f.source("c", "cisco", "    page_size: 100\n")+"output: {stdout: true}\n")
+		f.Source("c", "cisco", "    page_size: 100\n")+"output: {stdout: true}\n")
 	out, store := newMemOutput(), newMemStore()
-	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.getenv
+	cfg.Output, cfg.Store, cfg.Getenv = out, store, f.Getenv
 	// Stop once the second page was read: the batch in hand (up to 1000
 	// events) is delivered and committed, and the next run goes on.
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
-		for f.demos["cisco"].Stats().Requests < 2 {
+		for f.Demos["cisco"].Stats().Requests < 2 {
 			time.Sleep(time.Millisecond)
 		}
 		cancel()
@@ -369,7 +369,7 @@ func TestStopCommitsTheBatchInHand(t *testing.T) {
 	if err := RunOnce(context.Background(), cfg); err != nil {
 		t.Fatal(err)
 	}
-	exactlyOnce(t, "c", out.records("c"), f.expected(t, "cisco"))
+	exactlyOnce(t, "c", out.records("c"), f.Expected(t, "cisco"))
 	t.Logf("stopped after %d events, resumed to 300", first)
 }
 
@@ -490,52 +490,34 @@ func matches(m *dto.Metric, labels map[string]string) bool {
 	return n == len(labels)
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestSlowOutputHoldsTheWalkBack(t *testing.T) {
-	f := startFakes(t, 200, false)
+	f := collecttest.Start(t, 200, false)
 	cfg, _ := writeConfig(t, "state: ./s\nbatch: 10\ndefaults: {lag: 1s, start: 40d}\nsources:\n"+
-		f.source("c", "cisco", "    page_size: 10\n")+"output: {stdout: true}\n")
+		f.Source("c", "cisco", "    page_size: 10\n")+"output: {stdout: true}\n")
 	out := newMemOutput()
 	out.block = make(chan struct{})
-	cfg.Output, cfg.Store, cfg.Getenv = out, newMemStore(), f.getenv
+	cfg.Output, cfg.Store, cfg.Getenv = out, newMemStore(), f.Getenv
 	done := make(chan error)
 	go func() { done <- RunOnce(context.Background(), cfg) }()
 	time.Sleep(700 * time.Millisecond)
 	// The first batch waits in Write: the walk waits with it, a page read
 	// and none further.
-	if n := f.demos["cisco"].Stats().Requests; n > 2 {
+	if n := f.Demos["cisco"].Stats().Requests; n > 2 {
 		t.Errorf("%d requests while the output blocks; want the walk held at its first page", n)
 	}
 	close(out.block)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	exactlyOnce(t, "c", out.records("c"), f.expected(t, "cisco"))
-	if n := f.demos["cisco"].Stats().Requests; n < 20 {
+	exactlyOnce(t, "c", out.records("c"), f.Expected(t, "cisco"))
+	if n := f.Demos["cisco"].Stats().Requests; n < 20 {
 		t.Errorf("%d requests for 200 events in pages of 10", n)
 	}
 }
 
 func TestFailingSourceRecoversWhenItsCredentialIsFixed(t *testing.T) {
-	f := startFakes(t, 90, false)
-	cfg, _ := writeConfig(t, "state: ./s\ndefaults: {interval: 50ms, lag: 1s, start: 40d}\nsources:\n"+f.source("c", "cisco", "")+"output: {stdout: true}\n")
+	f := collecttest.Start(t, 90, false)
+	cfg, _ := writeConfig(t, "state: ./s\ndefaults: {interval: 50ms, lag: 1s, start: 40d}\nsources:\n"+f.Source("c", "cisco", "")+"output: {stdout: true}\n")
 	var mu sync.Mutex
 	key := "not-the-key"
 	cfg.Getenv = func(k string) string {
@@ -544,7 +526,7 @@ func TestFailingSourceRecoversWhenItsCredentialIsFixed(t *testing.T) {
 		if k == "C_API_KEY" {
 			return key // read again at every cycle
 		}
-		return f.getenv(k)
+		return f.Getenv(k)
 	}
 	out, store := newMemOutput(), newMemStore()
 	reg := prometheus.NewRegistry()
@@ -556,12 +538,12 @@ func TestFailingSourceRecoversWhenItsCredentialIsFixed(t *testing.T) {
 		return counterValue(t, reg, "auditkit_errors_total", map[string]string{"source": "c", "kind": "auth"}) >= 3
 	})
 	mu.Lock()
-	key = f.env["C_API_KEY"]
+	key = f.Env["C_API_KEY"]
 	mu.Unlock()
 	waitFor(t, "recovery", func() bool { return len(out.records("c")) == 90 && store.state("c").LastError == "" })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	exactlyOnce(t, "c", out.records("c"), f.expected(t, "cisco"))
+	exactlyOnce(t, "c", out.records("c"), f.Expected(t, "cisco"))
 }

@@ -7,23 +7,18 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
+	"github.com/auditkit/auditkit/internal/collecttest"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
-	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
-	"github.com/auditkit/auditkit/vendors"
 )
 
 // The tests in this file run "auditkit collect" against the six vendors'
@@ -33,70 +28,14 @@ import (
 //	go test -v -run TestCollect ./cmd/auditkit/
 //	AUDITKIT_SOAK=1 go test -v -run TestCollectKill ./cmd/auditkit/   # 5 minutes
 
-// collectFakes are the six fakes and the environment holding their
-// credentials.
-type collectFakes struct {
-	demos map[string]*audittest.Demo
-	env   map[string]string
-}
-
-func startCollectFakes(t *testing.T, events int, faults bool) *collectFakes {
-	t.Helper()
-	f := &collectFakes{demos: map[string]*audittest.Demo{}, env: map[string]string{}}
-	for i, v := range audittest.DemoVendors() {
-		dc := audittest.DemoConfig{Events: events, Now: time.Now().Add(-time.Minute)}
-		if faults {
-			dc.Faults = audittest.Faults{RateLimit: 0.02, Unavailable: 0.05, Reset: 0.03, Truncate: 0.03, RetryAfter: time.Millisecond, Seed: int64(i + 1)}
-		}
-		d, err := audittest.StartDemo(v, dc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(d.Close)
-		f.demos[v] = d
-	}
-	return f
-}
-
-// source is the config entry of vendor's fake; its credentials go through
-// env: references.
-func (f *collectFakes) source(name, vendor string) string {
-	d := f.demos[vendor]
-	v, _ := vendors.Lookup(vendor)
-	var settings, creds []string
-	for _, k := range slices.Sorted(maps.Keys(d.Settings)) {
-		s := v.Setting(k)
-		if s == nil {
-			continue
-		}
-		if s.Secret {
-			env := strings.ToUpper(strings.ReplaceAll(name+"_"+k, "-", "_"))
-			f.env[env] = d.Settings[k]
-			creds = append(creds, fmt.Sprintf("%s: env:%s", k, env))
-			continue
-		}
-		settings = append(settings, fmt.Sprintf("%s: %q", k, d.Settings[k]))
-	}
-	return fmt.Sprintf("  - name: %s\n    vendor: %s\n    base_url: %s\n    settings: {%s}\n    credentials: {%s}\n    rate_limit: 100000\n    retry: {max_attempts: 30, base_delay: 1ms, max_delay: 1500ms}\n",
-		name, vendor, d.BaseURL, strings.Join(settings, ", "), strings.Join(creds, ", "))
-}
-
-func (f *collectFakes) environ() []string {
-	env := os.Environ()
-	for k, v := range f.env {
-		env = append(env, k+"="+v)
-	}
-	return env
-}
-
-// config writes the config file of the six sources into dir.
-func (f *collectFakes) config(t *testing.T, dir, header string) string {
+// collectConfig writes the config file of f's six sources into dir.
+func collectConfig(t *testing.T, f *collecttest.Fakes, dir, header string) string {
 	t.Helper()
 	var b strings.Builder
 	b.WriteString(header)
 	b.WriteString("sources:\n")
 	for _, v := range audittest.DemoVendors() {
-		b.WriteString(f.source("src-"+v, v))
+		b.WriteString(f.Source("src-"+v, v, ""))
 	}
 	b.WriteString("output: {path: \"out/{source}/{date}.ndjson.gz\", rotate: daily, max_size: 16KiB}\n")
 	path := filepath.Join(dir, "collect.yaml")
@@ -104,43 +43,6 @@ func (f *collectFakes) config(t *testing.T, dir, header string) string {
 		t.Fatal(err)
 	}
 	return path
-}
-
-// expected walks vendor's fake whole and counts its events by uid.
-func (f *collectFakes) expected(t *testing.T, vendor string) map[string]int {
-	t.Helper()
-	d := f.demos[vendor]
-	src, err := vendors.Open(context.Background(), vendor, vendors.Config{
-		Settings: maps.Clone(d.Settings), BaseURL: d.BaseURL,
-		Since: time.Now().Add(-40 * 24 * time.Hour), Until: time.Now().Add(-time.Second),
-		Options: []auditclient.Option{
-			auditclient.WithRateLimit(rate.Inf, 1),
-			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 50, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Second}),
-		},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Events.Close()
-	m := map[string]int{}
-	for ev, err := range src.Events.All() {
-		if err != nil {
-			t.Fatalf("the reference walk of %s: %v", vendor, err)
-		}
-		m[ev.Metadata.UID]++
-	}
-	if n := total(m); n != len(d.Data()) {
-		t.Fatalf("the reference walk of %s read %d of its %d records", vendor, n, len(d.Data()))
-	}
-	return m
-}
-
-func total(m map[string]int) int {
-	n := 0
-	for _, v := range m {
-		n += v
-	}
-	return n
 }
 
 // readOutput reads every file of a source's output directory (each a
@@ -195,10 +97,10 @@ func compare(got, want map[string]int) (lost, repeated int) {
 }
 
 // collectCmd runs the binary with args in dir.
-func collectCmd(t *testing.T, f *collectFakes, dir string, args ...string) *exec.Cmd {
+func collectCmd(t *testing.T, f *collecttest.Fakes, dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command(auditkitBin(t), append([]string{"collect"}, args...)...)
 	cmd.Dir = dir
-	cmd.Env = f.environ()
+	cmd.Env = f.Environ()
 	return cmd
 }
 
@@ -209,9 +111,9 @@ func TestCollectKillRestartExactlyOnce(t *testing.T) {
 		dur = 5 * time.Minute
 	}
 	auditkitBin(t)
-	f := startCollectFakes(t, 400, true)
+	f := collecttest.Start(t, 400, true)
 	dir := t.TempDir()
-	cfg := f.config(t, dir, "state: ./state\nbatch: 25\ndefaults: {interval: 200ms, lag: 1s, start: 40d, timeout: 1m}\n")
+	cfg := collectConfig(t, f, dir, "state: ./state\nbatch: 25\ndefaults: {interval: 200ms, lag: 1s, start: 40d, timeout: 1m}\n")
 
 	// Live inserts, into every fake, for as long as the collector is
 	// being killed.
@@ -227,7 +129,7 @@ func TestCollectKillRestartExactlyOnce(t *testing.T) {
 			case <-stopInserts:
 				return
 			case <-tick.C:
-				for _, d := range f.demos {
+				for _, d := range f.Demos {
 					d.Add(1, time.Now().Truncate(time.Second))
 				}
 			}
@@ -259,14 +161,14 @@ func TestCollectKillRestartExactlyOnce(t *testing.T) {
 		t.Fatalf("the last --once: %v\n%s", err, out)
 	}
 	for _, v := range audittest.DemoVendors() {
-		want := f.expected(t, v)
+		want := f.Expected(t, v)
 		got, files := readOutput(t, filepath.Join(dir, "out", "src-"+v))
 		lost, repeated := compare(got, want)
-		t.Logf("%-9s events %5d  files %2d  kills %3d  lost %d  repeated %d", v, total(want), files, kills, lost, repeated)
+		t.Logf("%-9s events %5d  files %2d  kills %3d  lost %d  repeated %d", v, collecttest.Sum(want), files, kills, lost, repeated)
 		if lost != 0 || repeated != 0 {
-			t.Errorf("%s: %d lost, %d repeated of %d events", v, lost, repeated, total(want))
+			t.Errorf("%s: %d lost, %d repeated of %d events", v, lost, repeated, collecttest.Sum(want))
 		}
-		if total(want) <= 400 {
+		if collecttest.Sum(want) <= 400 {
 			t.Errorf("%s: no live insert arrived", v)
 		}
 	}
@@ -280,9 +182,9 @@ func TestCollectKillRestartExactlyOnce(t *testing.T) {
 
 func TestCollectTwoShardsSplitTheSources(t *testing.T) {
 	auditkitBin(t)
-	f := startCollectFakes(t, 150, false)
+	f := collecttest.Start(t, 150, false)
 	dir := t.TempDir()
-	cfg := f.config(t, dir, "state: ./state\nbatch: 50\ndefaults: {lag: 1s, start: 40d}\n")
+	cfg := collectConfig(t, f, dir, "state: ./state\nbatch: 50\ndefaults: {lag: 1s, start: 40d}\n")
 	var wg sync.WaitGroup
 	logs := make([]bytes.Buffer, 2)
 	errs := make([]error, 2)
@@ -317,7 +219,7 @@ func TestCollectTwoShardsSplitTheSources(t *testing.T) {
 		}
 		perShard[owner[name][0]]++
 		got, _ := readOutput(t, filepath.Join(dir, "out", name))
-		if lost, repeated := compare(got, f.expected(t, v)); lost != 0 || repeated != 0 {
+		if lost, repeated := compare(got, f.Expected(t, v)); lost != 0 || repeated != 0 {
 			t.Errorf("%s: %d lost, %d repeated", name, lost, repeated)
 		}
 	}
@@ -328,8 +230,8 @@ func TestCollectTwoShardsSplitTheSources(t *testing.T) {
 }
 
 func TestCollectConfigErrorsSendNothing(t *testing.T) {
-	f := startCollectFakes(t, 50, false)
-	good := f.source("a", "cisco")
+	f := collecttest.Start(t, 50, false)
+	good := f.Source("a", "cisco", "")
 	for _, c := range []struct{ name, text, want string }{
 		{"unknown key", "state: s\nsources:\n" + good + "    colour: red\noutput: {stdout: true}\n", `collect.yaml:10: unknown key "colour"`},
 		{"unknown vendor", "state: s\nsources:\n" + good + "  - {name: b, vendor: cisko}\noutput: {stdout: true}\n", `collect.yaml:10: source b: unknown vendor "cisko"`},
@@ -342,15 +244,15 @@ func TestCollectConfigErrorsSendNothing(t *testing.T) {
 			os.WriteFile(path, []byte(c.text), 0o600)
 			for _, args := range [][]string{{"--once"}, {"--check-config"}, {}} {
 				var stdout, stderr bytes.Buffer
-				before := f.demos["cisco"].Stats().Requests
-				code := run(context.Background(), append([]string{"collect", "--config", path}, args...), func(k string) string { return f.env[k] }, &stdout, &stderr)
+				before := f.Demos["cisco"].Stats().Requests
+				code := run(context.Background(), append([]string{"collect", "--config", path}, args...), func(k string) string { return f.Env[k] }, &stdout, &stderr)
 				if code != exitUsage {
 					t.Errorf("%v: exit %d, want 2; stderr %s", args, code, stderr.String())
 				}
 				if !strings.Contains(stderr.String(), c.want) {
 					t.Errorf("%v: stderr\n%s\nwant it to contain\n%s", args, stderr.String(), c.want)
 				}
-				if n := f.demos["cisco"].Stats().Requests - before; n != 0 {
+				if n := f.Demos["cisco"].Stats().Requests - before; n != 0 {
 					t.Errorf("%v: %d requests sent", args, n)
 				}
 			}
@@ -359,12 +261,12 @@ func TestCollectConfigErrorsSendNothing(t *testing.T) {
 }
 
 func TestCollectCheckConfigAndStatus(t *testing.T) {
-	f := startCollectFakes(t, 60, false)
+	f := collecttest.Start(t, 60, false)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "collect.yaml")
-	os.WriteFile(path, []byte("state: ./state\ndefaults: {lag: 1s, start: 40d}\nsources:\n"+f.source("a", "cisco")+f.source("b", "instavm")+
+	os.WriteFile(path, []byte("state: ./state\ndefaults: {lag: 1s, start: 40d}\nsources:\n"+f.Source("a", "cisco", "")+f.Source("b", "instavm", "")+
 		"output: {path: \"out/{source}.ndjson.gz\"}\n"), 0o600)
-	getenv := func(k string) string { return f.env[k] }
+	getenv := func(k string) string { return f.Env[k] }
 	var stdout, stderr bytes.Buffer
 	if code := run(context.Background(), []string{"collect", "--config", path, "--check-config"}, getenv, &stdout, &stderr); code != 0 {
 		t.Fatalf("--check-config: exit %d: %s", code, stderr.String())
@@ -372,7 +274,7 @@ func TestCollectCheckConfigAndStatus(t *testing.T) {
 	if want := path + ": ok: 2 sources (a, b)\n"; stdout.String() != want {
 		t.Errorf("--check-config: %q, want %q", stdout.String(), want)
 	}
-	if n := f.demos["cisco"].Stats().Requests; n != 0 {
+	if n := f.Demos["cisco"].Stats().Requests; n != 0 {
 		t.Errorf("--check-config sent %d requests", n)
 	}
 	stdout.Reset()
@@ -397,15 +299,15 @@ func TestCollectCheckConfigAndStatus(t *testing.T) {
 		}
 	}
 	got, _ := readOutput(t, filepath.Join(dir, "out"))
-	if total(got) != 120 {
-		t.Errorf("%d events in the output files, want 120", total(got))
+	if collecttest.Sum(got) != 120 {
+		t.Errorf("%d events in the output files, want 120", collecttest.Sum(got))
 	}
 }
 
 func TestCollectSIGTERMCommitsAndExits0(t *testing.T) {
-	f := startCollectFakes(t, 600, false)
+	f := collecttest.Start(t, 600, false)
 	dir := t.TempDir()
-	cfg := f.config(t, dir, "state: ./state\nbatch: 100\ndefaults: {interval: 100ms, lag: 1s, start: 40d}\n")
+	cfg := collectConfig(t, f, dir, "state: ./state\nbatch: 100\ndefaults: {interval: 100ms, lag: 1s, start: 40d}\n")
 	cmd := collectCmd(t, f, dir, "--config", cfg)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -430,40 +332,22 @@ func TestCollectSIGTERMCommitsAndExits0(t *testing.T) {
 	}
 	for _, v := range audittest.DemoVendors() {
 		got, _ := readOutput(t, filepath.Join(dir, "out", "src-"+v))
-		if lost, repeated := compare(got, f.expected(t, v)); lost != 0 || repeated != 0 {
+		if lost, repeated := compare(got, f.Expected(t, v)); lost != 0 || repeated != 0 {
 			t.Errorf("%s: %d lost, %d repeated", v, lost, repeated)
 		}
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a child's stderr and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestCollectSIGHUPReloadsSources(t *testing.T) {
-	f := startCollectFakes(t, 100, false)
+	f := collecttest.Start(t, 100, false)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "collect.yaml")
 	header := "state: ./state\ndefaults: {interval: 200ms, lag: 1s, start: 40d}\nsources:\n"
 	footer := "output: {path: \"out/{source}/{date}.ndjson.gz\"}\n"
-	srcA, srcB := f.source("a", "cisco"), f.source("b", "instavm") // both credentials in the environment
+	srcA, srcB := f.Source("a", "cisco", ""), f.Source("b", "instavm", "") // both credentials in the environment
 	os.WriteFile(path, []byte(header+srcA+footer), 0o600)
 	cmd := collectCmd(t, f, dir, "--config", path, "--log-format", "json")
-	var stderr syncBuffer
+	var stderr collecttest.SyncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -494,7 +378,7 @@ func TestCollectSIGHUPReloadsSources(t *testing.T) {
 	}
 	for _, c := range []struct{ src, vendor string }{{"a", "cisco"}, {"b", "instavm"}} {
 		got, _ := readOutput(t, filepath.Join(dir, "out", c.src))
-		if lost, repeated := compare(got, f.expected(t, c.vendor)); lost != 0 || repeated != 0 {
+		if lost, repeated := compare(got, f.Expected(t, c.vendor)); lost != 0 || repeated != 0 {
 			t.Errorf("%s: %d lost, %d repeated", c.src, lost, repeated)
 		}
 	}
