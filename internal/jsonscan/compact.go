@@ -91,21 +91,8 @@ func (c *compacter[S]) object(depth int) bool {
 		if !c.value(depth) {
 			return false
 		}
-		c.space()
-		if c.i >= len(c.src) {
-			return false
-		}
-		switch c.src[c.i] {
-		case ',':
-			c.out = append(c.out, ',')
-			c.i++
-			c.space()
-		case '}':
-			c.out = append(c.out, '}')
-			c.i++
-			return true
-		default:
-			return false
+		if end, ok := c.after('}'); end || !ok {
+			return ok
 		}
 	}
 }
@@ -126,23 +113,32 @@ func (c *compacter[S]) array(depth int) bool {
 		if !c.value(depth) {
 			return false
 		}
-		c.space()
-		if c.i >= len(c.src) {
-			return false
-		}
-		switch c.src[c.i] {
-		case ',':
-			c.out = append(c.out, ',')
-			c.i++
-			c.space()
-		case ']':
-			c.out = append(c.out, ']')
-			c.i++
-			return true
-		default:
-			return false
+		if end, ok := c.after(']'); end || !ok {
+			return ok
 		}
 	}
+}
+
+// after reads what follows a member or element: a comma (more to come),
+// or close, which ends the object or array (end); anything else is
+// invalid (!ok).
+func (c *compacter[S]) after(close byte) (end, ok bool) {
+	c.space()
+	if c.i >= len(c.src) {
+		return false, false
+	}
+	switch c.src[c.i] {
+	case ',':
+		c.out = append(c.out, ',')
+		c.i++
+		c.space()
+		return false, true
+	case close:
+		c.out = append(c.out, close)
+		c.i++
+		return true, true
+	}
+	return false, false
 }
 
 // str copies a string: no control characters, and only JSON's escapes.
