@@ -10,8 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
@@ -63,7 +61,7 @@ func TestForeignNextLinkRefused(t *testing.T) {
 		home := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Write([]byte(page(next)))
 		}))
-		c, err := cisco.NewClient(testClientID, testAPIKey, auditclient.WithBaseURL(home.URL), auditclient.WithRateLimit(rate.Inf, 1))
+		c, err := cisco.NewClient(testClientID, testAPIKey, auditclient.WithBaseURL(home.URL))
 		if err != nil {
 			t.Fatal(err)
 		}

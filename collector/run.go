@@ -721,7 +721,6 @@ func (r *runner) vendorConfig(now time.Time) (vendors.Config, []string, error) {
 		}
 		secrets = append(secrets, d.Secrets...)
 		opts = append(opts,
-			auditclient.WithRateLimit(rate.Inf, 1),
 			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
 	}
 	opts = append(opts,

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/internal/walktest"
@@ -78,7 +76,7 @@ func latencyFake(b *testing.B) (*audittest.Tanium, *tanium.ListOptions, string) 
 func latencyEvents(b *testing.B, conc int) {
 	fake, opts, base := latencyFake(b)
 	opts.Concurrency = conc
-	c, err := tanium.NewClient(base, fake.APIToken(), auditclient.WithRateLimit(rate.Inf, 1))
+	c, err := tanium.NewClient(base, fake.APIToken())
 	if err != nil {
 		b.Fatal(err)
 	}

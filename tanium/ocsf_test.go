@@ -10,9 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/time/rate"
-
-	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/internal/golden"
 	"github.com/auditkit/auditkit/internal/walktest"
@@ -223,7 +220,7 @@ func TestGolden(t *testing.T) {
 			events = append(events, audittest.TaniumEntry{Type: "user", ID: "1", Raw: raw})
 		}
 		fake := audittest.StartTanium(t, audittest.TaniumOptions{Events: events})
-		c, err := tanium.NewClient(fake.URL(), fake.APIToken(), auditclient.WithRateLimit(rate.Inf, 0))
+		c, err := tanium.NewClient(fake.URL(), fake.APIToken())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -275,7 +272,7 @@ func TestToOCSFRoleChanges(t *testing.T) {
 // of roles that differ from the ones before.
 func TestWalkTellsRoleChanges(t *testing.T) {
 	fake := audittest.StartTanium(t, audittest.TaniumOptions{})
-	c, err := tanium.NewClient(fake.URL(), fake.APIToken(), auditclient.WithRateLimit(rate.Inf, 0))
+	c, err := tanium.NewClient(fake.URL(), fake.APIToken())
 	if err != nil {
 		t.Fatal(err)
 	}

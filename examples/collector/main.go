@@ -48,8 +48,6 @@ import (
 	"syscall"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
@@ -247,7 +245,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stderr 
 		defer fake.Close()
 		c.Client, err = cisco.NewClient(fake.ClientID(), fake.APIKey(),
 			auditclient.WithBaseURL(fake.URL()),
-			auditclient.WithRateLimit(rate.Inf, 1),
 			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
 	}
 	if err != nil {

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
@@ -70,7 +68,6 @@ func TestCollectorResumesExactlyOnce(t *testing.T) {
 		Faults: audittest.Faults{RateLimit: 0.1, Unavailable: 0.05, Seed: 2},
 	})
 	client, err := cisco.NewClient(fake.ClientID(), fake.APIKey(), auditclient.WithBaseURL(fake.URL()),
-		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)

@@ -28,8 +28,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/cisco"
@@ -118,11 +116,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// newClient is a Cisco client for a fake: no client-side rate limit and
+// newClient is a Cisco client for a fake, with
 // short retry waits, so that fault-injected runs stay fast.
 func newClient(id, key, baseURL string) (*cisco.Client, error) {
 	return cisco.NewClient(id, key,
 		auditclient.WithBaseURL(baseURL),
-		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}))
 }

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 )
 
@@ -52,8 +50,7 @@ func (f Transport) RoundTrip(r *http.Request) (*http.Response, error) {
 // Options are a fuzz target's client options: rt for transport, no rate
 // limit, one attempt a request.
 func Options(rt http.RoundTripper) []auditclient.Option {
-	return []auditclient.Option{auditclient.WithHTTPClient(&http.Client{Transport: rt}),
-		auditclient.WithRateLimit(rate.Inf, 1), auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1})}
+	return []auditclient.Option{auditclient.WithHTTPClient(&http.Client{Transport: rt}), auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1})}
 }
 
 // Checkpoint is a checkpoint of vendor's walk with filters over w, at token

@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/pagination"
@@ -276,7 +274,6 @@ func walk(t *testing.T, v *vendor, h *server, c hostileCase) *outcome {
 func options(h *server) []auditclient.Option {
 	return []auditclient.Option{
 		auditclient.WithBaseURL(h.URL()),
-		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: maxAttempts, BaseDelay: 10 * time.Millisecond, MaxDelay: maxDelay}),
 	}
 }

@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/collector"
@@ -49,7 +47,6 @@ func demoRecords(ctx context.Context, name string, n int) ([]collector.Record, e
 		Since:    Now.Add(-7 * 24 * time.Hour),
 		Until:    Now,
 		Options: []auditclient.Option{
-			auditclient.WithRateLimit(rate.Inf, 1),
 			auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 20 * time.Millisecond}),
 		},
 	})

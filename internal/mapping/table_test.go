@@ -11,9 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
-	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/internal/mapping"
 	"github.com/auditkit/auditkit/ocsf"
@@ -94,7 +91,6 @@ func TestTableHolds(t *testing.T) {
 			defer d.Close()
 			src, err := vendors.Open(context.Background(), name, vendors.Config{
 				Settings: d.Settings, BaseURL: d.BaseURL, Since: now.Add(-30 * 24 * time.Hour), Until: now,
-				Options: []auditclient.Option{auditclient.WithRateLimit(rate.Inf, 1)},
 			})
 			if err != nil {
 				t.Fatal(err)

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/internal/walktest"
@@ -70,12 +68,11 @@ func faultMix(seed uint64, keepAlive bool) audittest.Faults {
 var scriptedRoutes = []string{"reset_peer", "limit_data", "timeout", "slicer", "bandwidth", "slow_close"}
 
 // clientOptions are the options of a client under test: its HTTP client
-// (the network's), no client-side rate limit, the retry policy above with
+// (the network's), the retry policy above with
 // budget, and short timeouts.
 func clientOptions(hc *http.Client, budget *auditclient.RetryBudget) []auditclient.Option {
 	return []auditclient.Option{
 		auditclient.WithHTTPClient(hc),
-		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{
 			MaxAttempts: maxAttempts,
 			BaseDelay:   2 * time.Millisecond,

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/ocsf"
 	"github.com/auditkit/auditkit/vendors"
@@ -64,7 +62,6 @@ func (f RoundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f
 func Mocked(rt http.RoundTripper, opts ...auditclient.Option) []auditclient.Option {
 	return append([]auditclient.Option{
 		auditclient.WithHTTPClient(&http.Client{Transport: rt}),
-		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 1}),
 	}, opts...)
 }

@@ -23,8 +23,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 	"github.com/auditkit/auditkit/internal/testenv"
@@ -49,7 +47,7 @@ func FaultMix(seed int64) audittest.Faults {
 }
 
 // FastOptions are client options fit for a fake: the base URL (none when
-// baseURL is ""), no client-side rate limit, and retries that wait
+// baseURL is "") and retries that wait
 // milliseconds, many times over, from a budget a test never exhausts.
 // opts follow, so they win.
 func FastOptions(baseURL string, opts ...auditclient.Option) []auditclient.Option {
@@ -58,7 +56,6 @@ func FastOptions(baseURL string, opts ...auditclient.Option) []auditclient.Optio
 		out = append(out, auditclient.WithBaseURL(baseURL))
 	}
 	out = append(out,
-		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{
 			MaxAttempts: 25,
 			BaseDelay:   time.Millisecond,

@@ -143,10 +143,10 @@ func TestFaultMixAndFastOptions(t *testing.T) {
 		t.Errorf("script %v: want one of each fault kind", f.Script)
 	}
 	extra := auditclient.WithUserAgent("x")
-	if n := len(FastOptions("")); n != 2 {
+	if n := len(FastOptions("")); n != 1 { // the retry policy
 		t.Errorf("FastOptions without URL: %d options", n)
 	}
-	if opts := FastOptions("http://127.0.0.1:1", extra); len(opts) != 4 {
+	if opts := FastOptions("http://127.0.0.1:1", extra); len(opts) != 3 { // base URL, retry policy, extra
 		t.Errorf("FastOptions with URL and one more: %d options", len(opts))
 	}
 }

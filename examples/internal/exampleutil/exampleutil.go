@@ -17,8 +17,6 @@ import (
 	"os/signal"
 	"time"
 
-	"golang.org/x/time/rate"
-
 	"github.com/auditkit/auditkit/auditclient"
 	"github.com/auditkit/auditkit/audittest"
 )
@@ -56,7 +54,6 @@ func FakeOptions(baseURL string) []auditclient.Option {
 		opts = append(opts, auditclient.WithBaseURL(baseURL))
 	}
 	return append(opts,
-		auditclient.WithRateLimit(rate.Inf, 1),
 		auditclient.WithRetryPolicy(auditclient.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 50 * time.Millisecond}))
 }
 

@@ -35,7 +35,7 @@ func TestWriteNDJSONThroughFaults(t *testing.T) {
 		Events: audittest.GenerateCiscoEvents(300, 1, time.Now().UTC().Add(-2*time.Second)),
 		Faults: Faults(true),
 	})
-	if n := len(FakeOptions("")); n != 2 {
+	if n := len(FakeOptions("")); n != 1 { // the retry policy
 		t.Errorf("FakeOptions without URL: %d options", n)
 	}
 	c, err := cisco.NewClient(fake.ClientID(), fake.APIKey(), FakeOptions(fake.URL())...)
